@@ -1,0 +1,3 @@
+from callmate.cli import main
+
+raise SystemExit(main())

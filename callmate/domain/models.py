@@ -1,0 +1,181 @@
+"""The call, as the salesperson thinks of it: pure pydantic, no UI, no SQL.
+
+Every text field is cleaned of control characters on the way in (see
+:mod:`callmate.domain.text`), so nothing stored can later reach a terminal as
+an escape sequence.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from callmate.domain.text import clean, clean_line
+
+OneLine = Annotated[str, AfterValidator(clean_line)]
+"""A single-line field: control characters and newlines removed, trimmed."""
+Required = Annotated[OneLine, StringConstraints(min_length=1)]
+"""A single-line field that must say something once trimmed."""
+MultiLine = Annotated[str, AfterValidator(clean)]
+"""Free text that may span lines (pasted emails, long notes)."""
+
+
+class NoteKind(StrEnum):
+    """What a line typed during the call is. The prefix is typed first."""
+
+    NOTE = "note"
+    QUOTE = "quote"
+    PAIN = "pain"
+    OBJECTION = "objection"
+    OURS = "ours"
+    THEIRS = "theirs"
+    FOLLOW_UP = "follow_up"
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+    @property
+    def prefix(self) -> str:
+        return _KIND_PREFIXES.get(self, "")
+
+
+_KIND_LABELS = {
+    NoteKind.NOTE: "note",
+    NoteKind.QUOTE: "quote",
+    NoteKind.PAIN: "pain",
+    NoteKind.OBJECTION: "objection",
+    NoteKind.OURS: "we owe",
+    NoteKind.THEIRS: "they owe",
+    NoteKind.FOLLOW_UP: "follow up",
+}
+_KIND_PREFIXES = {
+    NoteKind.QUOTE: '"',
+    NoteKind.PAIN: "!",
+    NoteKind.OBJECTION: "~",
+    NoteKind.OURS: ">",
+    NoteKind.THEIRS: "<",
+    NoteKind.FOLLOW_UP: "?",
+}
+PREFIX_KINDS = {prefix: kind for kind, prefix in _KIND_PREFIXES.items()}
+
+
+def split_prefix(line: str) -> tuple[NoteKind, str]:
+    """Read the kind from a typed line's first character.
+
+    ``"they love the dashboard"`` is a verbatim quote: the leading quote mark
+    sets the kind and a matching closing mark is dropped too.
+    """
+    stripped = line.strip()
+    if not stripped:
+        return NoteKind.NOTE, ""
+    kind = PREFIX_KINDS.get(stripped[0])
+    if kind is None:
+        return NoteKind.NOTE, stripped
+    body = stripped[1:].strip()
+    if kind is NoteKind.QUOTE and body.endswith('"'):
+        body = body[:-1].rstrip()
+    return kind, body
+
+
+class Outcome(StrEnum):
+    YES = "yes"
+    NO = "no"
+    MAYBE = "maybe"
+
+
+class Owner(StrEnum):
+    """Who carries a next step or a commitment."""
+
+    US = "us"
+    THEM = "them"
+    BOTH = "both"
+
+
+class CallStatus(StrEnum):
+    LIVE = "live"
+    DONE = "done"
+
+
+class Contact(BaseModel):
+    model_config = ConfigDict(validate_assignment=True)
+
+    id: int | None = None
+    name: Required
+    company: OneLine = ""
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else self.name
+
+
+class Question(BaseModel):
+    """A keyword on the checklist, ticked once it has been asked."""
+
+    model_config = ConfigDict(validate_assignment=True)
+
+    id: int | None = None
+    text: Required
+    asked: bool = False
+
+
+class Note(BaseModel):
+    id: int | None = None
+    kind: NoteKind = NoteKind.NOTE
+    text: Annotated[MultiLine, StringConstraints(min_length=1)]
+    offset_seconds: int = Field(default=0, ge=0)
+    created_at: datetime | None = None
+
+
+class NextStep(BaseModel):
+    """The dated step both sides agreed on at the close."""
+
+    what: Required
+    owner: Owner = Owner.US
+    due: date
+
+
+class Call(BaseModel):
+    model_config = ConfigDict(validate_assignment=True)
+
+    id: int | None = None
+    contact: Contact
+    goal: Required
+    backup_goal: OneLine = ""
+    questions: list[Question] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
+    status: CallStatus = CallStatus.LIVE
+    started_at: datetime
+    ended_at: datetime | None = None
+    outcome: Outcome | None = None
+    next_step: NextStep | None = None
+
+    def notes_of(self, *kinds: NoteKind) -> list[Note]:
+        return [note for note in self.notes if note.kind in kinds]
+
+
+class CallSummary(BaseModel):
+    """One row of the home screen's list: enough to recognise a call."""
+
+    id: int
+    contact_name: OneLine
+    company: OneLine
+    goal: OneLine
+    status: CallStatus
+    started_at: datetime
+    outcome: Outcome | None = None
+    next_step_what: OneLine = ""
+    next_step_due: date | None = None
+
+
+def format_offset(seconds: int) -> str:
+    """``mm:ss`` from the call's start (``h:mm:ss`` past an hour)."""
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes:02d}:{secs:02d}"

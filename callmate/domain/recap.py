@@ -1,0 +1,84 @@
+"""The recap email: what we heard, their words, who owes what, and the date.
+
+The method (METHOD.md rule 15) asks for a short email after every call that
+confirms what was learned and repeats the commitments, so both sides leave
+with the same understanding. It is plain text, written to be edited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from callmate.domain.models import Call, Note, NoteKind, Owner
+
+
+@dataclass(frozen=True)
+class Recap:
+    subject: str
+    body: str
+
+    def as_text(self) -> str:
+        return f"Subject: {self.subject}\n\n{self.body}"
+
+
+def long_date(day: date) -> str:
+    """``Friday 4 December``: how people write dates in an email."""
+    return f"{day:%A} {day.day} {day:%B}"
+
+
+def _bullets(lines: list[str]) -> list[str]:
+    return [f"- {line}" for line in lines]
+
+
+def _note_lines(notes: list[Note]) -> list[str]:
+    return [" ".join(note.text.split()) for note in notes]
+
+
+_OWNER_PHRASE = {
+    Owner.US: "on our side",
+    Owner.THEM: "on your side",
+    Owner.BOTH: "together",
+}
+
+
+def compose_recap(call: Call, *, signature: str = "") -> Recap:
+    """Build the email from the call's notes; sections without content are left out."""
+    first_name = call.contact.first_name
+    lines: list[str] = [f"Hi {first_name},", ""]
+    lines.append("Thank you for your time today. Here is what I took away from our call,")
+    lines.append("so we can be sure we understood each other.")
+
+    learned = _note_lines(call.notes_of(NoteKind.NOTE, NoteKind.PAIN))
+    if learned:
+        lines += ["", "What I understood:", *_bullets(learned)]
+
+    concerns = _note_lines(call.notes_of(NoteKind.OBJECTION))
+    if concerns:
+        lines += ["", "Concerns you raised:", *_bullets(concerns)]
+
+    quotes = _note_lines(call.notes_of(NoteKind.QUOTE))
+    if quotes:
+        lines += ["", "In your words:", *[f'- "{quote}"' for quote in quotes]]
+
+    ours = _note_lines(call.notes_of(NoteKind.OURS, NoteKind.FOLLOW_UP))
+    theirs = _note_lines(call.notes_of(NoteKind.THEIRS))
+    if ours or theirs:
+        lines += ["", "What we agreed:"]
+        lines += [f"- I will: {item}" for item in ours]
+        lines += [f"- You will: {item}" for item in theirs]
+
+    step = call.next_step
+    if step is not None:
+        lines += [
+            "",
+            f"Next step: {step.what} ({_OWNER_PHRASE[step.owner]}), by {long_date(step.due)}.",
+        ]
+
+    lines += ["", "If I missed or misread anything, just reply and I will correct it.", ""]
+    lines += [signature.strip() or "Best regards,"]
+
+    subject = "Recap of our call"
+    if step is not None:
+        subject += f": next step by {long_date(step.due)}"
+    return Recap(subject=subject, body="\n".join(lines).rstrip() + "\n")

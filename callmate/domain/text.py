@@ -1,0 +1,38 @@
+"""User text is data, never instructions.
+
+Notes, names and goals are typed, pasted or imported by people, and end up on
+a terminal. A stray escape sequence there can rewrite the clipboard (OSC 52),
+retitle the window or fake colours, so every piece of user text is cleaned on
+the way *in* (pydantic validators) and again on the way *out* (widgets and the
+CLI call :func:`clean` before rendering or printing).
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except TAB (\x09) and LF (\x0a); DEL; C1 controls (\x80-\x9f).
+# CR is dropped too: "\r\n" pasted from Windows becomes "\n" first.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Strip control characters, keeping tabs and newlines."""
+    if not text:
+        return text
+    text = text.replace("\r\n", "\n")
+    return _CONTROL.sub("", text)
+
+
+def clean_line(text: str) -> str:
+    """Like :func:`clean`, for one-line fields: newlines and tabs become spaces."""
+    if not text:
+        return text
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    return _CONTROL_ONE_LINE.sub("", text).strip()
+
+
+def has_controls(text: str) -> bool:
+    """True when :func:`clean` would change ``text``."""
+    return bool(_CONTROL.search(text)) or "\r" in text

@@ -1,0 +1,36 @@
+"""What every callmate screen shares: the store and visible worker errors."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+if TYPE_CHECKING:
+    from callmate.app import CallmateApp
+    from callmate.store.gateway import StoreGateway
+
+ResultType = TypeVar("ResultType")
+
+
+class CallmateScreen(Screen[ResultType]):
+    @property
+    def callmate(self) -> CallmateApp:
+        return cast("CallmateApp", self.app)
+
+    @property
+    def store(self) -> StoreGateway:
+        return self.callmate.store
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed database job is shown, never swallowed, never a crash."""
+        if event.state is WorkerState.ERROR:
+            error: Any = event.worker.error
+            self.notify(
+                f"{type(error).__name__}: {error}",
+                title="Something went wrong",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )

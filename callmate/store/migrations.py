@@ -1,0 +1,137 @@
+"""Versioned schema migrations, tracked in SQLite's ``PRAGMA user_version``.
+
+Why not Alembic: it costs ~360 ms to import and brings a second schema
+language; callmate's migrations are a short, ordered list of SQL scripts, each
+run once, in one transaction with the version bump, after a backup copy of the
+database file is taken. Reading the version is one PRAGMA on a stdlib
+``sqlite3`` connection (:func:`schema_version`), so a normal start never loads
+this module's scripts at all.
+
+Rules for adding a migration: append to :data:`MIGRATIONS`, never edit an old
+one, and keep :mod:`callmate.store.schema` in step (a test compares them).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+MIGRATIONS: list[str] = [
+    # 1: contacts, calls, their questions and notes.
+    """
+    CREATE TABLE contacts (
+        id INTEGER NOT NULL PRIMARY KEY,
+        name TEXT NOT NULL,
+        company TEXT NOT NULL DEFAULT '',
+        created_at DATETIME NOT NULL
+    );
+    CREATE TABLE calls (
+        id INTEGER NOT NULL PRIMARY KEY,
+        contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE RESTRICT,
+        goal TEXT NOT NULL,
+        backup_goal TEXT NOT NULL DEFAULT '',
+        status VARCHAR(16) NOT NULL,
+        started_at DATETIME NOT NULL,
+        ended_at DATETIME,
+        outcome VARCHAR(16),
+        next_step_what TEXT,
+        next_step_owner VARCHAR(16),
+        next_step_due DATE
+    );
+    CREATE INDEX ix_calls_started_at ON calls (started_at);
+    CREATE INDEX ix_calls_contact_id ON calls (contact_id);
+    CREATE INDEX ix_calls_next_step_due ON calls (next_step_due);
+    CREATE TABLE questions (
+        id INTEGER NOT NULL PRIMARY KEY,
+        call_id INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        asked BOOLEAN NOT NULL DEFAULT 0
+    );
+    CREATE INDEX ix_questions_call_id ON questions (call_id);
+    CREATE TABLE notes (
+        id INTEGER NOT NULL PRIMARY KEY,
+        call_id INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+        kind VARCHAR(16) NOT NULL,
+        text TEXT NOT NULL,
+        offset_seconds INTEGER NOT NULL,
+        created_at DATETIME NOT NULL
+    );
+    CREATE INDEX ix_notes_call_id ON notes (call_id);
+    """,
+]
+
+LATEST = len(MIGRATIONS)
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer callmate; refuse rather than damage it."""
+
+
+def schema_version(path: Path) -> int:
+    """The database's schema version: 0 for a new or empty file."""
+    if not path.exists():
+        return 0
+    connection = sqlite3.connect(path)
+    try:
+        return int(connection.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        connection.close()
+
+
+def upgrade(path: Path, target: int = LATEST) -> int:
+    """Bring the database at ``path`` up to ``target``; return the old version.
+
+    A database that already holds data is first copied to
+    ``callmate.db.v<old>.bak`` beside it, so a failed upgrade loses nothing.
+    """
+    current = schema_version(path)
+    if current > LATEST:
+        raise SchemaTooNewError(
+            f"{path} uses schema version {current}, newer than this callmate "
+            f"understands ({LATEST}). Upgrade callmate to open it."
+        )
+    if current >= target:
+        return current
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        if current > 0:
+            _backup(connection, path.with_name(f"{path.name}.v{current}.bak"))
+        connection.execute("PRAGMA foreign_keys=OFF")
+        for version in range(current + 1, target + 1):
+            statements = split_statements(MIGRATIONS[version - 1])
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in statements:
+                    connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {version}")
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+    finally:
+        connection.close()
+    return current
+
+
+def split_statements(script: str) -> list[str]:
+    """Split a script into statements, keeping trigger bodies whole."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {pending.strip()[:60]}")
+    return statements
+
+
+def _backup(connection: sqlite3.Connection, target: Path) -> None:
+    copy = sqlite3.connect(target)
+    try:
+        connection.backup(copy)
+    finally:
+        copy.close()

@@ -1,0 +1,189 @@
+"""Intent-named database operations. Each method is one short transaction.
+
+Every write commits before it returns (WAL, ``synchronous=FULL``): once
+``save_note`` is back, the note survives ``kill -9`` and a power cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from callmate.domain.models import (
+    Call,
+    CallStatus,
+    CallSummary,
+    Contact,
+    NextStep,
+    Note,
+    Outcome,
+)
+from callmate.store import converters
+from callmate.store.migrations import LATEST, schema_version
+from callmate.store.schema import CallRow, ContactRow, NoteRow, QuestionRow
+
+
+class CallNotFoundError(LookupError):
+    pass
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}")
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def ensure_schema(path: Path) -> None:
+    """Migrate if (and only if) the file is behind; the check is one PRAGMA."""
+    if schema_version(path) != LATEST:
+        from callmate.store.migrations import upgrade
+
+        upgrade(path)
+
+
+class Repository:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, path: Path) -> Repository:
+        ensure_schema(path)
+        return cls(make_engine(path))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with self._sessions() as session, session.begin():
+            yield session
+
+    # -- contacts ---------------------------------------------------------
+    def _find_or_create_contact(self, session: Session, contact: Contact, at: datetime) -> int:
+        if contact.id is not None:
+            return contact.id
+        existing = session.scalar(
+            select(ContactRow.id)
+            .where(ContactRow.name == contact.name, ContactRow.company == contact.company)
+            .limit(1)
+        )
+        if existing is not None:
+            return existing
+        row = ContactRow(name=contact.name, company=contact.company, created_at=at)
+        session.add(row)
+        session.flush()
+        return row.id
+
+    # -- the call ---------------------------------------------------------
+    def start_call(self, call: Call) -> Call:
+        """Store a call as it starts, so nothing typed during it can be lost."""
+        with self._session() as session:
+            contact_id = self._find_or_create_contact(session, call.contact, call.started_at)
+            row = CallRow(
+                contact_id=contact_id,
+                goal=call.goal,
+                backup_goal=call.backup_goal,
+                status=CallStatus.LIVE.value,
+                started_at=call.started_at,
+            )
+            row.questions = [
+                QuestionRow(position=i, text=q.text, asked=q.asked)
+                for i, q in enumerate(call.questions)
+            ]
+            session.add(row)
+            session.flush()
+            call_id = row.id
+        return self.get_call(call_id)
+
+    def save_note(self, call_id: int, note: Note) -> Note:
+        created = note.created_at
+        if created is None:
+            raise ValueError("a note needs its creation time")
+        with self._session() as session:
+            row = NoteRow(
+                call_id=call_id,
+                kind=note.kind.value,
+                text=note.text,
+                offset_seconds=note.offset_seconds,
+                created_at=created,
+            )
+            session.add(row)
+            session.flush()
+            return converters.note_from_row(row)
+
+    def set_question_asked(self, question_id: int, asked: bool) -> None:
+        with self._session() as session:
+            session.execute(
+                update(QuestionRow).where(QuestionRow.id == question_id).values(asked=asked)
+            )
+
+    def finish_call(
+        self, call_id: int, *, outcome: Outcome, next_step: NextStep, ended_at: datetime
+    ) -> Call:
+        """Close the call. Only reachable through the closing gate."""
+        with self._session() as session:
+            row = session.get(CallRow, call_id)
+            if row is None:
+                raise CallNotFoundError(call_id)
+            row.status = CallStatus.DONE.value
+            row.ended_at = ended_at
+            row.outcome = outcome.value
+            row.next_step_what = next_step.what
+            row.next_step_owner = next_step.owner.value
+            row.next_step_due = next_step.due
+        return self.get_call(call_id)
+
+    # -- reading ----------------------------------------------------------
+    def get_call(self, call_id: int) -> Call:
+        with self._session() as session:
+            row = session.scalar(
+                select(CallRow)
+                .where(CallRow.id == call_id)
+                .options(
+                    selectinload(CallRow.contact),
+                    selectinload(CallRow.questions),
+                    selectinload(CallRow.notes),
+                )
+            )
+            if row is None:
+                raise CallNotFoundError(call_id)
+            return converters.call_from_row(row)
+
+    def recent_calls(self, limit: int = 50) -> list[CallSummary]:
+        with self._session() as session:
+            rows = session.scalars(
+                select(CallRow)
+                .options(selectinload(CallRow.contact))
+                .order_by(CallRow.started_at.desc(), CallRow.id.desc())
+                .limit(limit)
+            )
+            return [converters.summary_from_row(row) for row in rows]
+
+    def all_calls(self) -> list[Call]:
+        with self._session() as session:
+            rows = session.scalars(
+                select(CallRow)
+                .options(
+                    selectinload(CallRow.contact),
+                    selectinload(CallRow.questions),
+                    selectinload(CallRow.notes),
+                )
+                .order_by(CallRow.started_at, CallRow.id)
+            )
+            return [converters.call_from_row(row) for row in rows]

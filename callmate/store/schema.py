@@ -1,0 +1,104 @@
+"""ORM tables. The migrations in :mod:`callmate.store.migrations` create them.
+
+``tests/test_store.py`` checks that a database built by the migrations has
+exactly these tables and columns, so the two never drift apart.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out (SQLite has no time zones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ContactRow(Base):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    company: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    calls: Mapped[list[CallRow]] = relationship(back_populates="contact")
+
+
+class CallRow(Base):
+    __tablename__ = "calls"
+    __table_args__ = (
+        Index("ix_calls_started_at", "started_at"),
+        Index("ix_calls_contact_id", "contact_id"),
+        Index("ix_calls_next_step_due", "next_step_due"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("contacts.id", ondelete="RESTRICT"), nullable=False
+    )
+    goal: Mapped[str] = mapped_column(Text, nullable=False)
+    backup_goal: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    next_step_what: Mapped[str | None] = mapped_column(Text, nullable=True)
+    next_step_owner: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    next_step_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    contact: Mapped[ContactRow] = relationship(back_populates="calls")
+    questions: Mapped[list[QuestionRow]] = relationship(
+        order_by="QuestionRow.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    notes: Mapped[list[NoteRow]] = relationship(
+        order_by="NoteRow.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class QuestionRow(Base):
+    __tablename__ = "questions"
+    __table_args__ = (Index("ix_questions_call_id", "call_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("calls.id", ondelete="CASCADE"), nullable=False
+    )
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    asked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class NoteRow(Base):
+    __tablename__ = "notes"
+    __table_args__ = (Index("ix_notes_call_id", "call_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("calls.id", ondelete="CASCADE"), nullable=False
+    )
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    offset_seconds: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
