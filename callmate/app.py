@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -12,6 +13,7 @@ from textual.screen import Screen
 from callmate import __version__
 from callmate.clipboard import PyperclipClipboard, SystemClipboard
 from callmate.clock import Clock, SystemClock, local_today
+from callmate.keys import enable_alt_digits
 from callmate.locations import database_path
 from callmate.store.gateway import StoreGateway
 
@@ -32,10 +34,39 @@ class CallmateApp(App[None]):
         clipboard: SystemClipboard | None = None,
     ) -> None:
         super().__init__()
+        enable_alt_digits()
         self.data_dir = data_dir
         self.clock: Clock = clock or SystemClock()
         self.system_clipboard: SystemClipboard = clipboard or PyperclipClipboard()
         self.store = StoreGateway(database_path(data_dir))
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self._let_earlier_keys_land()
+        await super().on_event(event)
+
+    async def _let_earlier_keys_land(self) -> None:
+        """Route a key only after the focused widget has handled earlier ones.
+
+        Textual queues each key on the focused widget and moves on at once, so
+        in a burst (a fast typist, a paste without bracketed mode, a script)
+        a key can be routed before the Enter or Tab ahead of it has moved the
+        focus, and a Ctrl+S can act before the text typed just before it is in
+        the field. Waiting here keeps every key in order with its effects.
+        Only bursts wait (an idle widget's queue is empty), and never for long.
+        """
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 0.25
+        waited = False
+        while (focused := self.focused) is not None and not focused._message_queue.empty():
+            if loop.time() > deadline:
+                return
+            waited = True
+            await asyncio.sleep(0)
+        if waited:
+            await asyncio.sleep(0)  # let the last key's handler finish
 
     def today(self) -> date:
         return local_today(self.clock)

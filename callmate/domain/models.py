@@ -81,6 +81,20 @@ def split_prefix(line: str) -> tuple[NoteKind, str]:
     return kind, body
 
 
+def parse_tick_command(line: str) -> list[int] | None:
+    """``/2`` or ``/1 3`` typed in the note line: tick those questions.
+
+    Returns the question numbers, or None when the line is an ordinary note.
+    """
+    stripped = line.strip()
+    if not stripped.startswith("/"):
+        return None
+    parts = stripped[1:].replace(",", " ").split()
+    if not parts or not all(part.isdigit() and len(part) <= 3 for part in parts):
+        return None
+    return [int(part) for part in parts]
+
+
 class Outcome(StrEnum):
     YES = "yes"
     NO = "no"

@@ -10,17 +10,25 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Footer, Header, Input, Label, Static
 
 from callmate.domain.closing import ClosingCheck, ClosingDraft, check_closing
 from callmate.domain.dates import EXAMPLES
 from callmate.domain.models import Call, NextStep, Outcome, Owner
 from callmate.screens.base import CallmateScreen
+from callmate.widgets.choice_bar import Choice, ChoiceBar
 from callmate.widgets.text_field import TextField
 
-OUTCOMES = [Outcome.YES, Outcome.NO, Outcome.MAYBE]
-OWNERS = [Owner.US, Owner.THEM, Owner.BOTH]
-OWNER_LABELS = {Owner.US: "Us", Owner.THEM: "Them", Owner.BOTH: "Both"}
+OUTCOME_CHOICES = [
+    Choice(Outcome.YES.value, "Yes", "y"),
+    Choice(Outcome.NO.value, "No", "n"),
+    Choice(Outcome.MAYBE.value, "Maybe", "m"),
+]
+OWNER_CHOICES = [
+    Choice(Owner.US.value, "Us", "u"),
+    Choice(Owner.THEM.value, "Them", "t"),
+    Choice(Owner.BOTH.value, "Both", "b"),
+]
 PROMPTS = "Ask: “So what's our next step?” · “What would you like to do next?”"
 
 
@@ -38,21 +46,17 @@ class ClosingScreen(CallmateScreen[Call | None]):
         yield Header()
         with VerticalScroll(id="closing-form"):
             yield Static(PROMPTS, id="closing-prompts", markup=False)
-            yield Label("Outcome", classes="section")
-            with RadioSet(id="outcome"):
-                for outcome in OUTCOMES:
-                    yield RadioButton(outcome.value.capitalize(), id=f"outcome-{outcome.value}")
+            yield Label("Outcome: y / n / m", classes="section")
+            yield ChoiceBar(OUTCOME_CHOICES, id="outcome")
             yield Label("Next step (required)", classes="section")
             with Horizontal(classes="row"):
                 yield Label("What", classes="field-label")
-                yield TextField(placeholder="e.g. demo for their ops team", id="next-what")
+                yield TextField(
+                    placeholder="e.g. demo for their ops team", advance=True, id="next-what"
+                )
             with Horizontal(classes="row"):
                 yield Label("Owner", classes="field-label")
-                with RadioSet(id="owner"):
-                    for owner in OWNERS:
-                        yield RadioButton(
-                            OWNER_LABELS[owner], value=owner is Owner.US, id=f"owner-{owner.value}"
-                        )
+                yield ChoiceBar(OWNER_CHOICES, value=Owner.US.value, id="owner")
             with Horizontal(classes="row"):
                 yield Label("Date", classes="field-label")
                 yield TextField(placeholder=", ".join(EXAMPLES[:5]), id="next-date")
@@ -61,19 +65,13 @@ class ClosingScreen(CallmateScreen[Call | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#outcome", RadioSet).focus()
+        self.query_one("#outcome", ChoiceBar).focus()
         self.refresh_check()
 
     # -- reading the form -------------------------------------------------
-    def _selected(self, radio_set_id: str) -> str | None:
-        pressed = self.query_one(f"#{radio_set_id}", RadioSet).pressed_button
-        if pressed is None or pressed.id is None:
-            return None
-        return pressed.id.split("-", 1)[1]
-
     def draft(self) -> ClosingDraft:
-        outcome = self._selected("outcome")
-        owner = self._selected("owner")
+        outcome = self.query_one("#outcome", ChoiceBar).value
+        owner = self.query_one("#owner", ChoiceBar).value
         return ClosingDraft(
             outcome=Outcome(outcome) if outcome else None,
             next_what=self.query_one("#next-what", Input).value,
@@ -85,7 +83,7 @@ class ClosingScreen(CallmateScreen[Call | None]):
         return check_closing(self.draft(), self.callmate.today())
 
     @on(Input.Changed)
-    @on(RadioSet.Changed)
+    @on(ChoiceBar.Changed)
     def refresh_check(self) -> None:
         result = self.check()
         preview = self.query_one("#date-preview", Static)
@@ -98,13 +96,10 @@ class ClosingScreen(CallmateScreen[Call | None]):
             missing.update("Still needed:\n" + "\n".join(f"• {m}" for m in result.missing))
             missing.set_class(True, "error")
 
-    @on(Input.Submitted)
-    def next_field(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted, "#next-date")
+    def save_from_date(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "next-date":
-            self.action_save()
-        else:
-            self.focus_next()
+        self.action_save()
 
     # -- actions ----------------------------------------------------------
     def action_back(self) -> None:

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, Static
 
-from callmate.domain.models import Call, Note, split_prefix
+from callmate.domain.models import Call, Note, parse_tick_command, split_prefix
 from callmate.screens.base import CallmateScreen
 from callmate.widgets.call_clock import CallClock
 from callmate.widgets.checklist import Checklist
@@ -59,15 +59,18 @@ class LiveCallScreen(CallmateScreen[None]):
         with Horizontal(id="call-body"):
             yield NotesLog(id="notes")
             with Vertical(id="side"):
-                yield Label("Questions (Alt+1…9 ticks)", classes="section")
+                yield Label("Questions · tick: Alt+N or /N", classes="section")
                 yield Checklist(id="questions")
         yield Static(PREFIX_HINT, id="prefix-hint", markup=False)
-        yield TextField(placeholder="type a note, Enter saves it", id="note-input")
+        yield TextField(
+            placeholder="type a note, Enter saves it", clear_on_submit=True, id="note-input"
+        )
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#questions", Checklist).show(self.call.questions)
         log = self.query_one("#notes", NotesLog)
+        log.border_title = "Notes"
         for note in self.call.notes:
             log.append(note)
         self.query_one("#note-input", Input).focus()
@@ -76,6 +79,11 @@ class LiveCallScreen(CallmateScreen[None]):
     @on(Input.Submitted, "#note-input")
     def submit_note(self, event: Input.Submitted) -> None:
         event.stop()
+        numbers = parse_tick_command(event.value)
+        if numbers is not None:
+            for number in numbers:
+                self.action_toggle_question(number)
+            return
         kind, text = split_prefix(event.value)
         if not text:
             return
@@ -85,7 +93,6 @@ class LiveCallScreen(CallmateScreen[None]):
             offset_seconds=self.elapsed(),
             created_at=self.callmate.clock.now(),
         )
-        event.input.value = ""
         self.call.notes.append(note)
         index = self.query_one("#notes", NotesLog).append(note, pending=True)
         self.save_note(index, note)

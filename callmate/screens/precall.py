@@ -32,22 +32,29 @@ class PreCallScreen(CallmateScreen[None]):
         with VerticalScroll(id="precall-form"):
             with Horizontal(classes="row"):
                 yield Label("Contact", classes="field-label")
-                yield TextField(placeholder="name, e.g. Dana Whitfield", id="contact-name")
+                yield TextField(
+                    placeholder="name, e.g. Dana Whitfield", advance=True, id="contact-name"
+                )
             with Horizontal(classes="row"):
                 yield Label("Company", classes="field-label")
-                yield TextField(placeholder="e.g. Northwind Freight", id="company")
+                yield TextField(placeholder="e.g. Northwind Freight", advance=True, id="company")
             with Horizontal(classes="row"):
                 yield Label("Goal", classes="field-label")
-                yield TextField(placeholder="what do you want from this call? (required)", id="goal")
+                yield TextField(
+                    placeholder="what must this call achieve? (required)", advance=True, id="goal"
+                )
             with Horizontal(classes="row"):
                 yield Label("Backup goal", classes="field-label")
                 yield TextField(
                     placeholder="if the goal isn't reached, what would still be worth it?",
+                    advance=True,
                     id="backup-goal",
                 )
             yield Static("", id="precall-error", classes="error", markup=False)
             yield Label("Questions: keywords, not scripts. Enter adds one.", classes="section")
-            yield TextField(placeholder="e.g. budget cycle", id="question-input")
+            yield TextField(
+                placeholder="e.g. budget cycle", clear_on_submit=True, id="question-input"
+            )
             yield Checklist(numbered=False, id="precall-questions")
         yield Footer()
 
@@ -55,11 +62,6 @@ class PreCallScreen(CallmateScreen[None]):
         self.query_one("#contact-name", Input).focus()
 
     # -- form flow --------------------------------------------------------
-    @on(Input.Submitted, "#contact-name, #company, #goal, #backup-goal")
-    def next_field(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
-
     @on(Input.Submitted, "#question-input")
     def add_question(self, event: Input.Submitted) -> None:
         event.stop()
@@ -68,7 +70,6 @@ class PreCallScreen(CallmateScreen[None]):
             return
         checklist = self.query_one("#precall-questions", Checklist)
         checklist.show([*checklist.questions, Question(text=text)])
-        event.input.value = ""
 
     def action_remove_question(self) -> None:
         checklist = self.query_one("#precall-questions", Checklist)

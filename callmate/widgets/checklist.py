@@ -28,7 +28,7 @@ class Checklist(OptionList):
     """
 
     def __init__(self, *, numbered: bool = True, id: str | None = None) -> None:
-        super().__init__(id=id, markup=False)
+        super().__init__(id=id, markup=False, compact=True)
         self.numbered = numbered
         self.questions: list[Question] = []
 

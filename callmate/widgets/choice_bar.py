@@ -1,0 +1,114 @@
+"""A one-line choice picked by a single key: ``(•) Yes  ( ) No  ( ) Maybe``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual import events
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    key: str
+    """The single key that picks it; underlined in the label when it appears there."""
+
+
+class ChoiceBar(Widget, can_focus=True):
+    """Pick with the choice's key or the arrows; Enter moves on to the next field.
+
+    Unlike a RadioSet, the value changes in the same step as the key press, so
+    a quick ``y<Tab>`` never races ahead of the choice.
+    """
+
+    DEFAULT_CSS = """
+    ChoiceBar {
+        height: auto;
+        width: auto;
+        padding: 0 1;
+        background: $surface;
+        &:focus {
+            background: $primary 25%;
+        }
+    }
+    """
+
+    value: reactive[str | None] = reactive(None)
+
+    @dataclass
+    class Changed(Message):
+        choice_bar: ChoiceBar
+        value: str | None
+
+        @property
+        def control(self) -> ChoiceBar:
+            return self.choice_bar
+
+    def __init__(
+        self,
+        choices: Sequence[Choice],
+        *,
+        value: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.choices = list(choices)
+        self._by_key = {choice.key.lower(): choice.value for choice in self.choices}
+        self.set_reactive(ChoiceBar.value, value)
+
+    def render(self) -> Content:
+        parts: list[str | tuple[str, str] | Content] = []
+        for index, choice in enumerate(self.choices):
+            chosen = choice.value == self.value
+            if index:
+                parts.append("   ")
+            parts.append(("(•) " if chosen else "( ) ", "bold" if chosen else "dim"))
+            parts.append(_label(choice, "bold" if chosen else ""))
+        return Content.assemble(*parts)
+
+    def watch_value(self, value: str | None) -> None:
+        self.post_message(self.Changed(self, value))
+
+    def _step(self, delta: int) -> None:
+        values = [choice.value for choice in self.choices]
+        if self.value in values:
+            index = (values.index(self.value) + delta) % len(values)
+        else:
+            index = 0 if delta > 0 else len(values) - 1
+        self.value = values[index]
+
+    async def _on_key(self, event: events.Key) -> None:
+        key = event.key
+        handled = True
+        if event.character and event.character.lower() in self._by_key:
+            self.value = self._by_key[event.character.lower()]
+        elif key in ("right", "down"):
+            self._step(1)
+        elif key in ("left", "up"):
+            self._step(-1)
+        elif key == "enter":
+            self.screen.focus_next()
+        else:
+            handled = False
+        if handled:
+            event.stop()
+            event.prevent_default()
+
+
+def _label(choice: Choice, style: str) -> Content:
+    """The label with its key underlined, or ``Label (k)`` when the key isn't in it."""
+    label = choice.label
+    at = label.lower().find(choice.key.lower())
+    if at < 0:
+        return Content.assemble((label, style), (f" ({choice.key})", "dim"))
+    underline = f"{style} underline".strip()
+    return Content.assemble(
+        (label[:at], style), (label[at : at + 1], underline), (label[at + 1 :], style)
+    )
