@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from callmate.screens.base import CallmateScreen
+from callmate.widgets.call_list import CallList
 
 if TYPE_CHECKING:
     from callmate.domain.models import CallSummary
@@ -28,13 +28,11 @@ class HomeScreen(CallmateScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading your calls…", id="home-status", markup=False)
-        table: DataTable[Text] = DataTable(id="calls", cursor_type="row", zebra_stripes=True)
-        table.add_columns("When", "Contact", "Company", "Goal", "Outcome", "Next step", "Due")
-        yield table
+        yield CallList(id="calls")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#calls", DataTable).display = False
+        self.query_one("#calls", CallList).display = False
 
     def on_screen_resume(self) -> None:
         self.load_calls()
@@ -45,46 +43,30 @@ class HomeScreen(CallmateScreen[None]):
         self.show_calls(summaries)
 
     def show_calls(self, summaries: list[CallSummary]) -> None:
-        table: DataTable[Text] = self.query_one("#calls", DataTable)
+        calls = self.query_one("#calls", CallList)
+        calls.show(summaries)
+        calls.display = bool(summaries)
         status = self.query_one("#home-status", Static)
-        table.clear()
-        for summary in summaries:
-            when = summary.started_at.astimezone()
-            outcome = summary.outcome.value if summary.outcome else summary.status.value
-            due = f"{summary.next_step_due:%a %d %b}" if summary.next_step_due else ""
-            table.add_row(
-                Text(f"{when:%d %b %H:%M}"),
-                Text(summary.contact_name),
-                Text(summary.company),
-                Text(summary.goal),
-                Text(outcome),
-                Text(summary.next_step_what),
-                Text(due),
-                key=str(summary.id),
-            )
         if summaries:
-            status.update(f"{len(summaries)} call(s). Enter opens a recap; n plans a new call.")
+            status.update(f"Recent calls ({len(summaries)}). Enter opens a recap; n plans a call.")
+            calls.focus()
         else:
             status.update("No calls yet. Press n to plan your first call.")
-        table.display = bool(summaries)
-        if summaries:
-            table.focus()
 
     def action_new_call(self) -> None:
         from callmate.screens.precall import PreCallScreen
 
         self.app.push_screen(PreCallScreen())
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_option_list_option_selected(self, event: CallList.OptionSelected) -> None:
+        event.stop()
         self.action_open_call()
 
     def action_open_call(self) -> None:
-        table: DataTable[Text] = self.query_one("#calls", DataTable)
-        if not table.display or table.row_count == 0:
-            return
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        if row_key.value is None:
+        calls = self.query_one("#calls", CallList)
+        call_id = calls.highlighted_call_id
+        if not calls.display or call_id is None:
             return
         from callmate.screens.recap import RecapScreen
 
-        self.app.push_screen(RecapScreen(int(row_key.value)))
+        self.app.push_screen(RecapScreen(call_id))

@@ -2,37 +2,51 @@
 
 from __future__ import annotations
 
-from textual.content import Content
+from rich.table import Table
+from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from callmate.domain.models import Note, NoteKind, format_offset
 
-# Kind is shown as a word, never by colour alone.
-KIND_STYLES: dict[NoteKind, str] = {
-    NoteKind.NOTE: "dim",
-    NoteKind.QUOTE: "bold $success",
-    NoteKind.PAIN: "bold $error",
-    NoteKind.OBJECTION: "bold $warning",
-    NoteKind.OURS: "bold $accent",
-    NoteKind.THEIRS: "bold $secondary",
-    NoteKind.FOLLOW_UP: "bold $primary",
+# Kind is shown as a word, never by colour alone. Colours are theme variables.
+KIND_COLOURS: dict[NoteKind, str | None] = {
+    NoteKind.NOTE: None,
+    NoteKind.QUOTE: "success",
+    NoteKind.PAIN: "error",
+    NoteKind.OBJECTION: "warning",
+    NoteKind.OURS: "accent",
+    NoteKind.THEIRS: "secondary",
+    NoteKind.FOLLOW_UP: "primary",
 }
 LABEL_WIDTH = max(len(kind.label) for kind in NoteKind)
 
 
-def note_prompt(note: Note, *, pending: bool = False) -> Content:
-    label = note.kind.label.upper().ljust(LABEL_WIDTH)
+def kind_styles(theme_variables: dict[str, str]) -> dict[NoteKind, str]:
+    """Rich styles for each kind, resolved from the current theme's colours."""
+    styles = {}
+    for kind, variable in KIND_COLOURS.items():
+        colour = theme_variables.get(variable or "", "")
+        styles[kind] = f"bold {colour}".strip() if variable else "dim"
+    return styles
+
+
+def note_prompt(note: Note, styles: dict[NoteKind, str], *, pending: bool = False) -> Table:
+    """Offset, kind and text in columns, so wrapped text keeps its indent."""
     text = f"“{note.text}”" if note.kind is NoteKind.QUOTE else note.text
-    mark = " …" if pending else ""
-    return Content.assemble(
-        (format_offset(note.offset_seconds), "dim"),
-        " ",
-        (label, KIND_STYLES[note.kind]),
-        " ",
-        text,
-        (mark, "dim italic"),
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=5, no_wrap=True)
+    grid.add_column(width=LABEL_WIDTH, no_wrap=True)
+    grid.add_column(ratio=1)
+    body = Text(text)
+    if pending:
+        body.append(" …", style="dim italic")
+    grid.add_row(
+        Text(format_offset(note.offset_seconds), style="dim"),
+        Text(note.kind.label.upper(), style=styles[note.kind]),
+        body,
     )
+    return grid
 
 
 class NotesLog(OptionList):
@@ -41,11 +55,16 @@ class NotesLog(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
 
+    @property
+    def kind_styles(self) -> dict[NoteKind, str]:
+        return kind_styles(self.app.theme_variables)
+
     def append(self, note: Note, *, pending: bool = False) -> int:
-        self.add_option(Option(note_prompt(note, pending=pending)))
+        self.add_option(Option(note_prompt(note, self.kind_styles, pending=pending)))
         index = self.option_count - 1
         self.scroll_end(animate=False)
         return index
 
     def update_note(self, index: int, note: Note, *, pending: bool = False) -> None:
-        self.replace_option_prompt_at_index(index, note_prompt(note, pending=pending))
+        prompt = note_prompt(note, self.kind_styles, pending=pending)
+        self.replace_option_prompt_at_index(index, prompt)

@@ -1,0 +1,55 @@
+"""A list of calls that fits any width: who and when, then goal and next step."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:  # the home screen is the first frame: no pydantic before it
+    from callmate.domain.models import CallSummary
+
+
+def call_prompt(summary: CallSummary) -> Table:
+    when = summary.started_at.astimezone()
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=12, no_wrap=True)
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(width=5, no_wrap=True, justify="right")
+    who = Text(summary.contact_name, style="bold")
+    if summary.company:
+        who.append(f" · {summary.company}", style="")
+    if summary.status == "live":
+        outcome = Text("LIVE", style="bold reverse")
+    else:
+        outcome = Text(summary.outcome.value.upper() if summary.outcome else "")
+    who.append(f"  {summary.goal}", style="dim")
+    detail = Text("")
+    if summary.next_step_what:
+        due = f"{summary.next_step_due:%a %d %b}: " if summary.next_step_due else ""
+        detail.append("next ", style="dim")
+        detail.append(f"{due}{summary.next_step_what}")
+    grid.add_row(Text(f"{when:%d %b %H:%M}", style="dim"), who, outcome)
+    grid.add_row(Text(""), detail, Text(""))
+    return grid
+
+
+class CallList(OptionList):
+    """Calls, newest first; each option's id is the call's id."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+
+    def show(self, summaries: Sequence[CallSummary]) -> None:
+        self.set_options(Option(call_prompt(s), id=str(s.id)) for s in summaries)
+        if summaries:
+            self.highlighted = 0
+
+    @property
+    def highlighted_call_id(self) -> int | None:
+        option = self.highlighted_option
+        return int(option.id) if option is not None and option.id is not None else None

@@ -1,0 +1,47 @@
+"""Every test gets its own data dir and a frozen clock; nothing touches ~."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from callmate.app import CallmateApp, make_app
+from callmate.clock import FrozenClock
+from tests.helpers import FakeClipboard
+
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+# Sunday 22 November 2026, 15:00 UTC: the fixed "now" of every UI test.
+NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "callmate-home"
+    monkeypatch.setenv("CALLMATE_HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    return home
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(NOW)
+
+
+@pytest.fixture
+def clipboard() -> FakeClipboard:
+    return FakeClipboard()
+
+
+@pytest.fixture
+def app(isolated_home: Path, clock: FrozenClock, clipboard: FakeClipboard) -> Iterator[CallmateApp]:
+    application = make_app(isolated_home, clock=clock, clipboard=clipboard)
+    yield application
+    application.store.close()

@@ -1,0 +1,67 @@
+"""Test helpers: typing like a person (fast), waiting for the store, reading the screen."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual import events
+from textual.pilot import Pilot
+
+from callmate.clipboard import SystemCopy
+
+
+@dataclass
+class FakeClipboard:
+    """Stands in for the system clipboard in each of its three situations."""
+
+    result: SystemCopy = SystemCopy.COPIED
+    copied: list[str] = field(default_factory=list)
+
+    def copy(self, text: str) -> SystemCopy:
+        if self.result is SystemCopy.COPIED:
+            self.copied.append(text)
+        return self.result
+
+
+def _key_event(character: str) -> events.Key:
+    if character == "\n":
+        return events.Key("enter", "\r")
+    if character.isalnum():
+        return events.Key(character, character)
+    try:
+        name = unicodedata.name(character).lower().replace(" ", "_").replace("-", "_")
+    except ValueError:
+        name = character
+    return events.Key(name, character)
+
+
+async def type_text(pilot: Pilot[Any], text: str) -> None:
+    """Type ``text`` as one fast burst of key events (``\\n`` is Enter).
+
+    Unlike ``pilot.press``, this does not wait between keys: it is how a quick
+    typist or a scripted terminal delivers keys, and it exercises the App's
+    ordering of bursts.
+    """
+    driver = pilot.app._driver
+    assert driver is not None
+    for character in text:
+        event = _key_event(character)
+        event.set_sender(pilot.app)
+        driver.send_message(event)
+    await settle(pilot)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait until keys are handled and every database job has landed."""
+    await pilot.pause()
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def screen_text(pilot: Pilot[Any]) -> str:
+    """What the terminal shows right now, as plain text, one line per row."""
+    strips = pilot.app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in strips)
