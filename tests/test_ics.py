@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
+import icalendar
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callmate.domain.ics import clean_text, next_step_event
-
-icalendar = pytest.importorskip("icalendar")
 
 DUE = date(2026, 12, 4)
 STAMP = datetime(2026, 11, 22, 15, 30, 5, tzinfo=UTC)

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from callmate.domain.closing import ClosingCheck, ClosingDraft, check_closing
+from callmate.domain.closing import MISSING_WHAT, ClosingCheck, ClosingDraft, check_closing
 from callmate.domain.dates import EXAMPLES
 from callmate.domain.models import Call, NextStep, Outcome, Owner
 from callmate.screens.base import CallmateScreen
@@ -33,6 +33,7 @@ PROMPTS = "Ask: “So what's our next step?” · “What would you like to do n
 
 
 class ClosingScreen(CallmateScreen[Call | None]):
+    SUB_TITLE = "Close the call"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save call", priority=True),
         Binding("escape", "back", "Back to call"),
@@ -85,16 +86,19 @@ class ClosingScreen(CallmateScreen[Call | None]):
     @on(Input.Changed)
     @on(ChoiceBar.Changed)
     def refresh_check(self) -> None:
-        result = self.check()
+        self.show_check(self.check())
+
+    def show_check(self, result: ClosingCheck, *, refused: bool = False) -> None:
         preview = self.query_one("#date-preview", Static)
         preview.update(f"→ {result.due_preview}" if result.due_preview else "")
         missing = self.query_one("#missing", Static)
         if result.ready:
             missing.update("Ready to save: press Ctrl+S.")
-            missing.set_class(False, "error")
         else:
-            missing.update("Still needed:\n" + "\n".join(f"• {m}" for m in result.missing))
-            missing.set_class(True, "error")
+            heading = "Not saved yet. Still needed:" if refused else "Still needed:"
+            missing.update("\n".join([heading, *(f"• {m}" for m in result.missing)]))
+        missing.set_class(not result.ready, "error")
+        missing.set_class(refused, "refused")
 
     @on(Input.Submitted, "#next-date")
     def save_from_date(self, event: Input.Submitted) -> None:
@@ -108,17 +112,23 @@ class ClosingScreen(CallmateScreen[Call | None]):
     def action_save(self) -> None:
         result = self.check()
         if not result.ready or result.next_step is None:
-            self.refresh_check()
-            self.notify(
-                "Not saved yet. " + " ".join(result.missing),
-                title="Still needed",
-                severity="warning",
-                markup=False,
-            )
+            self.show_check(result, refused=True)
+            self._focus_first_gap(result)
+            self.app.bell()
             return
         outcome = self.draft().outcome
         assert outcome is not None
         self.finish(outcome, result.next_step)
+
+    def _focus_first_gap(self, result: ClosingCheck) -> None:
+        draft = self.draft()
+        if draft.outcome is None:
+            target = "#outcome"
+        elif MISSING_WHAT in result.missing:
+            target = "#next-what"
+        else:
+            target = "#next-date"
+        self.query_one(target).focus()
 
     @work(exclusive=True, group="finish-call", exit_on_error=False)
     async def finish(self, outcome: Outcome, next_step: NextStep) -> None:

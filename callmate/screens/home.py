@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 class HomeScreen(CallmateScreen[None]):
     """Recent calls, newest first. Data arrives after the first frame."""
 
+    SUB_TITLE = "Home"
+
     BINDINGS = [
         Binding("n", "new_call", "New call"),
         Binding("enter", "open_call", "Open recap", show=True),

@@ -59,7 +59,7 @@ class LiveCallScreen(CallmateScreen[None]):
         with Horizontal(id="call-body"):
             yield NotesLog(id="notes")
             with Vertical(id="side"):
-                yield Label("Questions · tick: Alt+N or /N", classes="section")
+                yield Label("Questions · Alt+N or /N", classes="section")
                 yield Checklist(id="questions")
         yield Static(PREFIX_HINT, id="prefix-hint", markup=False)
         yield TextField(

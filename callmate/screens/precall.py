@@ -21,6 +21,8 @@ NEED_GOAL = "A call needs a goal: what do you want from it?"
 class PreCallScreen(CallmateScreen[None]):
     """Plan the call. Ctrl+S starts it; a goal is required."""
 
+    SUB_TITLE = "Plan the call"
+
     BINDINGS = [
         Binding("ctrl+s", "start_call", "Start call", priority=True),
         Binding("escape", "cancel", "Back"),

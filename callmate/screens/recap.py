@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from callmate.clipboard import CopyReport, copy_text, timestamped_name
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 
 class RecapScreen(CallmateScreen[None]):
+    SUB_TITLE = "Recap email"
     BINDINGS = [
         Binding("ctrl+r", "copy_body", "Copy email", priority=True),
         Binding("ctrl+t", "copy_subject", "Copy subject", priority=True),
@@ -35,8 +37,9 @@ class RecapScreen(CallmateScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading the recap…", id="recap-title", markup=False)
-        yield Label("Subject", classes="section")
-        yield TextField(id="recap-subject")
+        with Horizontal(id="subject-row", classes="row"):
+            yield Label("Subject", classes="field-label")
+            yield TextField(id="recap-subject")
         yield RecapEditor(id="recap-body")
         yield Static("", id="copy-status", markup=False)
         yield Footer()
@@ -52,7 +55,7 @@ class RecapScreen(CallmateScreen[None]):
         recap = compose_recap(call)
         who = call.contact.name + (f" ({call.contact.company})" if call.contact.company else "")
         self.query_one("#recap-title", Static).update(
-            f"Recap for {who}. Edit freely, then Ctrl+R copies the email."
+            f"To {who}. Edit it here; Ctrl+R copies the email."
         )
         self.query_one("#recap-subject", Input).value = recap.subject
         editor = self.query_one("#recap-body", RecapEditor)

@@ -35,4 +35,4 @@ class CallClock(Static):
         self.seconds = self._elapsed()
 
     def render(self) -> str:
-        return f"⏱ {format_offset(self.seconds)}"
+        return f"On call {format_offset(self.seconds)}"

@@ -12,12 +12,12 @@ from callmate.domain.models import Note, NoteKind, format_offset
 # Kind is shown as a word, never by colour alone. Colours are theme variables.
 KIND_COLOURS: dict[NoteKind, str | None] = {
     NoteKind.NOTE: None,
-    NoteKind.QUOTE: "success",
-    NoteKind.PAIN: "error",
-    NoteKind.OBJECTION: "warning",
-    NoteKind.OURS: "accent",
-    NoteKind.THEIRS: "secondary",
-    NoteKind.FOLLOW_UP: "primary",
+    NoteKind.QUOTE: "text-success",
+    NoteKind.PAIN: "text-error",
+    NoteKind.OBJECTION: "text-warning",
+    NoteKind.OURS: "text-accent",
+    NoteKind.THEIRS: "text-primary",
+    NoteKind.FOLLOW_UP: "text-secondary",
 }
 LABEL_WIDTH = max(len(kind.label) for kind in NoteKind)
 
@@ -54,10 +54,19 @@ class NotesLog(OptionList):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
+        self._kind_styles: dict[NoteKind, str] | None = None
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._forget_styles)
+
+    def _forget_styles(self, _theme: object) -> None:
+        self._kind_styles = None
 
     @property
     def kind_styles(self) -> dict[NoteKind, str]:
-        return kind_styles(self.app.theme_variables)
+        if self._kind_styles is None:
+            self._kind_styles = kind_styles(self.app.get_css_variables())
+        return self._kind_styles
 
     def append(self, note: Note, *, pending: bool = False) -> int:
         self.add_option(Option(note_prompt(note, self.kind_styles, pending=pending)))

@@ -1,0 +1,171 @@
+"""What each screen looks like, at 80x24 (beside a dialer) and larger.
+
+Update after an intended change with ``pytest tests/test_snapshots.py
+--snapshot-update`` and review the SVGs in ``tests/__snapshots__``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from callmate.app import CallmateApp
+from callmate.clock import FrozenClock
+from callmate.domain.models import (
+    Call,
+    Contact,
+    NextStep,
+    Outcome,
+    Owner,
+    Question,
+)
+from callmate.locations import database_path
+from callmate.store.repository import Repository
+from tests.conftest import NOW
+from tests.helpers import settle, type_text
+
+SnapCompare = Callable[..., bool]
+RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+async def steady(pilot: Pilot[Any]) -> None:
+    """Wait for data, then stop cursors blinking so the picture is stable."""
+    await settle(pilot)
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    for area in pilot.app.screen.query(TextArea):
+        area.cursor_blink = False
+    await pilot.pause()
+
+
+def seed_calls(home: Path) -> None:
+    repo = Repository.open(database_path(home))
+    try:
+        done = repo.start_call(
+            Call(
+                contact=Contact(name="Dana Whitfield", company="Northwind Freight"),
+                goal="Book a demo with the ops team",
+                backup_goal="Name of the ops lead",
+                questions=[Question(text="budget cycle"), Question(text="who decides")],
+                started_at=NOW - timedelta(days=2),
+            )
+        )
+        assert done.id is not None
+        repo.finish_call(
+            done.id,
+            outcome=Outcome.YES,
+            next_step=NextStep(what="Demo for the ops team", owner=Owner.US, due=NOW.date()),
+            ended_at=NOW - timedelta(days=2, minutes=-25),
+        )
+        repo.start_call(
+            Call(
+                contact=Contact(name="Lee Park", company="Acme"),
+                goal="Agree the pilot scope",
+                started_at=NOW - timedelta(hours=1),
+            )
+        )
+    finally:
+        repo.close()
+
+
+async def plan_call(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("n")
+    await type_text(
+        pilot,
+        "Dana Whitfield\nNorthwind Freight\nBook a demo with the ops team\n"
+        "Name of the ops lead\nbudget cycle\nwho decides\nrollout date\n",
+    )
+
+
+async def live_call(pilot: Pilot[Any]) -> None:
+    await plan_call(pilot)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    clock = pilot.app.clock  # type: ignore[attr-defined]
+    assert isinstance(clock, FrozenClock)
+    lines = [
+        (30, "they run dispatch from three spreadsheets"),
+        (20, '"we lose a whole day every week on reconciling"'),
+        (40, "!ops lead is burned out and wants weekends back"),
+        (15, "~worried the rollout eats the peak season"),
+        (25, ">send the pricing sheet by Friday"),
+        (10, "<Dana books the ops lead for the demo"),
+        (35, "?ask finance about the budget cycle"),
+    ]
+    for seconds, line in lines:
+        clock.advance(seconds)
+        await type_text(pilot, line + "\n")
+    await pilot.press("alt+1")
+
+
+async def closing(pilot: Pilot[Any]) -> None:
+    await live_call(pilot)
+    await pilot.press("ctrl+o")
+
+
+async def closing_ready(pilot: Pilot[Any]) -> None:
+    await closing(pilot)
+    await type_text(pilot, "y\nDemo for the ops team\nb\nfri")
+
+
+async def closing_refused(pilot: Pilot[Any]) -> None:
+    await closing(pilot)
+    await type_text(pilot, "m\n")
+    await pilot.press("ctrl+s")
+
+
+async def recap(pilot: Pilot[Any]) -> None:
+    await closing_ready(pilot)
+    await type_text(pilot, "\n")
+
+
+async def precall_missing_goal(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("n")
+    await type_text(pilot, "Dana Whitfield\n")
+    await pilot.press("ctrl+s")
+
+
+async def home(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+
+
+CASES: dict[str, tuple[RunBefore, bool]] = {
+    # name: (what to do first, seed two calls first?)
+    "home_empty": (home, False),
+    "home_with_calls": (home, True),
+    "precall_planned": (plan_call, False),
+    "precall_missing_goal": (precall_missing_goal, False),
+    "live_call": (live_call, False),
+    "closing_missing": (closing, False),
+    "closing_refused": (closing_refused, False),
+    "closing_ready": (closing_ready, False),
+    "recap": (recap, False),
+}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_screen(
+    snap_compare: SnapCompare,
+    app: CallmateApp,
+    isolated_home: Path,
+    case: str,
+    size: tuple[int, int],
+) -> None:
+    run_before, seeded = CASES[case]
+    if seeded:
+        seed_calls(isolated_home)
+
+    async def prepare(pilot: Pilot[Any]) -> None:
+        await run_before(pilot)
+        await steady(pilot)
+
+    assert snap_compare(app, run_before=prepare, terminal_size=size)
