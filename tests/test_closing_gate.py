@@ -26,7 +26,7 @@ async def start_call_with_notes(pilot: Pilot[Any]) -> None:
     await type_text(pilot, "Dana Whitfield\nNorthwind\nBook a demo\n")
     await pilot.press("ctrl+s")
     await settle(pilot)
-    await type_text(pilot, "first note\n\"a quote\"\n")
+    await type_text(pilot, 'first note\n"a quote"\n')
     await pilot.press("ctrl+o")
     await settle(pilot)
     assert isinstance(pilot.app.screen, ClosingScreen)
@@ -96,9 +96,7 @@ async def test_unreadable_date_says_so_with_examples(app: CallmateApp) -> None:
 
 
 # Every combination of the three required parts, except "all present".
-COMBINATIONS = [
-    combo for combo in itertools.product([False, True], repeat=3) if not all(combo)
-]
+COMBINATIONS = [combo for combo in itertools.product([False, True], repeat=3) if not all(combo)]
 
 
 @pytest.mark.parametrize(("outcome", "what", "date"), COMBINATIONS)

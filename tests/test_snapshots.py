@@ -27,6 +27,7 @@ from callmate.domain.models import (
 )
 from callmate.locations import database_path
 from callmate.store.repository import Repository
+from callmate.widgets.call_clock import CallClock
 from tests.conftest import NOW
 from tests.helpers import settle, type_text
 
@@ -41,6 +42,8 @@ async def steady(pilot: Pilot[Any]) -> None:
         widget.cursor_blink = False
     for area in pilot.app.screen.query(TextArea):
         area.cursor_blink = False
+    for clock in pilot.app.screen.query(CallClock):
+        clock.tick()  # show the frozen clock's time, not the last timer tick's
     await pilot.pause()
 
 

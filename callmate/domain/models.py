@@ -19,8 +19,8 @@ OneLine = Annotated[str, AfterValidator(clean_line)]
 """A single-line field: control characters and newlines removed, trimmed."""
 Required = Annotated[OneLine, StringConstraints(min_length=1)]
 """A single-line field that must say something once trimmed."""
-MultiLine = Annotated[str, AfterValidator(clean)]
-"""Free text that may span lines (pasted emails, long notes)."""
+MultiLine = Annotated[str, AfterValidator(lambda text: clean(text).strip())]
+"""Free text that may span lines (pasted emails, long notes), trimmed."""
 
 
 class NoteKind(StrEnum):

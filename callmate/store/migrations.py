@@ -79,12 +79,14 @@ def schema_version(path: Path) -> int:
         connection.close()
 
 
-def upgrade(path: Path, target: int = LATEST) -> int:
+def upgrade(path: Path, target: int | None = None) -> int:
     """Bring the database at ``path`` up to ``target``; return the old version.
 
     A database that already holds data is first copied to
     ``callmate.db.v<old>.bak`` beside it, so a failed upgrade loses nothing.
     """
+    if target is None:
+        target = LATEST
     current = schema_version(path)
     if current > LATEST:
         raise SchemaTooNewError(

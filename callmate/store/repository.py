@@ -24,8 +24,7 @@ from callmate.domain.models import (
     Note,
     Outcome,
 )
-from callmate.store import converters
-from callmate.store.migrations import LATEST, schema_version
+from callmate.store import converters, migrations
 from callmate.store.schema import CallRow, ContactRow, NoteRow, QuestionRow
 
 
@@ -50,10 +49,8 @@ def make_engine(path: Path) -> Engine:
 
 def ensure_schema(path: Path) -> None:
     """Migrate if (and only if) the file is behind; the check is one PRAGMA."""
-    if schema_version(path) != LATEST:
-        from callmate.store.migrations import upgrade
-
-        upgrade(path)
+    if migrations.schema_version(path) != migrations.LATEST:
+        migrations.upgrade(path)
 
 
 class Repository:

@@ -1,0 +1,135 @@
+"""The command line: version, data dir, and the JSON export's documented shape."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from callmate import __version__
+from callmate.cli import main
+from callmate.domain.models import Call, Contact, NextStep, Note, NoteKind, Outcome, Owner, Question
+from callmate.locations import database_path
+from callmate.store.repository import Repository
+from tests.conftest import NOW
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "callmate", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def seed(home: Path) -> None:
+    repo = Repository.open(database_path(home))
+    try:
+        call = repo.start_call(
+            Call(
+                contact=Contact(name="Dana Whitfield", company="Northwind"),
+                goal="Book a demo",
+                backup_goal="Ops lead's name",
+                questions=[Question(text="budget"), Question(text="who decides")],
+                started_at=NOW,
+            )
+        )
+        assert call.id is not None
+        repo.save_note(
+            call.id,
+            Note(
+                kind=NoteKind.QUOTE,
+                text="we lose a day\x1b]52;c;eA==\x07",
+                offset_seconds=65,
+                created_at=NOW,
+            ),
+        )
+        repo.set_question_asked(call.questions[0].id or 0, True)
+        repo.finish_call(
+            call.id,
+            outcome=Outcome.YES,
+            next_step=NextStep(what="Demo", owner=Owner.THEM, due=NOW.date()),
+            ended_at=NOW,
+        )
+    finally:
+        repo.close()
+
+
+def test_version() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"callmate {__version__}"
+
+
+def test_export_json_shape(tmp_path: Path) -> None:
+    home = tmp_path / "data"
+    seed(home)
+    result = run_cli("--data-dir", str(home), "export", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    (call,) = json.loads(result.stdout)
+    assert call == {
+        "id": 1,
+        "status": "done",
+        "contact": {"name": "Dana Whitfield", "company": "Northwind"},
+        "goal": "Book a demo",
+        "backup_goal": "Ops lead's name",
+        "questions": [{"text": "budget", "asked": True}, {"text": "who decides", "asked": False}],
+        "notes": [{"kind": "quote", "text": "we lose a day]52;c;eA==", "offset_seconds": 65}],
+        "outcome": "yes",
+        "next_step": {"what": "Demo", "owner": "them", "date": "2026-11-22"},
+        "started_at": "2026-11-22T15:00:00+00:00",
+        "ended_at": "2026-11-22T15:00:00+00:00",
+    }
+
+
+def test_data_dir_flag_after_the_command_and_env_var(tmp_path: Path) -> None:
+    home = tmp_path / "env-home"
+    seed(home)
+    by_env = run_cli("export", env={"CALLMATE_HOME": str(home)})
+    by_flag = run_cli("export", "--data-dir", str(home))
+    assert by_env.returncode == by_flag.returncode == 0
+    assert json.loads(by_env.stdout) == json.loads(by_flag.stdout)
+    assert len(json.loads(by_env.stdout)) == 1
+
+
+def test_export_of_a_new_data_dir_is_an_empty_array(tmp_path: Path) -> None:
+    result = run_cli("--data-dir", str(tmp_path / "fresh"), "export")
+    assert result.returncode == 0 and json.loads(result.stdout) == []
+    assert (tmp_path / "fresh" / "callmate.db").exists()
+
+
+def test_unusable_data_dir_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    assert main(["--data-dir", str(blocker / "sub"), "export"]) == 2
+    assert "cannot use the data directory" in capsys.readouterr().err
+
+
+def test_default_data_dir_is_the_platformdirs_user_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CALLMATE_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    from callmate.locations import data_dir
+
+    assert data_dir() == tmp_path / "xdg" / "callmate"
+
+
+def test_newer_database_is_refused_with_a_message(tmp_path: Path) -> None:
+    import sqlite3
+
+    home = tmp_path / "data"
+    seed(home)
+    with sqlite3.connect(home / "callmate.db") as db:
+        db.execute("PRAGMA user_version = 99")
+    result = run_cli("--data-dir", str(home), "export")
+    assert result.returncode == 2
+    assert "newer than this callmate" in result.stderr

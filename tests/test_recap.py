@@ -1,0 +1,102 @@
+"""Recap composition: the email a salesperson would send, from the notes."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from callmate.domain.models import Call, Contact, NextStep, Note, NoteKind, Owner
+from callmate.domain.recap import compose_recap, long_date
+from callmate.domain.text import clean
+from tests.conftest import NOW
+
+
+def call_with(notes: list[tuple[NoteKind, str]], *, next_step: bool = True) -> Call:
+    return Call(
+        contact=Contact(name="Dana Whitfield", company="Northwind"),
+        goal="Book a demo",
+        notes=[Note(kind=k, text=t, offset_seconds=i * 10) for i, (k, t) in enumerate(notes)],
+        started_at=NOW,
+        next_step=(
+            NextStep(what="Demo for ops", owner=Owner.THEM, due=date(2026, 12, 3))
+            if next_step
+            else None
+        ),
+    )
+
+
+def test_full_recap_has_every_section_in_order() -> None:
+    call = call_with(
+        [
+            (NoteKind.NOTE, "three spreadsheets"),
+            (NoteKind.PAIN, "weekends lost"),
+            (NoteKind.OBJECTION, "peak season risk"),
+            (NoteKind.QUOTE, "we lose a day a week"),
+            (NoteKind.OURS, "send pricing"),
+            (NoteKind.FOLLOW_UP, "answer on SSO"),
+            (NoteKind.THEIRS, "book the ops lead"),
+        ]
+    )
+    recap = compose_recap(call, signature="Best,\nSam")
+    body = recap.body
+    assert recap.subject == "Recap of our call: next step by Thursday 3 December"
+    assert body.startswith("Hi Dana,\n")
+    order = [
+        "What I understood:\n- three spreadsheets\n- weekends lost",
+        "Concerns you raised:\n- peak season risk",
+        'In your words:\n- "we lose a day a week"',
+        "What we agreed:\n- I will: send pricing\n- I will: answer on SSO\n"
+        "- You will: book the ops lead",
+        "Next step: Demo for ops (on your side), by Thursday 3 December.",
+        "Best,\nSam",
+    ]
+    positions = [body.index(part) for part in order]
+    assert positions == sorted(positions)
+    assert recap.as_text().startswith("Subject: Recap of our call")
+
+
+def test_recap_without_quotes_or_commitments_leaves_those_sections_out() -> None:
+    body = compose_recap(call_with([(NoteKind.NOTE, "uses Excel")])).body
+    assert "What I understood:\n- uses Excel" in body
+    assert "In your words" not in body
+    assert "What we agreed" not in body
+    assert "Concerns" not in body
+    assert body.rstrip().endswith("Best regards,")
+
+
+def test_recap_of_a_call_with_no_notes_is_still_a_short_polite_email() -> None:
+    recap = compose_recap(call_with([], next_step=False))
+    assert recap.subject == "Recap of our call"
+    assert "Next step" not in recap.body
+    assert recap.body.count("\n") < 10
+
+
+def test_multi_line_notes_become_one_bullet() -> None:
+    body = compose_recap(call_with([(NoteKind.QUOTE, "first line\nsecond line")])).body
+    assert '- "first line second line"' in body
+
+
+def test_long_date() -> None:
+    assert long_date(date(2026, 12, 3)) == "Thursday 3 December"
+    assert long_date(date(2027, 1, 1)) == "Friday 1 January"
+
+
+NOTE_TEXT = st.text(min_size=1).filter(lambda t: clean(t).strip())
+
+
+@given(st.lists(st.tuples(st.sampled_from(list(NoteKind)), NOTE_TEXT)))
+def test_every_note_reaches_the_recap(notes: list[tuple[NoteKind, str]]) -> None:
+    call = call_with(notes)
+    body = compose_recap(call).body
+    for note in call.notes:
+        assert " ".join(note.text.split()) in body
+    assert body.endswith("\n")
+
+
+def test_due_in_the_future_reads_naturally() -> None:
+    call = call_with([])
+    assert call.next_step is not None
+    call.next_step = call.next_step.model_copy(update={"due": NOW.date() + timedelta(days=1)})
+    assert "by Monday 23 November" in compose_recap(call).body

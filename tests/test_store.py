@@ -1,0 +1,210 @@
+"""The store: round trips, durability settings, and migrations that keep data."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from callmate.domain.models import (
+    Call,
+    CallStatus,
+    Contact,
+    NextStep,
+    Note,
+    NoteKind,
+    Outcome,
+    Owner,
+    Question,
+)
+from callmate.store import migrations
+from callmate.store.repository import CallNotFoundError, Repository
+from callmate.store.schema import Base
+from tests.conftest import NOW
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repository:
+    repository = Repository.open(tmp_path / "callmate.db")
+    yield repository  # type: ignore[misc]
+    repository.close()
+
+
+def new_call(**changes: object) -> Call:
+    fields: dict[str, object] = {
+        "contact": Contact(name="Dana Whitfield", company="Northwind"),
+        "goal": "Book a demo",
+        "backup_goal": "Name of the ops lead",
+        "questions": [Question(text="budget"), Question(text="who decides")],
+        "started_at": NOW,
+    }
+    fields.update(changes)
+    return Call(**fields)  # type: ignore[arg-type]
+
+
+def test_call_round_trip(repo: Repository) -> None:
+    started = repo.start_call(new_call())
+    assert started.id is not None and started.status is CallStatus.LIVE
+    assert [q.text for q in started.questions] == ["budget", "who decides"]
+    assert all(q.id is not None for q in started.questions)
+
+    saved = repo.save_note(
+        started.id,
+        Note(kind=NoteKind.QUOTE, text="we lose a day", offset_seconds=42, created_at=NOW),
+    )
+    assert saved.id is not None
+    repo.set_question_asked(started.questions[1].id or 0, True)
+    step = NextStep(what="Demo", owner=Owner.BOTH, due=date(2026, 12, 1))
+    finished = repo.finish_call(
+        started.id, outcome=Outcome.MAYBE, next_step=step, ended_at=NOW + timedelta(minutes=20)
+    )
+
+    assert finished.status is CallStatus.DONE
+    assert finished.outcome is Outcome.MAYBE
+    assert finished.next_step == step
+    assert finished.ended_at == NOW + timedelta(minutes=20)
+    assert finished.started_at == NOW and finished.started_at.tzinfo is not None
+    assert [(n.kind, n.text, n.offset_seconds) for n in finished.notes] == [
+        (NoteKind.QUOTE, "we lose a day", 42)
+    ]
+    assert [q.asked for q in finished.questions] == [False, True]
+    assert finished.contact == Contact(
+        id=finished.contact.id, name="Dana Whitfield", company="Northwind"
+    )
+
+
+def test_same_contact_is_reused(repo: Repository) -> None:
+    first = repo.start_call(new_call())
+    second = repo.start_call(new_call(goal="Follow up"))
+    other = repo.start_call(new_call(contact=Contact(name="Dana Whitfield", company="Elsewhere")))
+    assert first.contact.id == second.contact.id != other.contact.id
+
+
+def test_recent_calls_newest_first(repo: Repository) -> None:
+    for days in (3, 1, 2):
+        repo.start_call(new_call(goal=f"{days} days ago", started_at=NOW - timedelta(days=days)))
+    assert [s.goal for s in repo.recent_calls()] == ["1 days ago", "2 days ago", "3 days ago"]
+    assert len(repo.recent_calls(limit=2)) == 2
+
+
+def test_missing_call(repo: Repository) -> None:
+    with pytest.raises(CallNotFoundError):
+        repo.get_call(999)
+
+
+def test_durability_settings(repo: Repository) -> None:
+    with repo.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_foreign_keys_are_enforced(repo: Repository) -> None:
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        repo.save_note(12345, Note(text="orphan", created_at=NOW))
+
+
+def test_a_note_is_durable_as_soon_as_save_returns(tmp_path: Path) -> None:
+    repo = Repository.open(tmp_path / "callmate.db")
+    call = repo.start_call(new_call())
+    assert call.id is not None
+    repo.save_note(call.id, Note(text="keep me", created_at=NOW))
+    # Read it from a separate connection without closing the repository.
+    with sqlite3.connect(tmp_path / "callmate.db") as other:
+        assert other.execute("SELECT text FROM notes").fetchall() == [("keep me",)]
+    repo.close()
+
+
+def test_migrated_schema_matches_the_orm(tmp_path: Path) -> None:
+    """The migrations and the ORM tables describe the same database."""
+    repo = Repository.open(tmp_path / "callmate.db")
+    try:
+        inspector = inspect(repo.engine)
+        assert set(inspector.get_table_names()) == set(Base.metadata.tables)
+        for name, table in Base.metadata.tables.items():
+            columns = {c["name"]: c for c in inspector.get_columns(name)}
+            assert set(columns) == {c.name for c in table.columns}, name
+            for column in table.columns:
+                assert columns[column.name]["nullable"] == column.nullable, (name, column.name)
+                assert bool(columns[column.name]["primary_key"]) == column.primary_key
+            indexes = {i["name"] for i in inspector.get_indexes(name)}
+            assert indexes == {i.name for i in table.indexes}, name
+            foreign = {
+                (f["referred_table"], tuple(f["constrained_columns"]))
+                for f in inspector.get_foreign_keys(name)
+            }
+            expected = {(f.column.table.name, (f.parent.name,)) for f in table.foreign_keys}
+            assert foreign == expected, name
+    finally:
+        repo.close()
+
+
+def test_schema_version_is_read_without_sqlalchemy(tmp_path: Path) -> None:
+    path = tmp_path / "callmate.db"
+    assert migrations.schema_version(path) == 0
+    Repository.open(path).close()
+    assert migrations.schema_version(path) == migrations.LATEST
+
+
+def test_upgrade_keeps_data_and_backs_up_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "callmate.db"
+    repo = Repository.open(path)
+    call = repo.start_call(new_call())
+    assert call.id is not None
+    repo.save_note(call.id, Note(text="survives upgrades", created_at=NOW))
+    repo.close()
+    old = migrations.LATEST
+
+    future = "ALTER TABLE notes ADD COLUMN pinned BOOLEAN NOT NULL DEFAULT 0;"
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, future])
+    monkeypatch.setattr(migrations, "LATEST", old + 1)
+    assert migrations.upgrade(path) == old
+
+    assert migrations.schema_version(path) == old + 1
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT text, pinned FROM notes").fetchall() == [("survives upgrades", 0)]
+    backup = path.with_name(f"callmate.db.v{old}.bak")
+    with sqlite3.connect(backup) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == old
+        assert db.execute("SELECT text FROM notes").fetchall() == [("survives upgrades",)]
+
+
+def test_failed_migration_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "callmate.db"
+    Repository.open(path).close()
+    old = migrations.LATEST
+    broken = "CREATE TABLE extra (id INTEGER PRIMARY KEY);\nTHIS IS NOT SQL;"
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, broken])
+    monkeypatch.setattr(migrations, "LATEST", old + 1)
+    with pytest.raises(sqlite3.OperationalError):
+        migrations.upgrade(path)
+    assert migrations.schema_version(path) == old
+    with sqlite3.connect(path) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert "extra" not in tables
+
+
+def test_database_from_a_newer_callmate_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "callmate.db"
+    Repository.open(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {migrations.LATEST + 5}")
+    with pytest.raises(migrations.SchemaTooNewError, match="newer"):
+        Repository.open(path)
+
+
+def test_statement_splitter_keeps_trigger_bodies() -> None:
+    script = """
+    CREATE TABLE t (x);
+    CREATE TRIGGER tr AFTER INSERT ON t BEGIN
+        INSERT INTO t VALUES (1);
+        INSERT INTO t VALUES (2);
+    END;
+    """
+    statements = migrations.split_statements(script)
+    assert len(statements) == 2 and statements[1].endswith("END;")
