@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -35,6 +37,7 @@ class CallmateApp(App[None]):
     ) -> None:
         super().__init__()
         enable_alt_digits()
+        self._key_holds = 0
         self.data_dir = data_dir
         self.clock: Clock = clock or SystemClock()
         self.system_clipboard: SystemClipboard = clipboard or PyperclipClipboard()
@@ -46,27 +49,52 @@ class CallmateApp(App[None]):
         await super().on_event(event)
 
     async def _let_earlier_keys_land(self) -> None:
-        """Route a key only after the focused widget has handled earlier ones.
+        """Route a key only after the keys before it have had their effect.
 
         Textual queues each key on the focused widget and moves on at once, so
-        in a burst (a fast typist, a paste without bracketed mode, a script)
-        a key can be routed before the Enter or Tab ahead of it has moved the
-        focus, and a Ctrl+S can act before the text typed just before it is in
-        the field. Waiting here keeps every key in order with its effects.
-        Only bursts wait (an idle widget's queue is empty), and never for long.
+        in a burst (a fast typist, a script, keys typed while a screen opens)
+        a key could be routed before the Enter ahead of it has moved the focus,
+        before the screen it was typed for exists, or while the call is being
+        stored. Waiting here keeps every key in order with its effects. Only
+        bursts wait (an idle widget's queue is empty), and never for long.
         """
         import asyncio
 
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + 0.25
+        start = loop.time()
         waited = False
-        while (focused := self.focused) is not None and not focused._message_queue.empty():
-            if loop.time() > deadline:
-                return
+        while True:
+            elapsed = loop.time() - start
+            screen = self.screen
+            if self._key_holds or not screen.is_mounted:
+                busy = elapsed < 3.0
+            else:
+                # The screen's own queue too: a dismissed dialog's result
+                # callback (which may switch screens) waits there.
+                focused = self.focused
+                pending = not screen._message_queue.empty() or (
+                    focused is not None and not focused._message_queue.empty()
+                )
+                busy = pending and elapsed < 0.25
+            if not busy:
+                break
             waited = True
-            await asyncio.sleep(0)
+            await asyncio.sleep(0 if elapsed < 0.01 else 0.005)
         if waited:
             await asyncio.sleep(0)  # let the last key's handler finish
+
+    @contextmanager
+    def holding_keys(self) -> Iterator[None]:
+        """Keep new keys waiting while a step that changes screens completes.
+
+        Keys typed meanwhile are delivered, in order, to the screen that
+        comes next instead of to the one that is going away.
+        """
+        self._key_holds += 1
+        try:
+            yield
+        finally:
+            self._key_holds -= 1
 
     def today(self) -> date:
         return local_today(self.clock)

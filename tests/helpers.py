@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,17 +38,30 @@ def _key_event(character: str) -> events.Key:
     return events.Key(name, character)
 
 
-async def type_text(pilot: Pilot[Any], text: str) -> None:
-    """Type ``text`` as one fast burst of key events (``\\n`` is Enter).
+_KEY_TOKEN = re.compile(r"\{([a-z0-9+_]+)\}")
 
-    Unlike ``pilot.press``, this does not wait between keys: it is how a quick
-    typist or a scripted terminal delivers keys, and it exercises the App's
-    ordering of bursts.
+
+def _key_events(text: str) -> list[events.Key]:
+    keys: list[events.Key] = []
+    position = 0
+    for match in _KEY_TOKEN.finditer(text):
+        keys += [_key_event(c) for c in text[position : match.start()]]
+        keys.append(events.Key(match.group(1), None))
+        position = match.end()
+    keys += [_key_event(c) for c in text[position:]]
+    return keys
+
+
+async def type_text(pilot: Pilot[Any], text: str) -> None:
+    """Type ``text`` as one fast burst of key events.
+
+    ``\\n`` is Enter and ``{ctrl+u}`` any named key. Unlike ``pilot.press``,
+    this does not wait between keys: it is how a quick typist or a scripted
+    terminal delivers them, and it exercises the App's ordering of bursts.
     """
     driver = pilot.app._driver
     assert driver is not None
-    for character in text:
-        event = _key_event(character)
+    for event in _key_events(text):
         event.set_sender(pilot.app)
         driver.send_message(event)
     await settle(pilot)

@@ -178,3 +178,30 @@ async def test_tick_by_typed_command_and_unknown_number(app: CallmateApp) -> Non
         assert "/2" not in text, "a tick command is not saved as a note"
         await type_text(pilot, "/7\n")
         assert "There is no question 7." in screen_text(pilot)
+
+
+async def test_a_scripted_burst_of_keys_lands_in_order(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    """Keys sent at once (a script, a fast typist) keep their order and effects."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_text(
+            pilot,
+            "nDana Whitfield{ctrl+u}Lee Park\nAcme{tab}Agree the pilot{ctrl+s}"
+            "first{ctrl+u}second\nthird\n{ctrl+o}m\nSend the plan\n\nyesterday{ctrl+u}tomorrow\n",
+        )
+        assert isinstance(app.screen, RecapScreen)
+
+    repo = Repository.open(database_path(isolated_home))
+    try:
+        (call,) = repo.all_calls()
+    finally:
+        repo.close()
+    assert (call.contact.name, call.contact.company, call.goal) == (
+        "Lee Park",
+        "Acme",
+        "Agree the pilot",
+    )
+    assert [note.text for note in call.notes] == ["second", "third"]
+    assert call.next_step is not None and call.next_step.due == date(2026, 11, 23)

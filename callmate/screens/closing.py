@@ -66,7 +66,7 @@ class ClosingScreen(CallmateScreen[Call | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#outcome", ChoiceBar).focus()
+        self.set_focus(self.query_one("#outcome", ChoiceBar))
         self.refresh_check()
 
     # -- reading the form -------------------------------------------------
@@ -128,16 +128,17 @@ class ClosingScreen(CallmateScreen[Call | None]):
             target = "#next-what"
         else:
             target = "#next-date"
-        self.query_one(target).focus()
+        self.set_focus(self.query_one(target))
 
     @work(exclusive=True, group="finish-call", exit_on_error=False)
     async def finish(self, outcome: Outcome, next_step: NextStep) -> None:
         call_id = self.call.id
         assert call_id is not None
         ended_at = self.callmate.clock.now()
-        saved = await self.store.run(
-            lambda repo: repo.finish_call(
-                call_id, outcome=outcome, next_step=next_step, ended_at=ended_at
+        with self.callmate.holding_keys():
+            saved = await self.store.run(
+                lambda repo: repo.finish_call(
+                    call_id, outcome=outcome, next_step=next_step, ended_at=ended_at
+                )
             )
-        )
-        self.dismiss(saved)
+            self.dismiss(saved)

@@ -22,7 +22,7 @@ class HomeScreen(CallmateScreen[None]):
     SUB_TITLE = "Home"
 
     BINDINGS = [
-        Binding("n", "new_call", "New call"),
+        Binding("n", "new_call", "New call", priority=True),
         Binding("enter", "open_call", "Open recap", show=True),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -51,7 +51,7 @@ class HomeScreen(CallmateScreen[None]):
         status = self.query_one("#home-status", Static)
         if summaries:
             status.update(f"Recent calls ({len(summaries)}). Enter opens a recap; n plans a call.")
-            calls.focus()
+            self.set_focus(calls)
         else:
             status.update("No calls yet. Press n to plan your first call.")
 

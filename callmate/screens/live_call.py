@@ -73,7 +73,7 @@ class LiveCallScreen(CallmateScreen[None]):
         log.border_title = "Notes"
         for note in self.call.notes:
             log.append(note)
-        self.query_one("#note-input", Input).focus()
+        self.set_focus(self.query_one("#note-input", Input))
 
     # -- notes ------------------------------------------------------------
     @on(Input.Submitted, "#note-input")
@@ -128,7 +128,7 @@ class LiveCallScreen(CallmateScreen[None]):
 
     def after_closing(self, saved: Call | None) -> None:
         if saved is None or saved.id is None:
-            self.query_one("#note-input", Input).focus()
+            self.set_focus(self.query_one("#note-input", Input))
             return
         from callmate.screens.recap import RecapScreen
 

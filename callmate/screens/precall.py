@@ -61,7 +61,7 @@ class PreCallScreen(CallmateScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#contact-name", Input).focus()
+        self.set_focus(self.query_one("#contact-name", Input))
 
     # -- form flow --------------------------------------------------------
     @on(Input.Submitted, "#question-input")
@@ -101,7 +101,7 @@ class PreCallScreen(CallmateScreen[None]):
         if problem is not None:
             message, field_id = problem
             error.update(message)
-            self.query_one(f"#{field_id}", Input).focus()
+            self.set_focus(self.query_one(f"#{field_id}", Input))
             return
         error.update("")
         call = Call(
@@ -115,7 +115,8 @@ class PreCallScreen(CallmateScreen[None]):
 
     @work(exclusive=True, group="start-call", exit_on_error=False)
     async def start_call(self, call: Call) -> None:
-        saved = await self.store.run(lambda repo: repo.start_call(call))
-        from callmate.screens.live_call import LiveCallScreen
+        with self.callmate.holding_keys():
+            saved = await self.store.run(lambda repo: repo.start_call(call))
+            from callmate.screens.live_call import LiveCallScreen
 
-        self.app.switch_screen(LiveCallScreen(saved))
+            self.app.switch_screen(LiveCallScreen(saved))

@@ -60,7 +60,7 @@ class RecapScreen(CallmateScreen[None]):
         self.query_one("#recap-subject", Input).value = recap.subject
         editor = self.query_one("#recap-body", RecapEditor)
         editor.load_text(recap.body)
-        editor.focus()
+        self.set_focus(editor)
 
     def action_copy_body(self) -> None:
         self.copy(self.query_one("#recap-body", RecapEditor).text, "recap")

@@ -43,26 +43,29 @@ class TextField(Input):
         self.clear_on_submit = clear_on_submit
 
     async def _on_key(self, event: events.Key) -> None:
-        # Enter and Tab are handled here, in order with the characters before
-        # and after them, rather than by bindings that run later on the App:
-        # with fast or scripted typing ("Dana<Enter>Acme<Enter>") the text
-        # after an Enter must land in the next field, never in this one.
-        if event.key == "enter":
+        # Every key is handled here, in order with the characters around it,
+        # instead of by bindings that Textual runs later, once the key has
+        # bubbled up to the App. With fast or scripted typing
+        # ("Dana<Enter>Acme", "<Ctrl+U>next tue") a key's effect must land
+        # before the next key does.
+        if event.key in ("enter", "tab", "shift+tab"):
             event.stop()
             event.prevent_default()
-            if self.advance:
+            if event.key == "tab" or (event.key == "enter" and self.advance):
                 self.screen.focus_next()
+            elif event.key == "shift+tab":
+                self.screen.focus_previous()
             else:
                 self.submit_now()
             return
-        if event.key in ("tab", "shift+tab"):
-            event.stop()
-            event.prevent_default()
-            if event.key == "tab":
-                self.screen.focus_next()
-            else:
-                self.screen.focus_previous()
-            return
+        if not event.is_printable:
+            for key in event.aliases:
+                bindings = self._bindings.key_to_bindings.get(key)
+                if bindings:
+                    event.stop()
+                    event.prevent_default()
+                    await self.run_action(bindings[0].action)
+                    return
         await super()._on_key(event)
 
     def submit_now(self) -> None:
