@@ -72,7 +72,7 @@ class CallmateApp(App[None]):
                 # The screen's own queue too: a dismissed dialog's result
                 # callback (which may switch screens) waits there.
                 focused = self.focused
-                pending = not screen._message_queue.empty() or (
+                pending: bool = not screen._message_queue.empty() or (
                     focused is not None and not focused._message_queue.empty()
                 )
                 busy = pending and elapsed < 0.25
