@@ -26,6 +26,9 @@ class CallmateApp(App[None]):
     SUB_TITLE = f"v{__version__}"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
+        # Priority, so focus moves before the next key is routed (see on_event).
+        Binding("tab", "focus_next", "Next field", priority=True, show=False),
+        Binding("shift+tab", "focus_previous", "Previous field", priority=True, show=False),
     ]
 
     def __init__(

@@ -29,6 +29,8 @@ class FakeClipboard:
 def _key_event(character: str) -> events.Key:
     if character == "\n":
         return events.Key("enter", "\r")
+    if character == "\t":
+        return events.Key("tab", "\t")
     if character.isalnum():
         return events.Key(character, character)
     try:

@@ -30,8 +30,9 @@ async def test_whole_call_by_keyboard(
         assert isinstance(app.screen, PreCallScreen)
         await type_text(
             pilot,
-            "Dana Whitfield\nNorthwind Freight\nBook a demo with the ops team\n"
-            "Name of the ops lead\nbudget cycle\nwho decides\n",
+            # Enter through role and call type; two Tabs skip the research.
+            "Dana Whitfield\nNorthwind Freight\n\n\nBook a demo with the ops team\n"
+            "Name of the ops lead\n\t\tbudget cycle\nrollout date\n",
         )
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -39,7 +40,8 @@ async def test_whole_call_by_keyboard(
         text = screen_text(pilot)
         assert "Goal: Book a demo with the ops team" in text
         assert "Backup: Name of the ops lead" in text
-        assert "1 [ ] budget cycle" in text
+        assert "1 [ ] Outcome they're" in text, "the discovery starter questions"
+        assert "6 [ ] budget cycle" in text
 
         clock.advance(65)
         await type_text(pilot, '"we lose a day every week on reports"\n')
@@ -47,15 +49,15 @@ async def test_whole_call_by_keyboard(
         await type_text(
             pilot, "they run it all in spreadsheets\n>send the pricing sheet\n<intro to ops lead\n"
         )
-        await pilot.press("alt+1")
+        await pilot.press("alt+6")
         await settle(pilot)
         text = screen_text(pilot)
         assert "01:05 QUOTE     “we lose a day every week on" in text  # wraps at 80 columns
         assert "reports”" in text
         assert "01:35 NOTE" in text and "they run it all in spreadsheets" in text
         assert "01:35 WE OWE" in text and "01:35 THEY OWE" in text
-        assert "1 [x] budget cycle" in text
-        assert "2 [ ] who decides" in text
+        assert "6 [x] budget cycle" in text
+        assert "7 [ ] rollout date" in text
 
         await pilot.press("ctrl+o")
         assert isinstance(app.screen, ClosingScreen)
@@ -95,10 +97,11 @@ async def test_whole_call_by_keyboard(
     assert call.contact.company == "Northwind Freight"
     assert call.goal == "Book a demo with the ops team"
     assert call.backup_goal == "Name of the ops lead"
-    assert [(q.text, q.asked) for q in call.questions] == [
+    assert [(q.text, q.asked) for q in call.questions][-2:] == [
         ("budget cycle", True),
-        ("who decides", False),
+        ("rollout date", False),
     ]
+    assert len(call.questions) == 7
     assert [(n.kind, n.text, n.offset_seconds) for n in call.notes] == [
         (NoteKind.QUOTE, "we lose a day every week on reports", 65),
         (NoteKind.NOTE, "they run it all in spreadsheets", 95),
@@ -119,7 +122,7 @@ async def test_saved_call_is_listed_after_relaunch(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("n")
-        await type_text(pilot, "Lee Park\nAcme\nAgree a pilot scope\n")
+        await type_text(pilot, "Lee Park\nAcme\n\n\nAgree a pilot scope\n")
         await pilot.press("ctrl+s")
         await settle(pilot)
         await type_text(pilot, "wants a two-week pilot\n")
@@ -145,7 +148,7 @@ async def test_call_cannot_start_without_a_goal(app: CallmateApp, isolated_home:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("n")
-        await type_text(pilot, "Dana Whitfield\nNorthwind\n")
+        await type_text(pilot, "Dana Whitfield\nNorthwind\n\n\n")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, PreCallScreen)
@@ -169,15 +172,15 @@ async def test_tick_by_typed_command_and_unknown_number(app: CallmateApp) -> Non
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("n")
-        await type_text(pilot, "Dana\n\nBook demo\n\nbudget\ntimeline\n")
+        await type_text(pilot, "Dana\n\n\n\nBook demo\n\n\t\tbudget\ntimeline\n")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        await type_text(pilot, "/2\n")
-        text = screen_text(pilot)
-        assert "2 [x] timeline" in text and "1 [ ] budget" in text
-        assert "/2" not in text, "a tick command is not saved as a note"
         await type_text(pilot, "/7\n")
-        assert "There is no question 7." in screen_text(pilot)
+        text = screen_text(pilot)
+        assert "7 [x] timeline" in text and "6 [ ] budget" in text
+        assert "/7" not in text, "a tick command is not saved as a note"
+        await type_text(pilot, "/9\n")
+        assert "There is no question 9." in screen_text(pilot)
 
 
 async def test_a_scripted_burst_of_keys_lands_in_order(
@@ -188,7 +191,7 @@ async def test_a_scripted_burst_of_keys_lands_in_order(
         await settle(pilot)
         await type_text(
             pilot,
-            "nDana Whitfield{ctrl+u}Lee Park\nAcme{tab}Agree the pilot{ctrl+s}"
+            "nDana Whitfield{ctrl+u}Lee Park\nAcme{tab}o{tab}{tab}Agree the pilot{ctrl+s}"
             "first{ctrl+u}second\nthird\n{ctrl+o}m\nSend the plan\n\nyesterday{ctrl+u}tomorrow\n",
         )
         assert isinstance(app.screen, RecapScreen)

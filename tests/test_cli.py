@@ -76,10 +76,15 @@ def test_export_json_shape(tmp_path: Path) -> None:
     assert call == {
         "id": 1,
         "status": "done",
-        "contact": {"name": "Dana Whitfield", "company": "Northwind"},
+        "contact": {"name": "Dana Whitfield", "company": "Northwind", "role": "other"},
+        "call_type": "discovery",
         "goal": "Book a demo",
         "backup_goal": "Ops lead's name",
-        "questions": [{"text": "budget", "asked": True}, {"text": "who decides", "asked": False}],
+        "research": [],
+        "questions": [
+            {"text": "budget", "asked": True, "origin": "own"},
+            {"text": "who decides", "asked": False, "origin": "own"},
+        ],
         "notes": [{"kind": "quote", "text": "we lose a day]52;c;eA==", "offset_seconds": 65}],
         "outcome": "yes",
         "next_step": {"what": "Demo", "owner": "them", "date": "2026-11-22"},

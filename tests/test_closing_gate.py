@@ -23,7 +23,7 @@ from tests.helpers import screen_text, settle, type_text
 async def start_call_with_notes(pilot: Pilot[Any]) -> None:
     await settle(pilot)
     await pilot.press("n")
-    await type_text(pilot, "Dana Whitfield\nNorthwind\nBook a demo\n")
+    await type_text(pilot, "Dana Whitfield\nNorthwind\n\n\nBook a demo\n")
     await pilot.press("ctrl+s")
     await settle(pilot)
     await type_text(pilot, 'first note\n"a quote"\n')

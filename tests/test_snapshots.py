@@ -82,8 +82,8 @@ async def plan_call(pilot: Pilot[Any]) -> None:
     await pilot.press("n")
     await type_text(
         pilot,
-        "Dana Whitfield\nNorthwind Freight\nBook a demo with the ops team\n"
-        "Name of the ops lead\nbudget cycle\nwho decides\nrollout date\n",
+        "Dana Whitfield\nNorthwind Freight\nd\n\nBook a demo with the ops team\n"
+        "Name of the ops lead\nw\thiring dispatch planners\n\tbudget cycle\nwho decides\n",
     )
 
 
@@ -140,11 +140,36 @@ async def home(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def precall_known_contact(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("n")
+    await type_text(pilot, "Da")
+    await pilot.press("right", "enter")
+    await type_text(pilot, "Run the demo and agree a pilot")
+    await pilot.press("ctrl+l")
+
+
+async def precall_nudges(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("n")
+    await type_text(pilot, "Lee Park\nAcme\ni\n\njust checking in\n\t\t")
+    await type_text(pilot, "Could you tell me how your team usually buys software?\n")
+
+
+async def bank(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("n", "ctrl+b")
+    await type_text(pilot, "bdgt")
+
+
 CASES: dict[str, tuple[RunBefore, bool]] = {
     # name: (what to do first, seed two calls first?)
     "home_empty": (home, False),
     "home_with_calls": (home, True),
     "precall_planned": (plan_call, False),
+    "precall_known_contact": (precall_known_contact, True),
+    "precall_nudges": (precall_nudges, False),
+    "bank": (bank, False),
     "precall_missing_goal": (precall_missing_goal, False),
     "live_call": (live_call, False),
     "closing_missing": (closing, False),

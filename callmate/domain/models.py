@@ -13,6 +13,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from callmate.domain.question_bank import CallType
 from callmate.domain.text import clean, clean_line
 
 OneLine = Annotated[str, AfterValidator(clean_line)]
@@ -114,16 +115,40 @@ class CallStatus(StrEnum):
     DONE = "done"
 
 
+class ContactRole(StrEnum):
+    """Who this person is on the deal; each has their own motives (rule 5)."""
+
+    DECISION_MAKER = "decision_maker"
+    INFLUENCER = "influencer"
+    CHAMPION = "champion"
+    USER = "user"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
 class Contact(BaseModel):
     model_config = ConfigDict(validate_assignment=True)
 
     id: int | None = None
     name: Required
     company: OneLine = ""
+    role: ContactRole = ContactRole.OTHER
 
     @property
     def first_name(self) -> str:
         return self.name.split()[0] if self.name.split() else self.name
+
+
+class QuestionOrigin(StrEnum):
+    """Where a checklist entry came from, shown beside it while planning."""
+
+    OWN = "own"
+    BANK = "bank"
+    VERIFY = "verify"
+    CARRIED = "carried"
 
 
 class Question(BaseModel):
@@ -134,6 +159,39 @@ class Question(BaseModel):
     id: int | None = None
     text: Required
     asked: bool = False
+    origin: QuestionOrigin = QuestionOrigin.OWN
+
+
+class ResearchArea(StrEnum):
+    """The three places to look (rule 3) and the prep trio (rule 4)."""
+
+    NEWS = "news"
+    WEBSITE = "website"
+    INSIDE = "inside"
+    KNOW = "know"
+    LEARN = "learn"
+    SAY = "say"
+
+    @property
+    def label(self) -> str:
+        return _AREA_LABELS[self]
+
+
+_AREA_LABELS = {
+    ResearchArea.NEWS: "news",
+    ResearchArea.WEBSITE: "website",
+    ResearchArea.INSIDE: "inside us",
+    ResearchArea.KNOW: "we know",
+    ResearchArea.LEARN: "to learn",
+    ResearchArea.SAY: "say aloud",
+}
+
+
+class ResearchLine(BaseModel):
+    """One fact or aim jotted before the call."""
+
+    area: ResearchArea
+    text: Required
 
 
 class Note(BaseModel):
@@ -142,6 +200,14 @@ class Note(BaseModel):
     text: Annotated[MultiLine, StringConstraints(min_length=1)]
     offset_seconds: int = Field(default=0, ge=0)
     created_at: datetime | None = None
+    due: date | None = None
+    """For commitments: when it is due, if agreed."""
+    done_at: datetime | None = None
+    """For commitments: when it was kept. Open until then."""
+
+    @property
+    def is_commitment(self) -> bool:
+        return self.kind in (NoteKind.OURS, NoteKind.THEIRS)
 
 
 class NextStep(BaseModel):
@@ -157,8 +223,10 @@ class Call(BaseModel):
 
     id: int | None = None
     contact: Contact
+    call_type: CallType = CallType.DISCOVERY
     goal: Required
     backup_goal: OneLine = ""
+    research: list[ResearchLine] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
     notes: list[Note] = Field(default_factory=list)
     status: CallStatus = CallStatus.LIVE
@@ -183,6 +251,24 @@ class CallSummary(BaseModel):
     outcome: Outcome | None = None
     next_step_what: OneLine = ""
     next_step_due: date | None = None
+
+
+class PrepBrief(BaseModel):
+    """What the last calls with this contact leave for the next one (rule 7, 16)."""
+
+    contact: Contact
+    calls_before: int
+    last_call_id: int
+    last_started_at: datetime
+    last_call_type: CallType
+    last_goal: str
+    last_backup_goal: str = ""
+    last_outcome: Outcome | None = None
+    next_step: NextStep | None = None
+    """The next step agreed last time: the reason for this call."""
+    open_commitments: list[Note] = Field(default_factory=list)
+    quotes: list[Note] = Field(default_factory=list)
+    unasked: list[str] = Field(default_factory=list)
 
 
 def format_offset(seconds: int) -> str:

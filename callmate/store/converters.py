@@ -2,36 +2,74 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import TypeVar
+
 from callmate.domain.models import (
     Call,
     CallStatus,
     CallSummary,
+    CallType,
     Contact,
+    ContactRole,
     NextStep,
     Note,
     NoteKind,
     Outcome,
     Owner,
     Question,
+    QuestionOrigin,
+    ResearchArea,
+    ResearchLine,
 )
-from callmate.store.schema import CallRow, ContactRow, NoteRow, QuestionRow
+from callmate.store.schema import CallRow, ContactRow, NoteRow, QuestionRow, ResearchRow
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _enum(kind: type[E], value: str | None, default: E) -> E:
+    """Unknown stored values (from a newer version, a hand edit) fall back, never crash."""
+    try:
+        return kind(value or default)
+    except ValueError:
+        return default
+
+
+def _outcome(value: str | None) -> Outcome | None:
+    return _enum(Outcome, value, Outcome.MAYBE) if value else None
 
 
 def contact_from_row(row: ContactRow) -> Contact:
-    return Contact(id=row.id, name=row.name, company=row.company)
+    return Contact(
+        id=row.id,
+        name=row.name,
+        company=row.company,
+        role=_enum(ContactRole, row.role, ContactRole.OTHER),
+    )
 
 
 def question_from_row(row: QuestionRow) -> Question:
-    return Question(id=row.id, text=row.text, asked=bool(row.asked))
+    return Question(
+        id=row.id,
+        text=row.text,
+        asked=bool(row.asked),
+        origin=_enum(QuestionOrigin, row.origin, QuestionOrigin.OWN),
+    )
+
+
+def research_from_row(row: ResearchRow) -> ResearchLine:
+    return ResearchLine(area=_enum(ResearchArea, row.area, ResearchArea.KNOW), text=row.text)
 
 
 def note_from_row(row: NoteRow) -> Note:
     return Note(
         id=row.id,
-        kind=NoteKind(row.kind),
+        kind=_enum(NoteKind, row.kind, NoteKind.NOTE),
         text=row.text,
         offset_seconds=row.offset_seconds,
         created_at=row.created_at,
+        due=row.due,
+        done_at=row.done_at,
     )
 
 
@@ -40,23 +78,25 @@ def next_step_from_row(row: CallRow) -> NextStep | None:
         return None
     return NextStep(
         what=row.next_step_what,
-        owner=Owner(row.next_step_owner or Owner.US),
+        owner=_enum(Owner, row.next_step_owner, Owner.US),
         due=row.next_step_due,
     )
 
 
-def call_from_row(row: CallRow) -> Call:
+def call_from_row(row: CallRow, *, details: bool = True) -> Call:
     return Call(
         id=row.id,
         contact=contact_from_row(row.contact),
+        call_type=_enum(CallType, row.call_type, CallType.DISCOVERY),
         goal=row.goal,
         backup_goal=row.backup_goal,
+        research=[research_from_row(r) for r in row.research] if details else [],
         questions=[question_from_row(q) for q in row.questions],
-        notes=[note_from_row(n) for n in row.notes],
-        status=CallStatus(row.status),
+        notes=[note_from_row(n) for n in row.notes] if details else [],
+        status=_enum(CallStatus, row.status, CallStatus.DONE),
         started_at=row.started_at,
         ended_at=row.ended_at,
-        outcome=Outcome(row.outcome) if row.outcome else None,
+        outcome=_outcome(row.outcome),
         next_step=next_step_from_row(row),
     )
 
@@ -67,9 +107,9 @@ def summary_from_row(row: CallRow) -> CallSummary:
         contact_name=row.contact.name,
         company=row.contact.company,
         goal=row.goal,
-        status=CallStatus(row.status),
+        status=_enum(CallStatus, row.status, CallStatus.DONE),
         started_at=row.started_at,
-        outcome=Outcome(row.outcome) if row.outcome else None,
+        outcome=_outcome(row.outcome),
         next_step_what=row.next_step_what or "",
         next_step_due=row.next_step_due,
     )

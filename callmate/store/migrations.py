@@ -59,6 +59,23 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX ix_notes_call_id ON notes (call_id);
     """,
+    # 2: planning (contact role, call type, research, question origin) and
+    # commitments that can be given a due date and marked kept.
+    """
+    ALTER TABLE contacts ADD COLUMN role VARCHAR(16) NOT NULL DEFAULT 'other';
+    ALTER TABLE calls ADD COLUMN call_type VARCHAR(24) NOT NULL DEFAULT 'discovery';
+    ALTER TABLE questions ADD COLUMN origin VARCHAR(16) NOT NULL DEFAULT 'own';
+    ALTER TABLE notes ADD COLUMN due DATE;
+    ALTER TABLE notes ADD COLUMN done_at DATETIME;
+    CREATE TABLE research (
+        id INTEGER NOT NULL PRIMARY KEY,
+        call_id INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        area VARCHAR(16) NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX ix_research_call_id ON research (call_id);
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from callmate.domain.models import (
@@ -22,10 +22,12 @@ from callmate.domain.models import (
     Contact,
     NextStep,
     Note,
+    NoteKind,
     Outcome,
+    PrepBrief,
 )
 from callmate.store import converters, migrations
-from callmate.store.schema import CallRow, ContactRow, NoteRow, QuestionRow
+from callmate.store.schema import CallRow, ContactRow, NoteRow, QuestionRow, ResearchRow
 
 
 class CallNotFoundError(LookupError):
@@ -73,19 +75,45 @@ class Repository:
 
     # -- contacts ---------------------------------------------------------
     def _find_or_create_contact(self, session: Session, contact: Contact, at: datetime) -> int:
+        """The contact's id: the given one, a same-named one at the same company, or new.
+
+        Company and role are updated to what was typed for this call.
+        """
+        row: ContactRow | None = None
         if contact.id is not None:
-            return contact.id
-        existing = session.scalar(
-            select(ContactRow.id)
-            .where(ContactRow.name == contact.name, ContactRow.company == contact.company)
-            .limit(1)
-        )
-        if existing is not None:
-            return existing
-        row = ContactRow(name=contact.name, company=contact.company, created_at=at)
-        session.add(row)
+            row = session.get(ContactRow, contact.id)
+        if row is None:
+            row = session.scalar(
+                select(ContactRow)
+                .where(
+                    func.lower(ContactRow.name) == contact.name.lower(),
+                    func.lower(ContactRow.company) == contact.company.lower(),
+                )
+                .order_by(ContactRow.id.desc())
+                .limit(1)
+            )
+        if row is None:
+            row = ContactRow(name=contact.name, company=contact.company, created_at=at)
+            session.add(row)
+        row.company = contact.company
+        row.role = contact.role.value
         session.flush()
         return row.id
+
+    def list_contacts(self) -> list[Contact]:
+        """Everyone called before, most recently called first."""
+        last_call = (
+            select(CallRow.contact_id, func.max(CallRow.started_at).label("last"))
+            .group_by(CallRow.contact_id)
+            .subquery()
+        )
+        with self._session() as session:
+            rows = session.scalars(
+                select(ContactRow)
+                .outerjoin(last_call, last_call.c.contact_id == ContactRow.id)
+                .order_by(last_call.c.last.desc().nulls_last(), ContactRow.id.desc())
+            )
+            return [converters.contact_from_row(row) for row in rows]
 
     # -- the call ---------------------------------------------------------
     def start_call(self, call: Call) -> Call:
@@ -94,14 +122,19 @@ class Repository:
             contact_id = self._find_or_create_contact(session, call.contact, call.started_at)
             row = CallRow(
                 contact_id=contact_id,
+                call_type=call.call_type.value,
                 goal=call.goal,
                 backup_goal=call.backup_goal,
                 status=CallStatus.LIVE.value,
                 started_at=call.started_at,
             )
             row.questions = [
-                QuestionRow(position=i, text=q.text, asked=q.asked)
+                QuestionRow(position=i, text=q.text, asked=q.asked, origin=q.origin.value)
                 for i, q in enumerate(call.questions)
+            ]
+            row.research = [
+                ResearchRow(position=i, area=line.area.value, text=line.text)
+                for i, line in enumerate(call.research)
             ]
             session.add(row)
             session.flush()
@@ -119,6 +152,8 @@ class Repository:
                 text=note.text,
                 offset_seconds=note.offset_seconds,
                 created_at=created,
+                due=note.due,
+                done_at=note.done_at,
             )
             session.add(row)
             session.flush()
@@ -156,11 +191,61 @@ class Repository:
                     selectinload(CallRow.contact),
                     selectinload(CallRow.questions),
                     selectinload(CallRow.notes),
+                    selectinload(CallRow.research),
                 )
             )
             if row is None:
                 raise CallNotFoundError(call_id)
             return converters.call_from_row(row)
+
+    def prep_brief(self, contact_id: int) -> PrepBrief | None:
+        """What earlier finished calls with this contact hand on to the next one."""
+        with self._session() as session:
+            calls = list(
+                session.scalars(
+                    select(CallRow)
+                    .where(
+                        CallRow.contact_id == contact_id,
+                        CallRow.status == CallStatus.DONE.value,
+                    )
+                    .options(selectinload(CallRow.contact), selectinload(CallRow.questions))
+                    .order_by(CallRow.started_at.desc(), CallRow.id.desc())
+                )
+            )
+            if not calls:
+                return None
+            last = calls[0]
+            call_ids = [call.id for call in calls]
+            open_rows = session.scalars(
+                select(NoteRow)
+                .where(
+                    NoteRow.call_id.in_(call_ids),
+                    NoteRow.kind.in_([NoteKind.OURS.value, NoteKind.THEIRS.value]),
+                    NoteRow.done_at.is_(None),
+                )
+                .order_by(NoteRow.created_at, NoteRow.id)
+            )
+            quote_rows = session.scalars(
+                select(NoteRow)
+                .where(NoteRow.call_id.in_(call_ids), NoteRow.kind == NoteKind.QUOTE.value)
+                .order_by(NoteRow.created_at.desc(), NoteRow.id.desc())
+                .limit(8)
+            )
+            summary = converters.call_from_row(last, details=False)
+            return PrepBrief(
+                contact=summary.contact,
+                calls_before=len(calls),
+                last_call_id=last.id,
+                last_started_at=summary.started_at,
+                last_call_type=summary.call_type,
+                last_goal=summary.goal,
+                last_backup_goal=summary.backup_goal,
+                last_outcome=summary.outcome,
+                next_step=summary.next_step,
+                open_commitments=[converters.note_from_row(n) for n in open_rows],
+                quotes=[converters.note_from_row(n) for n in quote_rows],
+                unasked=[q.text for q in summary.questions if not q.asked],
+            )
 
     def recent_calls(self, limit: int = 50) -> list[CallSummary]:
         with self._session() as session:
@@ -180,6 +265,7 @@ class Repository:
                     selectinload(CallRow.contact),
                     selectinload(CallRow.questions),
                     selectinload(CallRow.notes),
+                    selectinload(CallRow.research),
                 )
                 .order_by(CallRow.started_at, CallRow.id)
             )

@@ -42,6 +42,7 @@ class ContactRow(Base):
     name: Mapped[str] = mapped_column(Text, nullable=False)
     company: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False, server_default="other")
 
     calls: Mapped[list[CallRow]] = relationship(back_populates="contact")
 
@@ -67,6 +68,7 @@ class CallRow(Base):
     next_step_what: Mapped[str | None] = mapped_column(Text, nullable=True)
     next_step_owner: Mapped[str | None] = mapped_column(String(16), nullable=True)
     next_step_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    call_type: Mapped[str] = mapped_column(String(24), nullable=False, server_default="discovery")
 
     contact: Mapped[ContactRow] = relationship(back_populates="calls")
     questions: Mapped[list[QuestionRow]] = relationship(
@@ -74,6 +76,9 @@ class CallRow(Base):
     )
     notes: Mapped[list[NoteRow]] = relationship(
         order_by="NoteRow.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+    research: Mapped[list[ResearchRow]] = relationship(
+        order_by="ResearchRow.position", cascade="all, delete-orphan", passive_deletes=True
     )
 
 
@@ -88,6 +93,7 @@ class QuestionRow(Base):
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     text: Mapped[str] = mapped_column(Text, nullable=False)
     asked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    origin: Mapped[str] = mapped_column(String(16), nullable=False, server_default="own")
 
 
 class NoteRow(Base):
@@ -102,3 +108,18 @@ class NoteRow(Base):
     text: Mapped[str] = mapped_column(Text, nullable=False)
     offset_seconds: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ResearchRow(Base):
+    __tablename__ = "research"
+    __table_args__ = (Index("ix_research_call_id", "call_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("calls.id", ondelete="CASCADE"), nullable=False
+    )
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    area: Mapped[str] = mapped_column(String(16), nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)

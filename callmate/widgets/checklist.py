@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from textual.content import Content
+from rich.table import Table
+from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from callmate.domain.models import Question
 
 
-def question_prompt(number: int | None, question: Question) -> Content:
-    """``1 [x] budget``: the number is the Alt+digit that ticks it."""
+def question_prompt(number: int, question: Question) -> Table:
+    """``1 [x] budget``: the number is what Alt+digit or /N ticks."""
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
     box = "[x]" if question.asked else "[ ]"
-    lead = f"{number} " if number is not None and number <= 9 else "  "
     style = "dim strike" if question.asked else "bold"
-    return Content.assemble(lead, box, " ", (question.text, style))
+    grid.add_row(Text(f"{number} {box}"), Text(question.text, style=style))
+    return grid
 
 
 class Checklist(OptionList):
@@ -27,22 +31,17 @@ class Checklist(OptionList):
     }
     """
 
-    def __init__(self, *, numbered: bool = True, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False, compact=True)
-        self.numbered = numbered
         self.questions: list[Question] = []
 
     def show(self, questions: list[Question]) -> None:
         self.questions = list(questions)
         highlighted = self.highlighted
-        self.set_options(
-            Option(question_prompt(i + 1 if self.numbered else None, q))
-            for i, q in enumerate(self.questions)
-        )
+        self.set_options(Option(question_prompt(i + 1, q)) for i, q in enumerate(self.questions))
         if highlighted is not None and self.questions:
             self.highlighted = min(highlighted, len(self.questions) - 1)
 
     def update_question(self, index: int, question: Question) -> None:
         self.questions[index] = question
-        number = index + 1 if self.numbered else None
-        self.replace_option_prompt_at_index(index, question_prompt(number, question))
+        self.replace_option_prompt_at_index(index, question_prompt(index + 1, question))

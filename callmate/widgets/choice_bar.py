@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from textual import events
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -63,15 +64,37 @@ class ChoiceBar(Widget, can_focus=True):
         self._by_key = {choice.key.lower(): choice.value for choice in self.choices}
         self.set_reactive(ChoiceBar.value, value)
 
-    def render(self) -> Content:
-        parts: list[str | tuple[str, str] | Content] = []
-        for index, choice in enumerate(self.choices):
+    def _items(self) -> list[Content]:
+        items = []
+        for choice in self.choices:
             chosen = choice.value == self.value
-            if index:
-                parts.append("   ")
-            parts.append(("(•) " if chosen else "( ) ", "bold" if chosen else "dim"))
-            parts.append(_label(choice, "bold" if chosen else ""))
-        return Content.assemble(*parts)
+            style = "bold" if chosen else ""
+            items.append(Content.assemble(("● " if chosen else "○ ", style), _label(choice, style)))
+        return items
+
+    def _pack(self, width: int) -> list[list[Content]]:
+        """Choices packed into as few lines as fit ``width``, never splitting one."""
+        lines: list[list[Content]] = [[]]
+        used = 0
+        for item in self._items():
+            needed = item.cell_length + (2 if lines[-1] else 0)
+            if lines[-1] and used + needed > width:
+                lines.append([])
+                used, needed = 0, item.cell_length
+            lines[-1].append(item)
+            used += needed
+        return lines
+
+    def render(self) -> Content:
+        lines = self._pack(max(1, self.content_region.width))
+        return Content("\n").join(Content("  ").join(line) for line in lines)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        items = self._items()
+        return sum(item.cell_length for item in items) + 2 * (len(items) - 1)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._pack(max(1, width)))
 
     def watch_value(self, value: str | None) -> None:
         self.post_message(self.Changed(self, value))

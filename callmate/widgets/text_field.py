@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import events
+from textual.suggester import Suggester
+from textual.widget import Widget
 from textual.widgets import Input
 
 from callmate.domain.text import clean_line
@@ -33,28 +37,31 @@ class TextField(Input):
         *,
         advance: bool = False,
         clear_on_submit: bool = False,
+        suggester: Suggester | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         """``advance``: Enter moves to the next field instead of submitting.
         ``clear_on_submit``: the line empties as it is submitted (a note line)."""
-        super().__init__(value, placeholder, id=id, classes=classes, compact=True)
+        super().__init__(
+            value, placeholder, id=id, classes=classes, compact=True, suggester=suggester
+        )
         self.advance = advance
         self.clear_on_submit = clear_on_submit
+        self.next_field: Callable[[], Widget | None] | None = None
+        """Where Enter goes instead of the next widget, when it returns one."""
 
     async def _on_key(self, event: events.Key) -> None:
         # Every key is handled here, in order with the characters around it,
         # instead of by bindings that Textual runs later, once the key has
         # bubbled up to the App. With fast or scripted typing
         # ("Dana<Enter>Acme", "<Ctrl+U>next tue") a key's effect must land
-        # before the next key does.
-        if event.key in ("enter", "tab", "shift+tab"):
+        # before the next key does. (Tab is an App priority binding.)
+        if event.key == "enter":
             event.stop()
             event.prevent_default()
-            if event.key == "tab" or (event.key == "enter" and self.advance):
-                self.screen.focus_next()
-            elif event.key == "shift+tab":
-                self.screen.focus_previous()
+            if self.advance:
+                self.move_on()
             else:
                 self.submit_now()
             return
@@ -67,6 +74,14 @@ class TextField(Input):
                     await self.run_action(bindings[0].action)
                     return
         await super()._on_key(event)
+
+    def move_on(self) -> None:
+        """Focus the next field (synchronously, so the next key lands there)."""
+        target = self.next_field() if self.next_field is not None else None
+        if target is not None:
+            self.screen.set_focus(target)
+        else:
+            self.screen.focus_next()
 
     def submit_now(self) -> None:
         """Post Submitted with the value as it is now; clear it in the same step."""
