@@ -50,6 +50,9 @@ def test_cleaning_keeps_the_words_and_drops_the_controls() -> None:
     assert clean_line(HOSTILE) == expected
     assert clean("line one\r\nline two\x1b[2J") == "line one\nline two[2J"
     assert clean_line("a\tb\nc") == "a b c"
+    # Terminals paste newlines as CR: the lines must not run together.
+    assert clean("pasted\rline two\rline three") == "pasted\nline two\nline three"
+    assert clean_line("pasted\rline two") == "pasted line two"
 
 
 async def test_hostile_text_is_literal_on_every_screen(

@@ -62,6 +62,8 @@ def test_every_kind_but_note_has_a_distinct_prefix_and_label() -> None:
         ("2", None),
         ("/x", None),
         ("/12345", None),
+        ("/0", None),
+        ("/1 0", None),
     ],
 )
 def test_tick_command(line: str, numbers: list[int] | None) -> None:

@@ -93,7 +93,8 @@ def parse_tick_command(line: str) -> list[int] | None:
     parts = stripped[1:].replace(",", " ").split()
     if not parts or not all(part.isdigit() and len(part) <= 3 for part in parts):
         return None
-    return [int(part) for part in parts]
+    numbers = [int(part) for part in parts]
+    return numbers if all(number >= 1 for number in numbers) else None
 
 
 class Outcome(StrEnum):

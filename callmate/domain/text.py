@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 # C0 controls except TAB (\x09) and LF (\x0a); DEL; C1 controls (\x80-\x9f).
-# CR is dropped too: "\r\n" pasted from Windows becomes "\n" first.
+# Line ends are normalised first: terminals deliver pasted newlines as CR,
+# and Windows text has CRLF; both become LF rather than vanishing.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -21,18 +22,17 @@ def clean(text: str) -> str:
     """Strip control characters, keeping tabs and newlines."""
     if not text:
         return text
-    text = text.replace("\r\n", "\n")
-    return _CONTROL.sub("", text)
+    return _CONTROL.sub("", _newlines(text))
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def clean_line(text: str) -> str:
     """Like :func:`clean`, for one-line fields: newlines and tabs become spaces."""
     if not text:
         return text
-    text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    text = _newlines(text).replace("\n", " ").replace("\t", " ")
     return _CONTROL_ONE_LINE.sub("", text).strip()
 
-
-def has_controls(text: str) -> bool:
-    """True when :func:`clean` would change ``text``."""
-    return bool(_CONTROL.search(text)) or "\r" in text

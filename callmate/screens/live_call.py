@@ -107,7 +107,7 @@ class LiveCallScreen(CallmateScreen[None]):
     # -- questions --------------------------------------------------------
     def action_toggle_question(self, number: int) -> None:
         index = number - 1
-        if index >= len(self.call.questions):
+        if not 0 <= index < len(self.call.questions):
             self.notify(f"There is no question {number}.", severity="warning")
             return
         question = self.call.questions[index]
