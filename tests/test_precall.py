@@ -156,7 +156,7 @@ async def test_call_type_preselects_its_set_until_the_plan_is_edited(app: Callma
 async def test_bank_search_and_pick(app: CallmateApp, isolated_home: Path) -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_precall(pilot)
-        await pilot.press("ctrl+b")
+        await pilot.press("ctrl+f")
         await settle(pilot)
         assert isinstance(app.screen, BankScreen)
         assert "Question bank · Discovery sets first" in screen_text(pilot)

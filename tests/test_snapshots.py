@@ -158,7 +158,7 @@ async def precall_nudges(pilot: Pilot[Any]) -> None:
 
 async def bank(pilot: Pilot[Any]) -> None:
     await settle(pilot)
-    await pilot.press("n", "ctrl+b")
+    await pilot.press("n", "ctrl+f")
     await type_text(pilot, "bdgt")
 
 

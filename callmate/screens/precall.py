@@ -82,7 +82,7 @@ class PreCallScreen(CallmateScreen[None]):
     SUB_TITLE = "Plan the call"
     BINDINGS = [
         Binding("ctrl+s", "start_call", "Start call", priority=True),
-        Binding("ctrl+b", "bank", "Question bank", priority=True),
+        Binding("ctrl+f", "bank", "Find in question bank", priority=True),
         Binding("ctrl+l", "carry_over", "Add unasked", priority=True),
         Binding("escape", "cancel", "Back"),
     ]
@@ -144,7 +144,7 @@ class PreCallScreen(CallmateScreen[None]):
             yield Label("Questions · keywords, not scripts", classes="section")
             yield Static("", id="questions-nudge", classes="nudge", markup=False)
             yield TextField(
-                placeholder="a keyword, Enter adds it · Ctrl+B opens the question bank",
+                placeholder="a keyword, Enter adds it · Ctrl+F searches the question bank",
                 clear_on_submit=True,
                 id="question-input",
             )
