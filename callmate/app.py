@@ -41,6 +41,9 @@ class CallmateApp(App[None]):
         super().__init__()
         enable_alt_digits()
         self._key_holds = 0
+        self.offered_resume = False
+        """Open calls are offered for resume once per run, at the first home screen."""
+        self.time_check_minutes = 20
         self.data_dir = data_dir
         self.clock: Clock = clock or SystemClock()
         self.system_clipboard: SystemClipboard = clipboard or PyperclipClipboard()
@@ -69,7 +72,9 @@ class CallmateApp(App[None]):
         while True:
             elapsed = loop.time() - start
             screen = self.screen
-            if self._key_holds or not screen.is_mounted:
+            if self._key_holds:
+                busy = True  # the store is finishing a step; never route around it
+            elif not screen.is_mounted:
                 busy = elapsed < 3.0
             else:
                 # The screen's own queue too: a dismissed dialog's result
@@ -98,6 +103,28 @@ class CallmateApp(App[None]):
             yield
         finally:
             self._key_holds -= 1
+
+    async def action_quit(self) -> None:
+        """Quitting during a call keeps the typed line and asks first."""
+        from callmate.screens.confirm import ConfirmScreen
+        from callmate.screens.live_call import LiveCallScreen
+
+        live = next((s for s in self.screen_stack if isinstance(s, LiveCallScreen)), None)
+        if live is None or isinstance(self.screen, ConfirmScreen):
+            self.exit()
+            return
+        live.flush_line()
+
+        question = (
+            "This call is still open. Quit anyway?\n"
+            "Every note is saved, and callmate will offer to resume the call next time."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen(question), answered)
 
     def today(self) -> date:
         return local_today(self.clock)

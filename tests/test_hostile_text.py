@@ -15,9 +15,10 @@ from textual import events
 from textual.pilot import Pilot
 
 from callmate.app import CallmateApp
-from callmate.domain.models import Call, Contact, Note
+from callmate.domain.models import Call, Contact, NextStep, Note, Outcome, Question
 from callmate.domain.text import clean, clean_line
 from callmate.locations import database_path
+from callmate.screens.interrupted import InterruptedScreen
 from callmate.screens.live_call import LiveCallScreen
 from callmate.screens.recap import RecapScreen
 from callmate.store.repository import Repository
@@ -115,22 +116,61 @@ async def test_raw_controls_already_in_the_database_never_reach_the_screen(
     """Data written by something else (an old version, a hand edit) is cleaned on read."""
     repo = Repository.open(database_path(isolated_home))
     try:
-        call = repo.start_call(
+        done = repo.start_call(
             Call(contact=Contact(name="Dana"), goal="Book a demo", started_at=NOW)
         )
-        assert call.id is not None
-        repo.save_note(call.id, Note(text="placeholder", created_at=NOW))
+        live = repo.start_call(
+            Call(
+                contact=Contact(name="Lee"),
+                goal="Agree the pilot",
+                questions=[Question(text="budget")],
+                started_at=NOW,
+            )
+        )
+        assert done.id is not None and live.id is not None
+        for call_id in (done.id, live.id):
+            repo.save_note(call_id, Note(text="placeholder", created_at=NOW))
+        repo.finish_call(
+            done.id,
+            outcome=Outcome.YES,
+            next_step=NextStep(what="Demo", due=NOW.date()),
+            ended_at=NOW,
+        )
     finally:
         repo.close()
     with sqlite3.connect(database_path(isolated_home)) as raw:
-        raw.execute("UPDATE notes SET text = ?", (HOSTILE,))
-        raw.execute("UPDATE calls SET goal = ?", (HOSTILE,))
-        raw.execute("UPDATE contacts SET name = ?", (HOSTILE,))
+        for table, column in [
+            ("notes", "text"),
+            ("calls", "goal"),
+            ("calls", "backup_goal"),
+            ("calls", "next_step_what"),
+            ("contacts", "name"),
+            ("contacts", "company"),
+            ("questions", "text"),
+        ]:
+            raw.execute(f"UPDATE {table} SET {column} = ?", (HOSTILE,))
 
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
+        assert isinstance(app.screen, InterruptedScreen)  # the open call is offered first
         assert_literal(screen_text(pilot))
-        await pilot.press("enter")
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, LiveCallScreen)
+        text = screen_text(pilot)
+        assert_literal(text)
+        for widget_id in ("goal-line", "backup-line", "who"):
+            assert "[@click=app.quit]x[/]" in str(app.screen.query_one(f"#{widget_id}").render())
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert_literal(screen_text(pilot))
+
+        await pilot.press("escape")
+        app.pop_screen()  # back to home (the call stays open)
+        await settle(pilot)
+        home = screen_text(pilot)
+        assert_literal(home)
+        await pilot.press("down", "enter")  # the finished call: its recap
         await settle(pilot)
         assert isinstance(app.screen, RecapScreen)
         assert_literal(screen_text(pilot))

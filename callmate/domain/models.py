@@ -233,8 +233,17 @@ class Call(BaseModel):
     status: CallStatus = CallStatus.LIVE
     started_at: datetime
     ended_at: datetime | None = None
+    paused_seconds: int = Field(default=0, ge=0)
+    """Time on hold so far, not counting a hold still running."""
+    paused_at: datetime | None = None
+    """When the current hold began; None while the clock runs."""
     outcome: Outcome | None = None
     next_step: NextStep | None = None
+
+    def elapsed(self, now: datetime) -> int:
+        """Seconds of conversation: wall time since the start, minus time on hold."""
+        end = self.paused_at or now
+        return max(0, int((end - self.started_at).total_seconds()) - self.paused_seconds)
 
     def notes_of(self, *kinds: NoteKind) -> list[Note]:
         return [note for note in self.notes if note.kind in kinds]

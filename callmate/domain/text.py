@@ -35,4 +35,3 @@ def clean_line(text: str) -> str:
         return text
     text = _newlines(text).replace("\n", " ").replace("\t", " ")
     return _CONTROL_ONE_LINE.sub("", text).strip()
-

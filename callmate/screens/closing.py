@@ -6,6 +6,8 @@ says so and changes nothing. Escape goes back to the call, notes intact.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -32,20 +34,37 @@ OWNER_CHOICES = [
 PROMPTS = "Ask: “So what's our next step?” · “What would you like to do next?”"
 
 
-class ClosingScreen(CallmateScreen[Call | None]):
+class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
     SUB_TITLE = "Close the call"
+
+    @dataclass(frozen=True)
+    class Result:
+        saved: Call | None
+        """The finished call, or None when the user went back to the call."""
+        draft: ClosingDraft
+        """What was filled in, to show again if the user comes back."""
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save call", priority=True),
         Binding("escape", "back", "Back to call"),
     ]
 
-    def __init__(self, call: Call) -> None:
+    def __init__(self, call: Call, draft: ClosingDraft | None = None) -> None:
         super().__init__()
         self.call = call
+        self.initial = draft
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="closing-form"):
+            who = self.call.contact.name
+            backup = self.call.backup_goal or "(none set)"
+            yield Static(
+                f"With {who} · goal: {self.call.goal} · backup: {backup}",
+                id="closing-goals",
+                markup=False,
+            )
             yield Static(PROMPTS, id="closing-prompts", markup=False)
             yield Label("Outcome: y / n / m", classes="section")
             yield ChoiceBar(OUTCOME_CHOICES, id="outcome")
@@ -66,6 +85,14 @@ class ClosingScreen(CallmateScreen[Call | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.initial is not None:
+            draft = self.initial
+            self.query_one("#outcome", ChoiceBar).value = (
+                draft.outcome.value if draft.outcome else None
+            )
+            self.query_one("#owner", ChoiceBar).value = draft.next_owner.value
+            self.query_one("#next-what", Input).value = draft.next_what
+            self.query_one("#next-date", Input).value = draft.due_text
         self.set_focus(self.query_one("#outcome", ChoiceBar))
         self.refresh_check()
 
@@ -107,7 +134,7 @@ class ClosingScreen(CallmateScreen[Call | None]):
 
     # -- actions ----------------------------------------------------------
     def action_back(self) -> None:
-        self.dismiss(None)
+        self.dismiss(self.Result(saved=None, draft=self.draft()))
 
     def action_save(self) -> None:
         result = self.check()
@@ -118,7 +145,9 @@ class ClosingScreen(CallmateScreen[Call | None]):
             return
         outcome = self.draft().outcome
         assert outcome is not None
-        self.finish(outcome, result.next_step)
+        if not self.saving:
+            self.saving = True
+            self.finish(outcome, result.next_step)
 
     def _focus_first_gap(self, result: ClosingCheck) -> None:
         draft = self.draft()
@@ -130,15 +159,18 @@ class ClosingScreen(CallmateScreen[Call | None]):
             target = "#next-date"
         self.set_focus(self.query_one(target))
 
-    @work(exclusive=True, group="finish-call", exit_on_error=False)
+    @work(group="finish-call", exit_on_error=False)
     async def finish(self, outcome: Outcome, next_step: NextStep) -> None:
         call_id = self.call.id
         assert call_id is not None
         ended_at = self.callmate.clock.now()
         with self.callmate.holding_keys():
-            saved = await self.store.run(
-                lambda repo: repo.finish_call(
-                    call_id, outcome=outcome, next_step=next_step, ended_at=ended_at
+            try:
+                saved = await self.store.run(
+                    lambda repo: repo.finish_call(
+                        call_id, outcome=outcome, next_step=next_step, ended_at=ended_at
+                    )
                 )
-            )
-            self.dismiss(saved)
+            finally:
+                self.saving = False
+            self.dismiss(self.Result(saved=saved, draft=self.draft()))

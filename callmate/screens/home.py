@@ -43,6 +43,30 @@ class HomeScreen(CallmateScreen[None]):
     async def load_calls(self) -> None:
         summaries = await self.store.run(lambda repo: repo.recent_calls(200))
         self.show_calls(summaries)
+        if not self.callmate.offered_resume:
+            self.callmate.offered_resume = True
+            live = await self.store.run(lambda repo: repo.live_calls())
+            if live:
+                from callmate.screens.interrupted import InterruptedScreen
+
+                self.app.push_screen(InterruptedScreen(live), self.after_interrupted)
+
+    def after_interrupted(self, choice: tuple[str, int] | None) -> None:
+        if choice is not None:
+            what, call_id = choice
+            self.open_live(call_id, close=what == "close")
+
+    @work(exclusive=True, group="open-call", exit_on_error=False)
+    async def open_live(self, call_id: int, *, close: bool = False) -> None:
+        """Resume an open call where it was; optionally go straight to its close."""
+        from callmate.screens.live_call import LiveCallScreen
+
+        with self.callmate.holding_keys():
+            call = await self.store.run(lambda repo: repo.get_call(call_id))
+            screen = LiveCallScreen(call, time_check_minutes=self.callmate.time_check_minutes)
+            await self.app.push_screen(screen)
+            if close:
+                screen.action_close_call()
 
     def show_calls(self, summaries: list[CallSummary]) -> None:
         calls = self.query_one("#calls", CallList)
@@ -66,9 +90,12 @@ class HomeScreen(CallmateScreen[None]):
 
     def action_open_call(self) -> None:
         calls = self.query_one("#calls", CallList)
-        call_id = calls.highlighted_call_id
-        if not calls.display or call_id is None:
+        summary = calls.highlighted_summary
+        if not calls.display or summary is None:
+            return
+        if summary.status == "live":
+            self.open_live(summary.id)
             return
         from callmate.screens.recap import RecapScreen
 
-        self.app.push_screen(RecapScreen(call_id))
+        self.app.push_screen(RecapScreen(summary.id))

@@ -1,40 +1,73 @@
 """The live call: one note line, always focused; everything else in view.
 
-Each note is queued for the database the moment Enter is pressed and
-committed on the database thread within about a millisecond, so typing never
-waits on disk and a killed terminal loses at most the line being typed.
+A note is handed to the database thread the moment Enter is pressed, before
+anything else happens, and committed there within about a millisecond. So
+typing never waits on disk, leaving the screen or quitting cannot cancel a
+queued note, and a killed terminal loses at most the line being typed. A
+write that fails is shown as not saved, retried, and blocks the close until
+it lands.
 """
 
 from __future__ import annotations
 
-from textual import on, work
+import asyncio
+from concurrent.futures import Future
+from typing import TYPE_CHECKING
+
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, Static
 
-from callmate.domain.models import Call, Note, parse_tick_command, split_prefix
+from callmate.domain.closing import ClosingDraft
+from callmate.domain.models import (
+    Call,
+    Note,
+    NoteKind,
+    parse_tick_command,
+    split_prefix,
+)
 from callmate.screens.base import CallmateScreen
 from callmate.widgets.call_clock import CallClock
 from callmate.widgets.checklist import Checklist
+from callmate.widgets.note_line import NoteLine
 from callmate.widgets.notes_log import NotesLog
-from callmate.widgets.text_field import TextField
 
-PREFIX_HINT = '"quote  !pain  ~objection  >we owe  <they owe  ?follow up'
+if TYPE_CHECKING:
+    from callmate.screens.closing import ClosingScreen
+
+PREFIX_HINT = '"quote  !pain  ~objection  >we owe  <they owe  ?follow up  · Ctrl+T cycles'
+KIND_CYCLE = list(NoteKind)
+RETRY_SECONDS = 2.0
 
 
 class LiveCallScreen(CallmateScreen[None]):
     BINDINGS = [
         Binding("ctrl+o", "close_call", "End call", priority=True),
+        Binding("ctrl+t", "cycle_kind", "Kind", priority=True),
+        Binding("ctrl+g", "toggle_hold", "Hold", priority=True),
+        Binding("ctrl+z", "undo_delete", "Undo delete", priority=True),
+        Binding("up", "to_notes", "Earlier notes", show=False),
         *[
             Binding(f"alt+{n}", f"toggle_question({n})", f"Tick {n}", show=False, priority=True)
             for n in range(1, 10)
         ],
     ]
 
-    def __init__(self, call: Call) -> None:
+    def __init__(self, call: Call, *, time_check_minutes: int = 20) -> None:
         super().__init__()
         self.call = call
+        self.time_check_seconds = max(1, time_check_minutes) * 60
+        self.time_checked = call.elapsed(call.started_at) >= self.time_check_seconds
+        self.notes: list[Note] = list(call.notes)
+        """Parallel to the log's lines: saved notes, and those still on their way."""
+        self.saving: set[int] = set()
+        self.failed: set[int] = set()
+        self.deleted: list[Note] = []
+        self.editing: int | None = None
+        self._draft_while_editing = ""
+        self.closing_draft: ClosingDraft | None = None
 
     @property
     def call_id(self) -> int:
@@ -42,8 +75,7 @@ class LiveCallScreen(CallmateScreen[None]):
         return self.call.id
 
     def elapsed(self) -> int:
-        delta = self.callmate.clock.now() - self.call.started_at
-        return max(0, int(delta.total_seconds()))
+        return self.call.elapsed(self.callmate.clock.now())
 
     def compose(self) -> ComposeResult:
         contact = self.call.contact
@@ -54,37 +86,112 @@ class LiveCallScreen(CallmateScreen[None]):
                 backup = self.call.backup_goal or "(none set)"
                 yield Static(f"Backup: {backup}", id="backup-line", markup=False)
             with Vertical(id="call-meta"):
-                yield CallClock(self.elapsed, id="clock")
+                yield CallClock(id="clock")
                 yield Static(who, id="who", markup=False)
+        yield Static("", id="time-check", markup=False)
         with Horizontal(id="call-body"):
             yield NotesLog(id="notes")
             with Vertical(id="side"):
                 yield Label("Questions · Alt+N or /N", classes="section")
                 yield Checklist(id="questions")
         yield Static(PREFIX_HINT, id="prefix-hint", markup=False)
-        yield TextField(
-            placeholder="type a note, Enter saves it", clear_on_submit=True, id="note-input"
-        )
+        with Horizontal(id="note-row"):
+            yield Label("note ▸", id="kind-label")
+            yield NoteLine(placeholder="type a note, Enter saves it", id="note-input")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#questions", Checklist).show(self.call.questions)
         log = self.query_one("#notes", NotesLog)
-        log.border_title = "Notes"
-        for note in self.call.notes:
-            log.append(note)
-        self.set_focus(self.query_one("#note-input", Input))
+        log.border_title = "Notes · ↑ to edit or delete"
+        log.show(self.notes)
+        log.scroll_end(animate=False)
+        self.query_one("#time-check", Static).display = False
+        self.tick()
+        self.set_interval(0.5, self.tick)
+        self.set_focus(self.note_line)
+
+    @property
+    def note_line(self) -> NoteLine:
+        return self.query_one("#note-input", NoteLine)
+
+    @property
+    def notes_log(self) -> NotesLog:
+        return self.query_one("#notes", NotesLog)
+
+    # -- the clock --------------------------------------------------------
+    def tick(self) -> None:
+        clock = self.query_one("#clock", CallClock)
+        seconds = self.elapsed()
+        clock.seconds = seconds
+        clock.on_hold = self.call.paused_at is not None
+        if not self.time_checked and seconds >= self.time_check_seconds:
+            self.time_checked = True
+            clock.time_check = True
+            minutes = self.time_check_seconds // 60
+            message = f"{minutes} minutes in. Say so, and ask if they are happy to keep going."
+            banner = self.query_one("#time-check", Static)
+            banner.update(message)
+            banner.display = True
+            self.notify(message, title="Time check", timeout=15)
+
+    def action_toggle_hold(self) -> None:
+        now = self.callmate.clock.now()
+        call = self.call
+        if call.paused_at is None:
+            call.paused_at = now
+            self.notify("On hold: the call clock is paused. Ctrl+G resumes it.")
+        else:
+            held = int((now - call.paused_at).total_seconds())
+            call.paused_seconds += max(0, held)
+            call.paused_at = None
+            self.notify("Back from hold: the clock runs again.")
+        self.tick()
+        call_id, paused_seconds, paused_at = self.call_id, call.paused_seconds, call.paused_at
+        self.store.submit(
+            lambda repo: repo.set_hold(call_id, paused_seconds=paused_seconds, paused_at=paused_at)
+        )
 
     # -- notes ------------------------------------------------------------
+    @on(Input.Changed, "#note-input")
+    def show_kind(self, event: Input.Changed) -> None:
+        kind, _ = split_prefix(event.value)
+        label = self.query_one("#kind-label", Label)
+        editing = "edit " if self.editing is not None else ""
+        label.update(f"{editing}{kind.label} ▸")
+        label.set_classes(f"kind-{kind.value}")
+
+    def action_cycle_kind(self) -> None:
+        kind, _ = split_prefix(self.note_line.value)
+        following = KIND_CYCLE[(KIND_CYCLE.index(kind) + 1) % len(KIND_CYCLE)]
+        self.note_line.replace_prefix(following.prefix)
+
     @on(Input.Submitted, "#note-input")
     def submit_note(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.editing is not None:
+            self.finish_edit(event.value)
+            return
         numbers = parse_tick_command(event.value)
         if numbers is not None:
             for number in numbers:
                 self.action_toggle_question(number)
             return
-        kind, text = split_prefix(event.value)
+        self.add_note(event.value)
+
+    @on(NoteLine.LongPaste)
+    def save_paste(self, event: NoteLine.LongPaste) -> None:
+        kind, _ = split_prefix(self.note_line.value)
+        if kind is not NoteKind.NOTE and split_prefix(self.note_line.value)[1] == "":
+            self.note_line.value = ""  # the paste takes the kind typed before it
+        else:
+            kind = NoteKind.NOTE
+        self.add_note(kind.prefix + event.text)
+        lines = event.text.count("\n") + 1
+        self.notify(f"Pasted text saved as one note ({lines} line(s), {len(event.text):,} chars).")
+
+    def add_note(self, line: str) -> None:
+        kind, text = split_prefix(line)
         if not text:
             return
         note = Note(
@@ -93,16 +200,150 @@ class LiveCallScreen(CallmateScreen[None]):
             offset_seconds=self.elapsed(),
             created_at=self.callmate.clock.now(),
         )
-        self.call.notes.append(note)
-        index = self.query_one("#notes", NotesLog).append(note, pending=True)
-        self.save_note(index, note)
+        self.notes.append(note)
+        index = self.notes_log.append(note, state="saving")
+        self.saving.add(index)
+        self._save(index, note)
+
+    def _save(self, index: int, note: Note) -> None:
+        """Queue the write now, in this handler; only the wait is a worker."""
+        call_id = self.call_id
+        future = self.store.submit(lambda repo: repo.save_note(call_id, note))
+        self.watch_save(index, future)
 
     @work(group="save-note", exit_on_error=False)
-    async def save_note(self, index: int, note: Note) -> None:
-        call_id = self.call_id
-        saved = await self.store.run(lambda repo: repo.save_note(call_id, note))
-        self.call.notes[index] = saved
-        self.query_one("#notes", NotesLog).update_note(index, saved)
+    async def watch_save(self, index: int, future: Future[Note]) -> None:
+        try:
+            saved = await asyncio.shield(asyncio.wrap_future(future))
+        except Exception as error:  # the write failed: say so, keep it, retry
+            self.saving.discard(index)
+            self.failed.add(index)
+            self.notes_log.update_note(index, self.notes[index], state="failed")
+            self.notify(
+                f"A note could not be saved yet ({error}). Retrying.",
+                severity="error",
+                markup=False,
+            )
+            self.set_timer(RETRY_SECONDS, lambda: self.retry(index))
+            return
+        self.saving.discard(index)
+        self.failed.discard(index)
+        if index < len(self.notes) and self.notes[index] is not saved:
+            self.notes[index] = saved
+            self.notes_log.update_note(index, saved)
+
+    def retry(self, index: int) -> None:
+        if index in self.failed and index < len(self.notes):
+            self.failed.discard(index)
+            self.saving.add(index)
+            self.notes_log.update_note(index, self.notes[index], state="saving")
+            self._save(index, self.notes[index])
+
+    def flush_line(self) -> None:
+        """Whatever is typed in the line becomes a note: leaving never loses it."""
+        if self.editing is None and self.note_line.value.strip():
+            value = self.note_line.value
+            self.note_line.value = ""
+            if parse_tick_command(value) is None:
+                self.add_note(value)
+
+    # -- editing earlier notes -------------------------------------------
+    def action_to_notes(self) -> None:
+        if self.notes and self.focused is self.note_line:
+            self.set_focus(self.notes_log)
+            self.notes_log.highlighted = len(self.notes) - 1
+
+    @on(NotesLog.BackRequested)
+    def action_back_to_line(self) -> None:
+        self.set_focus(self.note_line)
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing while the log or checklist has focus goes to the note line."""
+        if event.is_printable and event.character and self.focused is not self.note_line:
+            event.stop()
+            self.set_focus(self.note_line)
+            self.note_line.insert_text_at_cursor(event.character)
+
+    def _saved_note(self, index: int) -> Note | None:
+        if not 0 <= index < len(self.notes):
+            return None
+        if index in self.saving or index in self.failed or self.notes[index].id is None:
+            self.notify("That note is still being saved; try again in a moment.")
+            return None
+        return self.notes[index]
+
+    @on(NotesLog.EditRequested)
+    def edit_note(self, event: NotesLog.EditRequested) -> None:
+        note = self._saved_note(event.index)
+        if note is None:
+            return
+        self.editing = event.index
+        self._draft_while_editing = self.note_line.value
+        self.note_line.value = note.kind.prefix + note.text
+        self.note_line.cursor_position = len(self.note_line.value)
+        self.set_focus(self.note_line)
+        self.notify("Editing: Enter saves the change, Esc cancels.")
+
+    def finish_edit(self, value: str) -> None:
+        index, self.editing = self.editing, None
+        assert index is not None
+        self.note_line.value = self._draft_while_editing
+        kind, text = split_prefix(value)
+        note = self.notes[index]
+        if not text or (kind is note.kind and text == note.text):
+            return
+        changed = note.model_copy(update={"kind": kind, "text": text})
+        self.notes[index] = changed
+        self.notes_log.update_note(index, changed)
+        note_id = note.id
+        assert note_id is not None
+        self.store.submit(lambda repo: repo.update_note(note_id, kind, text))
+
+    def cancel_edit(self) -> None:
+        if self.editing is not None:
+            self.editing = None
+            self.note_line.value = self._draft_while_editing
+
+    @on(NotesLog.DeleteRequested)
+    def delete_note(self, event: NotesLog.DeleteRequested) -> None:
+        note = self._saved_note(event.index)
+        if note is None or self.editing is not None:
+            return
+        del self.notes[event.index]
+        self._shift_indexes(event.index, -1)
+        self.notes_log.remove_option_at_index(event.index)
+        self.deleted.append(note)
+        note_id, at = note.id, self.callmate.clock.now()
+        assert note_id is not None
+        self.store.submit(lambda repo: repo.delete_note(note_id, at))
+        self.notify("Note deleted. Ctrl+Z brings it back.")
+        if not self.notes:
+            self.set_focus(self.note_line)
+
+    def action_undo_delete(self) -> None:
+        if not self.deleted:
+            self.notify("Nothing to undo.")
+            return
+        note = self.deleted.pop()
+        assert note.id is not None
+        position = next(
+            (i for i, n in enumerate(self.notes) if n.id is not None and n.id > note.id),
+            len(self.notes),
+        )
+        self.notes.insert(position, note)
+        self._shift_indexes(position, +1)
+        self.notes_log.show(self.notes)
+        self.notes_log.highlighted = position
+        for index in self.saving:
+            self.notes_log.update_note(index, self.notes[index], state="saving")
+        note_id = note.id
+        self.store.submit(lambda repo: repo.restore_note(note_id))
+        self.notify("Note restored.")
+
+    def _shift_indexes(self, start: int, delta: int) -> None:
+        """Keep the in-flight bookkeeping pointing at the same notes."""
+        self.saving = {i + delta if i >= start else i for i in self.saving}
+        self.failed = {i + delta if i >= start else i for i in self.failed}
 
     # -- questions --------------------------------------------------------
     def action_toggle_question(self, number: int) -> None:
@@ -113,23 +354,45 @@ class LiveCallScreen(CallmateScreen[None]):
         question = self.call.questions[index]
         question.asked = not question.asked
         self.query_one("#questions", Checklist).update_question(index, question)
-        if question.id is not None:
-            self.persist_asked(question.id, question.asked)
+        question_id, asked = question.id, question.asked
+        if question_id is not None:
+            self.store.submit(lambda repo: repo.set_question_asked(question_id, asked))
 
-    @work(group="save-question", exit_on_error=False)
-    async def persist_asked(self, question_id: int, asked: bool) -> None:
-        await self.store.run(lambda repo: repo.set_question_asked(question_id, asked))
+    @on(Checklist.ToggleRequested)
+    def toggle_from_list(self, event: Checklist.ToggleRequested) -> None:
+        self.action_toggle_question(event.index + 1)
 
-    # -- close ------------------------------------------------------------
+    # -- leaving ----------------------------------------------------------
+    def key_escape(self) -> None:
+        if self.editing is not None:
+            self.cancel_edit()
+            self.notify("Edit cancelled.")
+
+    def unsaved_count(self) -> int:
+        return len(self.saving) + len(self.failed)
+
     def action_close_call(self) -> None:
+        self.cancel_edit()
+        self.flush_line()
+        if self.failed:
+            self.notify(
+                f"{len(self.failed)} note(s) are not saved yet; the call can be closed once "
+                "they are. Retrying now.",
+                severity="warning",
+            )
+            for index in list(self.failed):
+                self.retry(index)
+            return
         from callmate.screens.closing import ClosingScreen
 
-        self.app.push_screen(ClosingScreen(self.call), self.after_closing)
+        self.app.push_screen(ClosingScreen(self.call, self.closing_draft), self.after_closing)
 
-    def after_closing(self, saved: Call | None) -> None:
-        if saved is None or saved.id is None:
-            self.set_focus(self.query_one("#note-input", Input))
+    def after_closing(self, result: ClosingScreen.Result | None) -> None:
+        if result is not None:
+            self.closing_draft = result.draft
+        if result is None or result.saved is None or result.saved.id is None:
+            self.set_focus(self.note_line)
             return
         from callmate.screens.recap import RecapScreen
 
-        self.app.switch_screen(RecapScreen(saved.id))
+        self.app.switch_screen(RecapScreen(result.saved.id))

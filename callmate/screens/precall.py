@@ -95,6 +95,8 @@ class PreCallScreen(CallmateScreen[None]):
         self.brief: PrepBrief | None = None
         self._auto_company = ""
         self._auto_questions: list[str] = []
+        self.starting = False
+        """A start is on its way to the store: a second Ctrl+S must not start it twice."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -308,6 +310,8 @@ class PreCallScreen(CallmateScreen[None]):
         return None
 
     def action_start_call(self) -> None:
+        if self.starting:
+            return
         problem = self._problem()
         error = self.query_one("#precall-error", Static)
         if problem is not None:
@@ -331,12 +335,18 @@ class PreCallScreen(CallmateScreen[None]):
             questions=self.query_one("#plan", QuestionPlan).questions,
             started_at=self.callmate.clock.now(),
         )
+        self.starting = True
         self.start_call(call)
 
-    @work(exclusive=True, group="start-call", exit_on_error=False)
+    @work(group="start-call", exit_on_error=False)
     async def start_call(self, call: Call) -> None:
         with self.callmate.holding_keys():
-            saved = await self.store.run(lambda repo: repo.start_call(call))
+            try:
+                saved = await self.store.run(lambda repo: repo.start_call(call))
+            finally:
+                self.starting = False
             from callmate.screens.live_call import LiveCallScreen
 
-            self.app.switch_screen(LiveCallScreen(saved))
+            self.app.switch_screen(
+                LiveCallScreen(saved, time_check_minutes=self.callmate.time_check_minutes)
+            )

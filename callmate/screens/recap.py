@@ -45,6 +45,8 @@ class RecapScreen(CallmateScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#recap-subject", Input).disabled = True
+        self.query_one("#recap-body", RecapEditor).disabled = True
         self.load_call()
 
     @work(exclusive=True, group="recap-load", exit_on_error=False)
@@ -57,25 +59,36 @@ class RecapScreen(CallmateScreen[None]):
         self.query_one("#recap-title", Static).update(
             f"To {who}. Edit it here; Ctrl+R copies the email."
         )
-        self.query_one("#recap-subject", Input).value = recap.subject
+        subject = self.query_one("#recap-subject", Input)
+        subject.value = recap.subject
+        subject.disabled = False
         editor = self.query_one("#recap-body", RecapEditor)
         editor.load_text(recap.body)
+        editor.disabled = False
         self.set_focus(editor)
 
     def action_copy_body(self) -> None:
+        if self.call is None:
+            self.notify("The recap is still loading.")
+            return
         self.copy(self.query_one("#recap-body", RecapEditor).text, "recap")
 
     def action_copy_subject(self) -> None:
+        if self.call is None:
+            self.notify("The recap is still loading.")
+            return
         self.copy(self.query_one("#recap-subject", Input).value, "subject")
 
     @work(thread=True, group="copy", exit_on_error=False)
     def copy(self, text: str, what: str) -> None:
-        directory = recaps_dir(self.callmate.data_dir)
+        data_dir = self.callmate.data_dir
         report = copy_text(
             text,
             system=self.callmate.system_clipboard,
             terminal=lambda t: self.app.call_from_thread(self.app.copy_to_clipboard, t),
-            fallback_file=lambda: directory / timestamped_name(f"call-{self.call_id}-{what}"),
+            fallback_file=lambda: (
+                recaps_dir(data_dir) / timestamped_name(f"call-{self.call_id}-{what}")
+            ),
         )
         self.app.call_from_thread(self.show_report, report)
 

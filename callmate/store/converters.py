@@ -96,6 +96,8 @@ def call_from_row(row: CallRow, *, details: bool = True) -> Call:
         status=_enum(CallStatus, row.status, CallStatus.DONE),
         started_at=row.started_at,
         ended_at=row.ended_at,
+        paused_seconds=row.paused_seconds,
+        paused_at=row.paused_at,
         outcome=_outcome(row.outcome),
         next_step=next_step_from_row(row),
     )

@@ -76,6 +76,13 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX ix_research_call_id ON research (call_id);
     """,
+    # 3: the live call: notes deleted with undo, and time on hold.
+    """
+    ALTER TABLE notes ADD COLUMN deleted_at DATETIME;
+    ALTER TABLE calls ADD COLUMN paused_seconds INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE calls ADD COLUMN paused_at DATETIME;
+    CREATE INDEX ix_calls_status ON calls (status);
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -159,6 +159,47 @@ class Repository:
             session.flush()
             return converters.note_from_row(row)
 
+    def update_note(self, note_id: int, kind: NoteKind, text: str) -> Note:
+        """Correct a note's words or kind; its time in the call stays."""
+        checked = Note(kind=kind, text=text)
+        with self._session() as session:
+            row = session.get(NoteRow, note_id)
+            if row is None:
+                raise LookupError(f"note {note_id}")
+            row.kind = checked.kind.value
+            row.text = checked.text
+            session.flush()
+            return converters.note_from_row(row)
+
+    def delete_note(self, note_id: int, at: datetime) -> None:
+        """Hide a note; it stays in the table so the delete can be undone."""
+        with self._session() as session:
+            session.execute(update(NoteRow).where(NoteRow.id == note_id).values(deleted_at=at))
+
+    def restore_note(self, note_id: int) -> None:
+        with self._session() as session:
+            session.execute(update(NoteRow).where(NoteRow.id == note_id).values(deleted_at=None))
+
+    def set_hold(self, call_id: int, *, paused_seconds: int, paused_at: datetime | None) -> None:
+        """Record the call going on hold (``paused_at``) or coming back (None)."""
+        with self._session() as session:
+            session.execute(
+                update(CallRow)
+                .where(CallRow.id == call_id)
+                .values(paused_seconds=paused_seconds, paused_at=paused_at)
+            )
+
+    def live_calls(self) -> list[CallSummary]:
+        """Calls started and never closed: offered for resume, never dropped."""
+        with self._session() as session:
+            rows = session.scalars(
+                select(CallRow)
+                .where(CallRow.status == CallStatus.LIVE.value)
+                .options(selectinload(CallRow.contact))
+                .order_by(CallRow.started_at.desc())
+            )
+            return [converters.summary_from_row(row) for row in rows]
+
     def set_question_asked(self, question_id: int, asked: bool) -> None:
         with self._session() as session:
             session.execute(
@@ -222,12 +263,17 @@ class Repository:
                     NoteRow.call_id.in_(call_ids),
                     NoteRow.kind.in_([NoteKind.OURS.value, NoteKind.THEIRS.value]),
                     NoteRow.done_at.is_(None),
+                    NoteRow.deleted_at.is_(None),
                 )
                 .order_by(NoteRow.created_at, NoteRow.id)
             )
             quote_rows = session.scalars(
                 select(NoteRow)
-                .where(NoteRow.call_id.in_(call_ids), NoteRow.kind == NoteKind.QUOTE.value)
+                .where(
+                    NoteRow.call_id.in_(call_ids),
+                    NoteRow.kind == NoteKind.QUOTE.value,
+                    NoteRow.deleted_at.is_(None),
+                )
                 .order_by(NoteRow.created_at.desc(), NoteRow.id.desc())
                 .limit(8)
             )

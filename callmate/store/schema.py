@@ -53,6 +53,7 @@ class CallRow(Base):
         Index("ix_calls_started_at", "started_at"),
         Index("ix_calls_contact_id", "contact_id"),
         Index("ix_calls_next_step_due", "next_step_due"),
+        Index("ix_calls_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -69,14 +70,19 @@ class CallRow(Base):
     next_step_owner: Mapped[str | None] = mapped_column(String(16), nullable=True)
     next_step_due: Mapped[date | None] = mapped_column(Date, nullable=True)
     call_type: Mapped[str] = mapped_column(String(24), nullable=False, server_default="discovery")
+    paused_seconds: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     contact: Mapped[ContactRow] = relationship(back_populates="calls")
     questions: Mapped[list[QuestionRow]] = relationship(
         order_by="QuestionRow.position", cascade="all, delete-orphan", passive_deletes=True
     )
     notes: Mapped[list[NoteRow]] = relationship(
-        order_by="NoteRow.id", cascade="all, delete-orphan", passive_deletes=True
+        order_by="NoteRow.id",
+        primaryjoin="and_(CallRow.id == NoteRow.call_id, NoteRow.deleted_at.is_(None))",
+        viewonly=True,
     )
+    """The call's notes, without those deleted (they stay in the table for undo)."""
     research: Mapped[list[ResearchRow]] = relationship(
         order_by="ResearchRow.position", cascade="all, delete-orphan", passive_deletes=True
     )
@@ -110,6 +116,7 @@ class NoteRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     due: Mapped[date | None] = mapped_column(Date, nullable=True)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class ResearchRow(Base):

@@ -1,8 +1,6 @@
-"""The call's running time, always in view."""
+"""The call's running time, always in view; it says so when the call is on hold."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -11,28 +9,32 @@ from callmate.domain.models import format_offset
 
 
 class CallClock(Static):
-    """Shows ``elapsed()`` as mm:ss, refreshed twice a second."""
+    """A display only: the live-call screen sets ``seconds`` and ``on_hold``."""
 
     DEFAULT_CSS = """
     CallClock {
         width: auto;
         padding: 0 1;
         text-style: bold;
+        &.-on-hold {
+            background: $warning 30%;
+        }
+        &.-time-check {
+            color: $text-warning;
+        }
     }
     """
 
     seconds: reactive[int] = reactive(0)
+    on_hold: reactive[bool] = reactive(False)
+    time_check: reactive[bool] = reactive(False)
 
-    def __init__(self, elapsed: Callable[[], int], *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._elapsed = elapsed
+    def watch_on_hold(self, on_hold: bool) -> None:
+        self.set_class(on_hold, "-on-hold")
 
-    def on_mount(self) -> None:
-        self.tick()
-        self.set_interval(0.5, self.tick)
-
-    def tick(self) -> None:
-        self.seconds = self._elapsed()
+    def watch_time_check(self, time_check: bool) -> None:
+        self.set_class(time_check, "-time-check")
 
     def render(self) -> str:
-        return f"On call {format_offset(self.seconds)}"
+        label = "ON HOLD" if self.on_hold else "On call"
+        return f"{label} {format_offset(self.seconds)}"

@@ -43,13 +43,15 @@ class CallList(OptionList):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
+        self.summaries: list[CallSummary] = []
 
     def show(self, summaries: Sequence[CallSummary]) -> None:
+        self.summaries = list(summaries)
         self.set_options(Option(call_prompt(s), id=str(s.id)) for s in summaries)
         if summaries:
             self.highlighted = 0
 
     @property
-    def highlighted_call_id(self) -> int | None:
-        option = self.highlighted_option
-        return int(option.id) if option is not None and option.id is not None else None
+    def highlighted_summary(self) -> CallSummary | None:
+        index = self.highlighted
+        return self.summaries[index] if index is not None and self.summaries else None

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.table import Table
 from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -24,6 +28,12 @@ def question_prompt(number: int, question: Question) -> Table:
 class Checklist(OptionList):
     """Questions for this call. Asked ones dim and strike through."""
 
+    BINDINGS = [Binding("enter", "tick", "Tick / untick")]
+
+    @dataclass
+    class ToggleRequested(Message):
+        index: int
+
     DEFAULT_CSS = """
     Checklist {
         height: auto;
@@ -41,6 +51,10 @@ class Checklist(OptionList):
         self.set_options(Option(question_prompt(i + 1, q)) for i, q in enumerate(self.questions))
         if highlighted is not None and self.questions:
             self.highlighted = min(highlighted, len(self.questions) - 1)
+
+    def action_tick(self) -> None:
+        if self.highlighted is not None:
+            self.post_message(self.ToggleRequested(self.highlighted))
 
     def update_question(self, index: int, question: Question) -> None:
         self.questions[index] = question

@@ -1,9 +1,13 @@
-"""The notes of a call, newest last, each with its kind and time offset."""
+"""The notes of a call, oldest first, each with its time and kind."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.table import Table
 from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -20,6 +24,8 @@ KIND_COLOURS: dict[NoteKind, str | None] = {
     NoteKind.FOLLOW_UP: "text-secondary",
 }
 LABEL_WIDTH = max(len(kind.label) for kind in NoteKind)
+PREVIEW_CHARS = 600
+PREVIEW_LINES = 8
 
 
 def kind_styles(theme_variables: dict[str, str]) -> dict[NoteKind, str]:
@@ -31,16 +37,34 @@ def kind_styles(theme_variables: dict[str, str]) -> dict[NoteKind, str]:
     return styles
 
 
-def note_prompt(note: Note, styles: dict[NoteKind, str], *, pending: bool = False) -> Table:
-    """Offset, kind and text in columns, so wrapped text keeps its indent."""
-    text = f"“{note.text}”" if note.kind is NoteKind.QUOTE else note.text
+def preview(text: str) -> tuple[str, int]:
+    """The start of a long note, and how many characters are left out."""
+    lines = text.split("\n")
+    shown = "\n".join(lines[:PREVIEW_LINES])[:PREVIEW_CHARS]
+    return shown, len(text) - len(shown)
+
+
+def note_prompt(note: Note, styles: dict[NoteKind, str], *, state: str = "") -> Table:
+    """Offset, kind and text in columns, so wrapped text keeps its indent.
+
+    ``state`` is "" (saved), "saving" or "failed".
+    """
+    shown, hidden = preview(note.text)
+    body = Text()
+    if note.kind is NoteKind.QUOTE:
+        body.append(f"“{shown}”")
+    else:
+        body.append(shown)
+    if hidden:
+        body.append(f" … ({hidden:,} more characters, all saved)", style="dim italic")
+    if state == "saving":
+        body.append(" …", style="dim italic")
+    elif state == "failed":
+        body.append("  NOT SAVED YET, retrying", style="bold reverse")
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(width=5, no_wrap=True)
     grid.add_column(width=LABEL_WIDTH, no_wrap=True)
     grid.add_column(ratio=1)
-    body = Text(text)
-    if pending:
-        body.append(" …", style="dim italic")
     grid.add_row(
         Text(format_offset(note.offset_seconds), style="dim"),
         Text(note.kind.label.upper(), style=styles[note.kind]),
@@ -51,6 +75,12 @@ def note_prompt(note: Note, styles: dict[NoteKind, str], *, pending: bool = Fals
 
 class NotesLog(OptionList):
     """Every note of the call. Appending is cheap: only new lines are measured."""
+
+    BINDINGS = [
+        Binding("enter", "edit", "Edit note"),
+        Binding("delete,backspace", "delete", "Delete note"),
+        Binding("escape", "back", "Back to typing"),
+    ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
@@ -68,12 +98,38 @@ class NotesLog(OptionList):
             self._kind_styles = kind_styles(self.app.get_css_variables())
         return self._kind_styles
 
-    def append(self, note: Note, *, pending: bool = False) -> int:
-        self.add_option(Option(note_prompt(note, self.kind_styles, pending=pending)))
-        index = self.option_count - 1
-        self.scroll_end(animate=False)
-        return index
+    def show(self, notes: list[Note]) -> None:
+        styles = self.kind_styles
+        self.set_options(Option(note_prompt(note, styles)) for note in notes)
 
-    def update_note(self, index: int, note: Note, *, pending: bool = False) -> None:
-        prompt = note_prompt(note, self.kind_styles, pending=pending)
+    def append(self, note: Note, *, state: str = "") -> int:
+        self.add_option(Option(note_prompt(note, self.kind_styles, state=state)))
+        self.scroll_end(animate=False)
+        return self.option_count - 1
+
+    def update_note(self, index: int, note: Note, *, state: str = "") -> None:
+        prompt = note_prompt(note, self.kind_styles, state=state)
         self.replace_option_prompt_at_index(index, prompt)
+
+    @dataclass
+    class EditRequested(Message):
+        index: int
+
+    @dataclass
+    class DeleteRequested(Message):
+        index: int
+
+    class BackRequested(Message):
+        """Back to the note line."""
+
+    # The screen does the work; these only say which note.
+    def action_edit(self) -> None:
+        if self.highlighted is not None:
+            self.post_message(self.EditRequested(self.highlighted))
+
+    def action_delete(self) -> None:
+        if self.highlighted is not None:
+            self.post_message(self.DeleteRequested(self.highlighted))
+
+    def action_back(self) -> None:
+        self.post_message(self.BackRequested())

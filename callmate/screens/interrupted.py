@@ -1,0 +1,91 @@
+"""Calls left open by a crash, a closed terminal or a quit: resume or close each."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from callmate.domain.models import CallSummary
+
+Choice = tuple[Literal["resume", "close"], int]
+
+
+def _prompt(summary: CallSummary) -> Text:
+    when = summary.started_at.astimezone()
+    line = Text(f"{when:%a %d %b %H:%M}  ", style="dim")
+    line.append(summary.contact_name, style="bold")
+    if summary.company:
+        line.append(f" · {summary.company}")
+    line.append(f"\n  {summary.goal}", style="dim")
+    return line
+
+
+class InterruptedScreen(ModalScreen[Choice | None]):
+    """Never dropped, never silently finished: the user decides."""
+
+    DEFAULT_CSS = """
+    InterruptedScreen {
+        align: center middle;
+    }
+    #interrupted {
+        width: 76;
+        max-width: 95%;
+        height: auto;
+        max-height: 90%;
+        border: round $warning;
+        background: $panel;
+        padding: 0 1;
+    }
+    #interrupted OptionList {
+        height: auto;
+        max-height: 12;
+    }
+    """
+
+    BINDINGS = [
+        Binding("r", "choose('resume')", "Resume the call"),
+        Binding("c", "choose('close')", "Close it properly"),
+        Binding("escape", "later", "Later"),
+    ]
+
+    def __init__(self, calls: list[CallSummary]) -> None:
+        super().__init__()
+        self.calls = calls
+
+    def compose(self) -> ComposeResult:
+        count = len(self.calls)
+        with Vertical(id="interrupted"):
+            yield Static(
+                f"{count} call(s) were left open. Their notes are saved.\n"
+                "r resumes the highlighted call, c goes to its close, Esc decides later.",
+                markup=False,
+            )
+            yield OptionList(
+                *(Option(_prompt(c), id=str(c.id)) for c in self.calls),
+                id="interrupted-calls",
+                markup=False,
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        self.set_focus(options)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_choose("resume")
+
+    def action_choose(self, what: Literal["resume", "close"]) -> None:
+        option = self.query_one(OptionList).highlighted_option
+        if option is not None and option.id is not None:
+            self.dismiss((what, int(option.id)))
+
+    def action_later(self) -> None:
+        self.dismiss(None)
