@@ -262,6 +262,7 @@ class LiveCallScreen(CallmateScreen[None]):
         if event.is_printable and event.character and self.focused is not self.note_line:
             event.stop()
             self.set_focus(self.note_line)
+            self.note_line.cursor_position = len(self.note_line.value)
             self.note_line.insert_text_at_cursor(event.character)
 
     def _saved_note(self, index: int) -> Note | None:
@@ -287,7 +288,7 @@ class LiveCallScreen(CallmateScreen[None]):
     def finish_edit(self, value: str) -> None:
         index, self.editing = self.editing, None
         assert index is not None
-        self.note_line.value = self._draft_while_editing
+        self._restore_draft()
         kind, text = split_prefix(value)
         note = self.notes[index]
         if not text or (kind is note.kind and text == note.text):
@@ -302,7 +303,11 @@ class LiveCallScreen(CallmateScreen[None]):
     def cancel_edit(self) -> None:
         if self.editing is not None:
             self.editing = None
-            self.note_line.value = self._draft_while_editing
+            self._restore_draft()
+
+    def _restore_draft(self) -> None:
+        self.note_line.value = self._draft_while_editing
+        self.note_line.cursor_position = len(self._draft_while_editing)
 
     @on(NotesLog.DeleteRequested)
     def delete_note(self, event: NotesLog.DeleteRequested) -> None:

@@ -24,8 +24,8 @@ KIND_COLOURS: dict[NoteKind, str | None] = {
     NoteKind.FOLLOW_UP: "text-secondary",
 }
 LABEL_WIDTH = max(len(kind.label) for kind in NoteKind)
-PREVIEW_CHARS = 600
-PREVIEW_LINES = 8
+PREVIEW_CHARS = 320
+PREVIEW_LINES = 6
 
 
 def kind_styles(theme_variables: dict[str, str]) -> dict[NoteKind, str]:
@@ -104,7 +104,7 @@ class NotesLog(OptionList):
 
     def append(self, note: Note, *, state: str = "") -> int:
         self.add_option(Option(note_prompt(note, self.kind_styles, state=state)))
-        self.scroll_end(animate=False)
+        self.call_after_refresh(self.scroll_end, animate=False)
         return self.option_count - 1
 
     def update_note(self, index: int, note: Note, *, state: str = "") -> None:

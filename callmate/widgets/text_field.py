@@ -5,11 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual import events
+from textual.binding import Binding
 from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Input
 
 from callmate.domain.text import clean_line
+
+# Input's own editing keys; not the scrolling keys it inherits (up, down,
+# page up...), which the screens around a field may bind to other things.
+_EDITING_KEYS = frozenset(
+    key.strip()
+    for binding in Input.BINDINGS
+    if isinstance(binding, Binding)
+    for key in binding.key.split(",")
+)
 
 
 class TextField(Input):
@@ -68,7 +78,7 @@ class TextField(Input):
         if not event.is_printable:
             for key in event.aliases:
                 bindings = self._bindings.key_to_bindings.get(key)
-                if bindings:
+                if bindings and key in _EDITING_KEYS:
                     event.stop()
                     event.prevent_default()
                     await self.run_action(bindings[0].action)
