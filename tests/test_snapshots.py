@@ -26,8 +26,9 @@ from callmate.domain.models import (
     Question,
 )
 from callmate.locations import database_path
+from callmate.screens.interrupted import InterruptedScreen
+from callmate.screens.live_call import LiveCallScreen
 from callmate.store.repository import Repository
-from callmate.widgets.call_clock import CallClock
 from tests.conftest import NOW
 from tests.helpers import settle, type_text
 
@@ -42,8 +43,8 @@ async def steady(pilot: Pilot[Any]) -> None:
         widget.cursor_blink = False
     for area in pilot.app.screen.query(TextArea):
         area.cursor_blink = False
-    for clock in pilot.app.screen.query(CallClock):
-        clock.tick()  # show the frozen clock's time, not the last timer tick's
+    if isinstance(pilot.app.screen, LiveCallScreen):
+        pilot.app.screen.tick()  # show the frozen clock's time, not the last timer tick's
     await pilot.pause()
 
 
@@ -138,10 +139,30 @@ async def precall_missing_goal(pilot: Pilot[Any]) -> None:
 
 async def home(pilot: Pilot[Any]) -> None:
     await settle(pilot)
+    if isinstance(pilot.app.screen, InterruptedScreen):
+        await pilot.press("escape")  # decide later: the home list behind it
+
+
+async def live_editing(pilot: Pilot[Any]) -> None:
+    await live_call(pilot)
+    await type_text(pilot, "half-typed")
+    await pilot.press("up", "up", "enter")
+
+
+async def live_hold_and_time_check(pilot: Pilot[Any]) -> None:
+    await live_call(pilot)
+    clock = pilot.app.clock  # type: ignore[attr-defined]
+    clock.advance(20 * 60)
+    await pilot.press("ctrl+g")
+    await type_text(pilot, ">call back after the hold")
+
+
+async def interrupted(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
 
 
 async def precall_known_contact(pilot: Pilot[Any]) -> None:
-    await settle(pilot)
+    await home(pilot)
     await pilot.press("n")
     await type_text(pilot, "Da")
     await pilot.press("right", "enter")
@@ -172,6 +193,9 @@ CASES: dict[str, tuple[RunBefore, bool]] = {
     "bank": (bank, False),
     "precall_missing_goal": (precall_missing_goal, False),
     "live_call": (live_call, False),
+    "live_editing": (live_editing, False),
+    "live_hold_and_time_check": (live_hold_and_time_check, False),
+    "interrupted": (interrupted, True),
     "closing_missing": (closing, False),
     "closing_refused": (closing_refused, False),
     "closing_ready": (closing_ready, False),

@@ -133,19 +133,16 @@ class LiveCallScreen(CallmateScreen[None]):
             banner = self.query_one("#time-check", Static)
             banner.update(message)
             banner.display = True
-            self.notify(message, title="Time check", timeout=15)
 
     def action_toggle_hold(self) -> None:
         now = self.callmate.clock.now()
         call = self.call
         if call.paused_at is None:
             call.paused_at = now
-            self.notify("On hold: the call clock is paused. Ctrl+G resumes it.")
         else:
             held = int((now - call.paused_at).total_seconds())
             call.paused_seconds += max(0, held)
             call.paused_at = None
-            self.notify("Back from hold: the clock runs again.")
         self.tick()
         call_id, paused_seconds, paused_at = self.call_id, call.paused_seconds, call.paused_at
         self.store.submit(
