@@ -416,3 +416,21 @@ async def test_ending_the_call_keeps_the_half_typed_line(
         await pilot.press("ctrl+o")
         await settle(pilot)
     assert [n.text for n in stored(isolated_home)[0].notes] == ["last words before closing"]
+
+
+async def test_a_line_longer_than_the_field_scrolls_to_keep_the_cursor_in_view(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    """The note line skips the per-key relayout; long lines must still scroll."""
+    long_line = " ".join(f"word{i:03d}" for i in range(30))  # ~240 characters
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_call(pilot)
+        await type_text(pilot, long_line)
+        last_row = screen_text(pilot).splitlines()[-1]
+        assert "word029" in last_row and "word000" not in last_row
+        await pilot.press("home")
+        last_row = screen_text(pilot).splitlines()[-1]
+        assert "word000" in last_row and "word029" not in last_row
+        await pilot.press("end", "enter")
+        assert screen.note_line.value == ""
+    assert stored(isolated_home)[0].notes[0].text == long_line

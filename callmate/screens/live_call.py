@@ -14,11 +14,12 @@ import asyncio
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Label, Static
+from textual.containers import Horizontal
+from textual.widgets import Input, Label, Static
 
 from callmate.domain.closing import ClosingDraft
 from callmate.domain.models import (
@@ -68,6 +69,7 @@ class LiveCallScreen(CallmateScreen[None]):
         self.editing: int | None = None
         self._draft_while_editing = ""
         self.closing_draft: ClosingDraft | None = None
+        self._kind_shown: tuple[NoteKind, bool] = (NoteKind.NOTE, False)
 
     @property
     def call_id(self) -> int:
@@ -77,31 +79,50 @@ class LiveCallScreen(CallmateScreen[None]):
     def elapsed(self) -> int:
         return self.call.elapsed(self.callmate.clock.now())
 
+    # Few widgets on purpose: Textual re-arranges the whole screen as the note
+    # line scrolls with each key, so every widget here costs on every keystroke
+    # (BENCHMARKS.md). Hence one Static for both goals, the contact inside the
+    # clock, and a key line drawn once instead of a Footer of many widgets.
     def compose(self) -> ComposeResult:
         contact = self.call.contact
         who = contact.name + (f" · {contact.company}" if contact.company else "")
         with Horizontal(id="call-header"):
-            with Vertical(id="goals"):
-                yield Static(f"Goal: {self.call.goal}", id="goal-line", markup=False)
-                backup = self.call.backup_goal or "(none set)"
-                yield Static(f"Backup: {backup}", id="backup-line", markup=False)
-            with Vertical(id="call-meta"):
-                yield CallClock(id="clock")
-                yield Static(who, id="who", markup=False)
+            yield Static(self._goals_text(), id="goals")
+            yield CallClock(who, id="clock")
         yield Static("", id="time-check", markup=False)
         with Horizontal(id="call-body"):
             yield NotesLog(id="notes")
-            with Vertical(id="side"):
-                yield Label("Questions · Alt+N or /N", classes="section")
-                yield Checklist(id="questions")
-        yield Static(PREFIX_HINT, id="prefix-hint", markup=False)
+            yield Checklist(id="questions")
+        yield Static(self._keys_text(), id="keys-hint")
         with Horizontal(id="note-row"):
             yield Label("note ▸", id="kind-label")
             yield NoteLine(placeholder="type a note, Enter saves it", id="note-input")
-        yield Footer()
+
+    def _goals_text(self) -> Text:
+        text = Text()
+        text.append("Goal: ", style="bold")
+        text.append(self.call.goal, style="bold")
+        text.append("\nBackup: ", style="dim")
+        text.append(self.call.backup_goal or "(none set)")
+        return text
+
+    def _keys_text(self) -> Text:
+        text = Text(PREFIX_HINT + "\n", style="dim")
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.show:
+                key = binding.key.replace("ctrl+", "^")
+                text.append(f"{key} ", style="bold")
+                text.append(f"{binding.description}  ", style="dim")
+        text.append("↑ ", style="bold")
+        text.append("edit notes  ", style="dim")
+        text.append("^p ", style="bold")
+        text.append("all commands", style="dim")
+        return text
 
     def on_mount(self) -> None:
-        self.query_one("#questions", Checklist).show(self.call.questions)
+        checklist = self.query_one("#questions", Checklist)
+        checklist.border_title = "Questions · Alt+N or /N"
+        checklist.show(self.call.questions)
         log = self.query_one("#notes", NotesLog)
         log.border_title = "Notes · ↑ to edit or delete"
         log.show(self.notes)
@@ -152,7 +173,12 @@ class LiveCallScreen(CallmateScreen[None]):
     # -- notes ------------------------------------------------------------
     @on(Input.Changed, "#note-input")
     def show_kind(self, event: Input.Changed) -> None:
-        kind, _ = split_prefix(event.value)
+        # Runs on every keystroke: touch the label only when what it says changes.
+        kind = split_prefix(event.value.lstrip()[:1])[0]
+        shown = (kind, self.editing is not None)
+        if shown == self._kind_shown:
+            return
+        self._kind_shown = shown
         label = self.query_one("#kind-label", Label)
         editing = "edit " if self.editing is not None else ""
         label.update(f"{editing}{kind.label} ▸")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -9,13 +10,17 @@ from callmate.domain.models import format_offset
 
 
 class CallClock(Static):
-    """A display only: the live-call screen sets ``seconds`` and ``on_hold``."""
+    """A display only: the live-call screen sets ``seconds`` and ``on_hold``.
+
+    The second line names who is on the call (user text: rendered as Text).
+    """
 
     DEFAULT_CSS = """
     CallClock {
         width: auto;
+        max-width: 40;
         padding: 0 1;
-        text-style: bold;
+        text-align: right;
         &.-on-hold {
             background: $warning 30%;
         }
@@ -29,12 +34,22 @@ class CallClock(Static):
     on_hold: reactive[bool] = reactive(False)
     time_check: reactive[bool] = reactive(False)
 
+    def __init__(self, who: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.who = who
+
     def watch_on_hold(self, on_hold: bool) -> None:
         self.set_class(on_hold, "-on-hold")
 
     def watch_time_check(self, time_check: bool) -> None:
         self.set_class(time_check, "-time-check")
 
-    def render(self) -> str:
+    def render(self) -> Text:
         label = "ON HOLD" if self.on_hold else "On call"
-        return f"{label} {format_offset(self.seconds)}"
+        text = Text(f"{label} {format_offset(self.seconds)}", style="bold")
+        if self.who:
+            text.append("\n")
+            text.append(self.who, style="dim")
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        return text

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Self
 
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Input
@@ -84,6 +86,31 @@ class TextField(Input):
                     await self.run_action(bindings[0].action)
                     return
         await super()._on_key(event)
+
+    _typing = False
+
+    def _watch_value(self, value: str) -> None:
+        # Input grows its virtual width with every character, and the width is
+        # a layout reactive: each keystroke re-arranged the whole screen (and
+        # repainted every scrollbar on it). This field's size never depends on
+        # its text, so that layout pass is skipped; the new virtual width is
+        # still set, so long lines scroll as before. Measured in BENCHMARKS.md.
+        self._typing = True
+        try:
+            super()._watch_value(value)
+        finally:
+            self._typing = False
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        if layout and self._typing and not self.styles.auto_dimensions:
+            layout = False
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def move_on(self) -> None:
         """Focus the next field (synchronously, so the next key lands there)."""

@@ -1,0 +1,96 @@
+"""Keystroke cost in the live note line, 1,000 notes into a call, vs a bare Input.
+
+    python -m benchmarks.keystroke [--keys 150] [--runs 3]
+
+Each program runs on its own 80x24 pseudo-terminal. For every key the clock
+runs from writing the key to the moment the line, with that key in it, has
+been written back to the terminal: the latency a typist sees. The figure is
+the median over all keys; the ratio compares the two programs measured in
+the same run, alternating, so machine drift cancels out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.pty_harness import PtyProgram, median
+from benchmarks.seed import seed
+
+ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+def type_and_time(program: PtyProgram, keys: int, gap: float = 0.03) -> list[float]:
+    """Per-key latency: write a key, wait until the line shows it."""
+    typed = ""
+    latencies = []
+    for i in range(keys):
+        key = ALPHABET[i % len(ALPHABET)]
+        typed += key
+        since = program.mark()
+        sent = program.write(key)
+        shown = program.wait_for(typed[-6:], since=since, timeout=10)
+        latencies.append(shown - sent)
+        time.sleep(gap)
+        if len(typed) >= 40:  # keep the line short and the tail unique: start over
+            since = program.mark()
+            program.write("\x15")  # Ctrl+U clears the line
+            time.sleep(0.05)
+            typed = ""
+    return latencies
+
+
+def bare(keys: int) -> list[float]:
+    program = PtyProgram([sys.executable, "-m", "benchmarks.bare_input"])
+    try:
+        program.wait_for("ready")
+        time.sleep(0.3)
+        return type_and_time(program, keys)
+    finally:
+        program.stop()
+
+
+def callmate(home: Path, keys: int) -> list[float]:
+    program = PtyProgram([sys.executable, "-m", "callmate"], env={"CALLMATE_HOME": str(home)})
+    try:
+        program.wait_for("left open")  # the open call is offered for resume
+        program.write("r")
+        program.wait_for("On call")
+        time.sleep(0.5)
+        return type_and_time(program, keys)
+    finally:
+        program.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--keys", type=int, default=150)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--notes", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        seed(home, live_notes=args.notes)
+        ratios, ours, floor = [], [], []
+        for run in range(args.runs):
+            b = median(bare(args.keys))
+            c = median(callmate(home, args.keys))
+            floor.append(b)
+            ours.append(c)
+            ratios.append(c / b)
+            print(
+                f"run {run + 1}: bare Input {b * 1000:.2f} ms/key · "
+                f"callmate note line ({args.notes} notes) {c * 1000:.2f} ms/key · "
+                f"ratio {c / b:.2f}"
+            )
+    print(
+        f"median: bare {median(floor) * 1000:.2f} ms · callmate {median(ours) * 1000:.2f} ms "
+        f"· ratio {median(ratios):.2f} (target <= 1.2)"
+    )
+
+
+if __name__ == "__main__":
+    main()

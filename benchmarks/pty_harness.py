@@ -1,0 +1,118 @@
+"""Run a terminal program on a pseudo-terminal and time what a user would see.
+
+Public tools only (the standard library): the program gets a real 80x24 pty,
+keys are written to it as a terminal would, and "shown" means the text has
+been written to the terminal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import pty
+import re
+import signal
+import struct
+import subprocess
+import termios
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[\]P_^][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.")
+
+
+class PtyProgram:
+    def __init__(
+        self,
+        command: Sequence[str],
+        *,
+        env: dict[str, str] | None = None,
+        size: tuple[int, int] = (80, 24),
+        cwd: Path | None = None,
+    ) -> None:
+        master, slave = pty.openpty()
+        columns, rows = size
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        full_env = {**os.environ, "TERM": "xterm-256color", **(env or {})}
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            list(command),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=full_env,
+            cwd=cwd,
+            start_new_session=True,
+            close_fds=True,
+        )
+        os.close(slave)
+        self.master = master
+        self._raw: list[tuple[float, str]] = []
+        self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            with self._arrived:
+                self._raw.append((time.perf_counter(), chunk.decode("utf-8", "replace")))
+                self._arrived.notify_all()
+
+    def mark(self) -> int:
+        """A position in the output; later waits look only at what comes after it."""
+        with self._lock:
+            return len(self._raw)
+
+    def wait_for(self, needle: str, *, since: int = 0, timeout: float = 30.0) -> float:
+        """Seconds (perf_counter) at which ``needle`` had been written after ``since``."""
+        deadline = time.perf_counter() + timeout
+        with self._arrived:
+            while True:
+                text = ""
+                for stamp, chunk in self._raw[since:]:
+                    text += chunk
+                    if needle in ANSI.sub("", text):
+                        return stamp
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"program exited while waiting for {needle!r}")
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    tail = ANSI.sub("", text)[-400:]
+                    raise TimeoutError(f"{needle!r} never appeared; last output: {tail!r}")
+                self._arrived.wait(min(left, 0.05))
+
+    def write(self, data: str) -> float:
+        moment = time.perf_counter()
+        os.write(self.master, data.encode())
+        return moment
+
+    def peak_rss_kib(self) -> int:
+        """Peak resident set size of the program so far (Linux /proc)."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        match = re.search(r"VmHWM:\s+(\d+) kB", status)
+        return int(match.group(1)) if match else 0
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        with contextlib.suppress(OSError):
+            os.close(self.master)
+
+
+def median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
