@@ -82,8 +82,15 @@ def test_real_pyperclip_without_a_display_reports_unavailable(
     assert PyperclipClipboard().copy("hello") is SystemCopy.UNAVAILABLE
 
 
-def test_pyperclip_child_never_writes_to_our_stderr() -> None:
-    """Whatever the clipboard tools print must not land on the TUI's screen."""
+def test_a_display_without_a_server_is_not_reported_as_copied(tmp_path: Path) -> None:
+    """DISPLAY set, xclip present, no X server: xclip complains on stderr and copies
+    nothing. The copy must say it did not take, and nothing may reach our stderr
+    (which is the TUI's screen)."""
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    xclip = fake_bin / "xclip"
+    xclip.write_text("#!/bin/sh\necho \"Error: Can't open display: :99\" >&2\nexit 1\n")
+    xclip.chmod(0o755)
     code = (
         "from callmate.clipboard import PyperclipClipboard;"
         "print(PyperclipClipboard().copy('hello').value)"
@@ -92,12 +99,12 @@ def test_pyperclip_child_never_writes_to_our_stderr() -> None:
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
-        env={"DISPLAY": ":99", "PATH": "/usr/bin:/bin"},
+        env={"DISPLAY": ":99", "PATH": f"{fake_bin}:/usr/bin:/bin"},
         timeout=30,
         check=True,
     )
     assert result.stderr == ""
-    assert result.stdout.strip() in {"unavailable", "unverified"}
+    assert result.stdout.strip() == "unverified"
 
 
 def seed_finished_call(home: Path) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -208,3 +208,28 @@ def test_statement_splitter_keeps_trigger_bodies() -> None:
     """
     statements = migrations.split_statements(script)
     assert len(statements) == 2 and statements[1].endswith("END;")
+
+
+def test_local_today_is_the_users_date_not_utcs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """03:00 UTC on the 23rd is still the evening of the 22nd in Los Angeles."""
+    import time
+
+    from callmate.clock import FrozenClock, local_today
+    from callmate.domain.closing import ClosingDraft, check_closing
+
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    try:
+        clock = FrozenClock(datetime(2026, 11, 23, 3, 0, tzinfo=UTC))
+        today = local_today(clock)
+        assert today == date(2026, 11, 22)
+        draft = ClosingDraft(outcome=Outcome.YES, next_what="Call back", due_text="today")
+        result = check_closing(draft, today)
+        assert result.ready and result.due == date(2026, 11, 22)
+        past = check_closing(
+            ClosingDraft(outcome=Outcome.YES, next_what="x", due_text="2026-11-21"), today
+        )
+        assert not past.ready
+    finally:
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
