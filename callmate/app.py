@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 
 from callmate import __version__
 from callmate.clipboard import PyperclipClipboard, SystemClipboard
@@ -18,6 +20,9 @@ from callmate.clock import Clock, SystemClock, local_today
 from callmate.keys import enable_alt_digits
 from callmate.locations import database_path
 from callmate.store.gateway import StoreGateway
+
+if TYPE_CHECKING:
+    from callmate.settings import Settings
 
 
 class CallmateApp(App[None]):
@@ -43,11 +48,47 @@ class CallmateApp(App[None]):
         self._key_holds = 0
         self.offered_resume = False
         """Open calls are offered for resume once per run, at the first home screen."""
-        self.time_check_minutes = 20
+        self._settings: Settings | None = None
         self.data_dir = data_dir
         self.clock: Clock = clock or SystemClock()
         self.system_clipboard: SystemClipboard = clipboard or PyperclipClipboard()
         self.store = StoreGateway(database_path(data_dir))
+
+    @property
+    def settings(self) -> Settings:
+        """The user's settings (read from settings.toml the first time they're needed)."""
+        if self._settings is None:
+            from callmate.settings import load_settings
+
+            self._apply_settings(*load_settings())
+        assert self._settings is not None
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        self._settings = settings
+
+    def _apply_settings(self, settings: Settings, problem: str | None) -> None:
+        if self._settings is not None:
+            return
+        self._settings = settings
+        if problem:
+            self.notify(problem, severity="warning", timeout=12, markup=False)
+
+    def _read_settings_in_background(self) -> None:
+        from callmate.settings import load_settings
+
+        self.call_from_thread(self._apply_settings, *load_settings())
+
+    def on_mount(self) -> None:
+        # Off the first frame: pydantic and the file are loaded on a thread.
+        self.run_worker(
+            self._read_settings_in_background, thread=True, group="settings", exit_on_error=False
+        )
+
+    @property
+    def time_check_minutes(self) -> int:
+        return self.settings.time_check_minutes
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -77,19 +118,26 @@ class CallmateApp(App[None]):
             elif not screen.is_mounted:
                 busy = elapsed < 3.0
             else:
-                # The screen's own queue too: a dismissed dialog's result
-                # callback (which may switch screens) waits there.
-                focused = self.focused
-                pending: bool = not screen._message_queue.empty() or (
-                    focused is not None and not focused._message_queue.empty()
-                )
-                busy = pending and elapsed < 0.25
+                # The focused widget and every container up to the screen: a
+                # message from the last key (a choice that reveals a field)
+                # bubbles through each of them; the screen's own queue also
+                # holds a dismissed dialog's result callback.
+                busy = elapsed < 0.25 and self._messages_pending(screen)
             if not busy:
                 break
             waited = True
             await asyncio.sleep(0 if elapsed < 0.01 else 0.005)
         if waited:
             await asyncio.sleep(0)  # let the last key's handler finish
+
+    def _messages_pending(self, screen: Screen) -> bool:
+        node = self.focused
+        while node is not None and node is not screen:
+            if not node._message_queue.empty():
+                return True
+            parent = node.parent
+            node = parent if isinstance(parent, Widget) else None
+        return not screen._message_queue.empty()
 
     @contextmanager
     def holding_keys(self) -> Iterator[None]:

@@ -35,6 +35,26 @@ def _parser() -> argparse.ArgumentParser:
         "export", help="print every saved call", parents=[common], description="Print every call."
     )
     export.add_argument("--format", choices=["json"], default="json")
+
+    recap = commands.add_parser(
+        "recap",
+        help="print a call's recap email (or the whole call as Markdown)",
+        parents=[common],
+        description="Print the recap email of a call, as last edited in the app.",
+    )
+    recap.add_argument("call_id", type=int, metavar="CALL_ID")
+    recap.add_argument("--format", choices=["text", "md"], default="text")
+    recap.add_argument(
+        "--copy", action="store_true", help="also copy it to the clipboard (or a file)"
+    )
+
+    ics = commands.add_parser(
+        "ics",
+        help="print a call's next step as a calendar event (.ics)",
+        parents=[common],
+        description="Print the next step as an iCalendar event: callmate ics 12 > next.ics",
+    )
+    ics.add_argument("call_id", type=int, metavar="CALL_ID")
     return parser
 
 
@@ -54,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "export":
         return _export(base, args.format)
+    if args.command == "recap":
+        return _recap(base, args.call_id, args.format, copy=args.copy)
+    if args.command == "ics":
+        return _ics(base, args.call_id)
     return _run_app(base)
 
 
@@ -88,4 +112,73 @@ def _export(base: Path, fmt: str) -> int:
     finally:
         repo.close()
     sys.stdout.write(to_json(calls) + "\n")
+    return 0
+
+
+def _load_call(base: Path, call_id: int):  # type: ignore[no-untyped-def]
+    from callmate.store.repository import CallNotFoundError
+
+    repo = _open_repository(base)
+    if repo is None:
+        return None
+    try:
+        return repo.get_call(call_id)
+    except CallNotFoundError:
+        print(f"callmate: there is no call {call_id} (see: callmate export)", file=sys.stderr)
+        return None
+    finally:
+        repo.close()
+
+
+def _recap_of(call):  # type: ignore[no-untyped-def]
+    from callmate.domain.recap import Recap, compose_recap
+    from callmate.settings import load_settings
+
+    if call.recap_body is not None:
+        return Recap(subject=call.recap_subject or "", body=call.recap_body)
+    settings, _problem = load_settings()
+    return compose_recap(call, signature=settings.sign_off())
+
+
+def _recap(base: Path, call_id: int, fmt: str, *, copy: bool) -> int:
+    from callmate.domain.text import clean
+
+    call = _load_call(base, call_id)
+    if call is None:
+        return 1
+    recap = _recap_of(call)
+    if fmt == "md":
+        from callmate.domain.exporters import call_to_markdown
+
+        text = call_to_markdown(call, recap.subject, recap.body)
+    else:
+        text = recap.as_text()
+    sys.stdout.write(clean(text))
+    if copy:
+        from callmate.clipboard import PyperclipClipboard, copy_text, timestamped_name
+        from callmate.locations import recaps_dir
+
+        report = copy_text(
+            recap.body if fmt == "text" else text,
+            system=PyperclipClipboard(),
+            terminal=None,
+            fallback_file=lambda: recaps_dir(base) / timestamped_name(f"call-{call_id}-recap"),
+        )
+        print(report.message, file=sys.stderr)
+    return 0
+
+
+def _ics(base: Path, call_id: int) -> int:
+    from callmate.clock import SystemClock
+    from callmate.domain.exporters import next_step_ics
+
+    call = _load_call(base, call_id)
+    if call is None:
+        return 1
+    if call.next_step is None:
+        print(
+            f"callmate: call {call_id} has no next step yet (it was never closed)", file=sys.stderr
+        )
+        return 1
+    sys.stdout.write(next_step_ics(call, SystemClock().now()))
     return 0

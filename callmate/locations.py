@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 HOME_ENV = "CALLMATE_HOME"
+CONFIG_ENV = "CALLMATE_CONFIG"
 APP_NAME = "callmate"
 
 
@@ -29,6 +30,13 @@ def data_dir() -> Path:
 
 def database_path(base: Path | None = None) -> Path:
     return (base or data_dir()) / "callmate.db"
+
+
+def exports_dir(base: Path | None = None) -> Path:
+    """Calendar events and Markdown exports written from the recap screen."""
+    path = (base or data_dir()) / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def recaps_dir(base: Path | None = None) -> Path:

@@ -21,10 +21,24 @@ time.tzset()
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 
 
+SETTINGS = """
+user_name = "Sam Rivera"
+signature = "Best regards,\\nSam Rivera"
+signature_asked = true
+"""
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh data dir per test, holding settings of a user who already set them up.
+
+    (Tests of the first run remove ``settings.toml``.)
+    """
     home = tmp_path / "callmate-home"
+    home.mkdir()
+    (home / "settings.toml").write_text(SETTINGS)
     monkeypatch.setenv("CALLMATE_HOME", str(home))
+    monkeypatch.delenv("CALLMATE_CONFIG", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     return home

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from callmate.app import CallmateApp, make_app
 from callmate.clock import FrozenClock
-from callmate.domain.models import CallStatus, NoteKind, Outcome, Owner
+from callmate.domain.models import CallStatus, GoalResult, NoteKind, Outcome, Owner, Reason
 from callmate.locations import database_path
 from callmate.screens.closing import ClosingScreen
 from callmate.screens.home import HomeScreen
@@ -61,8 +61,8 @@ async def test_whole_call_by_keyboard(
 
         await pilot.press("ctrl+o")
         assert isinstance(app.screen, ClosingScreen)
-        # y picks Yes, Enter moves on; "b" picks Both as owner; Enter in the date saves.
-        await type_text(pilot, "y\nDemo for the ops team\nb\nfri\n")
+        # y: Yes; g: the goal was met; "b" picks Both as owner; Enter in the date saves.
+        await type_text(pilot, "y\ng\nDemo for the ops team\nb\nfri\n")
         await settle(pilot)
         assert isinstance(app.screen, RecapScreen)
 
@@ -109,6 +109,7 @@ async def test_whole_call_by_keyboard(
         (NoteKind.THEIRS, "intro to ops lead", 95),
     ]
     assert call.outcome is Outcome.YES
+    assert call.goal_result is GoalResult.PRIMARY
     assert call.next_step is not None
     assert call.next_step.what == "Demo for the ops team"
     assert call.next_step.owner is Owner.BOTH
@@ -127,7 +128,8 @@ async def test_saved_call_is_listed_after_relaunch(
         await settle(pilot)
         await type_text(pilot, "wants a two-week pilot\n")
         await pilot.press("ctrl+o")
-        await type_text(pilot, "m\nSend pilot plan\n\ntomorrow\n")
+        # Maybe: t (timing) as the reason, no words, backup met.
+        await type_text(pilot, "m\nt\n\nb\nSend pilot plan\n\ntomorrow\n")
         await settle(pilot)
         assert isinstance(app.screen, RecapScreen)
 
@@ -192,7 +194,8 @@ async def test_a_scripted_burst_of_keys_lands_in_order(
         await type_text(
             pilot,
             "nDana Whitfield{ctrl+u}Lee Park\nAcme{tab}o{tab}{tab}Agree the pilot{ctrl+s}"
-            "first{ctrl+u}second\nthird\n{ctrl+o}m\nSend the plan\n\nyesterday{ctrl+u}tomorrow\n",
+            "first{ctrl+u}second\nthird\n{ctrl+o}m\nr\nlegal reads it\n\n"
+            "Send the plan\n\nyesterday{ctrl+u}tomorrow\n",
         )
         assert isinstance(app.screen, RecapScreen)
 
@@ -208,3 +211,4 @@ async def test_a_scripted_burst_of_keys_lands_in_order(
     )
     assert [note.text for note in call.notes] == ["second", "third"]
     assert call.next_step is not None and call.next_step.due == date(2026, 11, 23)
+    assert (call.reason, call.reason_text) == (Reason.NEEDS_REVIEW, "legal reads it")

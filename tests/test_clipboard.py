@@ -89,7 +89,7 @@ def test_a_display_without_a_server_is_not_reported_as_copied(tmp_path: Path) ->
     fake_bin = tmp_path / "bin"
     fake_bin.mkdir()
     xclip = fake_bin / "xclip"
-    xclip.write_text("#!/bin/sh\necho \"Error: Can't open display: :99\" >&2\nexit 1\n")
+    xclip.write_text('#!/bin/sh\necho "Error: Can\'t open display: :99" >&2\nexit 1\n')
     xclip.chmod(0o755)
     code = (
         "from callmate.clipboard import PyperclipClipboard;"

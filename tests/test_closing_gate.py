@@ -70,7 +70,7 @@ async def test_save_without_next_step_is_refused_and_loses_nothing(
 async def test_next_step_in_the_past_is_refused(app: CallmateApp, isolated_home: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await start_call_with_notes(pilot)
-        await type_text(pilot, "y\nSend the proposal\n\n2026-11-20\n")
+        await type_text(pilot, "y\n\nSend the proposal\n\n2026-11-20\n")
         await settle(pilot)
         assert isinstance(app.screen, ClosingScreen)
         text = screen_text(pilot)
@@ -89,7 +89,7 @@ async def test_next_step_in_the_past_is_refused(app: CallmateApp, isolated_home:
 async def test_unreadable_date_says_so_with_examples(app: CallmateApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await start_call_with_notes(pilot)
-        await type_text(pilot, "y\nSend the proposal\n\nsoonish")
+        await type_text(pilot, "y\n\nSend the proposal\n\nsoonish")
         text = screen_text(pilot)
         assert 'Can\'t read "soonish" as a date.' in text
         assert "tomorrow" in text and "next tue" in text
@@ -107,7 +107,7 @@ async def test_each_missing_combination_blocks_save(
         await start_call_with_notes(pilot)
         screen = app.screen
         if outcome:
-            await type_text(pilot, "n")
+            await type_text(pilot, "y")
         screen.query_one("#next-what").value = "Call back" if what else ""  # type: ignore[attr-defined]
         screen.query_one("#next-date").value = "tomorrow" if date else ""  # type: ignore[attr-defined]
         await settle(pilot)

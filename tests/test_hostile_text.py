@@ -88,7 +88,7 @@ async def test_hostile_text_is_literal_on_every_screen(
         assert app.is_running
 
         await pilot.press("ctrl+o")
-        await type_text(pilot, "y\n")
+        await type_text(pilot, "y\n\n")
         await paste(pilot, HOSTILE)
         await type_text(pilot, "\n\ntomorrow\n")
         await settle(pilot)

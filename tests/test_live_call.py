@@ -341,7 +341,7 @@ async def test_interrupted_call_is_offered_for_resume(
             assert "On call 02:00" in text, "the clock goes on from the call's start"
             await type_text(pilot, "after resuming\n")
             await pilot.press("ctrl+o")
-            await type_text(pilot, "y\nSend the plan\n\ntomorrow\n")
+            await type_text(pilot, "y\n\nSend the plan\n\ntomorrow\n")
             await settle(pilot)
             assert isinstance(second.screen, RecapScreen)
     finally:
@@ -393,7 +393,7 @@ async def test_closing_remembers_what_was_typed_after_going_back(app: CallmateAp
     async with app.run_test(size=(100, 30)) as pilot:
         await start_call(pilot)
         await pilot.press("ctrl+o")
-        await type_text(pilot, "m\nSend the pilot plan\nt\nfri")
+        await type_text(pilot, "m\nb\n\n\nSend the pilot plan\nt\nfri")
         await pilot.press("escape")
         await settle(pilot)
         await type_text(pilot, "one more thing\n")
@@ -404,6 +404,7 @@ async def test_closing_remembers_what_was_typed_after_going_back(app: CallmateAp
         assert screen.query_one("#next-what").value == "Send the pilot plan"  # type: ignore[attr-defined]
         assert screen.query_one("#next-date").value == "fri"  # type: ignore[attr-defined]
         assert screen.query_one("#outcome").value == "maybe"  # type: ignore[attr-defined]
+        assert screen.query_one("#reason").value == "budget_cycle"  # type: ignore[attr-defined]
         assert screen.query_one("#owner").value == "them"  # type: ignore[attr-defined]
 
 

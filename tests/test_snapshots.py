@@ -116,7 +116,7 @@ async def closing(pilot: Pilot[Any]) -> None:
 
 async def closing_ready(pilot: Pilot[Any]) -> None:
     await closing(pilot)
-    await type_text(pilot, "y\nDemo for the ops team\nb\nfri")
+    await type_text(pilot, "y\nb\nDemo for the ops team\nb\nfri")
 
 
 async def closing_refused(pilot: Pilot[Any]) -> None:

@@ -1,9 +1,11 @@
 """The close: a call is only saved once a dated next step is agreed.
 
-The rule is the method's (METHOD.md rule 12): every conversation ends on a
-next step with an owner and a date of today or later. :func:`check_closing`
-lists, in plain words, everything still missing, so the screen can show it
-at all times and refuse to save until the list is empty.
+The rules are the method's (METHOD.md rules 2, 12-14): every conversation
+ends on a next step with an owner and a date of today or later; a No or a
+Maybe says why; the backup goal is judged; a next step beyond the follow-up
+cadence is questioned but allowed. :func:`check_closing` lists, in plain
+words, everything still missing, so the screen can show it at all times and
+refuse to save until the list is empty.
 """
 
 from __future__ import annotations
@@ -12,8 +14,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from callmate.domain.dates import DateParseError, describe, parse_date
-from callmate.domain.models import NextStep, Outcome, Owner
+from callmate.domain.models import GoalResult, NextStep, Outcome, Owner, Reason
+from callmate.domain.nudges import next_step_cadence_warning
 from callmate.domain.text import clean_line
+
+DEFAULT_CADENCE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class CommitmentDraft:
+    """A commitment noted during the call, given an owner and a due date at the close."""
+
+    note_id: int
+    owner: str = ""
+    due_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -21,9 +35,20 @@ class ClosingDraft:
     """What the closing screen holds while the user fills it in."""
 
     outcome: Outcome | None = None
+    reason: Reason | None = None
+    reason_text: str = ""
+    goal_result: GoalResult | None = None
     next_what: str = ""
     next_owner: Owner = Owner.US
     due_text: str = ""
+    commitments: tuple[CommitmentDraft, ...] = ()
+
+
+@dataclass(frozen=True)
+class CommitmentUpdate:
+    note_id: int
+    owner: str
+    due: date | None
 
 
 @dataclass(frozen=True)
@@ -32,6 +57,10 @@ class ClosingCheck:
     due: date | None = None
     due_preview: str = ""
     next_step: NextStep | None = None
+    cadence_warning: str | None = None
+    commitment_dates: dict[int, str] = field(default_factory=dict)
+    """Each commitment's due date as read, for the live preview."""
+    commitments: list[CommitmentUpdate] = field(default_factory=list)
 
     @property
     def ready(self) -> bool:
@@ -41,37 +70,82 @@ class ClosingCheck:
 MISSING_OUTCOME = "Pick the outcome: yes, no or maybe."
 MISSING_WHAT = "Say what the next step is."
 MISSING_DATE = "Give the next step a date (today or later)."
+MISSING_OTHER_REASON = "Say what the other reason is."
 
 
-def check_closing(draft: ClosingDraft, today: date) -> ClosingCheck:
+def missing_reason(outcome: Outcome) -> str:
+    return f"Say why it's a {outcome.value}: pick a reason or type one."
+
+
+def _read_date(text: str, today: date) -> tuple[date | None, str | None]:
+    try:
+        return parse_date(text, today), None
+    except DateParseError as error:
+        return None, str(error)
+
+
+def check_closing(
+    draft: ClosingDraft, today: date, *, cadence_days: int = DEFAULT_CADENCE_DAYS
+) -> ClosingCheck:
     """Everything still missing before this call may be saved, in order."""
     missing: list[str] = []
     if draft.outcome is None:
         missing.append(MISSING_OUTCOME)
+    elif draft.outcome is not Outcome.YES:
+        reason_text = clean_line(draft.reason_text)
+        if draft.reason is None and not reason_text:
+            missing.append(missing_reason(draft.outcome))
+        elif draft.reason is Reason.OTHER and not reason_text:
+            missing.append(MISSING_OTHER_REASON)
+
     what = clean_line(draft.next_what)
     if not what:
         missing.append(MISSING_WHAT)
 
     due: date | None = None
     preview = ""
+    warning = None
     due_text = clean_line(draft.due_text)
     if not due_text:
         missing.append(MISSING_DATE)
     else:
-        try:
-            due = parse_date(due_text, today)
-        except DateParseError as error:
-            missing.append(str(error))
-        else:
+        due, error = _read_date(due_text, today)
+        if error:
+            missing.append(error)
+        elif due is not None:
             preview = describe(due, today)
             if due < today:
                 missing.append(
-                    f"The next step's date, {describe(due, today)}, is in the past. "
-                    "Pick today or a later day."
+                    f"The next step's date, {preview}, is in the past. Pick today or a later day."
                 )
                 due = None
+            else:
+                warning = next_step_cadence_warning((due - today).days, cadence_days)
+
+    updates: list[CommitmentUpdate] = []
+    previews: dict[int, str] = {}
+    for commitment in draft.commitments:
+        text = clean_line(commitment.due_text)
+        commitment_due: date | None = None
+        if text:
+            commitment_due, error = _read_date(text, today)
+            if error:
+                missing.append(f"A commitment's due date: {error}")
+            elif commitment_due is not None:
+                previews[commitment.note_id] = describe(commitment_due, today)
+        updates.append(
+            CommitmentUpdate(commitment.note_id, clean_line(commitment.owner), commitment_due)
+        )
 
     next_step = None
     if what and due is not None:
         next_step = NextStep(what=what, owner=draft.next_owner, due=due)
-    return ClosingCheck(missing=missing, due=due, due_preview=preview, next_step=next_step)
+    return ClosingCheck(
+        missing=missing,
+        due=due,
+        due_preview=preview,
+        next_step=next_step,
+        cadence_warning=warning,
+        commitment_dates=previews,
+        commitments=updates,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from callmate.domain.models import Call, Note
@@ -28,6 +29,9 @@ def call_to_dict(call: Call) -> dict[str, Any]:
         ],
         "notes": [_note(n) for n in call.notes],
         "outcome": call.outcome.value if call.outcome else None,
+        "reason": call.reason.value if call.reason else None,
+        "reason_text": call.reason_text,
+        "goal_result": call.goal_result.value if call.goal_result else None,
         "next_step": (
             {"what": step.what, "owner": step.owner.value, "date": step.due.isoformat()}
             if step
@@ -45,6 +49,7 @@ def _note(note: Note) -> dict[str, Any]:
         "offset_seconds": note.offset_seconds,
     }
     if note.is_commitment:
+        data["owner"] = note.owner
         data["due"] = note.due.isoformat() if note.due else None
         data["done_at"] = note.done_at.isoformat() if note.done_at else None
     return data
@@ -53,3 +58,81 @@ def _note(note: Note) -> dict[str, Any]:
 def to_json(calls: Iterable[Call]) -> str:
     """A JSON array; ``ensure_ascii`` keeps every control character escaped."""
     return json.dumps([call_to_dict(c) for c in calls], indent=2, ensure_ascii=True)
+
+
+def call_to_markdown(call: Call, recap_subject: str, recap_body: str) -> str:
+    """The whole call as a Markdown document: plan, notes, close and recap."""
+    from callmate.domain.models import NoteKind, format_offset
+
+    def line(text: str) -> str:
+        return " ".join(text.split())
+
+    started = call.started_at.astimezone()
+    who = line(call.contact.name) + (
+        f", {line(call.contact.company)}" if call.contact.company else ""
+    )
+    out = [f"# Call with {who}", ""]
+    out.append(f"- **When:** {started:%A %d %B %Y, %H:%M}")
+    out.append(f"- **Type:** {call.call_type.label} · **Role:** {call.contact.role.label}")
+    out.append(f"- **Goal:** {line(call.goal)}")
+    out.append(f"- **Backup goal:** {line(call.backup_goal) or '(none)'}")
+    if call.goal_result:
+        out.append(f"- **Goal reached:** {call.goal_result.value}")
+    if call.outcome:
+        reason = call.reason.label if call.reason else ""
+        why = "; ".join(part for part in (reason, line(call.reason_text)) if part)
+        out.append(f"- **Outcome:** {call.outcome.value}" + (f" ({why})" if why else ""))
+    if call.next_step:
+        step = call.next_step
+        out.append(
+            f"- **Next step:** {line(step.what)} ({step.owner.value}, {step.due.isoformat()})"
+        )
+    if call.research:
+        out += ["", "## Research", ""]
+        out += [f"- *{r.area.label}:* {line(r.text)}" for r in call.research]
+    if call.questions:
+        out += ["", "## Questions", ""]
+        out += [f"- [{'x' if q.asked else ' '}] {line(q.text)}" for q in call.questions]
+    if call.notes:
+        out += ["", "## Notes", ""]
+        for note in call.notes:
+            text = line(note.text)
+            if note.kind is NoteKind.QUOTE:
+                text = f"“{text}”"
+            extra = []
+            if note.owner:
+                extra.append(line(note.owner))
+            if note.due:
+                extra.append(f"due {note.due.isoformat()}")
+            suffix = f" ({', '.join(extra)})" if extra else ""
+            out.append(
+                f"- `{format_offset(note.offset_seconds)}` **{note.kind.label}:** {text}{suffix}"
+            )
+    out += ["", "## Recap email", "", f"**Subject:** {line(recap_subject)}", ""]
+    out += [f"> {row}" if row else ">" for row in recap_body.rstrip("\n").split("\n")]
+    return "\n".join(out) + "\n"
+
+
+def next_step_ics(call: Call, now: datetime) -> str:
+    """The call's next step as an all-day calendar event (RFC 5545)."""
+    from callmate.domain.ics import next_step_event
+
+    step = call.next_step
+    if step is None:
+        raise ValueError("this call has no next step")
+    who = call.contact.name + (f" ({call.contact.company})" if call.contact.company else "")
+    owner = {"us": "on us", "them": "on them", "both": "on both of us"}[step.owner.value]
+    description = "\n".join(
+        [
+            f"Next step with {who}, {owner}.",
+            f"Agreed on the call of {call.started_at.astimezone():%d %b %Y}.",
+            f"Call goal: {call.goal}",
+        ]
+    )
+    return next_step_event(
+        uid=f"callmate-call-{call.id}-next-step@callmate.local",
+        summary=f"{step.what} · {call.contact.name}",
+        description=description,
+        due=step.due,
+        stamp=now,
+    )

@@ -103,6 +103,46 @@ class Outcome(StrEnum):
     MAYBE = "maybe"
 
 
+class GoalResult(StrEnum):
+    """Which goal the call reached, judged at the close (rule 2)."""
+
+    PRIMARY = "primary"
+    BACKUP = "backup"
+    NEITHER = "neither"
+
+
+class Reason(StrEnum):
+    """Why a call ended on No or Maybe: the method's probes (rule 13)."""
+
+    NO_PROJECT = "no_project"
+    OTHER_SUPPLIER = "other_supplier"
+    WRONG_TIME = "wrong_time"
+    TIMING = "timing"
+    BUDGET_CYCLE = "budget_cycle"
+    NEEDS_REVIEW = "needs_review"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return _REASON_LABELS[self]
+
+
+_REASON_LABELS = {
+    Reason.NO_PROJECT: "No project",
+    Reason.OTHER_SUPPLIER: "Chose another supplier",
+    Reason.WRONG_TIME: "Wrong time",
+    Reason.TIMING: "Timing: ready, or only starting to look?",
+    Reason.BUDGET_CYCLE: "Budget cycle",
+    Reason.NEEDS_REVIEW: "Others need to review it",
+    Reason.OTHER: "Other",
+}
+
+REASONS_FOR: dict[str, tuple[Reason, ...]] = {
+    "no": (Reason.NO_PROJECT, Reason.OTHER_SUPPLIER, Reason.WRONG_TIME, Reason.OTHER),
+    "maybe": (Reason.TIMING, Reason.BUDGET_CYCLE, Reason.NEEDS_REVIEW, Reason.OTHER),
+}
+
+
 class Owner(StrEnum):
     """Who carries a next step or a commitment."""
 
@@ -203,6 +243,8 @@ class Note(BaseModel):
     created_at: datetime | None = None
     due: date | None = None
     """For commitments: when it is due, if agreed."""
+    owner: OneLine = ""
+    """For commitments: who will do it, when not simply "us" or "them"."""
     done_at: datetime | None = None
     """For commitments: when it was kept. Open until then."""
 
@@ -238,7 +280,14 @@ class Call(BaseModel):
     paused_at: datetime | None = None
     """When the current hold began; None while the clock runs."""
     outcome: Outcome | None = None
+    reason: Reason | None = None
+    reason_text: OneLine = ""
+    """The reason in the customer's or the user's words."""
+    goal_result: GoalResult | None = None
     next_step: NextStep | None = None
+    recap_subject: OneLine | None = None
+    """The recap as last edited, if it was; otherwise it is composed afresh."""
+    recap_body: MultiLine | None = None
 
     def elapsed(self, now: datetime) -> int:
         """Seconds of conversation: wall time since the start, minus time on hold."""

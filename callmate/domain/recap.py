@@ -35,6 +35,15 @@ def _note_lines(notes: list[Note]) -> list[str]:
     return [" ".join(note.text.split()) for note in notes]
 
 
+def _commitment(note: Note) -> str:
+    """``send pricing (Sam, by Friday 27 November)``: who and when, where known."""
+    text = " ".join(note.text.split())
+    details = [note.owner] if note.owner else []
+    if note.due is not None:
+        details.append(f"by {long_date(note.due)}")
+    return f"{text} ({', '.join(details)})" if details else text
+
+
 _OWNER_PHRASE = {
     Owner.US: "on our side",
     Owner.THEM: "on your side",
@@ -61,8 +70,8 @@ def compose_recap(call: Call, *, signature: str = "") -> Recap:
     if quotes:
         lines += ["", "In your words:", *[f'- "{quote}"' for quote in quotes]]
 
-    ours = _note_lines(call.notes_of(NoteKind.OURS, NoteKind.FOLLOW_UP))
-    theirs = _note_lines(call.notes_of(NoteKind.THEIRS))
+    ours = [_commitment(n) for n in call.notes_of(NoteKind.OURS, NoteKind.FOLLOW_UP)]
+    theirs = [_commitment(n) for n in call.notes_of(NoteKind.THEIRS)]
     if ours or theirs:
         lines += ["", "What we agreed:"]
         lines += [f"- I will: {item}" for item in ours]

@@ -1,7 +1,9 @@
-"""The close: outcome and a dated next step, or the call is not saved.
+"""The close: outcome (and why), which goal was met, and a dated next step.
 
 What is still missing is always on screen; Ctrl+S with anything missing
-says so and changes nothing. Escape goes back to the call, notes intact.
+says so and changes nothing. A next step beyond the follow-up cadence is
+questioned, not refused. Escape goes back to the call, notes intact, and
+what was filled in here is kept for when the user comes back.
 """
 
 from __future__ import annotations
@@ -11,14 +13,29 @@ from dataclasses import dataclass
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from callmate.domain.closing import MISSING_WHAT, ClosingCheck, ClosingDraft, check_closing
+from callmate.domain.closing import (
+    MISSING_WHAT,
+    ClosingCheck,
+    ClosingDraft,
+    CommitmentDraft,
+    check_closing,
+)
 from callmate.domain.dates import EXAMPLES
-from callmate.domain.models import Call, NextStep, Outcome, Owner
+from callmate.domain.models import (
+    REASONS_FOR,
+    Call,
+    GoalResult,
+    NextStep,
+    Outcome,
+    Owner,
+    Reason,
+)
 from callmate.screens.base import CallmateScreen
 from callmate.widgets.choice_bar import Choice, ChoiceBar
+from callmate.widgets.commitment_editor import CommitmentEditor
 from callmate.widgets.text_field import TextField
 
 OUTCOME_CHOICES = [
@@ -31,7 +48,33 @@ OWNER_CHOICES = [
     Choice(Owner.THEM.value, "Them", "t"),
     Choice(Owner.BOTH.value, "Both", "b"),
 ]
-PROMPTS = "Ask: “So what's our next step?” · “What would you like to do next?”"
+GOAL_CHOICES = [
+    Choice(GoalResult.PRIMARY.value, "Goal met", "g"),
+    Choice(GoalResult.BACKUP.value, "Backup met", "b"),
+    Choice(GoalResult.NEITHER.value, "Neither", "n"),
+]
+REASON_KEYS = {
+    Reason.NO_PROJECT: "p",
+    Reason.OTHER_SUPPLIER: "s",
+    Reason.WRONG_TIME: "w",
+    Reason.TIMING: "t",
+    Reason.BUDGET_CYCLE: "b",
+    Reason.NEEDS_REVIEW: "r",
+    Reason.OTHER: "o",
+}
+PROMPTS = (
+    "Ask: “So what's our next step?” · “What would you like to do next?” · "
+    "“Who else needs to review it?”"
+)
+
+
+def reason_choices(outcome: Outcome | None) -> list[Choice]:
+    reasons = REASONS_FOR.get(outcome.value if outcome else "", ())
+    return [Choice(r.value, r.label, REASON_KEYS[r]) for r in reasons]
+
+
+def _row(label: str, *widgets: Static | Input | ChoiceBar) -> Horizontal:
+    return Horizontal(Label(label, classes="field-label"), *widgets, classes="row")
 
 
 class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
@@ -55,6 +98,10 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         self.initial = draft
         self.saving = False
 
+    @property
+    def cadence_days(self) -> int:
+        return self.callmate.settings.cadence_days
+
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="closing-form"):
@@ -66,49 +113,99 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
                 markup=False,
             )
             yield Static(PROMPTS, id="closing-prompts", markup=False)
-            yield Label("Outcome: y / n / m", classes="section")
-            yield ChoiceBar(OUTCOME_CHOICES, id="outcome")
-            yield Label("Next step (required)", classes="section")
-            with Horizontal(classes="row"):
-                yield Label("What", classes="field-label")
-                yield TextField(
-                    placeholder="e.g. demo for their ops team", advance=True, id="next-what"
+            yield _row("Outcome", ChoiceBar(OUTCOME_CHOICES, id="outcome"))
+            with Vertical(id="reason-box"):
+                yield _row(
+                    "Why",
+                    ChoiceBar([], id="reason", empty_label="only for a No or a Maybe"),
                 )
-            with Horizontal(classes="row"):
-                yield Label("Owner", classes="field-label")
-                yield ChoiceBar(OWNER_CHOICES, value=Owner.US.value, id="owner")
-            with Horizontal(classes="row"):
-                yield Label("Date", classes="field-label")
-                yield TextField(placeholder=", ".join(EXAMPLES[:5]), id="next-date")
+                yield _row(
+                    "In words",
+                    TextField(
+                        placeholder="their reason, as they put it", advance=True, id="reason-text"
+                    ),
+                )
+            yield _row("Reached", ChoiceBar(GOAL_CHOICES, id="goal-result"))
+            yield Label("Next step (required)", classes="section")
+            yield _row(
+                "What",
+                TextField(placeholder="e.g. demo for their ops team", advance=True, id="next-what"),
+            )
+            yield _row("Owner", ChoiceBar(OWNER_CHOICES, value=Owner.US.value, id="owner"))
+            yield _row("Date", TextField(placeholder=", ".join(EXAMPLES[:5]), id="next-date"))
             yield Static("", id="date-preview", markup=False)
-            yield Static("", id="missing", markup=False)
+            yield Static("", id="cadence-warning", markup=False)
+            commitments = [n for n in self.call.notes if n.is_commitment and n.id is not None]
+            if commitments:
+                yield Label("Commitments made on the call", classes="section")
+                for note in commitments:
+                    yield CommitmentEditor(note)
+        # Outside the scrolling form: what is missing is always in view.
+        yield Static("", id="missing", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         if self.initial is not None:
-            draft = self.initial
-            self.query_one("#outcome", ChoiceBar).value = (
-                draft.outcome.value if draft.outcome else None
-            )
-            self.query_one("#owner", ChoiceBar).value = draft.next_owner.value
-            self.query_one("#next-what", Input).value = draft.next_what
-            self.query_one("#next-date", Input).value = draft.due_text
+            self._restore(self.initial)
+        self._show_reasons()
         self.set_focus(self.query_one("#outcome", ChoiceBar))
         self.refresh_check()
 
+    def _restore(self, draft: ClosingDraft) -> None:
+        self.query_one("#outcome", ChoiceBar).value = draft.outcome.value if draft.outcome else None
+        self._show_reasons()
+        self.query_one("#reason", ChoiceBar).value = draft.reason.value if draft.reason else None
+        self.query_one("#reason-text", Input).value = draft.reason_text
+        result = draft.goal_result.value if draft.goal_result else None
+        self.query_one("#goal-result", ChoiceBar).value = result
+        self.query_one("#owner", ChoiceBar).value = draft.next_owner.value
+        self.query_one("#next-what", Input).value = draft.next_what
+        self.query_one("#next-date", Input).value = draft.due_text
+        saved = {c.note_id: c for c in draft.commitments}
+        for editor in self.query(CommitmentEditor):
+            if editor.note_id in saved:
+                editor.query_one(".owner", Input).value = saved[editor.note_id].owner
+                editor.query_one(".due", Input).value = saved[editor.note_id].due_text
+
     # -- reading the form -------------------------------------------------
+    def _outcome(self) -> Outcome | None:
+        value = self.query_one("#outcome", ChoiceBar).value
+        return Outcome(value) if value else None
+
     def draft(self) -> ClosingDraft:
-        outcome = self.query_one("#outcome", ChoiceBar).value
+        reason = self.query_one("#reason", ChoiceBar).value
+        result = self.query_one("#goal-result", ChoiceBar).value
         owner = self.query_one("#owner", ChoiceBar).value
         return ClosingDraft(
-            outcome=Outcome(outcome) if outcome else None,
+            outcome=self._outcome(),
+            reason=Reason(reason) if reason else None,
+            reason_text=self.query_one("#reason-text", Input).value,
+            goal_result=GoalResult(result) if result else None,
             next_what=self.query_one("#next-what", Input).value,
             next_owner=Owner(owner) if owner else Owner.US,
             due_text=self.query_one("#next-date", Input).value,
+            commitments=tuple(
+                CommitmentDraft(editor.note_id, editor.owner, editor.due_text)
+                for editor in self.query(CommitmentEditor)
+            ),
         )
 
     def check(self) -> ClosingCheck:
-        return check_closing(self.draft(), self.callmate.today())
+        return check_closing(self.draft(), self.callmate.today(), cadence_days=self.cadence_days)
+
+    @on(ChoiceBar.Changed, "#outcome")
+    def _show_reasons(self) -> None:
+        # The reason fields stay in place and are only disabled for a Yes:
+        # hiding and showing them would reorder the focus chain until the
+        # next layout, and a quick "m<Enter>" would skip them.
+        outcome = self._outcome()
+        reasons = self.query_one("#reason", ChoiceBar)
+        choices = reason_choices(outcome)
+        if [c.value for c in choices] != [c.value for c in reasons.choices]:
+            keep = reasons.value if reasons.value in {c.value for c in choices} else None
+            reasons.set_choices(choices, keep)
+        reasons.disabled = not choices
+        self.query_one("#reason-text", Input).disabled = not choices
 
     @on(Input.Changed)
     @on(ChoiceBar.Changed)
@@ -118,6 +215,11 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
     def show_check(self, result: ClosingCheck, *, refused: bool = False) -> None:
         preview = self.query_one("#date-preview", Static)
         preview.update(f"→ {result.due_preview}" if result.due_preview else "")
+        warning = self.query_one("#cadence-warning", Static)
+        warning.update(f"⚠ {result.cadence_warning}" if result.cadence_warning else "")
+        warning.display = bool(result.cadence_warning)
+        for editor in self.query(CommitmentEditor):
+            editor.show_date(result.commitment_dates.get(editor.note_id, ""))
         missing = self.query_one("#missing", Static)
         if result.ready:
             missing.update("Ready to save: press Ctrl+S.")
@@ -137,22 +239,43 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         self.dismiss(self.Result(saved=None, draft=self.draft()))
 
     def action_save(self) -> None:
+        if self.saving:
+            return
         result = self.check()
         if not result.ready or result.next_step is None:
             self.show_check(result, refused=True)
             self._focus_first_gap(result)
             self.app.bell()
             return
-        outcome = self.draft().outcome
-        assert outcome is not None
-        if not self.saving:
-            self.saving = True
-            self.finish(outcome, result.next_step)
+        next_step = result.next_step
+        if result.cadence_warning:
+            from callmate.screens.confirm import ConfirmScreen
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._save(result, next_step)
+                else:
+                    self.set_focus(self.query_one("#next-date", Input))
+
+            self.app.push_screen(
+                ConfirmScreen(f"{result.cadence_warning}\n\nSave with this date anyway?"),
+                answered,
+            )
+            return
+        self._save(result, next_step)
+
+    def _save(self, result: ClosingCheck, next_step: NextStep) -> None:
+        draft = self.draft()
+        assert draft.outcome is not None
+        self.saving = True
+        self.finish(draft, result, next_step)
 
     def _focus_first_gap(self, result: ClosingCheck) -> None:
         draft = self.draft()
         if draft.outcome is None:
             target = "#outcome"
+        elif any(m.startswith(("Say why", "Say what the other")) for m in result.missing):
+            target = "#reason" if draft.reason is None else "#reason-text"
         elif MISSING_WHAT in result.missing:
             target = "#next-what"
         else:
@@ -160,17 +283,25 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         self.set_focus(self.query_one(target))
 
     @work(group="finish-call", exit_on_error=False)
-    async def finish(self, outcome: Outcome, next_step: NextStep) -> None:
+    async def finish(self, draft: ClosingDraft, result: ClosingCheck, next_step: NextStep) -> None:
         call_id = self.call.id
-        assert call_id is not None
+        assert call_id is not None and draft.outcome is not None
+        outcome = draft.outcome
         ended_at = self.callmate.clock.now()
         with self.callmate.holding_keys():
             try:
                 saved = await self.store.run(
                     lambda repo: repo.finish_call(
-                        call_id, outcome=outcome, next_step=next_step, ended_at=ended_at
+                        call_id,
+                        outcome=outcome,
+                        next_step=next_step,
+                        ended_at=ended_at,
+                        reason=draft.reason,
+                        reason_text=draft.reason_text,
+                        goal_result=draft.goal_result,
+                        commitments=result.commitments,
                     )
                 )
             finally:
                 self.saving = False
-            self.dismiss(self.Result(saved=saved, draft=self.draft()))
+            self.dismiss(self.Result(saved=saved, draft=draft))

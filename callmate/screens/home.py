@@ -23,6 +23,7 @@ class HomeScreen(CallmateScreen[None]):
 
     BINDINGS = [
         Binding("n", "new_call", "New call", priority=True),
+        Binding("s", "settings", "Settings", priority=True),
         Binding("enter", "open_call", "Open recap", show=True),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -82,7 +83,12 @@ class HomeScreen(CallmateScreen[None]):
     def action_new_call(self) -> None:
         from callmate.screens.precall import PreCallScreen
 
-        self.app.push_screen(PreCallScreen())
+        self.app.push_screen(PreCallScreen(question_limit=self.callmate.settings.question_limit))
+
+    def action_settings(self) -> None:
+        from callmate.screens.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen(self.callmate.settings))
 
     def on_option_list_option_selected(self, event: CallList.OptionSelected) -> None:
         event.stop()

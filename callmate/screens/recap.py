@@ -1,24 +1,32 @@
-"""The recap email, ready to edit and copy."""
+"""The recap email, ready to edit and copy; the next step as a calendar event.
+
+Edits are kept (saved a moment after typing stops), so leaving and coming
+back shows the email as it was left. Ctrl+N rebuilds it from the notes.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 
 from callmate.clipboard import CopyReport, copy_text, timestamped_name
-from callmate.domain.recap import compose_recap
-from callmate.locations import recaps_dir
+from callmate.domain.recap import Recap, compose_recap
+from callmate.locations import exports_dir, recaps_dir
 from callmate.screens.base import CallmateScreen
 from callmate.widgets.recap_editor import RecapEditor
 from callmate.widgets.text_field import TextField
 
 if TYPE_CHECKING:
     from callmate.domain.models import Call
+    from callmate.settings import Settings
+
+SAVE_DELAY = 0.6
 
 
 class RecapScreen(CallmateScreen[None]):
@@ -26,6 +34,9 @@ class RecapScreen(CallmateScreen[None]):
     BINDINGS = [
         Binding("ctrl+r", "copy_body", "Copy email", priority=True),
         Binding("ctrl+t", "copy_subject", "Copy subject", priority=True),
+        Binding("ctrl+g", "export_ics", "Calendar .ics", priority=True),
+        Binding("ctrl+o", "export_markdown", "Markdown", priority=True),
+        Binding("ctrl+n", "rebuild", "Rebuild from notes", priority=True),
         Binding("escape", "done", "Home"),
     ]
 
@@ -33,6 +44,8 @@ class RecapScreen(CallmateScreen[None]):
         super().__init__()
         self.call_id = call_id
         self.call: Call | None = None
+        self._save_timer: Timer | None = None
+        self._loading = True
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -54,19 +67,71 @@ class RecapScreen(CallmateScreen[None]):
         call_id = self.call_id
         call = await self.store.run(lambda repo: repo.get_call(call_id))
         self.call = call
-        recap = compose_recap(call)
         who = call.contact.name + (f" ({call.contact.company})" if call.contact.company else "")
         self.query_one("#recap-title", Static).update(
             f"To {who}. Edit it here; Ctrl+R copies the email."
         )
+        if call.recap_body is not None:
+            self.show(Recap(subject=call.recap_subject or "", body=call.recap_body))
+        else:
+            self.show(self.compose_recap())
         subject = self.query_one("#recap-subject", Input)
-        subject.value = recap.subject
-        subject.disabled = False
         editor = self.query_one("#recap-body", RecapEditor)
-        editor.load_text(recap.body)
-        editor.disabled = False
+        subject.disabled = editor.disabled = False
         self.set_focus(editor)
+        settings = self.callmate.settings
+        if not settings.signature_asked and not settings.user_name:
+            from callmate.screens.settings import SettingsScreen
 
+            self.app.push_screen(SettingsScreen(settings, first_time=True), self.after_settings)
+
+    def compose_recap(self) -> Recap:
+        assert self.call is not None
+        return compose_recap(self.call, signature=self.callmate.settings.sign_off())
+
+    def show(self, recap: Recap) -> None:
+        self._loading = True
+        self.query_one("#recap-subject", Input).value = recap.subject
+        self.query_one("#recap-body", RecapEditor).load_text(recap.body)
+        self.call_after_refresh(self._done_loading)
+
+    def _done_loading(self) -> None:
+        self._loading = False
+
+    def after_settings(self, settings: Settings | None) -> None:
+        if settings is not None and self.call is not None and self.call.recap_body is None:
+            self.show(self.compose_recap())  # signed with the name just given
+
+    # -- keeping edits ----------------------------------------------------
+    @on(TextArea.Changed, "#recap-body")
+    @on(Input.Changed, "#recap-subject")
+    def edited(self) -> None:
+        if self._loading or self.call is None:
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self.save_edits)
+
+    def save_edits(self) -> None:
+        if self.call is None:
+            return
+        subject = self.query_one("#recap-subject", Input).value
+        body = self.query_one("#recap-body", RecapEditor).text
+        call_id = self.call_id
+        self.call.recap_subject, self.call.recap_body = subject, body
+        self.store.submit(lambda repo: repo.save_recap(call_id, subject, body))
+
+    def action_rebuild(self) -> None:
+        if self.call is None:
+            return
+        recap = self.compose_recap()
+        self.show(recap)
+        self.call.recap_subject, self.call.recap_body = recap.subject, recap.body
+        call_id = self.call_id
+        self.store.submit(lambda repo: repo.save_recap(call_id, recap.subject, recap.body))
+        self.notify("Rebuilt from the call's notes.")
+
+    # -- copying and exporting --------------------------------------------
     def action_copy_body(self) -> None:
         if self.call is None:
             self.notify("The recap is still loading.")
@@ -101,5 +166,42 @@ class RecapScreen(CallmateScreen[None]):
             markup=False,
         )
 
+    def action_export_ics(self) -> None:
+        if self.call is None or self.call.next_step is None:
+            self.notify("This call has no next step to put in a calendar.")
+            return
+        from callmate.domain.exporters import next_step_ics
+
+        text = next_step_ics(self.call, self.callmate.clock.now())
+        self.write_export(text, f"call-{self.call_id}-next-step.ics", "Calendar event")
+
+    def action_export_markdown(self) -> None:
+        if self.call is None:
+            return
+        from callmate.domain.exporters import call_to_markdown
+
+        subject = self.query_one("#recap-subject", Input).value
+        body = self.query_one("#recap-body", RecapEditor).text
+        text = call_to_markdown(self.call, subject, body)
+        self.write_export(text, f"call-{self.call_id}.md", "Markdown")
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def write_export(self, text: str, name: str, what: str) -> None:
+        try:
+            path = exports_dir(self.callmate.data_dir) / name
+            path.write_text(text, encoding="utf-8", newline="")
+        except OSError as error:
+            message = f"{what} not saved: {error}"
+        else:
+            message = f"{what} saved to {path}"
+        self.app.call_from_thread(self._exported, message)
+
+    def _exported(self, message: str) -> None:
+        self.query_one("#copy-status", Static).update(message)
+        self.notify(message, markup=False, timeout=8)
+
     def action_done(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self.save_edits()
         self.app.pop_screen()

@@ -12,6 +12,7 @@ from callmate.domain.models import (
     CallType,
     Contact,
     ContactRole,
+    GoalResult,
     NextStep,
     Note,
     NoteKind,
@@ -19,6 +20,7 @@ from callmate.domain.models import (
     Owner,
     Question,
     QuestionOrigin,
+    Reason,
     ResearchArea,
     ResearchLine,
 )
@@ -69,6 +71,7 @@ def note_from_row(row: NoteRow) -> Note:
         offset_seconds=row.offset_seconds,
         created_at=row.created_at,
         due=row.due,
+        owner=row.owner,
         done_at=row.done_at,
     )
 
@@ -99,7 +102,14 @@ def call_from_row(row: CallRow, *, details: bool = True) -> Call:
         paused_seconds=row.paused_seconds,
         paused_at=row.paused_at,
         outcome=_outcome(row.outcome),
+        reason=_enum(Reason, row.reason, Reason.OTHER) if row.reason else None,
+        reason_text=row.reason_text,
+        goal_result=_enum(GoalResult, row.goal_result, GoalResult.NEITHER)
+        if row.goal_result
+        else None,
         next_step=next_step_from_row(row),
+        recap_subject=row.recap_subject,
+        recap_body=row.recap_body,
     )
 
 

@@ -83,6 +83,16 @@ MIGRATIONS: list[str] = [
     ALTER TABLE calls ADD COLUMN paused_at DATETIME;
     CREATE INDEX ix_calls_status ON calls (status);
     """,
+    # 4: the close (why a No or a Maybe, which goal was met), commitments with
+    # an owner, and the recap as edited.
+    """
+    ALTER TABLE calls ADD COLUMN reason VARCHAR(24);
+    ALTER TABLE calls ADD COLUMN reason_text TEXT NOT NULL DEFAULT '';
+    ALTER TABLE calls ADD COLUMN goal_result VARCHAR(16);
+    ALTER TABLE calls ADD COLUMN recap_subject TEXT;
+    ALTER TABLE calls ADD COLUMN recap_body TEXT;
+    ALTER TABLE notes ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -6,7 +6,7 @@ Every write commits before it returns (WAL, ``synchronous=FULL``): once
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -15,17 +15,21 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from callmate.domain.closing import CommitmentUpdate
 from callmate.domain.models import (
     Call,
     CallStatus,
     CallSummary,
     Contact,
+    GoalResult,
     NextStep,
     Note,
     NoteKind,
     Outcome,
     PrepBrief,
+    Reason,
 )
+from callmate.domain.text import clean, clean_line
 from callmate.store import converters, migrations
 from callmate.store.schema import CallRow, ContactRow, NoteRow, QuestionRow, ResearchRow
 
@@ -207,9 +211,19 @@ class Repository:
             )
 
     def finish_call(
-        self, call_id: int, *, outcome: Outcome, next_step: NextStep, ended_at: datetime
+        self,
+        call_id: int,
+        *,
+        outcome: Outcome,
+        next_step: NextStep,
+        ended_at: datetime,
+        reason: Reason | None = None,
+        reason_text: str = "",
+        goal_result: GoalResult | None = None,
+        commitments: Sequence[CommitmentUpdate] = (),
     ) -> Call:
         """Close the call. Only reachable through the closing gate."""
+        reason_text = clean_line(reason_text)
         with self._session() as session:
             row = session.get(CallRow, call_id)
             if row is None:
@@ -217,10 +231,28 @@ class Repository:
             row.status = CallStatus.DONE.value
             row.ended_at = ended_at
             row.outcome = outcome.value
+            row.reason = reason.value if reason and outcome is not Outcome.YES else None
+            row.reason_text = reason_text if outcome is not Outcome.YES else ""
+            row.goal_result = goal_result.value if goal_result else None
             row.next_step_what = next_step.what
             row.next_step_owner = next_step.owner.value
             row.next_step_due = next_step.due
+            for update_ in commitments:
+                session.execute(
+                    update(NoteRow)
+                    .where(NoteRow.id == update_.note_id, NoteRow.call_id == call_id)
+                    .values(owner=clean_line(update_.owner), due=update_.due)
+                )
         return self.get_call(call_id)
+
+    def save_recap(self, call_id: int, subject: str, body: str) -> None:
+        """Keep the recap as the user edited it."""
+        with self._session() as session:
+            session.execute(
+                update(CallRow)
+                .where(CallRow.id == call_id)
+                .values(recap_subject=clean_line(subject), recap_body=clean(body))
+            )
 
     # -- reading ----------------------------------------------------------
     def get_call(self, call_id: int) -> Call:

@@ -72,6 +72,11 @@ class CallRow(Base):
     call_type: Mapped[str] = mapped_column(String(24), nullable=False, server_default="discovery")
     paused_seconds: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    reason_text: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    goal_result: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    recap_subject: Mapped[str | None] = mapped_column(Text, nullable=True)
+    recap_body: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     contact: Mapped[ContactRow] = relationship(back_populates="calls")
     questions: Mapped[list[QuestionRow]] = relationship(
@@ -117,6 +122,7 @@ class NoteRow(Base):
     due: Mapped[date | None] = mapped_column(Date, nullable=True)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    owner: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
 
 
 class ResearchRow(Base):

@@ -58,11 +58,21 @@ class ChoiceBar(Widget, can_focus=True):
         value: str | None = None,
         id: str | None = None,
         classes: str | None = None,
+        empty_label: str = "",
     ) -> None:
         super().__init__(id=id, classes=classes)
+        self.empty_label = empty_label
+        """Shown when there is nothing to choose (yet)."""
         self.choices = list(choices)
         self._by_key = {choice.key.lower(): choice.value for choice in self.choices}
         self.set_reactive(ChoiceBar.value, value)
+
+    def set_choices(self, choices: Sequence[Choice], value: str | None = None) -> None:
+        """Offer other choices (e.g. the reasons that fit a new outcome)."""
+        self.choices = list(choices)
+        self._by_key = {choice.key.lower(): choice.value for choice in self.choices}
+        self.value = value
+        self.refresh(layout=True)
 
     def _items(self) -> list[Content]:
         items = []
@@ -86,6 +96,8 @@ class ChoiceBar(Widget, can_focus=True):
         return lines
 
     def render(self) -> Content:
+        if not self.choices:
+            return Content.assemble((self.empty_label, "dim italic"))
         lines = self._pack(max(1, self.content_region.width))
         return Content("\n").join(Content("  ").join(line) for line in lines)
 
@@ -94,7 +106,7 @@ class ChoiceBar(Widget, can_focus=True):
         return sum(item.cell_length for item in items) + 2 * (len(items) - 1)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._pack(max(1, width)))
+        return len(self._pack(max(1, width))) if self.choices else 1
 
     def watch_value(self, value: str | None) -> None:
         self.post_message(self.Changed(self, value))
