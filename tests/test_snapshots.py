@@ -130,6 +130,16 @@ async def recap(pilot: Pilot[Any]) -> None:
     await type_text(pilot, "\n")
 
 
+async def closing_maybe_far_date(pilot: Pilot[Any]) -> None:
+    await closing(pilot)
+    await type_text(pilot, "m\nb\nnew budget in April\nb\nSend the April plan\nt\n+45d")
+
+
+async def settings_screen(pilot: Pilot[Any]) -> None:
+    await home(pilot)
+    await pilot.press("s")
+
+
 async def precall_missing_goal(pilot: Pilot[Any]) -> None:
     await settle(pilot)
     await pilot.press("n")
@@ -199,6 +209,8 @@ CASES: dict[str, tuple[RunBefore, bool]] = {
     "closing_missing": (closing, False),
     "closing_refused": (closing_refused, False),
     "closing_ready": (closing_ready, False),
+    "closing_maybe_far_date": (closing_maybe_far_date, False),
+    "settings": (settings_screen, False),
     "recap": (recap, False),
 }
 
@@ -211,10 +223,16 @@ def test_screen(
     isolated_home: Path,
     case: str,
     size: tuple[int, int],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     run_before, seeded = CASES[case]
     if seeded:
         seed_calls(isolated_home)
+    # The settings screen names its file; keep the temporary path out of the picture.
+    monkeypatch.setattr(
+        "callmate.screens.settings.settings_path",
+        lambda: Path("~/.config/callmate/settings.toml"),
+    )
 
     async def prepare(pilot: Pilot[Any]) -> None:
         await run_before(pilot)

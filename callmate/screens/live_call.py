@@ -64,6 +64,7 @@ class LiveCallScreen(CallmateScreen[None]):
         self.notes: list[Note] = list(call.notes)
         """Parallel to the log's lines: saved notes, and those still on their way."""
         self.saving: set[int] = set()
+        self.in_flight: dict[int, Future[Note]] = {}
         self.failed: set[int] = set()
         self.deleted: list[Note] = []
         self.editing: int | None = None
@@ -232,6 +233,7 @@ class LiveCallScreen(CallmateScreen[None]):
         """Queue the write now, in this handler; only the wait is a worker."""
         call_id = self.call_id
         future = self.store.submit(lambda repo: repo.save_note(call_id, note))
+        self.in_flight[index] = future
         self.watch_save(index, future)
 
     @work(group="save-note", exit_on_error=False)
@@ -239,6 +241,7 @@ class LiveCallScreen(CallmateScreen[None]):
         try:
             saved = await asyncio.shield(asyncio.wrap_future(future))
         except Exception as error:  # the write failed: say so, keep it, retry
+            self.in_flight.pop(index, None)
             self.saving.discard(index)
             self.failed.add(index)
             self.notes_log.update_note(index, self.notes[index], state="failed")
@@ -249,9 +252,13 @@ class LiveCallScreen(CallmateScreen[None]):
             )
             self.set_timer(RETRY_SECONDS, lambda: self.retry(index))
             return
+        self._saved(index, saved)
+
+    def _saved(self, index: int, saved: Note) -> None:
+        self.in_flight.pop(index, None)
         self.saving.discard(index)
         self.failed.discard(index)
-        if index < len(self.notes) and self.notes[index] is not saved:
+        if index < len(self.notes) and self.notes[index].id is None:
             self.notes[index] = saved
             self.notes_log.update_note(index, saved)
 
@@ -371,6 +378,7 @@ class LiveCallScreen(CallmateScreen[None]):
     def _shift_indexes(self, start: int, delta: int) -> None:
         """Keep the in-flight bookkeeping pointing at the same notes."""
         self.saving = {i + delta if i >= start else i for i in self.saving}
+        self.in_flight = {i + delta if i >= start else i: f for i, f in self.in_flight.items()}
         self.failed = {i + delta if i >= start else i for i in self.failed}
 
     # -- questions --------------------------------------------------------
@@ -411,9 +419,26 @@ class LiveCallScreen(CallmateScreen[None]):
             for index in list(self.failed):
                 self.retry(index)
             return
+        if self.in_flight:
+            # A note is on its way to the store (about a millisecond): the
+            # close lists commitments by their stored ids, so wait for it.
+            self.close_after_saves()
+            return
         from callmate.screens.closing import ClosingScreen
 
-        self.app.push_screen(ClosingScreen(self.call, self.closing_draft), self.after_closing)
+        call = self.call.model_copy(update={"notes": list(self.notes)})
+        self.app.push_screen(ClosingScreen(call, self.closing_draft), self.after_closing)
+
+    @work(group="close-call", exclusive=True, exit_on_error=False)
+    async def close_after_saves(self) -> None:
+        with self.callmate.holding_keys():  # keys typed meanwhile go to the close
+            for index, future in list(self.in_flight.items()):
+                try:
+                    saved = await asyncio.shield(asyncio.wrap_future(future))
+                except Exception:  # watch_save shows the failure and retries it
+                    continue
+                self._saved(index, saved)
+            self.action_close_call()
 
     def after_closing(self, result: ClosingScreen.Result | None) -> None:
         if result is not None:
