@@ -400,7 +400,9 @@ async def test_cli_recap_ics_and_markdown(app: CallmateApp, isolated_home: Path)
     assert len(saved) == 1 and saved[0].read_text().startswith("Hi Dana,")
 
     ics = subprocess.run(
-        [sys.executable, "-m", "callmate", "ics", "1"], capture_output=True, timeout=60,
+        [sys.executable, "-m", "callmate", "ics", "1"],
+        capture_output=True,
+        timeout=60,
         env={**os.environ, "CALLMATE_HOME": str(isolated_home)},
     )
     assert ics.returncode == 0

@@ -1,0 +1,90 @@
+"""Settings: TOML in the config folder, never fatal when wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from callmate.app import CallmateApp
+from callmate.screens.settings import SettingsScreen
+from callmate.settings import Settings, load_settings, save_settings, settings_path
+from tests.helpers import screen_text, settle, type_text
+
+
+def test_round_trip_keeps_awkward_text(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    settings = Settings(
+        user_name='Sam "Q" Rivera', signature="Best,\nSam\n\\o/ ünïcode", question_limit=7
+    )
+    save_settings(settings, path)
+    assert load_settings(path) == (settings, None)
+    assert "# Your name, used to sign recap emails." in path.read_text()
+
+
+def test_missing_file_gives_defaults(tmp_path: Path) -> None:
+    assert load_settings(tmp_path / "nope.toml") == (Settings(), None)
+
+
+def test_broken_toml_gives_defaults_and_says_why(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('user_name = "unterminated\n')
+    settings, problem = load_settings(path)
+    assert settings == Settings()
+    assert problem is not None and "is not valid TOML" in problem
+    assert path.read_text() == 'user_name = "unterminated\n', "the file is left alone"
+
+
+def test_one_bad_value_keeps_the_good_ones(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('user_name = "Sam"\ncadence_days = 0\nquestion_limit = "many"\n')
+    settings, problem = load_settings(path)
+    assert settings.user_name == "Sam"
+    assert settings.cadence_days == 30 and settings.question_limit == 5
+    assert problem is not None and "cadence_days" in problem and "question_limit" in problem
+
+
+def test_where_settings_live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALLMATE_CONFIG", str(tmp_path / "elsewhere.toml"))
+    assert settings_path() == tmp_path / "elsewhere.toml"
+    monkeypatch.delenv("CALLMATE_CONFIG")
+    monkeypatch.delenv("CALLMATE_HOME")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    assert settings_path() == tmp_path / "xdg" / "callmate" / "settings.toml"
+
+
+def test_sign_off() -> None:
+    assert Settings().sign_off() == "Best regards,"
+    assert Settings(user_name="Sam").sign_off() == "Best regards,\nSam"
+    assert Settings(user_name="Sam", signature="Cheers,\nS.").sign_off() == "Cheers,\nS."
+
+
+async def test_settings_screen_refuses_bad_numbers_and_saves_good_ones(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        app.screen.query_one("#cadence-days").value = "0"  # type: ignore[attr-defined]
+        app.screen.query_one("#time-check-minutes").value = "soon"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        text = screen_text(pilot)
+        assert "Not saved:" in text and "Cadence" in text and "Time check" in text
+        assert isinstance(app.screen, SettingsScreen)
+        app.screen.query_one("#cadence-days").value = "14"  # type: ignore[attr-defined]
+        app.screen.query_one("#time-check-minutes").value = "25"  # type: ignore[attr-defined]
+        await type_text(pilot, "{ctrl+u}Sam R.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, SettingsScreen)
+        assert app.settings.cadence_days == 14
+    settings, problem = load_settings(isolated_home / "settings.toml")
+    assert problem is None
+    assert (settings.user_name, settings.cadence_days, settings.time_check_minutes) == (
+        "Sam R.",
+        14,
+        25,
+    )
