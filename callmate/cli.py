@@ -32,9 +32,40 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"callmate {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     export = commands.add_parser(
-        "export", help="print every saved call", parents=[common], description="Print every call."
+        "export",
+        help="print (or write) every call: json, csv or md",
+        parents=[common],
+        description="Every call, oldest first. JSON is the full record (see README); "
+        "CSV is a row per call for spreadsheets; md is a readable document.",
     )
-    export.add_argument("--format", choices=["json"], default="json")
+    export.add_argument("--format", choices=["json", "csv", "md"], default="json")
+    export.add_argument("--out", metavar="PATH", type=Path, help="write to PATH, not stdout")
+
+    importer = commands.add_parser(
+        "import",
+        help="add the calls from a JSON export",
+        parents=[common],
+        description="Add every call from FILE (made by `callmate export --format json`). "
+        "The file is checked first: if anything is wrong nothing is imported.",
+    )
+    importer.add_argument("file", metavar="FILE", type=Path)
+
+    due = commands.add_parser(
+        "due",
+        help="next steps due soon, and overdue ones",
+        parents=[common],
+        description="Open next steps due within N days (default 7), overdue ones first.",
+    )
+    due.add_argument("--days", type=int, default=7, metavar="N")
+    due.add_argument("--json", action="store_true", help="machine-readable output")
+
+    search = commands.add_parser(
+        "search",
+        help="search notes, quotes, goals, research and people",
+        parents=[common],
+        description="Full-text search, newest first.",
+    )
+    search.add_argument("query", nargs="+", metavar="QUERY")
 
     recap = commands.add_parser(
         "recap",
@@ -72,13 +103,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"callmate: cannot use the data directory: {error}", file=sys.stderr)
         return 2
 
+    if args.command is not None:
+        try:
+            return _command(args, base)
+        except BrokenPipeError:  # `callmate due | head`: the reader left, fine
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+    return _run_app(base)
+
+
+def _command(args: argparse.Namespace, base: Path) -> int:
     if args.command == "export":
-        return _export(base, args.format)
+        return _export(base, args.format, args.out)
+    if args.command == "import":
+        return _import(base, args.file)
+    if args.command == "due":
+        return _due(base, args.days, as_json=args.json)
+    if args.command == "search":
+        return _search(base, " ".join(args.query))
     if args.command == "recap":
         return _recap(base, args.call_id, args.format, copy=args.copy)
-    if args.command == "ics":
-        return _ics(base, args.call_id)
-    return _run_app(base)
+    return _ics(base, args.call_id)
 
 
 def _run_app(base: Path) -> int:
@@ -101,8 +146,8 @@ def _open_repository(base: Path):  # type: ignore[no-untyped-def]
         return None
 
 
-def _export(base: Path, fmt: str) -> int:
-    from callmate.domain.exporters import to_json
+def _export(base: Path, fmt: str, out: Path | None) -> int:
+    from callmate.domain import exporters
 
     repo = _open_repository(base)
     if repo is None:
@@ -111,7 +156,126 @@ def _export(base: Path, fmt: str) -> int:
         calls = repo.all_calls()
     finally:
         repo.close()
-    sys.stdout.write(to_json(calls) + "\n")
+    if fmt == "json":
+        text = exporters.to_json(calls) + "\n"
+    elif fmt == "csv":
+        text = exporters.to_csv(calls)
+    else:
+        text = "\n".join(exporters.call_to_markdown(call, *_recap_parts(call)) for call in calls)
+    if out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        print(f"callmate: could not write {out}: {error}", file=sys.stderr)
+        return 1
+    print(f"Wrote {len(calls)} call(s) to {out}", file=sys.stderr)
+    return 0
+
+
+def _recap_parts(call):  # type: ignore[no-untyped-def]
+    recap = _recap_of(call)
+    return recap.subject, recap.body
+
+
+def _import(base: Path, file: Path) -> int:
+    from callmate.domain.importer import ImportFileError, parse_export
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"callmate: cannot read {file}: {error}", file=sys.stderr)
+        return 2
+    try:
+        calls = parse_export(text, str(file))
+    except ImportFileError as error:
+        print(f"callmate: nothing imported. {_printable(str(error))}", file=sys.stderr)
+        return 2
+    repo = _open_repository(base)
+    if repo is None:
+        return 2
+    try:
+        count = repo.import_calls(calls)
+    except Exception as error:  # e.g. a broken link between calls: all or nothing
+        print(f"callmate: nothing imported: {_printable(str(error))}", file=sys.stderr)
+        return 2
+    finally:
+        repo.close()
+    print(f"Imported {count} call(s) from {file}.", file=sys.stderr)
+    return 0
+
+
+def _printable(text: str) -> str:
+    from callmate.domain.text import clean_line
+
+    return clean_line(text)
+
+
+def _due(base: Path, days: int, *, as_json: bool) -> int:
+    import json
+    from datetime import timedelta
+
+    from callmate.clock import SystemClock, local_today
+
+    repo = _open_repository(base)
+    if repo is None:
+        return 2
+    today = local_today(SystemClock())
+    try:
+        steps, _total = repo.open_steps(before=today + timedelta(days=days + 1), limit=10_000)
+    finally:
+        repo.close()
+    if as_json:
+        rows = [
+            {
+                "call_id": step.call_id,
+                "contact": step.contact_name,
+                "company": step.company,
+                "what": step.what,
+                "owner": step.owner.value,
+                "due": step.due.isoformat(),
+                "days_overdue": max(0, (today - step.due).days),
+            }
+            for step in steps
+        ]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return 0
+    if not steps:
+        print(f"Nothing due in the next {days} day(s).")
+        return 0
+    for step in steps:
+        late = (today - step.due).days
+        if late > 0:
+            label = f"OVERDUE {late}d"
+        elif late == 0:
+            label = "TODAY"
+        else:
+            label = ""
+        who = step.contact_name + (f", {step.company}" if step.company else "")
+        line = f"{label:<11} {step.due:%a %d %b}  {who}: {step.what}  [call {step.call_id}]"
+        print(_printable(line))
+    return 0
+
+
+def _search(base: Path, query: str) -> int:
+    repo = _open_repository(base)
+    if repo is None:
+        return 2
+    try:
+        hits = repo.search(query, limit=50)
+    finally:
+        repo.close()
+    if not hits:
+        print(f"Nothing found for {_printable(query)!r}.")
+        return 1
+    labels = {"note": "NOTE", "call": "GOAL", "research": "RESEARCH", "contact": "PERSON"}
+    for hit in hits:
+        when = f"{hit.started_at.astimezone():%d %b %Y}" if hit.started_at else ""
+        who = hit.contact_name + (f", {hit.company}" if hit.company else "")
+        where = f"[call {hit.call_id}]" if hit.call_id else ""
+        text = "" if hit.source == "contact" else f": {hit.text}"
+        print(_printable(f"{labels[hit.source]:<8} {when:<11} {who}{text}  {where}".rstrip()))
     return 0
 
 

@@ -171,7 +171,7 @@ async def test_raw_controls_already_in_the_database_never_reach_the_screen(
         await settle(pilot)
         home = screen_text(pilot)
         assert_literal(home)
-        await pilot.press("down", "enter")  # the finished call: its recap
+        await pilot.press("enter")  # the next step due today: its call's recap
         await settle(pilot)
         assert isinstance(app.screen, RecapScreen)
         assert_literal(screen_text(pilot))

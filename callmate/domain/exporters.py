@@ -33,13 +33,29 @@ def call_to_dict(call: Call) -> dict[str, Any]:
         "reason_text": call.reason_text,
         "goal_result": call.goal_result.value if call.goal_result else None,
         "next_step": (
-            {"what": step.what, "owner": step.owner.value, "date": step.due.isoformat()}
+            {
+                "what": step.what,
+                "owner": step.owner.value,
+                "date": step.due.isoformat(),
+                "done_at": _iso(call.next_step_done_at),
+            }
             if step
             else None
         ),
+        "follows_call_id": call.follows_call_id,
         "started_at": call.started_at.isoformat(),
-        "ended_at": call.ended_at.isoformat() if call.ended_at else None,
+        "ended_at": _iso(call.ended_at),
+        "paused_seconds": call.paused_seconds,
+        "recap": (
+            {"subject": call.recap_subject or "", "body": call.recap_body}
+            if call.recap_body is not None
+            else None
+        ),
     }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def _note(note: Note) -> dict[str, Any]:
@@ -51,7 +67,7 @@ def _note(note: Note) -> dict[str, Any]:
     if note.is_commitment:
         data["owner"] = note.owner
         data["due"] = note.due.isoformat() if note.due else None
-        data["done_at"] = note.done_at.isoformat() if note.done_at else None
+        data["done_at"] = _iso(note.done_at)
     return data
 
 
@@ -136,3 +152,72 @@ def next_step_ics(call: Call, now: datetime) -> str:
         due=step.due,
         stamp=now,
     )
+
+
+CSV_COLUMNS = [
+    "id",
+    "started_at",
+    "ended_at",
+    "status",
+    "contact",
+    "company",
+    "role",
+    "call_type",
+    "goal",
+    "backup_goal",
+    "goal_result",
+    "outcome",
+    "reason",
+    "reason_text",
+    "next_step",
+    "next_step_owner",
+    "next_step_date",
+    "next_step_done",
+    "questions_asked",
+    "notes",
+]
+
+
+def to_csv(calls: Iterable[Call]) -> str:
+    """One row per call, for a spreadsheet; notes in one cell, a line each."""
+    import csv
+    import io
+
+    from callmate.domain.models import format_offset
+    from callmate.domain.text import clean, clean_line
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for call in calls:
+        step = call.next_step
+        asked = sum(1 for q in call.questions if q.asked)
+        notes = "\n".join(
+            f"[{n.kind.label} {format_offset(n.offset_seconds)}] {clean(n.text)}"
+            for n in call.notes
+        )
+        writer.writerow(
+            [
+                call.id,
+                call.started_at.isoformat(),
+                _iso(call.ended_at) or "",
+                call.status.value,
+                clean_line(call.contact.name),
+                clean_line(call.contact.company),
+                call.contact.role.value,
+                call.call_type.value,
+                clean_line(call.goal),
+                clean_line(call.backup_goal),
+                call.goal_result.value if call.goal_result else "",
+                call.outcome.value if call.outcome else "",
+                call.reason.value if call.reason else "",
+                clean_line(call.reason_text),
+                clean_line(step.what) if step else "",
+                step.owner.value if step else "",
+                step.due.isoformat() if step else "",
+                "yes" if call.next_step_done_at else ("no" if step else ""),
+                f"{asked}/{len(call.questions)}",
+                notes,
+            ]
+        )
+    return out.getvalue()

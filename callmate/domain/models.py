@@ -288,6 +288,10 @@ class Call(BaseModel):
     recap_subject: OneLine | None = None
     """The recap as last edited, if it was; otherwise it is composed afresh."""
     recap_body: MultiLine | None = None
+    next_step_done_at: datetime | None = None
+    """When the next step was kept (done); None while it is open."""
+    follows_call_id: int | None = None
+    """The call whose next step led to this one."""
 
     def elapsed(self, now: datetime) -> int:
         """Seconds of conversation: wall time since the start, minus time on hold."""
@@ -310,6 +314,39 @@ class CallSummary(BaseModel):
     outcome: Outcome | None = None
     next_step_what: OneLine = ""
     next_step_due: date | None = None
+
+
+class DueStep(BaseModel):
+    """An open next step: what the home screen and ``callmate due`` list."""
+
+    call_id: int
+    contact_id: int
+    contact_name: OneLine
+    company: OneLine
+    what: OneLine
+    owner: Owner
+    due: date
+    goal: OneLine = ""
+
+
+class ColdContact(BaseModel):
+    """Someone not called within the cadence."""
+
+    contact: Contact
+    last_call_at: datetime
+
+
+class SearchHit(BaseModel):
+    """One search result; ``call_id`` is None for a contact."""
+
+    source: str
+    """"note", "call", "research" or "contact"."""
+    text: OneLine
+    call_id: int | None = None
+    contact_id: int
+    contact_name: OneLine
+    company: OneLine = ""
+    started_at: datetime | None = None
 
 
 class PrepBrief(BaseModel):

@@ -1,49 +1,71 @@
-"""Home: where a day of calls starts. Lists saved calls, starts new ones."""
+"""Home: where the day starts. What is due (overdue first), who is going cold,
+recent calls; one key starts the follow-up a next step asks for."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, OptionList, Static
 
 from callmate.screens.base import CallmateScreen
-from callmate.widgets.call_list import CallList
+from callmate.widgets.agenda_list import AgendaList
 
 if TYPE_CHECKING:
-    from callmate.domain.models import CallSummary
+    from datetime import date
+
+    from callmate.domain.agenda import Agenda
+    from callmate.domain.models import Contact
 
 
 class HomeScreen(CallmateScreen[None]):
-    """Recent calls, newest first. Data arrives after the first frame."""
+    """Data arrives after the first frame, from the database thread."""
 
     SUB_TITLE = "Home"
-
+    # Priority: keys act at once, even when typed ahead of a screen change.
     BINDINGS = [
         Binding("n", "new_call", "New call", priority=True),
+        Binding("f", "follow_up", "Follow up", priority=True),
+        Binding("d", "done", "Done", priority=True),
+        Binding("r", "reschedule", "Move", priority=True),
+        Binding("t", "timeline", "Timeline", priority=True),
+        Binding("slash", "search", "Search", priority=True),
         Binding("s", "settings", "Settings", priority=True),
-        Binding("enter", "open_call", "Open recap", show=True),
-        Binding("q", "app.quit", "Quit"),
+        Binding("enter", "open", "Open", show=False),
+        Binding("q", "app.quit", "Quit", priority=True),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.agenda: Agenda | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Loading your calls…", id="home-status", markup=False)
-        yield CallList(id="calls")
+        yield Static("Loading your day…", id="home-status", markup=False)
+        yield AgendaList(id="agenda")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#calls", CallList).display = False
+        self.query_one("#agenda", AgendaList).display = False
 
     def on_screen_resume(self) -> None:
-        self.load_calls()
+        self.load()
+
+    @property
+    def agenda_list(self) -> AgendaList:
+        return self.query_one("#agenda", AgendaList)
 
     @work(exclusive=True, group="home-load", exit_on_error=False)
-    async def load_calls(self) -> None:
-        summaries = await self.store.run(lambda repo: repo.recent_calls(200))
-        self.show_calls(summaries)
+    async def load(self) -> None:
+        today = self.callmate.today()
+        cold_before = self.callmate.clock.now() - timedelta(
+            days=self.callmate.settings.cadence_days
+        )
+        agenda = await self.store.run(lambda repo: repo.agenda(today, cold_before))
+        self.show(agenda)
         if not self.callmate.offered_resume:
             self.callmate.offered_resume = True
             live = await self.store.run(lambda repo: repo.live_calls())
@@ -52,6 +74,166 @@ class HomeScreen(CallmateScreen[None]):
 
                 self.app.push_screen(InterruptedScreen(live), self.after_interrupted)
 
+    def show(self, agenda: Agenda) -> None:
+        self.agenda = agenda
+        listing = self.agenda_list
+        listing.display = not agenda.empty
+        listing.show(agenda)
+        status = self.query_one("#home-status", Static)
+        if agenda.empty:
+            status.update("No calls yet. Press n to plan your first call.")
+            return
+        parts = []
+        if agenda.overdue.total:
+            parts.append(f"{agenda.overdue.total} overdue")
+        if agenda.due_today.total:
+            parts.append(f"{agenda.due_today.total} due today")
+        parts.append(f"{agenda.this_week.total} more this week")
+        status.update(
+            f"{agenda.today:%A %d %B}: " + ", ".join(parts) + ". Enter opens; f follows up."
+        )
+        if self.focused is None:
+            self.set_focus(listing)
+
+    # -- acting on the highlighted line ------------------------------------
+    def _current(self) -> tuple[str, int] | None:
+        if self.agenda is None or not self.agenda_list.display:
+            return None
+        return self.agenda_list.current()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        current = self._current()
+        if current is None:
+            return
+        kind, number = current
+        if kind == "cold":
+            self.action_timeline()
+            return
+        summary = self.agenda_list.calls.get(number) if kind == "call" else None
+        if summary is not None and summary.status == "live":
+            self.open_live(number)
+            return
+        from callmate.screens.recap import RecapScreen
+
+        self.app.push_screen(RecapScreen(number))
+
+    def action_new_call(self) -> None:
+        self._plan()
+
+    def _plan(
+        self, contact: Contact | None = None, goal: str = "", follows: int | None = None
+    ) -> None:
+        from callmate.screens.precall import FollowUp, PreCallScreen
+
+        prefill = FollowUp(contact, goal, follows) if contact is not None else None
+        self.app.push_screen(
+            PreCallScreen(question_limit=self.callmate.settings.question_limit, prefill=prefill)
+        )
+
+    def action_follow_up(self) -> None:
+        current = self._current()
+        if current is None:
+            self.notify("Highlight a next step or a contact first.")
+            return
+        kind, number = current
+        if kind == "step":
+            step = self.agenda_list.steps[number]
+            self.follow_up_contact(step.contact_id, step.what, number)
+        elif kind == "cold":
+            self._plan(self.agenda_list.cold[number].contact)
+        else:
+            summary = self.agenda_list.calls[number]
+            self.follow_up_call(number, summary.next_step_what)
+
+    @work(group="follow-up", exclusive=True, exit_on_error=False)
+    async def follow_up_contact(self, contact_id: int, goal: str, follows: int | None) -> None:
+        contact = await self.store.run(lambda repo: repo.get_contact(contact_id))
+        self._plan(contact, goal, follows)
+
+    @work(group="follow-up", exclusive=True, exit_on_error=False)
+    async def follow_up_call(self, call_id: int, goal: str) -> None:
+        call = await self.store.run(lambda repo: repo.get_call(call_id))
+        self._plan(call.contact, goal, call_id if call.next_step else None)
+
+    def _step(self) -> int | None:
+        current = self._current()
+        if current is None or current[0] != "step":
+            self.notify("Highlight a next step first (the dated lines at the top).")
+            return None
+        return current[1]
+
+    def action_done(self) -> None:
+        call_id = self._step()
+        if call_id is None:
+            return
+        step = self.agenda_list.steps[call_id]
+        at = self.callmate.clock.now()
+        self.change_step(
+            lambda repo: repo.mark_step_done(call_id, at),
+            f"Done: {step.what} ({step.contact_name}).",
+        )
+
+    def action_reschedule(self) -> None:
+        call_id = self._step()
+        if call_id is None:
+            return
+        step = self.agenda_list.steps[call_id]
+        from callmate.screens.reschedule import RescheduleScreen
+
+        def moved(when: date | None) -> None:
+            if when is not None:
+                self.change_step(
+                    lambda repo: repo.reschedule_step(call_id, when),
+                    f"Moved to {when:%a %d %b}: {step.what}.",
+                )
+
+        self.app.push_screen(RescheduleScreen(step.what, step.due, self.callmate.today()), moved)
+
+    @work(group="change-step", exit_on_error=False)
+    async def change_step(self, job: object, message: str) -> None:
+        await self.store.run(job)  # type: ignore[arg-type]
+        self.notify(message, markup=False)
+        self.load()
+
+    def action_timeline(self) -> None:
+        current = self._current()
+        if current is None:
+            return
+        kind, number = current
+        if kind == "step":
+            contact_id = self.agenda_list.steps[number].contact_id
+            self.open_timeline(contact_id)
+        elif kind == "cold":
+            self.open_timeline(number)
+        else:
+            self.timeline_of_call(number)
+
+    @work(group="timeline", exclusive=True, exit_on_error=False)
+    async def timeline_of_call(self, call_id: int) -> None:
+        call = await self.store.run(lambda repo: repo.get_call(call_id))
+        if call.contact.id is not None:
+            self.open_timeline(call.contact.id)
+
+    def open_timeline(self, contact_id: int) -> None:
+        from callmate.screens.timeline import TimelineScreen
+
+        self.app.push_screen(TimelineScreen(contact_id))
+
+    def action_search(self) -> None:
+        from callmate.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen())
+
+    def action_settings(self) -> None:
+        from callmate.screens.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen(self.callmate.settings))
+
+    # -- open calls ---------------------------------------------------------
     def after_interrupted(self, choice: tuple[str, int] | None) -> None:
         if choice is not None:
             what, call_id = choice
@@ -68,40 +250,3 @@ class HomeScreen(CallmateScreen[None]):
             await self.app.push_screen(screen)
             if close:
                 screen.action_close_call()
-
-    def show_calls(self, summaries: list[CallSummary]) -> None:
-        calls = self.query_one("#calls", CallList)
-        calls.show(summaries)
-        calls.display = bool(summaries)
-        status = self.query_one("#home-status", Static)
-        if summaries:
-            status.update(f"Recent calls ({len(summaries)}). Enter opens a recap; n plans a call.")
-            self.set_focus(calls)
-        else:
-            status.update("No calls yet. Press n to plan your first call.")
-
-    def action_new_call(self) -> None:
-        from callmate.screens.precall import PreCallScreen
-
-        self.app.push_screen(PreCallScreen(question_limit=self.callmate.settings.question_limit))
-
-    def action_settings(self) -> None:
-        from callmate.screens.settings import SettingsScreen
-
-        self.app.push_screen(SettingsScreen(self.callmate.settings))
-
-    def on_option_list_option_selected(self, event: CallList.OptionSelected) -> None:
-        event.stop()
-        self.action_open_call()
-
-    def action_open_call(self) -> None:
-        calls = self.query_one("#calls", CallList)
-        summary = calls.highlighted_summary
-        if not calls.display or summary is None:
-            return
-        if summary.status == "live":
-            self.open_live(summary.id)
-            return
-        from callmate.screens.recap import RecapScreen
-
-        self.app.push_screen(RecapScreen(summary.id))

@@ -10,6 +10,8 @@ and the questions not asked last time.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -72,6 +74,16 @@ AREA_CHOICES = [
 ]
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    """A call planned from a next step (or for a contact going cold)."""
+
+    contact: Contact
+    goal: str = ""
+    follows_call_id: int | None = None
+    """The call whose next step this is; it counts as kept once this call is saved."""
+
+
 def _row(label: str, field: Widget) -> Horizontal:
     return Horizontal(Label(label, classes="field-label"), field, classes="row")
 
@@ -87,9 +99,12 @@ class PreCallScreen(CallmateScreen[None]):
         Binding("escape", "cancel", "Back"),
     ]
 
-    def __init__(self, question_limit: int = DEFAULT_QUESTION_LIMIT) -> None:
+    def __init__(
+        self, question_limit: int = DEFAULT_QUESTION_LIMIT, prefill: FollowUp | None = None
+    ) -> None:
         super().__init__()
         self.question_limit = question_limit
+        self.prefill = prefill
         self.contacts: list[Contact] = []
         self.known: Contact | None = None
         self.brief: PrepBrief | None = None
@@ -158,6 +173,14 @@ class PreCallScreen(CallmateScreen[None]):
         self._suggest_questions(CallType.DISCOVERY)
         self.query_one("#contact-name", TextField).next_field = self._after_contact
         self.set_focus(self.query_one("#contact-name", Input))
+        if self.prefill is not None:
+            self.contacts = [self.prefill.contact]
+            self.query_one("#contact-name", Input).value = self.prefill.contact.name
+            self.query_one("#company", Input).value = self.prefill.contact.company
+            self.recognise(self.prefill.contact.name, self.prefill.contact.company)
+            goal = self.query_one("#goal", Input)
+            goal.value = self.prefill.goal
+            self.set_focus(goal)
         self.load_contacts()
 
     # -- who --------------------------------------------------------------
@@ -207,6 +230,11 @@ class PreCallScreen(CallmateScreen[None]):
         brief = await self.store.run(lambda repo: repo.prep_brief(contact_id))
         if self.known is not None and self.known.id == contact_id:
             self.show_brief(brief)
+            if self.prefill is not None and brief is not None and brief.unasked:
+                # Started from a next step: the carry-over is already in the plan.
+                self.query_one("#plan", QuestionPlan).add(
+                    *(Question(text=t, origin=QuestionOrigin.CARRIED) for t in brief.unasked)
+                )
 
     def show_brief(self, brief: PrepBrief | None) -> None:
         self.brief = brief
@@ -334,6 +362,7 @@ class PreCallScreen(CallmateScreen[None]):
             research=self.query_one("#research", ResearchList).lines,
             questions=self.query_one("#plan", QuestionPlan).questions,
             started_at=self.callmate.clock.now(),
+            follows_call_id=self.prefill.follows_call_id if self.prefill else None,
         )
         self.starting = True
         self.start_call(call)

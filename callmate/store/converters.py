@@ -12,6 +12,7 @@ from callmate.domain.models import (
     CallType,
     Contact,
     ContactRole,
+    DueStep,
     GoalResult,
     NextStep,
     Note,
@@ -110,6 +111,22 @@ def call_from_row(row: CallRow, *, details: bool = True) -> Call:
         next_step=next_step_from_row(row),
         recap_subject=row.recap_subject,
         recap_body=row.recap_body,
+        next_step_done_at=row.next_step_done_at,
+        follows_call_id=row.follows_call_id,
+    )
+
+
+def due_from_rows(call: CallRow, contact: ContactRow) -> DueStep:
+    assert call.next_step_due is not None
+    return DueStep(
+        call_id=call.id,
+        contact_id=contact.id,
+        contact_name=contact.name,
+        company=contact.company,
+        what=call.next_step_what or "",
+        owner=_enum(Owner, call.next_step_owner, Owner.US),
+        due=call.next_step_due,
+        goal=call.goal,
     )
 
 

@@ -93,6 +93,75 @@ MIGRATIONS: list[str] = [
     ALTER TABLE calls ADD COLUMN recap_body TEXT;
     ALTER TABLE notes ADD COLUMN owner TEXT NOT NULL DEFAULT '';
     """,
+    # 5: memory between calls. Next steps can be marked done (or moved); a call
+    # can say which call's next step led to it; full-text search. One FTS5
+    # table per source, each row keyed by its source row's id, so triggers
+    # update them in O(log n) and results come newest first without ranking.
+    """
+    ALTER TABLE calls ADD COLUMN next_step_done_at DATETIME;
+    ALTER TABLE calls ADD COLUMN follows_call_id INTEGER REFERENCES calls (id) ON DELETE SET NULL;
+    CREATE INDEX ix_calls_open_steps ON calls (next_step_due) WHERE next_step_done_at IS NULL;
+    CREATE INDEX ix_calls_follows ON calls (follows_call_id);
+    ALTER TABLE contacts ADD COLUMN last_call_at DATETIME;
+    UPDATE contacts SET last_call_at =
+        (SELECT max(started_at) FROM calls WHERE calls.contact_id = contacts.id);
+    CREATE INDEX ix_contacts_last_call_at ON contacts (last_call_at);
+    CREATE TRIGGER calls_last_call_at AFTER INSERT ON calls BEGIN
+        UPDATE contacts SET last_call_at = new.started_at
+        WHERE id = new.contact_id
+          AND (last_call_at IS NULL OR last_call_at < new.started_at);
+    END;
+    CREATE VIRTUAL TABLE search_notes USING fts5(text, tokenize='unicode61 remove_diacritics 2');
+    CREATE VIRTUAL TABLE search_calls USING fts5(text, tokenize='unicode61 remove_diacritics 2');
+    CREATE VIRTUAL TABLE search_research USING fts5(text, tokenize='unicode61 remove_diacritics 2');
+    CREATE VIRTUAL TABLE search_contacts USING fts5(text, tokenize='unicode61 remove_diacritics 2');
+    INSERT INTO search_notes (rowid, text) SELECT id, text FROM notes WHERE deleted_at IS NULL;
+    INSERT INTO search_calls (rowid, text)
+        SELECT id, goal || ' ' || backup_goal || ' ' || coalesce(next_step_what, '') || ' '
+            || reason_text FROM calls;
+    INSERT INTO search_research (rowid, text) SELECT id, text FROM research;
+    INSERT INTO search_contacts (rowid, text) SELECT id, name || ' ' || company FROM contacts;
+    CREATE TRIGGER notes_search_insert AFTER INSERT ON notes WHEN new.deleted_at IS NULL BEGIN
+        INSERT INTO search_notes (rowid, text) VALUES (new.id, new.text);
+    END;
+    CREATE TRIGGER notes_search_update AFTER UPDATE OF text, deleted_at ON notes BEGIN
+        DELETE FROM search_notes WHERE rowid = old.id;
+        INSERT INTO search_notes (rowid, text)
+            SELECT new.id, new.text WHERE new.deleted_at IS NULL;
+    END;
+    CREATE TRIGGER notes_search_delete AFTER DELETE ON notes BEGIN
+        DELETE FROM search_notes WHERE rowid = old.id;
+    END;
+    CREATE TRIGGER calls_search_insert AFTER INSERT ON calls BEGIN
+        INSERT INTO search_calls (rowid, text) VALUES (new.id, new.goal || ' ' || new.backup_goal
+            || ' ' || coalesce(new.next_step_what, '') || ' ' || new.reason_text);
+    END;
+    CREATE TRIGGER calls_search_update
+    AFTER UPDATE OF goal, backup_goal, next_step_what, reason_text ON calls BEGIN
+        DELETE FROM search_calls WHERE rowid = old.id;
+        INSERT INTO search_calls (rowid, text) VALUES (new.id, new.goal || ' ' || new.backup_goal
+            || ' ' || coalesce(new.next_step_what, '') || ' ' || new.reason_text);
+    END;
+    CREATE TRIGGER calls_search_delete AFTER DELETE ON calls BEGIN
+        DELETE FROM search_calls WHERE rowid = old.id;
+    END;
+    CREATE TRIGGER research_search_insert AFTER INSERT ON research BEGIN
+        INSERT INTO search_research (rowid, text) VALUES (new.id, new.text);
+    END;
+    CREATE TRIGGER research_search_delete AFTER DELETE ON research BEGIN
+        DELETE FROM search_research WHERE rowid = old.id;
+    END;
+    CREATE TRIGGER contacts_search_insert AFTER INSERT ON contacts BEGIN
+        INSERT INTO search_contacts (rowid, text) VALUES (new.id, new.name || ' ' || new.company);
+    END;
+    CREATE TRIGGER contacts_search_update AFTER UPDATE OF name, company ON contacts BEGIN
+        DELETE FROM search_contacts WHERE rowid = old.id;
+        INSERT INTO search_contacts (rowid, text) VALUES (new.id, new.name || ' ' || new.company);
+    END;
+    CREATE TRIGGER contacts_search_delete AFTER DELETE ON contacts BEGIN
+        DELETE FROM search_contacts WHERE rowid = old.id;
+    END;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -6,11 +6,12 @@ Every write commits before it returns (WAL, ``synchronous=FULL``): once
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -20,7 +21,9 @@ from callmate.domain.models import (
     Call,
     CallStatus,
     CallSummary,
+    ColdContact,
     Contact,
+    DueStep,
     GoalResult,
     NextStep,
     Note,
@@ -28,14 +31,42 @@ from callmate.domain.models import (
     Outcome,
     PrepBrief,
     Reason,
+    SearchHit,
 )
 from callmate.domain.text import clean, clean_line
 from callmate.store import converters, migrations
 from callmate.store.schema import CallRow, ContactRow, NoteRow, QuestionRow, ResearchRow
 
+if TYPE_CHECKING:
+    from callmate.domain.agenda import Agenda
+
 
 class CallNotFoundError(LookupError):
     pass
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str | None:
+    """User text as a safe FTS5 query: every word quoted, the last as a prefix.
+
+    Raw input in MATCH raises on ``-foo``, ``NEAR(`` or an unbalanced quote
+    (TECH-NOTES.md); quoted tokens never do. None when there is no word.
+    """
+    words = _TOKEN.findall(text)[:12]
+    if not words:
+        return None
+    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _utc(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -104,6 +135,13 @@ class Repository:
         session.flush()
         return row.id
 
+    def get_contact(self, contact_id: int) -> Contact:
+        with self._session() as session:
+            row = session.get(ContactRow, contact_id)
+            if row is None:
+                raise LookupError(f"contact {contact_id}")
+            return converters.contact_from_row(row)
+
     def list_contacts(self) -> list[Contact]:
         """Everyone called before, most recently called first."""
         last_call = (
@@ -126,6 +164,7 @@ class Repository:
             contact_id = self._find_or_create_contact(session, call.contact, call.started_at)
             row = CallRow(
                 contact_id=contact_id,
+                follows_call_id=call.follows_call_id,
                 call_type=call.call_type.value,
                 goal=call.goal,
                 backup_goal=call.backup_goal,
@@ -237,6 +276,13 @@ class Repository:
             row.next_step_what = next_step.what
             row.next_step_owner = next_step.owner.value
             row.next_step_due = next_step.due
+            if row.follows_call_id is not None:
+                # This call was the next step agreed last time: it was kept.
+                session.execute(
+                    update(CallRow)
+                    .where(CallRow.id == row.follows_call_id, CallRow.next_step_done_at.is_(None))
+                    .values(next_step_done_at=ended_at)
+                )
             for update_ in commitments:
                 session.execute(
                     update(NoteRow)
@@ -244,6 +290,264 @@ class Repository:
                     .values(owner=clean_line(update_.owner), due=update_.due)
                 )
         return self.get_call(call_id)
+
+    # -- next steps and commitments ----------------------------------------
+    def mark_step_done(self, call_id: int, at: datetime | None) -> None:
+        """Mark a call's next step kept (``at``), or open again (None)."""
+        with self._session() as session:
+            session.execute(
+                update(CallRow).where(CallRow.id == call_id).values(next_step_done_at=at)
+            )
+
+    def reschedule_step(self, call_id: int, due: date) -> None:
+        with self._session() as session:
+            session.execute(
+                update(CallRow)
+                .where(CallRow.id == call_id)
+                .values(next_step_due=due, next_step_done_at=None)
+            )
+
+    def set_commitment_done(self, note_id: int, at: datetime | None) -> None:
+        with self._session() as session:
+            session.execute(update(NoteRow).where(NoteRow.id == note_id).values(done_at=at))
+
+    def _due_query(self) -> Any:
+        return (
+            select(CallRow, ContactRow)
+            .join(ContactRow, ContactRow.id == CallRow.contact_id)
+            .where(CallRow.next_step_due.is_not(None), CallRow.next_step_done_at.is_(None))
+        )
+
+    def open_steps(
+        self,
+        *,
+        after: date | None = None,
+        before: date | None = None,
+        limit: int = 50,
+        newest_first: bool = False,
+    ) -> tuple[list[DueStep], int]:
+        """Open next steps due in ``(after, before)`` (either end open), and how many."""
+        conditions = []
+        if after is not None:
+            conditions.append(CallRow.next_step_due > after)
+        if before is not None:
+            conditions.append(CallRow.next_step_due < before)
+        order = CallRow.next_step_due.desc() if newest_first else CallRow.next_step_due
+        with self._session() as session:
+            rows = session.execute(
+                self._due_query().where(*conditions).order_by(order, CallRow.id).limit(limit)
+            ).all()
+            count = session.scalar(
+                select(func.count(CallRow.id)).where(
+                    CallRow.next_step_due.is_not(None),
+                    CallRow.next_step_done_at.is_(None),
+                    *conditions,
+                )
+            )
+            return [converters.due_from_rows(c, p) for c, p in rows], int(count or 0)
+
+    def agenda(self, today: date, cold_before: datetime, *, recent: int = 30) -> Agenda:
+        """Everything the home screen shows, in one go on the database thread."""
+        from callmate.domain.agenda import GROUP_LIMIT, Agenda, Group, week_end
+
+        sunday = week_end(today)
+        overdue = Group("overdue", "Overdue")
+        overdue.steps, overdue.total = self.open_steps(
+            before=today, newest_first=True, limit=GROUP_LIMIT
+        )
+        due_today = Group("today", "Due today")
+        due_today.steps, due_today.total = self.open_steps(
+            after=today - timedelta(days=1), before=today + timedelta(days=1), limit=GROUP_LIMIT
+        )
+        this_week = Group("week", "This week")
+        this_week.steps, this_week.total = self.open_steps(
+            after=today, before=sunday + timedelta(days=1), limit=GROUP_LIMIT
+        )
+        later = Group("later", "Later")
+        later.steps, later.total = self.open_steps(after=sunday, limit=GROUP_LIMIT)
+        cold, cold_total = self.going_cold(cold_before)
+        return Agenda(
+            today=today,
+            overdue=overdue,
+            due_today=due_today,
+            this_week=this_week,
+            later=later,
+            cold=cold,
+            cold_total=cold_total,
+            recent=self.recent_calls(recent),
+        )
+
+    def going_cold(self, before: datetime, limit: int = 20) -> tuple[list[ColdContact], int]:
+        """Contacts whose last call was before ``before``, most recently called first."""
+        condition = ContactRow.last_call_at < before
+        with self._session() as session:
+            rows = session.scalars(
+                select(ContactRow)
+                .where(condition)
+                .order_by(ContactRow.last_call_at.desc())
+                .limit(limit)
+            ).all()
+            count = session.scalar(select(func.count(ContactRow.id)).where(condition))
+            return (
+                [
+                    ColdContact(
+                        contact=converters.contact_from_row(row),
+                        last_call_at=row.last_call_at or before,
+                    )
+                    for row in rows
+                ],
+                int(count or 0),
+            )
+
+    def timeline(self, contact_id: int) -> tuple[Contact, list[Call]]:
+        """Every call with this person, oldest first, with notes and questions."""
+        with self._session() as session:
+            contact = session.get(ContactRow, contact_id)
+            if contact is None:
+                raise LookupError(f"contact {contact_id}")
+            rows = session.scalars(
+                select(CallRow)
+                .where(CallRow.contact_id == contact_id)
+                .options(
+                    selectinload(CallRow.contact),
+                    selectinload(CallRow.questions),
+                    selectinload(CallRow.notes),
+                    selectinload(CallRow.research),
+                )
+                .order_by(CallRow.started_at, CallRow.id)
+            )
+            return converters.contact_from_row(contact), [
+                converters.call_from_row(row) for row in rows
+            ]
+
+    def search(self, query: str, limit: int = 40) -> list[SearchHit]:
+        """Notes, goals, research and people matching ``query``, newest first."""
+        match = fts_query(query)
+        if match is None:
+            return []
+        hits: list[SearchHit] = []
+        with self._session() as session:
+            db = session.connection()
+            sources = [
+                (
+                    "contact",
+                    "search_contacts",
+                    5,
+                    "SELECT s.rowid, NULL, c.id, c.name, c.company, NULL, s.text "
+                    "FROM search_contacts s JOIN contacts c ON c.id = s.rowid",
+                ),
+                (
+                    "call",
+                    "search_calls",
+                    10,
+                    "SELECT s.rowid, k.id, c.id, c.name, c.company, k.started_at, k.goal "
+                    "FROM search_calls s JOIN calls k ON k.id = s.rowid "
+                    "JOIN contacts c ON c.id = k.contact_id",
+                ),
+                (
+                    "research",
+                    "search_research",
+                    10,
+                    "SELECT s.rowid, k.id, c.id, c.name, c.company, k.started_at, s.text "
+                    "FROM search_research s JOIN research r ON r.id = s.rowid "
+                    "JOIN calls k ON k.id = r.call_id JOIN contacts c ON c.id = k.contact_id",
+                ),
+                (
+                    "note",
+                    "search_notes",
+                    limit,
+                    "SELECT s.rowid, k.id, c.id, c.name, c.company, k.started_at, s.text "
+                    "FROM search_notes s JOIN notes n ON n.id = s.rowid "
+                    "JOIN calls k ON k.id = n.call_id JOIN contacts c ON c.id = k.contact_id",
+                ),
+            ]
+            for source, table, cap, sql in sources:
+                rows = db.exec_driver_sql(
+                    f"{sql} WHERE {table} MATCH ? ORDER BY s.rowid DESC LIMIT ?", (match, cap)
+                ).all()
+                for _rowid, call_id, contact_id, name, company, started, text in rows:
+                    hits.append(
+                        SearchHit(
+                            source=source,
+                            text=text,
+                            call_id=call_id,
+                            contact_id=contact_id,
+                            contact_name=name,
+                            company=company,
+                            started_at=_utc(started),
+                        )
+                    )
+        return hits[: limit + 25]
+
+    def import_calls(self, calls: Sequence[Call]) -> int:
+        """Add calls (from an export) in one transaction: all of them or none.
+
+        Into an empty database the calls keep their ids, so an export and an
+        import give back the same calls, ids and links included; otherwise
+        they are numbered after the existing ones and links follow them.
+        """
+        with self._session() as session:
+            keep_ids = session.scalar(select(func.count(CallRow.id))) == 0
+            contacts: dict[tuple[str, str], int] = {}
+            new_ids: dict[int, int] = {}
+            rows: list[tuple[Call, CallRow]] = []
+            for call in calls:
+                key = (call.contact.name.lower(), call.contact.company.lower())
+                if key not in contacts:
+                    contact = call.contact.model_copy(update={"id": None})
+                    contacts[key] = self._find_or_create_contact(session, contact, call.started_at)
+                step = call.next_step
+                row = CallRow(
+                    id=call.id if keep_ids else None,
+                    contact_id=contacts[key],
+                    call_type=call.call_type.value,
+                    goal=call.goal,
+                    backup_goal=call.backup_goal,
+                    status=call.status.value,
+                    started_at=call.started_at,
+                    ended_at=call.ended_at,
+                    paused_seconds=call.paused_seconds,
+                    outcome=call.outcome.value if call.outcome else None,
+                    reason=call.reason.value if call.reason else None,
+                    reason_text=call.reason_text,
+                    goal_result=call.goal_result.value if call.goal_result else None,
+                    next_step_what=step.what if step else None,
+                    next_step_owner=step.owner.value if step else None,
+                    next_step_due=step.due if step else None,
+                    next_step_done_at=call.next_step_done_at,
+                    recap_subject=call.recap_subject,
+                    recap_body=call.recap_body,
+                )
+                row.questions = [
+                    QuestionRow(position=i, text=q.text, asked=q.asked, origin=q.origin.value)
+                    for i, q in enumerate(call.questions)
+                ]
+                row.research = [
+                    ResearchRow(position=i, area=r.area.value, text=r.text)
+                    for i, r in enumerate(call.research)
+                ]
+                session.add(row)
+                session.flush()
+                for note in call.notes:
+                    session.add(
+                        NoteRow(
+                            call_id=row.id,
+                            kind=note.kind.value,
+                            text=note.text,
+                            offset_seconds=note.offset_seconds,
+                            created_at=note.created_at or call.started_at,
+                            due=note.due,
+                            owner=note.owner,
+                            done_at=note.done_at,
+                        )
+                    )
+                if call.id is not None:
+                    new_ids[call.id] = row.id
+                rows.append((call, row))
+            for call, row in rows:
+                if call.follows_call_id is not None:
+                    row.follows_call_id = new_ids.get(call.follows_call_id)
+            return len(rows)
 
     def save_recap(self, call_id: int, subject: str, body: str) -> None:
         """Keep the recap as the user edited it."""

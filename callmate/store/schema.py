@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -35,14 +35,23 @@ class Base(DeclarativeBase):
     pass
 
 
+# Full-text search lives in FTS5 virtual tables (search_notes, search_calls,
+# search_research, search_contacts) created and kept current by migration 5's
+# triggers; the repository queries them with plain SQL.
+SEARCH_TABLES = ("search_notes", "search_calls", "search_research", "search_contacts")
+
+
 class ContactRow(Base):
     __tablename__ = "contacts"
+    __table_args__ = (Index("ix_contacts_last_call_at", "last_call_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(Text, nullable=False)
     company: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     role: Mapped[str] = mapped_column(String(16), nullable=False, server_default="other")
+    last_call_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    """Kept by a trigger on calls: "going cold" is an indexed range, not a scan."""
 
     calls: Mapped[list[CallRow]] = relationship(back_populates="contact")
 
@@ -54,6 +63,12 @@ class CallRow(Base):
         Index("ix_calls_contact_id", "contact_id"),
         Index("ix_calls_next_step_due", "next_step_due"),
         Index("ix_calls_status", "status"),
+        Index(
+            "ix_calls_open_steps",
+            "next_step_due",
+            sqlite_where=text("next_step_done_at IS NULL"),
+        ),
+        Index("ix_calls_follows", "follows_call_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -77,6 +92,10 @@ class CallRow(Base):
     goal_result: Mapped[str | None] = mapped_column(String(16), nullable=True)
     recap_subject: Mapped[str | None] = mapped_column(Text, nullable=True)
     recap_body: Mapped[str | None] = mapped_column(Text, nullable=True)
+    next_step_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    follows_call_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("calls.id", ondelete="SET NULL"), nullable=True
+    )
 
     contact: Mapped[ContactRow] = relationship(back_populates="calls")
     questions: Mapped[list[QuestionRow]] = relationship(

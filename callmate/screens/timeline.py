@@ -1,0 +1,190 @@
+"""Every call with one person, in order: what was aimed for, what came of it,
+what was promised, and whether it was kept."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from callmate.screens.base import CallmateScreen
+
+if TYPE_CHECKING:
+    from callmate.domain.models import Call, Contact, Note
+
+GOAL_RESULT = {"primary": "goal met", "backup": "backup met", "neither": "neither goal met"}
+
+
+def kept_label(done: bool, due: date | None, today: date) -> tuple[str, str]:
+    if done:
+        return "KEPT", "bold"
+    if due is not None and due < today:
+        return "OVERDUE", "bold reverse"
+    return "OPEN", "dim"
+
+
+def call_prompt(call: Call, today: date) -> Text:
+    out = Text()
+    started = call.started_at.astimezone()
+    out.append(f"{started:%a %d %b %Y} · {call.call_type.label}", style="bold")
+    if call.status.value == "live":
+        out.append(" · STILL OPEN", style="bold reverse")
+    elif call.outcome:
+        out.append(f" · {call.outcome.value.upper()}", style="bold")
+        if call.goal_result:
+            out.append(f" ({GOAL_RESULT[call.goal_result.value]})")
+        if call.reason or call.reason_text:
+            why = ", ".join(
+                p for p in (call.reason.label if call.reason else "", call.reason_text) if p
+            )
+            out.append(f" · why: {why}", style="dim")
+    out.append("\n  Goal: ", style="dim")
+    out.append(call.goal)
+    if call.backup_goal:
+        out.append(" · backup: ", style="dim")
+        out.append(call.backup_goal)
+    step = call.next_step
+    if step is not None:
+        label, style = kept_label(call.next_step_done_at is not None, step.due, today)
+        out.append("\n  Next step: ", style="dim")
+        out.append(f"{step.what} ({step.owner.value}, {step.due:%a %d %b}) ")
+        out.append(label, style=style)
+    for quote in [n for n in call.notes if n.kind.value == "quote"][:3]:
+        out.append("\n  “")
+        out.append(" ".join(quote.text.split()))
+        out.append("”")
+    return out
+
+
+def commitment_prompt(note: Note, today: date) -> Text:
+    label, style = kept_label(note.done_at is not None, note.due, today)
+    who = "we owe" if note.kind.value == "ours" else "they owe"
+    out = Text(f"    {who}: ", style="dim")
+    out.append(" ".join(note.text.split()))
+    details = [note.owner] if note.owner else []
+    if note.due:
+        details.append(f"by {note.due:%a %d %b}")
+    if details:
+        out.append(f" ({', '.join(details)})", style="dim")
+    out.append("  ")
+    out.append(label, style=style)
+    return out
+
+
+class TimelineScreen(CallmateScreen[None]):
+    SUB_TITLE = "Timeline"
+    BINDINGS = [
+        Binding("enter", "open", "Open call", show=False),
+        Binding("d", "toggle_kept", "Kept / open", priority=True),
+        Binding("f", "follow_up", "New call", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, contact_id: int) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+        self.contact: Contact | None = None
+        self.calls: list[Call] = []
+        self.entries: list[tuple[str, Call, Note | None]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading…", id="timeline-title", markup=False)
+        yield OptionList(id="timeline", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.contact is not None:
+            self.load()
+
+    @work(exclusive=True, group="timeline", exit_on_error=False)
+    async def load(self) -> None:
+        contact_id = self.contact_id
+        contact, calls = await self.store.run(lambda repo: repo.timeline(contact_id))
+        self.contact, self.calls = contact, calls
+        today = self.callmate.today()
+        title = contact.name + (f" · {contact.company}" if contact.company else "")
+        kept = sum(1 for c in calls if c.next_step_done_at is not None)
+        steps = sum(1 for c in calls if c.next_step is not None)
+        self.query_one("#timeline-title", Static).update(
+            f"{title} · {contact.role.label} · {len(calls)} call(s) · next steps kept: "
+            f"{kept} of {steps}. Enter opens a call; d marks a line kept or open."
+        )
+        options: list[Option] = []
+        self.entries = []
+        for call in calls:
+            options.append(Option(call_prompt(call, today)))
+            self.entries.append(("call", call, None))
+            for note in call.notes:
+                if note.is_commitment:
+                    options.append(Option(commitment_prompt(note, today)))
+                    self.entries.append(("commitment", call, note))
+        listing = self.query_one("#timeline", OptionList)
+        keep = listing.highlighted
+        listing.set_options(options)
+        if options:
+            listing.highlighted = (
+                min(keep, len(options) - 1) if keep is not None else len(options) - 1
+            )
+        self.set_focus(listing)
+
+    def _entry(self) -> tuple[str, Call, Note | None] | None:
+        index = self.query_one("#timeline", OptionList).highlighted
+        return self.entries[index] if index is not None and self.entries else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        entry = self._entry()
+        if entry is None or entry[1].id is None:
+            return
+        from callmate.screens.recap import RecapScreen
+
+        self.app.push_screen(RecapScreen(entry[1].id))
+
+    def action_toggle_kept(self) -> None:
+        entry = self._entry()
+        if entry is None:
+            return
+        kind, call, note = entry
+        now = self.callmate.clock.now()
+        if kind == "commitment" and note is not None and note.id is not None:
+            note_id, at = note.id, (None if note.done_at else now)
+            self.change(lambda repo: repo.set_commitment_done(note_id, at))
+        elif call.next_step is not None and call.id is not None:
+            call_id, at = call.id, (None if call.next_step_done_at else now)
+            self.change(lambda repo: repo.mark_step_done(call_id, at))
+
+    @work(group="timeline-change", exit_on_error=False)
+    async def change(self, job: object) -> None:
+        await self.store.run(job)  # type: ignore[arg-type]
+        self.load()
+
+    def action_follow_up(self) -> None:
+        if self.contact is None:
+            return
+        from callmate.screens.precall import FollowUp, PreCallScreen
+
+        last = self.calls[-1] if self.calls else None
+        goal = last.next_step.what if last and last.next_step else ""
+        follows = last.id if last and last.next_step and not last.next_step_done_at else None
+        self.app.push_screen(
+            PreCallScreen(
+                question_limit=self.callmate.settings.question_limit,
+                prefill=FollowUp(self.contact, goal, follows),
+            )
+        )
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,133 @@
+"""The home screen's list: next steps by due date, people going cold, recent calls.
+
+One keyboard list with headings, so Up/Down reaches everything and a key acts
+on the highlighted line. Overdue lines say OVERDUE and how late, in the
+theme's error colour: never colour alone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from callmate.widgets.call_list import call_prompt
+
+if TYPE_CHECKING:
+    from callmate.domain.agenda import Agenda, Group
+    from callmate.domain.models import CallSummary, ColdContact, DueStep
+
+Kind = Literal["step", "cold", "call"]
+
+
+def _who(name: str, company: str) -> Text:
+    who = Text(name, style="bold")
+    if company:
+        who.append(f" · {company}")
+    return who
+
+
+def step_prompt(step: DueStep, group: str, today_days: int, styles: dict[str, str]) -> Table:
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=12, no_wrap=True)
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    if group == "overdue":
+        late = f"{today_days}d" if today_days < 100 else "99d+"
+        label = Text(f"OVERDUE {late}", style=styles["overdue"])
+    elif group == "today":
+        label = Text("TODAY", style=styles["today"])
+    else:
+        label = Text(f"{step.due:%a %d %b}", style="dim")
+    line = _who(step.contact_name, step.company)
+    line.append("  ")
+    line.append(step.what)
+    owner = {"us": "", "them": "  (theirs)", "both": "  (together)"}[step.owner.value]
+    line.append(owner, style="dim")
+    grid.add_row(label, line)
+    return grid
+
+
+def cold_prompt(cold: ColdContact, days: int) -> Table:
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=12, no_wrap=True)
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    who = _who(cold.contact.name, cold.contact.company)
+    who.append(f"  last call {days} days ago", style="dim")
+    grid.add_row(Text("GOING COLD", style="bold"), who)
+    return grid
+
+
+def heading(title: str, shown: int, total: int) -> Text:
+    more = f" · showing {shown} of {total}" if total > shown else ""
+    return Text(f"{title} ({total}){more}", style="bold underline")
+
+
+class AgendaList(OptionList):
+    """Options are ids like ``step:12``, ``cold:5``, ``call:7``; headings are disabled."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self.steps: dict[int, DueStep] = {}
+        self.cold: dict[int, ColdContact] = {}
+        self.calls: dict[int, CallSummary] = {}
+
+    def _styles(self) -> dict[str, str]:
+        variables = self.app.get_css_variables()
+        return {
+            "overdue": f"bold reverse {variables.get('error', 'red')}",
+            "today": f"bold {variables.get('text-warning', 'yellow')}",
+        }
+
+    def show(self, agenda: Agenda) -> None:
+        styles = self._styles()
+        options: list[Option] = []
+        self.steps, self.cold, self.calls = {}, {}, {}
+
+        def group(g: Group) -> None:
+            if not g.total:
+                return
+            options.append(Option(heading(g.title, len(g.steps), g.total), disabled=True))
+            for step in g.steps:
+                self.steps[step.call_id] = step
+                days = (agenda.today - step.due).days
+                options.append(
+                    Option(step_prompt(step, g.key, days, styles), id=f"step:{step.call_id}")
+                )
+
+        for g in agenda.groups:
+            group(g)
+        if agenda.cold_total:
+            options.append(
+                Option(heading("Going cold", len(agenda.cold), agenda.cold_total), disabled=True)
+            )
+            for cold in agenda.cold:
+                contact_id = cold.contact.id or 0
+                self.cold[contact_id] = cold
+                days = (agenda.today - cold.last_call_at.astimezone().date()).days
+                options.append(Option(cold_prompt(cold, days), id=f"cold:{contact_id}"))
+        if agenda.recent:
+            options.append(
+                Option(
+                    heading("Recent calls", len(agenda.recent), len(agenda.recent)), disabled=True
+                )
+            )
+            for summary in agenda.recent:
+                self.calls[summary.id] = summary
+                options.append(Option(call_prompt(summary), id=f"call:{summary.id}"))
+        keep = self.highlighted_option.id if self.highlighted_option else None
+        self.set_options(options)
+        ids = [o.id for o in options]
+        if keep is not None and keep in ids:
+            self.highlighted = ids.index(keep)
+        else:
+            self.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
+
+    def current(self) -> tuple[Kind, int] | None:
+        option = self.highlighted_option
+        if option is None or option.id is None:
+            return None
+        kind, _, number = option.id.partition(":")
+        return kind, int(number)  # type: ignore[return-value]
