@@ -21,6 +21,8 @@ from callmate.domain.models import (
     Call,
     Contact,
     NextStep,
+    Note,
+    NoteKind,
     Outcome,
     Owner,
     Question,
@@ -61,12 +63,39 @@ def seed_calls(home: Path) -> None:
             )
         )
         assert done.id is not None
+        for kind, text in [
+            (NoteKind.QUOTE, "we lose a whole day every week"),
+            (NoteKind.OURS, "send the pricing sheet"),
+            (NoteKind.THEIRS, "intro to the ops lead"),
+        ]:
+            repo.save_note(done.id, Note(kind=kind, text=text, created_at=NOW - timedelta(days=2)))
         repo.finish_call(
             done.id,
             outcome=Outcome.YES,
             next_step=NextStep(what="Demo for the ops team", owner=Owner.US, due=NOW.date()),
             ended_at=NOW - timedelta(days=2, minutes=-25),
         )
+        for name, company, days_ago, step, due_in in [
+            ("Olga Berg", "Globex", 12, "Send the signed contract", -3),
+            ("Leo Novak", "Initech", 4, "Quarterly review", 16),
+            ("Cole Ortega", "Hooli", 45, "Check the renewal date", 40),
+        ]:
+            earlier = repo.start_call(
+                Call(
+                    contact=Contact(name=name, company=company),
+                    goal=f"Renewal talk with {name.split()[0]}",
+                    started_at=NOW - timedelta(days=days_ago),
+                )
+            )
+            assert earlier.id is not None
+            repo.finish_call(
+                earlier.id,
+                outcome=Outcome.MAYBE,
+                next_step=NextStep(
+                    what=step, owner=Owner.THEM, due=NOW.date() + timedelta(days=due_in)
+                ),
+                ended_at=NOW - timedelta(days=days_ago),
+            )
         repo.start_call(
             Call(
                 contact=Contact(name="Lee Park", company="Acme"),
@@ -133,6 +162,23 @@ async def recap(pilot: Pilot[Any]) -> None:
 async def closing_maybe_far_date(pilot: Pilot[Any]) -> None:
     await closing(pilot)
     await type_text(pilot, "m\nb\nnew budget in April\nb\nSend the April plan\nt\n+45d")
+
+
+async def timeline(pilot: Pilot[Any]) -> None:
+    await home(pilot)
+    await pilot.press("t")
+
+
+async def search(pilot: Pilot[Any]) -> None:
+    await home(pilot)
+    await pilot.press("slash")
+    await type_text(pilot, "demo")
+
+
+async def reschedule(pilot: Pilot[Any]) -> None:
+    await home(pilot)
+    await pilot.press("r")
+    await type_text(pilot, "next fri")
 
 
 async def settings_screen(pilot: Pilot[Any]) -> None:
@@ -211,6 +257,9 @@ CASES: dict[str, tuple[RunBefore, bool]] = {
     "closing_ready": (closing_ready, False),
     "closing_maybe_far_date": (closing_maybe_far_date, False),
     "settings": (settings_screen, False),
+    "timeline": (timeline, True),
+    "search": (search, True),
+    "reschedule": (reschedule, True),
     "recap": (recap, False),
 }
 

@@ -25,7 +25,7 @@ def hit_prompt(hit: SearchHit) -> Table:
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(width=8, no_wrap=True)
     grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-    grid.add_column(width=10, no_wrap=True, justify="right")
+    grid.add_column(width=11, no_wrap=True, justify="right")
     line = Text(hit.contact_name, style="bold")
     if hit.source != "contact":
         line.append("  ")
