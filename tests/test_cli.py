@@ -90,9 +90,12 @@ def test_export_json_shape(tmp_path: Path) -> None:
         "reason": None,
         "reason_text": "",
         "goal_result": None,
-        "next_step": {"what": "Demo", "owner": "them", "date": "2026-11-22"},
+        "next_step": {"what": "Demo", "owner": "them", "date": "2026-11-22", "done_at": None},
+        "follows_call_id": None,
         "started_at": "2026-11-22T15:00:00+00:00",
         "ended_at": "2026-11-22T15:00:00+00:00",
+        "paused_seconds": 0,
+        "recap": None,
     }
 
 
