@@ -80,11 +80,29 @@ class CallmateApp(App[None]):
 
         self.call_from_thread(self._apply_settings, *load_settings())
 
-    def on_mount(self) -> None:
-        # Off the first frame: pydantic and the file are loaded on a thread.
-        self.run_worker(
-            self._read_settings_in_background, thread=True, group="settings", exit_on_error=False
-        )
+    def warm_up(self) -> None:
+        """After the first screen is filled in: load what later screens need.
+
+        SQLAlchemy and the repository on the database thread; pydantic and
+        the settings file on another. Nothing waits for either.
+        """
+        self.store.warm_up()
+        if self._settings is None:
+            self.run_worker(
+                self._read_settings_in_background,
+                thread=True,
+                group="settings",
+                exit_on_error=False,
+            )
+
+    @property
+    def cadence_days(self) -> int:
+        """The follow-up cadence, without loading pydantic if it isn't yet."""
+        if self._settings is not None:
+            return self._settings.cadence_days
+        from callmate.settings_file import peek_int
+
+        return peek_int("cadence_days", default=30, low=1, high=365)
 
     @property
     def time_check_minutes(self) -> int:

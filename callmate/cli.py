@@ -233,7 +233,7 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
                 "contact": step.contact_name,
                 "company": step.company,
                 "what": step.what,
-                "owner": step.owner.value,
+                "owner": step.owner,
                 "due": step.due.isoformat(),
                 "days_overdue": max(0, (today - step.due).days),
             }

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from callmate.domain.models import MultiLine, OneLine
-from callmate.locations import APP_NAME, CONFIG_ENV, HOME_ENV
+from callmate.settings_file import settings_path
 
 
 class Settings(BaseModel):
@@ -45,18 +45,6 @@ class Settings(BaseModel):
         if self.user_name:
             return f"Best regards,\n{self.user_name}"
         return "Best regards,"
-
-
-def settings_path() -> Path:
-    explicit = os.environ.get(CONFIG_ENV)
-    if explicit:
-        return Path(explicit).expanduser()
-    home = os.environ.get(HOME_ENV)
-    if home:
-        return Path(home).expanduser() / "settings.toml"
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir(APP_NAME, appauthor=False)) / "settings.toml"
 
 
 def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:

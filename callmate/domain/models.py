@@ -302,40 +302,6 @@ class Call(BaseModel):
         return [note for note in self.notes if note.kind in kinds]
 
 
-class CallSummary(BaseModel):
-    """One row of the home screen's list: enough to recognise a call."""
-
-    id: int
-    contact_name: OneLine
-    company: OneLine
-    goal: OneLine
-    status: CallStatus
-    started_at: datetime
-    outcome: Outcome | None = None
-    next_step_what: OneLine = ""
-    next_step_due: date | None = None
-
-
-class DueStep(BaseModel):
-    """An open next step: what the home screen and ``callmate due`` list."""
-
-    call_id: int
-    contact_id: int
-    contact_name: OneLine
-    company: OneLine
-    what: OneLine
-    owner: Owner
-    due: date
-    goal: OneLine = ""
-
-
-class ColdContact(BaseModel):
-    """Someone not called within the cadence."""
-
-    contact: Contact
-    last_call_at: datetime
-
-
 class SearchHit(BaseModel):
     """One search result; ``call_id`` is None for a contact."""
 

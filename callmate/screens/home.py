@@ -60,19 +60,22 @@ class HomeScreen(CallmateScreen[None]):
 
     @work(exclusive=True, group="home-load", exit_on_error=False)
     async def load(self) -> None:
+        from callmate.store import queries
+
         today = self.callmate.today()
-        cold_before = self.callmate.clock.now() - timedelta(
-            days=self.callmate.settings.cadence_days
-        )
-        agenda = await self.store.run(lambda repo: repo.agenda(today, cold_before))
+        cold_before = self.callmate.clock.now() - timedelta(days=self.callmate.cadence_days)
+        # Plain SQL on the database thread: no SQLAlchemy or pydantic before
+        # the day is on screen (see BENCHMARKS.md); they load right after.
+        agenda = await self.store.read(lambda db: queries.agenda(db, today, cold_before))
         self.show(agenda)
         if not self.callmate.offered_resume:
             self.callmate.offered_resume = True
-            live = await self.store.run(lambda repo: repo.live_calls())
+            live = await self.store.read(queries.live_calls)
             if live:
                 from callmate.screens.interrupted import InterruptedScreen
 
                 self.app.push_screen(InterruptedScreen(live), self.after_interrupted)
+            self.callmate.warm_up()
 
     def show(self, agenda: Agenda) -> None:
         self.agenda = agenda
@@ -144,7 +147,14 @@ class HomeScreen(CallmateScreen[None]):
             step = self.agenda_list.steps[number]
             self.follow_up_contact(step.contact_id, step.what, number)
         elif kind == "cold":
-            self._plan(self.agenda_list.cold[number].contact)
+            from callmate.domain.models import Contact, ContactRole
+
+            cold = self.agenda_list.cold[number]
+            role = cold.role if cold.role in ContactRole._value2member_map_ else "other"
+            contact = Contact(
+                id=cold.contact_id, name=cold.name, company=cold.company, role=ContactRole(role)
+            )
+            self._plan(contact)
         else:
             summary = self.agenda_list.calls[number]
             self.follow_up_call(number, summary.next_step_what)

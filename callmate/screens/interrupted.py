@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from callmate.domain.models import CallSummary
+from callmate.domain.agenda import CallSummary
 
 Choice = tuple[Literal["resume", "close"], int]
 

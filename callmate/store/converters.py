@@ -8,11 +8,9 @@ from typing import TypeVar
 from callmate.domain.models import (
     Call,
     CallStatus,
-    CallSummary,
     CallType,
     Contact,
     ContactRole,
-    DueStep,
     GoalResult,
     NextStep,
     Note,
@@ -113,32 +111,4 @@ def call_from_row(row: CallRow, *, details: bool = True) -> Call:
         recap_body=row.recap_body,
         next_step_done_at=row.next_step_done_at,
         follows_call_id=row.follows_call_id,
-    )
-
-
-def due_from_rows(call: CallRow, contact: ContactRow) -> DueStep:
-    assert call.next_step_due is not None
-    return DueStep(
-        call_id=call.id,
-        contact_id=contact.id,
-        contact_name=contact.name,
-        company=contact.company,
-        what=call.next_step_what or "",
-        owner=_enum(Owner, call.next_step_owner, Owner.US),
-        due=call.next_step_due,
-        goal=call.goal,
-    )
-
-
-def summary_from_row(row: CallRow) -> CallSummary:
-    return CallSummary(
-        id=row.id,
-        contact_name=row.contact.name,
-        company=row.contact.company,
-        goal=row.goal,
-        status=_enum(CallStatus, row.status, CallStatus.DONE),
-        started_at=row.started_at,
-        outcome=_outcome(row.outcome),
-        next_step_what=row.next_step_what or "",
-        next_step_due=row.next_step_due,
     )

@@ -2,13 +2,21 @@
 
 All reads and writes go through a single worker thread, so writes land in the
 order the user made them, no SQLite connection is shared across threads, and
-the event loop never waits on disk. The repository (and with it SQLAlchemy)
-is created on that thread on first use, after the first frame is drawn.
+the event loop never waits on disk.
+
+Two ways in, on that same thread:
+
+* :meth:`StoreGateway.read` hands a job a plain ``sqlite3`` connection: the
+  home screen's first data is read this way, before SQLAlchemy is loaded.
+* :meth:`StoreGateway.submit` / :meth:`run` hand a job the repository; the
+  first such job imports SQLAlchemy (about 250 ms), which is why
+  :meth:`warm_up` starts that once the first screen is filled in.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -25,7 +33,9 @@ class StoreGateway:
         self.db_path = db_path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callmate-db")
         self._repository: Repository | None = None
+        self._reader: sqlite3.Connection | None = None
 
+    # -- on the database thread ---------------------------------------------
     def _repo(self) -> Repository:
         if self._repository is None:
             from callmate.store.repository import Repository
@@ -33,12 +43,34 @@ class StoreGateway:
             self._repository = Repository.open(self.db_path)
         return self._repository
 
+    def _raw(self) -> sqlite3.Connection:
+        if self._reader is None:
+            from callmate.store import migrations
+
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+            if migrations.schema_version(self.db_path) != migrations.LATEST:
+                migrations.upgrade(self.db_path)
+            self._reader = sqlite3.connect(self.db_path)
+            self._reader.execute("PRAGMA busy_timeout=5000")
+        return self._reader
+
+    # -- from anywhere -------------------------------------------------------
     def submit(self, job: Callable[[Repository], T]) -> Future[T]:
         """Queue ``job(repository)`` behind every job already queued."""
         return self._executor.submit(lambda: job(self._repo()))
 
     async def run(self, job: Callable[[Repository], T]) -> T:
-        return await asyncio.wrap_future(self.submit(job))
+        # Shielded: the UI may stop waiting (a screen closes), the job still runs.
+        return await asyncio.shield(asyncio.wrap_future(self.submit(job)))
+
+    async def read(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        """Run a read-only ``job(sqlite3_connection)``: no SQLAlchemy needed."""
+        future = self._executor.submit(lambda: job(self._raw()))
+        return await asyncio.shield(asyncio.wrap_future(future))
+
+    def warm_up(self) -> Future[None]:
+        """Load the repository (SQLAlchemy, the models) before it is first needed."""
+        return self.submit(lambda _repo: None)
 
     def close(self) -> None:
         """Finish every queued write, then release the database."""
@@ -46,3 +78,6 @@ class StoreGateway:
         if self._repository is not None:
             self._repository.close()
             self._repository = None
+        if self._reader is not None:
+            # The reader was made on the (now finished) database thread.
+            self._reader = None

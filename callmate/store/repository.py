@@ -7,23 +7,22 @@ Every write commits before it returns (WAL, ``synchronous=FULL``): once
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from callmate.domain.agenda import Agenda, CallSummary, ColdContact, DueStep
 from callmate.domain.closing import CommitmentUpdate
 from callmate.domain.models import (
     Call,
     CallStatus,
-    CallSummary,
-    ColdContact,
     Contact,
-    DueStep,
     GoalResult,
     NextStep,
     Note,
@@ -34,11 +33,10 @@ from callmate.domain.models import (
     SearchHit,
 )
 from callmate.domain.text import clean, clean_line
-from callmate.store import converters, migrations
+from callmate.store import converters, migrations, queries
 from callmate.store.schema import CallRow, ContactRow, NoteRow, QuestionRow, ResearchRow
 
-if TYPE_CHECKING:
-    from callmate.domain.agenda import Agenda
+T = TypeVar("T")
 
 
 class CallNotFoundError(LookupError):
@@ -232,17 +230,6 @@ class Repository:
                 .values(paused_seconds=paused_seconds, paused_at=paused_at)
             )
 
-    def live_calls(self) -> list[CallSummary]:
-        """Calls started and never closed: offered for resume, never dropped."""
-        with self._session() as session:
-            rows = session.scalars(
-                select(CallRow)
-                .where(CallRow.status == CallStatus.LIVE.value)
-                .options(selectinload(CallRow.contact))
-                .order_by(CallRow.started_at.desc())
-            )
-            return [converters.summary_from_row(row) for row in rows]
-
     def set_question_asked(self, question_id: int, asked: bool) -> None:
         with self._session() as session:
             session.execute(
@@ -311,12 +298,18 @@ class Repository:
         with self._session() as session:
             session.execute(update(NoteRow).where(NoteRow.id == note_id).values(done_at=at))
 
-    def _due_query(self) -> Any:
-        return (
-            select(CallRow, ContactRow)
-            .join(ContactRow, ContactRow.id == CallRow.contact_id)
-            .where(CallRow.next_step_due.is_not(None), CallRow.next_step_done_at.is_(None))
-        )
+    # -- reads shared with the home screen's fast path (store/queries.py) -----
+    def _read(self, query: Callable[[sqlite3.Connection], T]) -> T:
+        with self.engine.connect() as connection:
+            raw = connection.connection.driver_connection
+            assert isinstance(raw, sqlite3.Connection)
+            return query(raw)
+
+    def recent_calls(self, limit: int = 50) -> list[CallSummary]:
+        return self._read(lambda db: queries.recent_calls(db, limit))
+
+    def live_calls(self) -> list[CallSummary]:
+        return self._read(queries.live_calls)
 
     def open_steps(
         self,
@@ -326,78 +319,17 @@ class Repository:
         limit: int = 50,
         newest_first: bool = False,
     ) -> tuple[list[DueStep], int]:
-        """Open next steps due in ``(after, before)`` (either end open), and how many."""
-        conditions = []
-        if after is not None:
-            conditions.append(CallRow.next_step_due > after)
-        if before is not None:
-            conditions.append(CallRow.next_step_due < before)
-        order = CallRow.next_step_due.desc() if newest_first else CallRow.next_step_due
-        with self._session() as session:
-            rows = session.execute(
-                self._due_query().where(*conditions).order_by(order, CallRow.id).limit(limit)
-            ).all()
-            count = session.scalar(
-                select(func.count(CallRow.id)).where(
-                    CallRow.next_step_due.is_not(None),
-                    CallRow.next_step_done_at.is_(None),
-                    *conditions,
-                )
+        return self._read(
+            lambda db: queries.open_steps(
+                db, after=after, before=before, limit=limit, newest_first=newest_first
             )
-            return [converters.due_from_rows(c, p) for c, p in rows], int(count or 0)
-
-    def agenda(self, today: date, cold_before: datetime, *, recent: int = 30) -> Agenda:
-        """Everything the home screen shows, in one go on the database thread."""
-        from callmate.domain.agenda import GROUP_LIMIT, Agenda, Group, week_end
-
-        sunday = week_end(today)
-        overdue = Group("overdue", "Overdue")
-        overdue.steps, overdue.total = self.open_steps(
-            before=today, newest_first=True, limit=GROUP_LIMIT
-        )
-        due_today = Group("today", "Due today")
-        due_today.steps, due_today.total = self.open_steps(
-            after=today - timedelta(days=1), before=today + timedelta(days=1), limit=GROUP_LIMIT
-        )
-        this_week = Group("week", "This week")
-        this_week.steps, this_week.total = self.open_steps(
-            after=today, before=sunday + timedelta(days=1), limit=GROUP_LIMIT
-        )
-        later = Group("later", "Later")
-        later.steps, later.total = self.open_steps(after=sunday, limit=GROUP_LIMIT)
-        cold, cold_total = self.going_cold(cold_before)
-        return Agenda(
-            today=today,
-            overdue=overdue,
-            due_today=due_today,
-            this_week=this_week,
-            later=later,
-            cold=cold,
-            cold_total=cold_total,
-            recent=self.recent_calls(recent),
         )
 
     def going_cold(self, before: datetime, limit: int = 20) -> tuple[list[ColdContact], int]:
-        """Contacts whose last call was before ``before``, most recently called first."""
-        condition = ContactRow.last_call_at < before
-        with self._session() as session:
-            rows = session.scalars(
-                select(ContactRow)
-                .where(condition)
-                .order_by(ContactRow.last_call_at.desc())
-                .limit(limit)
-            ).all()
-            count = session.scalar(select(func.count(ContactRow.id)).where(condition))
-            return (
-                [
-                    ColdContact(
-                        contact=converters.contact_from_row(row),
-                        last_call_at=row.last_call_at or before,
-                    )
-                    for row in rows
-                ],
-                int(count or 0),
-            )
+        return self._read(lambda db: queries.going_cold(db, before, limit))
+
+    def agenda(self, today: date, cold_before: datetime, *, recent: int = 30) -> Agenda:
+        return self._read(lambda db: queries.agenda(db, today, cold_before, recent=recent))
 
     def timeline(self, contact_id: int) -> tuple[Contact, list[Call]]:
         """Every call with this person, oldest first, with notes and questions."""
@@ -628,16 +560,6 @@ class Repository:
                 quotes=[converters.note_from_row(n) for n in quote_rows],
                 unasked=[q.text for q in summary.questions if not q.asked],
             )
-
-    def recent_calls(self, limit: int = 50) -> list[CallSummary]:
-        with self._session() as session:
-            rows = session.scalars(
-                select(CallRow)
-                .options(selectinload(CallRow.contact))
-                .order_by(CallRow.started_at.desc(), CallRow.id.desc())
-                .limit(limit)
-            )
-            return [converters.summary_from_row(row) for row in rows]
 
     def all_calls(self) -> list[Call]:
         with self._session() as session:

@@ -17,8 +17,7 @@ from textual.widgets.option_list import Option
 from callmate.widgets.call_list import call_prompt
 
 if TYPE_CHECKING:
-    from callmate.domain.agenda import Agenda, Group
-    from callmate.domain.models import CallSummary, ColdContact, DueStep
+    from callmate.domain.agenda import Agenda, CallSummary, ColdContact, DueStep, Group
 
 Kind = Literal["step", "cold", "call"]
 
@@ -44,7 +43,7 @@ def step_prompt(step: DueStep, group: str, today_days: int, styles: dict[str, st
     line = _who(step.contact_name, step.company)
     line.append("  ")
     line.append(step.what)
-    owner = {"us": "", "them": "  (theirs)", "both": "  (together)"}[step.owner.value]
+    owner = {"us": "", "them": "  (theirs)", "both": "  (together)"}.get(step.owner, "")
     line.append(owner, style="dim")
     grid.add_row(label, line)
     return grid
@@ -54,7 +53,7 @@ def cold_prompt(cold: ColdContact, days: int) -> Table:
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(width=12, no_wrap=True)
     grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-    who = _who(cold.contact.name, cold.contact.company)
+    who = _who(cold.name, cold.company)
     who.append(f"  last call {days} days ago", style="dim")
     grid.add_row(Text("GOING COLD", style="bold"), who)
     return grid
@@ -104,7 +103,7 @@ class AgendaList(OptionList):
                 Option(heading("Going cold", len(agenda.cold), agenda.cold_total), disabled=True)
             )
             for cold in agenda.cold:
-                contact_id = cold.contact.id or 0
+                contact_id = cold.contact_id
                 self.cold[contact_id] = cold
                 days = (agenda.today - cold.last_call_at.astimezone().date()).days
                 options.append(Option(cold_prompt(cold, days), id=f"cold:{contact_id}"))

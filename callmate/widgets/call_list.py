@@ -11,7 +11,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:  # the home screen is the first frame: no pydantic before it
-    from callmate.domain.models import CallSummary
+    from callmate.domain.agenda import CallSummary
 
 
 def call_prompt(summary: CallSummary) -> Table:
@@ -26,7 +26,7 @@ def call_prompt(summary: CallSummary) -> Table:
     if summary.status == "live":
         outcome = Text("LIVE", style="bold reverse")
     else:
-        outcome = Text(summary.outcome.value.upper() if summary.outcome else "")
+        outcome = Text(summary.outcome.upper() if summary.outcome else "")
     who.append(f"  {summary.goal}", style="dim")
     detail = Text("")
     if summary.next_step_what:

@@ -64,7 +64,10 @@ class QuestionPlan(OptionList):
         if self.questions:
             index = 0 if keep is None else keep
             self.highlighted = max(0, min(index, len(self.questions) - 1))
-        self.display = bool(self.questions)
+        # Disabled rather than hidden while empty: a widget shown again is
+        # put first in the focus order until the next layout, so a quick Tab
+        # would jump to the top of the form.
+        self.disabled = not self.questions
         self.post_message(self.Changed(self))
 
     def add(self, *questions: Question) -> int:

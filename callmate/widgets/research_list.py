@@ -46,7 +46,10 @@ class ResearchList(OptionList):
         self.set_options(Option(research_prompt(line)) for line in self.lines)
         if self.lines:
             self.highlighted = max(0, min(keep or 0, len(self.lines) - 1))
-        self.display = bool(self.lines)
+        # Disabled rather than hidden while empty: a widget shown again is
+        # put first in the focus order until the next layout, so a quick Tab
+        # would jump to the top of the form.
+        self.disabled = not self.lines
 
     def add(self, line: ResearchLine) -> None:
         self.show([*self.lines, line], highlight=len(self.lines))

@@ -1,0 +1,129 @@
+"""Cold start against a bare Textual app, on a real pseudo-terminal.
+
+    python -m benchmarks.startup [--runs 7] [--big DIR]
+
+For each run, alternating with the baseline so machine drift cancels out:
+
+* first frame: spawn until the first screen's text is on the terminal
+  (bare app: "Hello"; callmate: its home screen's header);
+* first key: a key sent the moment the first frame appears, until its effect
+  is drawn ("/" opens callmate's search; the bare app swaps its text);
+* data shown: until the home screen shows the day read from the database.
+
+callmate is measured on an empty data dir and, with ``--big``, on a seeded one
+(100,000 calls, 1,000,000 notes; see benchmarks/seed.py). Peak memory (VmHWM)
+is read once the data is shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.pty_harness import PtyProgram, median
+
+DATA_SHOWN = ("No calls yet", "Enter opens; f follows up.")
+
+
+@dataclass
+class Start:
+    first_frame: float
+    first_key: float
+    data_shown: float
+    peak_rss_kib: int
+
+
+def bare() -> Start:
+    program = PtyProgram([sys.executable, "-m", "benchmarks.hello"])
+    try:
+        frame = program.wait_for("Hello") - program.started
+        since = program.mark()
+        program.write("/")
+        key = program.wait_for("Got the key", since=since) - program.started
+        return Start(frame, key, frame, program.peak_rss_kib())
+    finally:
+        program.stop()
+
+
+def callmate(home: Path) -> Start:
+    """Two launches: one left alone until its data shows, one given a key at once."""
+    env = {"CALLMATE_HOME": str(home)}
+    program = PtyProgram([sys.executable, "-m", "callmate"], env=env)
+    try:
+        frame = program.wait_for("callmate — Home") - program.started
+        shown = min(_wait_any(program, DATA_SHOWN)) - program.started
+        rss = program.peak_rss_kib()
+    finally:
+        program.stop()
+    program = PtyProgram([sys.executable, "-m", "callmate"], env=env)
+    try:
+        program.wait_for("callmate — Home")
+        since = program.mark()
+        program.write("/")
+        key = program.wait_for("callmate — Search", since=since) - program.started
+    finally:
+        program.stop()
+    return Start(frame, key, shown, rss)
+
+
+def _wait_any(program: PtyProgram, needles: tuple[str, ...]) -> list[float]:
+    deadline = time.perf_counter() + 60
+    while time.perf_counter() < deadline:
+        found = []
+        for needle in needles:
+            with contextlib.suppress(TimeoutError):
+                found.append(program.wait_for(needle, timeout=0.05))
+        if found:
+            return found
+    raise TimeoutError(f"none of {needles} appeared")
+
+
+def measure(home: Path, runs: int, label: str) -> dict[str, float]:
+    rows: dict[str, list[float]] = {k: [] for k in ("frame", "key", "data", "rss",
+                                                    "b_frame", "b_key", "b_rss")}
+    for _ in range(runs):
+        b = bare()
+        c = callmate(home)
+        rows["b_frame"].append(b.first_frame)
+        rows["b_key"].append(b.first_key)
+        rows["b_rss"].append(b.peak_rss_kib)
+        rows["frame"].append(c.first_frame)
+        rows["key"].append(c.first_key)
+        rows["data"].append(c.data_shown)
+        rows["rss"].append(c.peak_rss_kib)
+    result = {k: median(v) for k, v in rows.items()}
+    frame_ratio = median([c / b for c, b in zip(rows["frame"], rows["b_frame"], strict=True)])
+    key_ratio = median([c / b for c, b in zip(rows["key"], rows["b_key"], strict=True)])
+    data_ratio = median([c / b for c, b in zip(rows["data"], rows["b_frame"], strict=True)])
+    print(
+        f"{label}: bare first frame {result['b_frame'] * 1000:.0f} ms, first key "
+        f"{result['b_key'] * 1000:.0f} ms | callmate first frame {result['frame'] * 1000:.0f} ms "
+        f"(x{frame_ratio:.2f}, target 1.3), first key {result['key'] * 1000:.0f} ms "
+        f"(x{key_ratio:.2f}), data shown {result['data'] * 1000:.0f} ms "
+        f"(x{data_ratio:.2f}, target 2.5) | peak RSS bare {result['b_rss'] / 1024:.0f} MiB, "
+        f"callmate {result['rss'] / 1024:.0f} MiB"
+    )
+    result.update(frame_ratio=frame_ratio, key_ratio=key_ratio, data_ratio=data_ratio)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--big", type=Path, help="a data dir seeded with benchmarks.seed")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        empty = measure(Path(tmp) / "empty", args.runs, "empty data dir")
+    if args.big:
+        big = measure(args.big, args.runs, f"seeded data dir ({args.big})")
+        ratio = big["data"] / empty["data"]
+        print(f"home data shown, seeded vs empty: x{ratio:.2f} (target 1.5)")
+
+
+if __name__ == "__main__":
+    main()

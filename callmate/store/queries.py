@@ -1,0 +1,171 @@
+"""Read queries in plain SQL on a stdlib ``sqlite3`` connection.
+
+The home screen's data (the agenda, open calls) is read here so that the
+first screen never waits for SQLAlchemy (~250 ms to import) or pydantic:
+the database thread answers with these queries at once and loads the ORM
+afterwards. The repository uses the same functions, so each query exists
+once. Everything is parametrised; nothing user-typed is ever pasted into SQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+
+from callmate.domain.agenda import (
+    GROUP_LIMIT,
+    Agenda,
+    CallSummary,
+    ColdContact,
+    DueStep,
+    Group,
+    week_end,
+)
+
+
+def _moment(value: str | None) -> datetime | None:
+    """Stored datetimes are naive UTC text ("2026-11-22 15:00:00.000000")."""
+    if value is None:
+        return None
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
+
+
+_SUMMARY = """
+    SELECT k.id, c.name, c.company, k.goal, k.status, k.started_at, k.outcome,
+           k.next_step_what, k.next_step_due
+    FROM calls k JOIN contacts c ON c.id = k.contact_id
+"""
+
+
+def _summaries(rows: list[tuple[object, ...]]) -> list[CallSummary]:
+    return [
+        CallSummary(
+            id=int(r[0]),  # type: ignore[call-overload]
+            contact_name=str(r[1]),
+            company=str(r[2]),
+            goal=str(r[3]),
+            status=str(r[4]),
+            started_at=_moment(r[5]) or datetime.min.replace(tzinfo=UTC),  # type: ignore[arg-type]
+            outcome=r[6] if r[6] else None,  # type: ignore[arg-type]
+            next_step_what=str(r[7] or ""),
+            next_step_due=_day(r[8]),  # type: ignore[arg-type]
+        )
+        for r in rows
+    ]
+
+
+def recent_calls(db: sqlite3.Connection, limit: int = 50) -> list[CallSummary]:
+    rows = db.execute(f"{_SUMMARY} ORDER BY k.started_at DESC, k.id DESC LIMIT ?", (limit,))
+    return _summaries(rows.fetchall())
+
+
+def live_calls(db: sqlite3.Connection) -> list[CallSummary]:
+    """Calls started and never closed: offered for resume, never dropped."""
+    rows = db.execute(f"{_SUMMARY} WHERE k.status = 'live' ORDER BY k.started_at DESC")
+    return _summaries(rows.fetchall())
+
+
+def open_steps(
+    db: sqlite3.Connection,
+    *,
+    after: date | None = None,
+    before: date | None = None,
+    limit: int = 50,
+    newest_first: bool = False,
+) -> tuple[list[DueStep], int]:
+    """Open next steps due strictly between ``after`` and ``before``, and how many."""
+    where = ["k.next_step_due IS NOT NULL", "k.next_step_done_at IS NULL"]
+    params: list[object] = []
+    if after is not None:
+        where.append("k.next_step_due > ?")
+        params.append(after.isoformat())
+    if before is not None:
+        where.append("k.next_step_due < ?")
+        params.append(before.isoformat())
+    condition = " AND ".join(where)
+    order = "DESC" if newest_first else "ASC"
+    rows = db.execute(
+        "SELECT k.id, c.id, c.name, c.company, k.next_step_what, k.next_step_owner, "
+        "k.next_step_due, k.goal FROM calls k JOIN contacts c ON c.id = k.contact_id "
+        f"WHERE {condition} ORDER BY k.next_step_due {order}, k.id LIMIT ?",
+        (*params, limit),
+    ).fetchall()
+    total = db.execute(f"SELECT count(*) FROM calls k WHERE {condition}", params).fetchone()[0]
+    steps = [
+        DueStep(
+            call_id=r[0],
+            contact_id=r[1],
+            contact_name=r[2],
+            company=r[3],
+            what=r[4] or "",
+            owner=r[5] if r[5] in ("us", "them", "both") else "us",
+            due=date.fromisoformat(r[6]),
+            goal=r[7],
+        )
+        for r in rows
+    ]
+    return steps, int(total)
+
+
+def going_cold(
+    db: sqlite3.Connection, before: datetime, limit: int = 20
+) -> tuple[list[ColdContact], int]:
+    """Contacts whose last call was before ``before``, most recently called first."""
+    stamp = _stamp(before)
+    rows = db.execute(
+        "SELECT id, name, company, role, last_call_at FROM contacts "
+        "WHERE last_call_at < ? ORDER BY last_call_at DESC LIMIT ?",
+        (stamp, limit),
+    ).fetchall()
+    total = db.execute("SELECT count(*) FROM contacts WHERE last_call_at < ?", (stamp,))
+    cold = [
+        ColdContact(
+            contact_id=r[0],
+            name=r[1],
+            company=r[2],
+            role=r[3],
+            last_call_at=_moment(r[4]) or before,
+        )
+        for r in rows
+    ]
+    return cold, int(total.fetchone()[0])
+
+
+def agenda(
+    db: sqlite3.Connection, today: date, cold_before: datetime, *, recent: int = 30
+) -> Agenda:
+    """Everything the home screen shows."""
+    sunday = week_end(today)
+    overdue = Group("overdue", "Overdue")
+    overdue.steps, overdue.total = open_steps(
+        db, before=today, newest_first=True, limit=GROUP_LIMIT
+    )
+    due_today = Group("today", "Due today")
+    due_today.steps, due_today.total = open_steps(
+        db, after=today - timedelta(days=1), before=today + timedelta(days=1), limit=GROUP_LIMIT
+    )
+    this_week = Group("week", "This week")
+    this_week.steps, this_week.total = open_steps(
+        db, after=today, before=sunday + timedelta(days=1), limit=GROUP_LIMIT
+    )
+    later = Group("later", "Later")
+    later.steps, later.total = open_steps(db, after=sunday, limit=GROUP_LIMIT)
+    cold, cold_total = going_cold(db, cold_before)
+    return Agenda(
+        today=today,
+        overdue=overdue,
+        due_today=due_today,
+        this_week=this_week,
+        later=later,
+        cold=cold,
+        cold_total=cold_total,
+        recent=recent_calls(db, recent),
+    )
