@@ -65,12 +65,12 @@ def callmate(home: Path, keys: int) -> list[float]:
         program.stop()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--keys", type=int, default=150)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--notes", type=int, default=1000)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
         seed(home, live_notes=args.notes)
@@ -90,6 +90,7 @@ def main() -> None:
         f"median: bare {median(floor) * 1000:.2f} ms · callmate {median(ours) * 1000:.2f} ms "
         f"· ratio {median(ratios):.2f} (target <= 1.2)"
     )
+    return {"bare": median(floor), "callmate": median(ours), "ratio": median(ratios)}
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ def callmate(home: Path) -> Start:
     program = PtyProgram([sys.executable, "-m", "callmate"], env=env)
     try:
         frame = program.wait_for("callmate — Home") - program.started
-        shown = min(_wait_any(program, DATA_SHOWN)) - program.started
+        shown = min(wait_any(program, DATA_SHOWN)) - program.started
         rss = program.peak_rss_kib()
     finally:
         program.stop()
@@ -71,7 +71,7 @@ def callmate(home: Path) -> Start:
     return Start(frame, key, shown, rss)
 
 
-def _wait_any(program: PtyProgram, needles: tuple[str, ...]) -> list[float]:
+def wait_any(program: PtyProgram, needles: tuple[str, ...]) -> list[float]:
     deadline = time.perf_counter() + 60
     while time.perf_counter() < deadline:
         found = []
@@ -84,8 +84,9 @@ def _wait_any(program: PtyProgram, needles: tuple[str, ...]) -> list[float]:
 
 
 def measure(home: Path, runs: int, label: str) -> dict[str, float]:
-    rows: dict[str, list[float]] = {k: [] for k in ("frame", "key", "data", "rss",
-                                                    "b_frame", "b_key", "b_rss")}
+    rows: dict[str, list[float]] = {
+        k: [] for k in ("frame", "key", "data", "rss", "b_frame", "b_key", "b_rss")
+    }
     for _ in range(runs):
         b = bare()
         c = callmate(home)
@@ -112,17 +113,20 @@ def measure(home: Path, runs: int, label: str) -> dict[str, float]:
     return result
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--big", type=Path, help="a data dir seeded with benchmarks.seed")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         empty = measure(Path(tmp) / "empty", args.runs, "empty data dir")
+    summary = {f"empty_{key}": value for key, value in empty.items()}
     if args.big:
         big = measure(args.big, args.runs, f"seeded data dir ({args.big})")
-        ratio = big["data"] / empty["data"]
-        print(f"home data shown, seeded vs empty: x{ratio:.2f} (target 1.5)")
+        summary.update({f"big_{key}": value for key, value in big.items()})
+        summary["big_vs_empty_data"] = big["data"] / empty["data"]
+        print(f"home data shown, seeded vs empty: x{summary['big_vs_empty_data']:.2f} (target 1.5)")
+    return summary
 
 
 if __name__ == "__main__":

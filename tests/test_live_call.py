@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 from textual import events
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from callmate.app import CallmateApp, make_app
 from callmate.clock import FrozenClock
-from callmate.domain.models import Call, CallStatus, NoteKind
+from callmate.domain.models import Call, CallStatus, Note, NoteKind
 from callmate.locations import database_path
 from callmate.screens.closing import ClosingScreen
 from callmate.screens.confirm import ConfirmScreen
@@ -22,6 +23,8 @@ from callmate.screens.interrupted import InterruptedScreen
 from callmate.screens.live_call import LiveCallScreen
 from callmate.screens.recap import RecapScreen
 from callmate.store.repository import Repository
+from callmate.widgets.notes_log import NotesLog
+from tests.conftest import NOW
 from tests.helpers import FakeClipboard, screen_text, settle, type_text
 
 
@@ -435,3 +438,39 @@ async def test_a_line_longer_than_the_field_scrolls_to_keep_the_cursor_in_view(
         await pilot.press("end", "enter")
         assert screen.note_line.value == ""
     assert stored(isolated_home)[0].notes[0].text == long_line
+
+
+async def test_redrawing_one_note_matches_a_full_redraw() -> None:
+    """NotesLog.update_note re-measures only from the changed note on; what the
+    user sees must be what a list built from scratch shows, at the top and the
+    bottom, when the note grows by lines and when it shrinks back."""
+
+    def note(i: int, words: int) -> Note:
+        text = " ".join(f"w{i}x{j}" for j in range(words))
+        return Note(kind=list(NoteKind)[i % 7], text=text, offset_seconds=i, created_at=NOW)
+
+    notes = [note(i, 3 + (i * 5) % 17) for i in range(40)]
+
+    class Log(App[None]):
+        def compose(self) -> ComposeResult:
+            yield NotesLog(id="notes")
+
+    async def shown(items: list[Note], change: tuple[int, Note] | None) -> tuple[str, str]:
+        app = Log()
+        async with app.run_test(size=(60, 16)) as pilot:
+            log = app.query_one(NotesLog)
+            log.show(items)
+            await pilot.pause()
+            if change is not None:
+                log.update_note(*change)
+            await pilot.pause()
+            top = screen_text(pilot)
+            log.scroll_end(animate=False)
+            await pilot.pause()
+            return top, screen_text(pilot)
+
+    for index, words in ((2, 40), (2, 1), (39, 30), (0, 2)):
+        changed = note(index, words)
+        expected = [*notes[:index], changed, *notes[index + 1 :]]
+        assert await shown(notes, (index, changed)) == await shown(expected, None)
+        assert f"w{index}x0" in "".join(await shown(notes, (index, changed)))

@@ -307,6 +307,7 @@ async def test_search_as_you_type_and_jump_to_the_call(isolated_home: Path) -> N
             await settle(pilot)
             text = screen_text(pilot)
             assert "NOTE" in text and "Dana Whitfield  we lose a day every week" in text
+            assert "1 result for 'we lose', newest first." in text
             await type_text(pilot, '{ctrl+u}-foo NEAR( "unbalanced')
             await settle(pilot)
             assert "Nothing found" in screen_text(pilot), "hostile queries never crash"

@@ -350,3 +350,15 @@ async def test_same_name_at_another_company_is_another_person(
     calls = stored_calls(isolated_home)
     assert calls[-1].contact.company == "Elsewhere Ltd"
     assert calls[-1].contact.id != calls[0].contact.id
+
+
+async def test_typing_in_a_list_goes_back_to_its_field(app: CallmateApp) -> None:
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_precall(pilot)
+        screen.set_focus(screen.query_one("#research-input"))
+        await type_text(pilot, "news: merger rumours\n\tmore")  # Tab lands on the list
+        assert app.focused is not None and app.focused.id == "research-input"
+        assert screen.query_one("#research-input").value == "more"  # type: ignore[attr-defined]
+        screen.set_focus(screen.query_one("#plan"))
+        await type_text(pilot, "rollout date\n")
+        assert plan_texts(pilot)[-1] == "rollout date"

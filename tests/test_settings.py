@@ -9,6 +9,7 @@ import pytest
 from callmate.app import CallmateApp
 from callmate.screens.settings import SettingsScreen
 from callmate.settings import Settings, load_settings, save_settings, settings_path
+from callmate.widgets.text_field import TextField
 from tests.helpers import screen_text, settle, type_text
 
 
@@ -88,3 +89,21 @@ async def test_settings_screen_refuses_bad_numbers_and_saves_good_ones(
         14,
         25,
     )
+
+
+async def test_a_number_is_overwritten_by_typing_when_its_field_is_entered(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        field = app.screen.query_one("#cadence-days", TextField)
+        field.focus()
+        await settle(pilot)
+        await type_text(pilot, "14")
+        assert field.value == "14"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    settings, _ = load_settings(isolated_home / "settings.toml")
+    assert settings.cadence_days == 14

@@ -113,7 +113,7 @@ async def plan_call(pilot: Pilot[Any]) -> None:
     await type_text(
         pilot,
         "Dana Whitfield\nNorthwind Freight\nd\n\nBook a demo with the ops team\n"
-        "Name of the ops lead\nw\thiring dispatch planners\n\tbudget cycle\nwho decides\n",
+        "Name of the ops lead\nw\thiring dispatch planners\n\t\tbudget cycle\nwho decides\n",
     )
 
 

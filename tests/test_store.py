@@ -236,3 +236,38 @@ def test_local_today_is_the_users_date_not_utcs(monkeypatch: pytest.MonkeyPatch)
     finally:
         monkeypatch.setenv("TZ", "UTC")
         time.tzset()
+
+
+def test_search_index_rebuilt_with_prefixes_keeps_every_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 6 rebuilds the search tables; what was findable stays findable."""
+    path = tmp_path / "callmate.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:5])
+        patch.setattr(migrations, "LATEST", 5)
+        repo = Repository.open(path)
+        call = repo.start_call(new_call())
+        assert call.id is not None
+        repo.save_note(call.id, Note(text="budget freeze until March", created_at=NOW))
+        before = repo.search("budg")
+        repo.close()
+    assert migrations.schema_version(path) == 5
+
+    repo = Repository.open(path)
+    try:
+        assert migrations.schema_version(path) == 6
+        assert repo.search("budg") == before
+        assert [hit.text for hit in repo.search("b") if hit.source == "note"] == [
+            "budget freeze until March"
+        ]
+        assert repo.search("Dana")  # the contact, through the rebuilt contact index
+        call_id = repo.start_call(new_call()).id
+        assert call_id is not None
+        repo.save_note(call_id, Note(text="marching orders", created_at=NOW))
+        assert len([hit for hit in repo.search("mar") if hit.source == "note"]) == 2
+    finally:
+        repo.close()
+    with sqlite3.connect(path) as db:
+        sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'search_notes'").fetchone()[0]
+    assert "prefix='1 2 3'" in sql

@@ -21,7 +21,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
-from callmate.domain.closing import ClosingDraft
 from callmate.domain.models import (
     Call,
     Note,
@@ -36,6 +35,7 @@ from callmate.widgets.note_line import NoteLine
 from callmate.widgets.notes_log import NotesLog
 
 if TYPE_CHECKING:
+    from callmate.domain.closing import ClosingDraft
     from callmate.screens.closing import ClosingScreen
 
 PREFIX_HINT = '"quote  !pain  ~objection  >we owe  <they owe  ?follow up  · Ctrl+T cycles'

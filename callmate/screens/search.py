@@ -83,7 +83,8 @@ class SearchScreen(CallmateScreen[None]):
         if not query.strip():
             status.update("Type to search. Newest first.")
         elif hits:
-            status.update(f"{len(hits)} result(s), newest first. Enter opens.")
+            count = f"{len(hits)} result" + ("" if len(hits) == 1 else "s")
+            status.update(f"{count} for {query.strip()!r}, newest first. Enter opens.")
         else:
             status.update(f"Nothing found for {query.strip()!r}.")
 

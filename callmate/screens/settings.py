@@ -62,6 +62,7 @@ class SettingsScreen(CallmateScreen["Settings | None"]):
                     yield TextField(
                         str(getattr(self.current, name)),
                         advance=True,
+                        select_on_focus=True,
                         id=name.replace("_", "-"),
                         classes="number",
                     )

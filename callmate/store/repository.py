@@ -12,13 +12,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from callmate.domain.agenda import Agenda, CallSummary, ColdContact, DueStep
-from callmate.domain.closing import CommitmentUpdate
 from callmate.domain.models import (
     Call,
     CallStatus,
@@ -35,6 +34,9 @@ from callmate.domain.models import (
 from callmate.domain.text import clean, clean_line
 from callmate.store import converters, migrations, queries
 from callmate.store.schema import CallRow, ContactRow, NoteRow, QuestionRow, ResearchRow
+
+if TYPE_CHECKING:  # the closing rules (and their date grammar) load with the closing screen
+    from callmate.domain.closing import CommitmentUpdate
 
 T = TypeVar("T")
 

@@ -108,8 +108,31 @@ class NotesLog(OptionList):
         return self.option_count - 1
 
     def update_note(self, index: int, note: Note, *, state: str = "") -> None:
-        prompt = note_prompt(note, self.kind_styles, state=state)
-        self.replace_option_prompt_at_index(index, prompt)
+        """Redraw one note; only it and the notes after it are measured again.
+
+        ``replace_option_prompt_at_index`` forgets the layout of every option,
+        and measuring a thousand notes (each a small Rich table) took 0.4 s on
+        the CI machine: the note marked saved right after Enter stalled the
+        next keys that long (benchmarks/note_save.py). This drops only this
+        option's cached renders and the line map from it onward, which
+        ``_update_lines`` then rebuilds. It uses OptionList internals of the
+        pinned Textual; tests/test_live_call.py checks the result matches a
+        full re-measure.
+        """
+        option = self.get_option_at_index(index)
+        option._set_prompt(note_prompt(note, self.kind_styles, state=state))
+        renders = self._option_render_cache
+        for key in [key for key in renders.keys() if key[0] is option]:  # noqa: SIM118 (no __iter__)
+            renders.discard(key)
+        lines = self._line_cache
+        first_line = lines.index_to_line.get(index)
+        if first_line is not None:
+            del lines.lines[first_line:]
+            for later in [i for i in lines.heights if i >= index]:
+                del lines.heights[later]
+                lines.index_to_line.pop(later, None)
+        self._update_lines()
+        self.refresh()
 
     @dataclass
     class EditRequested(Message):

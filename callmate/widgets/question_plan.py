@@ -8,11 +8,11 @@ from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from callmate.domain.models import Question, QuestionOrigin
 from callmate.domain.nudges import keyword_form
+from callmate.widgets.typing_list import TypingList
 
 ORIGIN_TAGS = {
     QuestionOrigin.OWN: "",
@@ -35,7 +35,7 @@ def plan_prompt(number: int, question: Question) -> Table:
     return grid
 
 
-class QuestionPlan(OptionList):
+class QuestionPlan(TypingList):
     """Delete removes, Alt+Up/Down reorders, k turns a sentence into keywords."""
 
     BINDINGS = [
@@ -53,8 +53,8 @@ class QuestionPlan(OptionList):
         def control(self) -> QuestionPlan:
             return self.plan
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, markup=False, compact=True)
+    def __init__(self, *, field_id: str = "question-input", id: str | None = None) -> None:
+        super().__init__(field_id=field_id, id=id)
         self.questions: list[Question] = []
 
     def show(self, questions: list[Question], *, highlight: int | None = None) -> None:

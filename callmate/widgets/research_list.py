@@ -8,10 +8,10 @@ from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from callmate.domain.models import ResearchArea, ResearchLine
+from callmate.widgets.typing_list import TypingList
 
 LABEL_WIDTH = max(len(area.label) for area in ResearchArea)
 
@@ -24,7 +24,7 @@ def research_prompt(line: ResearchLine) -> Table:
     return grid
 
 
-class ResearchList(OptionList):
+class ResearchList(TypingList):
     BINDINGS = [
         Binding("v", "verify", "Verify on the call"),
         Binding("delete,backspace", "remove", "Remove"),
@@ -36,8 +36,8 @@ class ResearchList(OptionList):
 
         line: ResearchLine
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, markup=False, compact=True)
+    def __init__(self, *, field_id: str = "research-input", id: str | None = None) -> None:
+        super().__init__(field_id=field_id, id=id)
         self.lines: list[ResearchLine] = []
 
     def show(self, lines: list[ResearchLine], *, highlight: int | None = None) -> None:

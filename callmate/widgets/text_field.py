@@ -49,14 +49,25 @@ class TextField(Input):
         *,
         advance: bool = False,
         clear_on_submit: bool = False,
+        select_on_focus: bool = False,
         suggester: Suggester | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         """``advance``: Enter moves to the next field instead of submitting.
-        ``clear_on_submit``: the line empties as it is submitted (a note line)."""
+        ``clear_on_submit``: the line empties as it is submitted (a note line).
+        ``select_on_focus``: off by default, because coming back to a
+        half-typed line (after editing a note, or from a list that hands
+        typing back) must not let the next key replace it; on for short
+        values a user overwrites whole, like a number."""
         super().__init__(
-            value, placeholder, id=id, classes=classes, compact=True, suggester=suggester
+            value,
+            placeholder,
+            id=id,
+            classes=classes,
+            compact=True,
+            suggester=suggester,
+            select_on_focus=select_on_focus,
         )
         self.advance = advance
         self.clear_on_submit = clear_on_submit

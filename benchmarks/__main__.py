@@ -1,0 +1,80 @@
+"""Every benchmark, one command, one summary against the budget.
+
+    python -m benchmarks [--big DIR] [--quick]
+
+Without ``--big`` a data dir of 100,000 calls and 1,000,000 notes is seeded
+into a temporary directory first (about two minutes on a 2-core machine)
+and removed afterwards; pass ``--big DIR`` to reuse one made with
+``python -m benchmarks.seed DIR --calls 100000 --notes 1000000``.
+``--quick`` runs fewer rounds (a smoke run, not figures to quote).
+
+Each figure is a median and, where the issue sets one, a ratio against a
+baseline measured in the same run. The exit status is 1 when a target is
+missed, so the command can guard a change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import keystroke, note_save, search, startup
+from benchmarks.seed import seed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--big", type=Path, help="a data dir seeded with benchmarks.seed")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds: a smoke run")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        big = args.big
+        if big is None:
+            big = Path(tmp) / "big"
+            began = time.perf_counter()
+            print("seeding 100,000 calls and 1,000,000 notes ...", flush=True)
+            seed(big, calls=100_000, notes=1_000_000)
+            print(f"seeded in {time.perf_counter() - began:.0f} s", flush=True)
+        runs = ["--runs", "2" if args.quick else "7"]
+        print("\n== cold start ==", flush=True)
+        start = startup.main([*runs, "--big", str(big)])
+        print("\n== keystroke ==", flush=True)
+        keys = keystroke.main(["--runs", "1" if args.quick else "3"])
+        print("\n== note save ==", flush=True)
+        save = note_save.main(["--runs", "1" if args.quick else "3"])
+        print("\n== search at scale ==", flush=True)
+        found = search.main(["--big", str(big), "--runs", "2" if args.quick else "5"])
+    checks = [
+        ("first frame vs bare Textual", start["empty_frame_ratio"], 1.3),
+        ("data shown vs bare Textual", start["empty_data_ratio"], 2.5),
+        ("data shown with 100k calls vs bare Textual", start["big_data_ratio"], 2.5),
+        ("home at 100k calls vs empty", start["big_vs_empty_data"], 1.5),
+        ("keystroke vs bare Input", keys["ratio"], 1.2),
+        ("slowest search query at 1M notes (ms)", found["big_query_max"] * 1000, 50),
+    ]
+    print("\n== budget ==")
+    missed = 0
+    for label, value, target in checks:
+        ok = value <= target
+        missed += not ok
+        print(f"{'ok  ' if ok else 'MISS'} {label}: {value:.2f} (target <= {target})")
+    print(
+        f"info note save: {save['durable'] * 1000:.1f} ms Enter to durable "
+        f"(x{save['ratio']:.2f} a bare Input committing with sqlite3), "
+        f"{save['shown'] * 1000:.1f} ms to shown"
+    )
+    print(
+        f"info peak RSS: home empty {start['empty_rss'] / 1024:.0f} MiB, 100k calls "
+        f"{start['big_rss'] / 1024:.0f} MiB; search empty {found['empty_rss_kib'] / 1024:.0f} "
+        f"MiB, 1M notes {found['big_rss_kib'] / 1024:.0f} MiB"
+    )
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""Startup pays only for what the first screen needs (issue 7's budget).
+
+Each check runs in a fresh interpreter, because this test session has long
+since imported everything. The lists below are what later screens or
+commands need: the date grammar (closing, reschedule), the exporters,
+importer and calendar file (shell commands, recap), the clipboard library
+(recap), and SQLAlchemy dialects for databases callmate never opens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from callmate.domain.models import Call, Contact, NextStep, Outcome, Owner
+from callmate.locations import database_path
+from callmate.store.repository import Repository
+from tests.conftest import NOW
+
+LATER_SCREENS_ONLY = (
+    "callmate.domain.dates",
+    "callmate.domain.exporters",
+    "callmate.domain.importer",
+    "callmate.domain.ics",
+    "callmate.domain.recap",
+    "callmate.screens.closing",
+    "callmate.screens.recap",
+    "pyperclip",
+)
+FOREIGN_DIALECTS = tuple(
+    f"sqlalchemy.dialects.{name}" for name in ("postgresql", "mysql", "oracle", "mssql")
+)
+
+
+def loaded_after(script: str, home: Path) -> set[str]:
+    """The module names a fresh interpreter holds after running ``script``."""
+    program = (
+        textwrap.dedent(script) + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "CALLMATE_HOME": str(home)},
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def present(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in names))
+
+
+def seed_one_call(home: Path) -> None:
+    repo = Repository.open(database_path(home))
+    try:
+        call = repo.start_call(
+            Call(
+                contact=Contact(name="Dana Whitfield", company="Northwind"),
+                goal="Demo",
+                started_at=NOW,
+            )
+        )
+        assert call.id is not None
+        repo.finish_call(
+            call.id,
+            outcome=Outcome.YES,
+            next_step=NextStep(what="Send the pilot plan", owner=Owner.US, due=NOW.date()),
+            ended_at=NOW,
+        )
+    finally:
+        repo.close()
+
+
+# Run the real app headless until its home screen shows the seeded next step.
+RUN_HOME = r"""
+import asyncio
+from pathlib import Path
+import os
+from callmate.app import make_app
+
+SKIP_WARM_UP = {skip}
+
+async def main():
+    app = make_app(Path(os.environ["CALLMATE_HOME"]))
+    if SKIP_WARM_UP:
+        app.warm_up = lambda: None
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(400):
+            await pilot.pause(0.02)
+            strips = app.screen._compositor.render_strips()
+            text = "\n".join(strip.text for strip in strips)
+            if "Send the pilot plan" in text:
+                break
+        else:
+            raise SystemExit("the home screen never showed the saved next step")
+        if not SKIP_WARM_UP:
+            app.store.warm_up().result(timeout=30)
+            await pilot.pause(0.2)
+    app.store.close()
+
+asyncio.run(main())
+"""
+
+
+def test_importing_the_app_and_its_home_screen_loads_nothing_heavy(tmp_path: Path) -> None:
+    modules = loaded_after("import callmate.cli, callmate.app, callmate.screens.home", tmp_path)
+    assert present(modules, LATER_SCREENS_ONLY) == []
+    assert present(modules, ("sqlalchemy", "pydantic", "callmate.store.repository")) == []
+    assert present(modules, ("callmate.store.migrations", "callmate.settings")) == []
+
+
+def test_home_screen_shows_its_data_without_sqlalchemy_or_pydantic(tmp_path: Path) -> None:
+    seed_one_call(tmp_path)
+    modules = loaded_after(RUN_HOME.format(skip=True), tmp_path)
+    assert "callmate.screens.home" in modules
+    assert present(modules, ("sqlalchemy", "pydantic")) == []
+    assert present(modules, LATER_SCREENS_ONLY) == []
+
+
+def test_after_warm_up_only_the_sqlite_dialect_is_loaded(tmp_path: Path) -> None:
+    seed_one_call(tmp_path)
+    modules = loaded_after(RUN_HOME.format(skip=False), tmp_path)
+    # The warm-up did load the repository (this is what it is for) ...
+    assert "callmate.store.repository" in modules
+    assert "sqlalchemy.dialects.sqlite" in modules
+    # ... and nothing a later screen or another database would need.
+    assert present(modules, FOREIGN_DIALECTS) == []
+    assert present(modules, LATER_SCREENS_ONLY) == []
