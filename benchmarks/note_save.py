@@ -34,7 +34,7 @@ def wait_for_row(db_path: Path, text: str, timeout: float = 10.0) -> float:
         while time.perf_counter() < deadline:
             if db.execute("SELECT 1 FROM notes WHERE text = ? LIMIT 1", (text,)).fetchone():
                 return time.perf_counter()
-            time.sleep(0.0002)
+            time.sleep(0.001)
     finally:
         db.close()
     raise TimeoutError(f"{text!r} never reached {db_path}")

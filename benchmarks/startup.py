@@ -23,11 +23,14 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from benchmarks.pty_harness import PtyProgram, median
 
-DATA_SHOWN = ("No calls yet", "Enter opens; f follows up.")
+# The home screen's first line once the day is read: "No calls yet" or the
+# date and counts (long lines wrap, so only their start is looked for).
+DATA_SHOWN = ("No calls yet", f"{datetime.now():%A %d %B}: ")
 
 
 @dataclass

@@ -88,10 +88,10 @@ class HomeScreen(CallmateScreen[None]):
             return
         parts = []
         if agenda.overdue.total:
-            parts.append(f"{agenda.overdue.total} overdue")
+            parts.append(f"{agenda.overdue.total:,} overdue")
         if agenda.due_today.total:
-            parts.append(f"{agenda.due_today.total} due today")
-        parts.append(f"{agenda.this_week.total} more this week")
+            parts.append(f"{agenda.due_today.total:,} due today")
+        parts.append(f"{agenda.this_week.total:,} more this week")
         status.update(
             f"{agenda.today:%A %d %B}: " + ", ".join(parts) + ". Enter opens; f follows up."
         )

@@ -60,8 +60,8 @@ def cold_prompt(cold: ColdContact, days: int) -> Table:
 
 
 def heading(title: str, shown: int, total: int) -> Text:
-    more = f" · showing {shown} of {total}" if total > shown else ""
-    return Text(f"{title} ({total}){more}", style="bold underline")
+    more = f" · showing {shown:,} of {total:,}" if total > shown else ""
+    return Text(f"{title} ({total:,}){more}", style="bold underline")
 
 
 class AgendaList(OptionList):

@@ -104,7 +104,9 @@ class NotesLog(OptionList):
 
     def append(self, note: Note, *, state: str = "") -> int:
         self.add_option(Option(note_prompt(note, self.kind_styles, state=state)))
-        self.call_after_refresh(self.scroll_end, animate=False)
+        # add_option has already measured the new line, so the end is known:
+        # scroll now, and the note is drawn in the next frame, not the one after.
+        self.scroll_end(animate=False, immediate=True)
         return self.option_count - 1
 
     def update_note(self, index: int, note: Note, *, state: str = "") -> None:
