@@ -15,6 +15,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from callmate.widgets.call_list import call_prompt
+from callmate.widgets.known_height import KnownHeight
 
 if TYPE_CHECKING:
     from callmate.domain.agenda import Agenda, CallSummary, ColdContact, DueStep, Group
@@ -92,9 +93,8 @@ class AgendaList(OptionList):
             for step in g.steps:
                 self.steps[step.call_id] = step
                 days = (agenda.today - step.due).days
-                options.append(
-                    Option(step_prompt(step, g.key, days, styles), id=f"step:{step.call_id}")
-                )
+                prompt = step_prompt(step, g.key, days, styles)
+                options.append(Option(KnownHeight(self, prompt, 1), id=f"step:{step.call_id}"))
 
         for g in agenda.groups:
             group(g)
@@ -106,7 +106,8 @@ class AgendaList(OptionList):
                 contact_id = cold.contact_id
                 self.cold[contact_id] = cold
                 days = (agenda.today - cold.last_call_at.astimezone().date()).days
-                options.append(Option(cold_prompt(cold, days), id=f"cold:{contact_id}"))
+                prompt = cold_prompt(cold, days)
+                options.append(Option(KnownHeight(self, prompt, 1), id=f"cold:{contact_id}"))
         if agenda.recent:
             options.append(
                 Option(
@@ -115,7 +116,8 @@ class AgendaList(OptionList):
             )
             for summary in agenda.recent:
                 self.calls[summary.id] = summary
-                options.append(Option(call_prompt(summary), id=f"call:{summary.id}"))
+                prompt = call_prompt(summary)
+                options.append(Option(KnownHeight(self, prompt, 2), id=f"call:{summary.id}"))
         keep = self.highlighted_option.id if self.highlighted_option else None
         self.set_options(options)
         ids = [o.id for o in options]

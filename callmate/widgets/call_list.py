@@ -10,6 +10,8 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from callmate.widgets.known_height import KnownHeight
+
 if TYPE_CHECKING:  # the home screen is the first frame: no pydantic before it
     from callmate.domain.agenda import CallSummary
 
@@ -47,7 +49,9 @@ class CallList(OptionList):
 
     def show(self, summaries: Sequence[CallSummary]) -> None:
         self.summaries = list(summaries)
-        self.set_options(Option(call_prompt(s), id=str(s.id)) for s in summaries)
+        self.set_options(
+            Option(KnownHeight(self, call_prompt(s), 2), id=str(s.id)) for s in summaries
+        )
         if summaries:
             self.highlighted = 0
 
