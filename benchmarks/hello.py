@@ -1,8 +1,22 @@
-"""The floor for starting: a bare Textual app that says hello and takes one key."""
+"""The floor for starting: a bare Textual app that says hello and takes one key.
+
+Its key opens a second screen with a text field, as "/" opens callmate's
+search, so "first key" compares like with like.
+"""
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+
+class Second(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("Got the key")
+        yield Input(placeholder="type here", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
 
 
 class Hello(App[None]):
@@ -12,7 +26,7 @@ class Hello(App[None]):
         yield Static("Hello", id="hello")
 
     def action_key(self) -> None:
-        self.query_one("#hello", Static).update("Got the key")
+        self.push_screen(Second())
 
 
 if __name__ == "__main__":

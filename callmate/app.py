@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -22,7 +23,14 @@ from callmate.locations import database_path
 from callmate.store.gateway import StoreGateway
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from callmate.settings import Settings
+
+WARM_UP_AFTER_IDLE = 0.3
+"""Seconds without a key before the warm-up starts ..."""
+WARM_UP_AT_LATEST = 2.0
+"""... or this long after the home screen was filled in, keys or not."""
 
 
 class CallmateApp(App[None]):
@@ -53,6 +61,9 @@ class CallmateApp(App[None]):
         self.clock: Clock = clock or SystemClock()
         self.system_clipboard: SystemClipboard = clipboard or PyperclipClipboard()
         self.store = StoreGateway(database_path(data_dir))
+        self._warm_up_timer: Timer | None = None
+        self._warm_up_deadline = 0.0
+        self._warmed = False
 
     @property
     def settings(self) -> Settings:
@@ -80,12 +91,28 @@ class CallmateApp(App[None]):
 
         self.call_from_thread(self._apply_settings, *load_settings())
 
+    def schedule_warm_up(self) -> None:
+        """Warm up once the user pauses for a moment, and within 2 s at most.
+
+        The warm-up imports hold the GIL for about 250 ms. Started the moment
+        the home screen was filled in, they slowed a key pressed right then
+        (the phone is ringing: "n" for a new call) by some 80 ms
+        (benchmarks/startup.py, first key). Each key in the first two seconds
+        restarts the short wait.
+        """
+        if self._warm_up_timer is None and not self._warmed:
+            self._warm_up_deadline = time.monotonic() + WARM_UP_AT_LATEST
+            self._warm_up_timer = self.set_timer(WARM_UP_AFTER_IDLE, self.warm_up)
+
     def warm_up(self) -> None:
         """After the first screen is filled in: load what later screens need.
 
         SQLAlchemy and the repository on the database thread; pydantic and
         the settings file on another. Nothing waits for either.
         """
+        if self._warmed:
+            return
+        self._warmed = True
         self.store.warm_up()
         if self._settings is None:
             self.run_worker(
@@ -110,6 +137,9 @@ class CallmateApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
+            timer = self._warm_up_timer
+            if timer and not self._warmed and time.monotonic() < self._warm_up_deadline:
+                timer.reset()
             await self._let_earlier_keys_land()
         await super().on_event(event)
 

@@ -101,6 +101,7 @@ async def main():
         else:
             raise SystemExit("the home screen never showed the saved next step")
         if not SKIP_WARM_UP:
+            app.warm_up()  # what the app does itself once the user pauses
             app.store.warm_up().result(timeout=30)
             await pilot.pause(0.2)
     app.store.close()

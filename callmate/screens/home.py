@@ -75,7 +75,7 @@ class HomeScreen(CallmateScreen[None]):
                 from callmate.screens.interrupted import InterruptedScreen
 
                 self.app.push_screen(InterruptedScreen(live), self.after_interrupted)
-            self.callmate.warm_up()
+            self.callmate.schedule_warm_up()
 
     def show(self, agenda: Agenda) -> None:
         self.agenda = agenda
