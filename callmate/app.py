@@ -234,6 +234,9 @@ class CallmateApp(App[None]):
         # Wait for queued writes (a note saved a moment ago) before exiting.
         import asyncio
 
+        self._warmed = True  # quitting within the warm-up's wait: nothing to load
+        if self._warm_up_timer is not None:
+            self._warm_up_timer.stop()
         await asyncio.to_thread(self.store.close)
 
 

@@ -134,3 +134,20 @@ def test_after_warm_up_only_the_sqlite_dialect_is_loaded(tmp_path: Path) -> None
     # ... and nothing a later screen or another database would need.
     assert present(modules, FOREIGN_DIALECTS) == []
     assert present(modules, LATER_SCREENS_ONLY) == []
+
+
+async def test_quitting_before_the_warm_up_starts_is_clean(isolated_home: Path) -> None:
+    """The warm-up waits for a pause; if its timer comes due while the app is
+    closing, it must not reach the closed database (it raised "cannot
+    schedule new futures after shutdown" from a test that quit quickly)."""
+    from callmate.app import make_app
+
+    app = make_app(isolated_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if app._warm_up_timer is not None:
+                break
+        assert app._warm_up_timer is not None and not app._warmed
+        await pilot.press("ctrl+q")
+    app.warm_up()  # what a late timer would call: a no-op now
