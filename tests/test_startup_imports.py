@@ -151,3 +151,34 @@ async def test_quitting_before_the_warm_up_starts_is_clean(isolated_home: Path) 
         assert app._warm_up_timer is not None and not app._warmed
         await pilot.press("ctrl+q")
     app.warm_up()  # what a late timer would call: a no-op now
+
+
+RUN_SEARCH = r"""
+import asyncio
+import os
+from pathlib import Path
+from callmate.app import make_app
+
+async def main():
+    app = make_app(Path(os.environ["CALLMATE_HOME"]))
+    app.warm_up = lambda: None
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash", *"pilot")
+        for _ in range(400):
+            await pilot.pause(0.02)
+            strips = app.screen._compositor.render_strips()
+            if "1 result for 'pilot'" in "\n".join(strip.text for strip in strips):
+                break
+        else:
+            raise SystemExit("the search never showed its result")
+    app.store.close()
+
+asyncio.run(main())
+"""
+
+
+def test_a_search_typed_at_launch_needs_neither_sqlalchemy_nor_pydantic(tmp_path: Path) -> None:
+    seed_one_call(tmp_path)
+    modules = loaded_after(RUN_SEARCH, tmp_path)
+    assert "callmate.screens.search" in modules
+    assert present(modules, ("sqlalchemy", "pydantic")) == []

@@ -302,19 +302,6 @@ class Call(BaseModel):
         return [note for note in self.notes if note.kind in kinds]
 
 
-class SearchHit(BaseModel):
-    """One search result; ``call_id`` is None for a contact."""
-
-    source: str
-    """"note", "call", "research" or "contact"."""
-    text: OneLine
-    call_id: int | None = None
-    contact_id: int
-    contact_name: OneLine
-    company: OneLine = ""
-    started_at: datetime | None = None
-
-
 class PrepBrief(BaseModel):
     """What the last calls with this contact leave for the next one (rule 7, 16)."""
 

@@ -16,7 +16,7 @@ from callmate.screens.base import CallmateScreen
 from callmate.widgets.text_field import TextField
 
 if TYPE_CHECKING:
-    from callmate.domain.models import SearchHit
+    from callmate.domain.agenda import SearchHit
 
 SOURCE_LABELS = {"note": "NOTE", "call": "GOAL", "research": "RESEARCH", "contact": "PERSON"}
 
@@ -70,7 +70,11 @@ class SearchScreen(CallmateScreen[None]):
 
     @work(exclusive=True, group="search", exit_on_error=False)
     async def run_search(self, query: str) -> None:
-        hits = await self.store.run(lambda repo: repo.search(query))
+        from callmate.store import queries
+
+        # Plain SQL on the database thread, like the home screen: a search
+        # typed the moment callmate opens doesn't wait for SQLAlchemy to load.
+        hits = await self.store.read(lambda db: queries.search(db, query))
         current = self.query_one("#search-input", Input).value
         if current != query:
             return  # a newer search is on its way

@@ -6,18 +6,17 @@ Every write commits before it returns (WAL, ``synchronous=FULL``): once
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from callmate.domain.agenda import Agenda, CallSummary, ColdContact, DueStep
+from callmate.domain.agenda import Agenda, CallSummary, ColdContact, DueStep, SearchHit
 from callmate.domain.models import (
     Call,
     CallStatus,
@@ -29,7 +28,6 @@ from callmate.domain.models import (
     Outcome,
     PrepBrief,
     Reason,
-    SearchHit,
 )
 from callmate.domain.text import clean, clean_line
 from callmate.store import converters, migrations, queries
@@ -43,30 +41,6 @@ T = TypeVar("T")
 
 class CallNotFoundError(LookupError):
     pass
-
-
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-
-
-def fts_query(text: str) -> str | None:
-    """User text as a safe FTS5 query: every word quoted, the last as a prefix.
-
-    Raw input in MATCH raises on ``-foo``, ``NEAR(`` or an unbalanced quote
-    (TECH-NOTES.md); quoted tokens never do. None when there is no word.
-    """
-    words = _TOKEN.findall(text)[:12]
-    if not words:
-        return None
-    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
-
-
-def _utc(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -356,62 +330,7 @@ class Repository:
 
     def search(self, query: str, limit: int = 40) -> list[SearchHit]:
         """Notes, goals, research and people matching ``query``, newest first."""
-        match = fts_query(query)
-        if match is None:
-            return []
-        hits: list[SearchHit] = []
-        with self._session() as session:
-            db = session.connection()
-            sources = [
-                (
-                    "contact",
-                    "search_contacts",
-                    5,
-                    "SELECT s.rowid, NULL, c.id, c.name, c.company, NULL, s.text "
-                    "FROM search_contacts s JOIN contacts c ON c.id = s.rowid",
-                ),
-                (
-                    "call",
-                    "search_calls",
-                    10,
-                    "SELECT s.rowid, k.id, c.id, c.name, c.company, k.started_at, k.goal "
-                    "FROM search_calls s JOIN calls k ON k.id = s.rowid "
-                    "JOIN contacts c ON c.id = k.contact_id",
-                ),
-                (
-                    "research",
-                    "search_research",
-                    10,
-                    "SELECT s.rowid, k.id, c.id, c.name, c.company, k.started_at, s.text "
-                    "FROM search_research s JOIN research r ON r.id = s.rowid "
-                    "JOIN calls k ON k.id = r.call_id JOIN contacts c ON c.id = k.contact_id",
-                ),
-                (
-                    "note",
-                    "search_notes",
-                    limit,
-                    "SELECT s.rowid, k.id, c.id, c.name, c.company, k.started_at, s.text "
-                    "FROM search_notes s JOIN notes n ON n.id = s.rowid "
-                    "JOIN calls k ON k.id = n.call_id JOIN contacts c ON c.id = k.contact_id",
-                ),
-            ]
-            for source, table, cap, sql in sources:
-                rows = db.exec_driver_sql(
-                    f"{sql} WHERE {table} MATCH ? ORDER BY s.rowid DESC LIMIT ?", (match, cap)
-                ).all()
-                for _rowid, call_id, contact_id, name, company, started, text in rows:
-                    hits.append(
-                        SearchHit(
-                            source=source,
-                            text=text,
-                            call_id=call_id,
-                            contact_id=contact_id,
-                            contact_name=name,
-                            company=company,
-                            started_at=_utc(started),
-                        )
-                    )
-        return hits[: limit + 25]
+        return self._read(lambda db: queries.search(db, query, limit))
 
     def import_calls(self, calls: Sequence[Call]) -> int:
         """Add calls (from an export) in one transaction: all of them or none.
