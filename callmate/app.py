@@ -64,6 +64,7 @@ class CallmateApp(App[None]):
         self._warm_up_timer: Timer | None = None
         self._warm_up_deadline = 0.0
         self._warmed = False
+        self._closing = False
 
     @property
     def settings(self) -> Settings:
@@ -86,19 +87,14 @@ class CallmateApp(App[None]):
         if problem:
             self.notify(problem, severity="warning", timeout=12, markup=False)
 
-    def _read_settings_in_background(self) -> None:
-        from callmate.settings import load_settings
-
-        self.call_from_thread(self._apply_settings, *load_settings())
-
     def schedule_warm_up(self) -> None:
         """Warm up once the user pauses for a moment, and within 2 s at most.
 
-        The warm-up imports hold the GIL for about 250 ms. Started the moment
-        the home screen was filled in, they slowed a key pressed right then
-        (the phone is ringing: "n" for a new call) by some 80 ms
-        (benchmarks/startup.py, first key). Each key in the first two seconds
-        restarts the short wait.
+        The warm-up imports take about 0.4 s of CPU, shared with the UI
+        thread. Started the moment the home screen was filled in, they slowed
+        a key pressed right then (the phone is ringing: "n" for a new call)
+        by some 80 ms (benchmarks/startup.py, first key). Each key in the
+        first two seconds restarts the short wait.
         """
         if self._warm_up_timer is None and not self._warmed:
             self._warm_up_deadline = time.monotonic() + WARM_UP_AT_LATEST
@@ -107,20 +103,30 @@ class CallmateApp(App[None]):
     def warm_up(self) -> None:
         """After the first screen is filled in: load what later screens need.
 
-        SQLAlchemy and the repository on the database thread; pydantic and
-        the settings file on another. Nothing waits for either.
+        SQLAlchemy, pydantic, the repository and the settings file, on a
+        thread of their own. Nothing waits for it.
         """
         if self._warmed:
             return
         self._warmed = True
-        self.store.warm_up()
+        self.run_worker(
+            self._warm_up_in_background, thread=True, group="warm-up", exit_on_error=False
+        )
+
+    def _warm_up_in_background(self) -> None:
+        # The imports are the slow part (~0.4 s). Done on the database thread
+        # they held up every read queued behind them: a search typed in that
+        # moment waited for all of it (benchmarks/search.py). Here they only
+        # share the GIL; opening the repository afterwards takes milliseconds.
+        import callmate.store.repository  # noqa: F401
+        from callmate.settings import load_settings
+
+        settings = load_settings()
+        if self._closing:
+            return  # the app is on its way out: nothing left to warm
         if self._settings is None:
-            self.run_worker(
-                self._read_settings_in_background,
-                thread=True,
-                group="settings",
-                exit_on_error=False,
-            )
+            self.call_from_thread(self._apply_settings, *settings)
+        self.store.warm_up()
 
     @property
     def cadence_days(self) -> int:
@@ -234,6 +240,7 @@ class CallmateApp(App[None]):
         # Wait for queued writes (a note saved a moment ago) before exiting.
         import asyncio
 
+        self._closing = True
         self._warmed = True  # quitting within the warm-up's wait: nothing to load
         if self._warm_up_timer is not None:
             self._warm_up_timer.stop()
