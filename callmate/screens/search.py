@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from callmate.screens.base import CallmateScreen
+from callmate.widgets.known_height import KnownHeight
 from callmate.widgets.text_field import TextField
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ class SearchScreen(CallmateScreen[None]):
             return  # a newer search is on its way
         self.hits = hits
         results = self.query_one("#search-results", OptionList)
-        results.set_options(Option(hit_prompt(hit)) for hit in hits)
+        results.set_options(Option(KnownHeight(results, hit_prompt(hit), 1)) for hit in hits)
         if hits:
             results.highlighted = 0
         status = self.query_one("#search-status", Static)
