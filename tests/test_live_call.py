@@ -133,10 +133,14 @@ async def test_edit_delete_and_undo_from_the_keyboard(
         await pilot.press("up", "enter")  # edit "second"
         assert screen.note_line.value == "second"
         assert "edit note" in str(screen.query_one("#kind-label").render())
+        await settle(pilot)
+        assert "editing: Enter saves · Esc cancels" in screen_text(pilot)
         screen.note_line.value = ""
         await type_text(pilot, '"second, corrected\n')
         assert screen.note_line.value == "a half-typed line", "the draft comes back"
+        await settle(pilot)
         text = screen_text(pilot)
+        assert "editing:" not in text, "the hint goes with the edit"
         assert "QUOTE" in text and "“second, corrected”" in text
 
         await pilot.press("up", "up", "up")  # first note

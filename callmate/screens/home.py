@@ -91,7 +91,10 @@ class HomeScreen(CallmateScreen[None]):
             parts.append(f"{agenda.overdue.total:,} overdue")
         if agenda.due_today.total:
             parts.append(f"{agenda.due_today.total:,} due today")
-        parts.append(f"{agenda.this_week.total:,} more this week")
+        if agenda.this_week.total:
+            parts.append(f"{agenda.this_week.total:,} more this week")
+        if not parts:
+            parts.append("nothing due this week")
         status.update(
             f"{agenda.today:%A %d %B}: " + ", ".join(parts) + ". Enter opens; f follows up."
         )

@@ -313,12 +313,15 @@ class LiveCallScreen(CallmateScreen[None]):
         self.note_line.value = note.kind.prefix + note.text
         self.note_line.cursor_position = len(self.note_line.value)
         self.set_focus(self.note_line)
-        self.notify("Editing: Enter saves the change, Esc cancels.")
+        # In the log's frame, not a toast: a toast outlived the edit and
+        # followed the user onto the closing screen.
+        self.notes_log.border_subtitle = "editing: Enter saves · Esc cancels"
 
     def finish_edit(self, value: str) -> None:
         index, self.editing = self.editing, None
         assert index is not None
         self._restore_draft()
+        self.notes_log.border_subtitle = ""
         kind, text = split_prefix(value)
         note = self.notes[index]
         if not text or (kind is note.kind and text == note.text):
@@ -334,6 +337,7 @@ class LiveCallScreen(CallmateScreen[None]):
         if self.editing is not None:
             self.editing = None
             self._restore_draft()
+            self.notes_log.border_subtitle = ""
 
     def _restore_draft(self) -> None:
         self.note_line.value = self._draft_while_editing
