@@ -170,7 +170,9 @@ def _export(base: Path, fmt: str, out: Path | None) -> int:
     except OSError as error:
         print(f"callmate: could not write {out}: {error}", file=sys.stderr)
         return 1
-    print(f"Wrote {len(calls)} call(s) to {out}", file=sys.stderr)
+    from callmate.domain.text import count
+
+    print(f"Wrote {count(len(calls), 'call')} to {out}", file=sys.stderr)
     return 0
 
 
@@ -196,13 +198,15 @@ def _import(base: Path, file: Path) -> int:
     if repo is None:
         return 2
     try:
-        count = repo.import_calls(calls)
+        imported = repo.import_calls(calls)
     except Exception as error:  # e.g. a broken link between calls: all or nothing
         print(f"callmate: nothing imported: {_printable(str(error))}", file=sys.stderr)
         return 2
     finally:
         repo.close()
-    print(f"Imported {count} call(s) from {file}.", file=sys.stderr)
+    from callmate.domain.text import count
+
+    print(f"Imported {count(imported, 'call')} from {file}.", file=sys.stderr)
     return 0
 
 

@@ -134,7 +134,7 @@ def test_export_csv_md_and_out(tmp_path: Path) -> None:
     assert markdown.count("# Call with ") == 5
     out = tmp_path / "calls.json"
     written = cli("export", "--out", str(out), home=tmp_path)
-    assert written.stdout == "" and "Wrote 5 call(s)" in written.stderr
+    assert written.stdout == "" and "Wrote 5 calls" in written.stderr
     assert len(json.loads(out.read_text())) == 5
 
 
@@ -143,7 +143,7 @@ def test_import_into_an_empty_dir_gives_the_same_calls(tmp_path: Path) -> None:
     exported = cli("export", home=tmp_path / "a").stdout
     (tmp_path / "calls.json").write_text(exported)
     result = cli("import", str(tmp_path / "calls.json"), home=tmp_path / "b")
-    assert result.returncode == 0 and "Imported 5 call(s)" in result.stderr
+    assert result.returncode == 0 and "Imported 5 calls" in result.stderr
     assert cli("export", home=tmp_path / "b").stdout == exported
     # The index and the agenda work on imported calls too.
     assert "note about budget Wes" in cli("search", "budget", home=tmp_path / "b").stdout

@@ -337,7 +337,7 @@ async def test_interrupted_call_is_offered_for_resume(
             await settle(pilot)
             assert isinstance(second.screen, InterruptedScreen)
             text = screen_text(pilot)
-            assert "1 call(s) were left open. Their notes are saved." in text
+            assert "A call was left open. Their notes are saved." in text
             assert "Dana" in text and "Book a demo" in text
             await pilot.press("r")
             await settle(pilot)

@@ -273,7 +273,7 @@ async def test_timeline_shows_every_call_and_what_was_kept(isolated_home: Path) 
             await settle(pilot)
             assert isinstance(app.screen, TimelineScreen)
             rows = lines(pilot)
-            assert "Dana Whitfield · Dana Ltd · Other · 2 call(s) · next steps kept: 1 of 2" in (
+            assert "Dana Whitfield · Dana Ltd · Other · 2 calls · next steps kept: 1 of 2" in (
                 " ".join(rows)
             )
             assert position(rows, "Next step: Demo") < position(rows, "Next step: Pilot plan")

@@ -35,3 +35,8 @@ def clean_line(text: str) -> str:
         return text
     text = _newlines(text).replace("\n", " ").replace("\t", " ")
     return _CONTROL_ONE_LINE.sub("", text).strip()
+
+
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """``count(1, "call")`` is "1 call"; ``count(3, "call")`` is "3 calls"."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"

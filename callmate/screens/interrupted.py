@@ -63,7 +63,8 @@ class InterruptedScreen(ModalScreen[Choice | None]):
         count = len(self.calls)
         with Vertical(id="interrupted"):
             yield Static(
-                f"{count} call(s) were left open. Their notes are saved.\n"
+                ("A call was" if count == 1 else f"{count} calls were")
+                + " left open. Their notes are saved.\n"
                 "r resumes the highlighted call, c goes to its close, Esc decides later.",
                 markup=False,
             )

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from callmate.domain.text import count
 from callmate.screens.base import CallmateScreen
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ class TimelineScreen(CallmateScreen[None]):
         kept = sum(1 for c in calls if c.next_step_done_at is not None)
         steps = sum(1 for c in calls if c.next_step is not None)
         self.query_one("#timeline-title", Static).update(
-            f"{title} · {contact.role.label} · {len(calls)} call(s) · next steps kept: "
+            f"{title} · {contact.role.label} · {count(len(calls), 'call')} · next steps kept: "
             f"{kept} of {steps}. Enter opens a call; d marks a line kept or open."
         )
         options: list[Option] = []

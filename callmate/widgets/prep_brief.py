@@ -6,13 +6,14 @@ from rich.text import Text
 from textual.widgets import Static
 
 from callmate.domain.models import NoteKind, PrepBrief
+from callmate.domain.text import count
 
 
 def brief_text(brief: PrepBrief) -> Text:
     """Plain text with light styling; every user string goes in as Text, never markup."""
     out = Text()
     last = brief.last_started_at.astimezone()
-    calls = "1 earlier call" if brief.calls_before == 1 else f"{brief.calls_before} earlier calls"
+    calls = count(brief.calls_before, "earlier call")
     out.append(f"{calls} · last {last:%a %d %b} · {brief.last_call_type.label}", style="bold")
     if brief.last_outcome:
         out.append(f" · {brief.last_outcome.value.upper()}", style="bold")
