@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.pty_harness import PtyProgram, median
+from benchmarks.pty_harness import PtyProgram, median, resume_open_call
 from benchmarks.seed import seed
 
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
@@ -54,12 +54,8 @@ def bare(keys: int) -> list[float]:
 
 
 def callmate(home: Path, keys: int) -> list[float]:
-    program = PtyProgram([sys.executable, "-m", "callmate"], env={"CALLMATE_HOME": str(home)})
+    program = resume_open_call(home)
     try:
-        program.wait_for("left open")  # the open call is offered for resume
-        program.write("r")
-        program.wait_for("On call")
-        time.sleep(0.5)
         return type_and_time(program, keys)
     finally:
         program.stop()

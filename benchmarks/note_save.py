@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.pty_harness import PtyProgram, median
+from benchmarks.pty_harness import PtyProgram, median, resume_open_call
 from benchmarks.seed import seed
 from callmate.locations import database_path
 
@@ -71,12 +71,8 @@ def bare(db_path: Path, count: int) -> list[float]:
 
 
 def callmate(home: Path, count: int, run: int) -> tuple[list[float], list[float]]:
-    program = PtyProgram([sys.executable, "-m", "callmate"], env={"CALLMATE_HOME": str(home)})
+    program = resume_open_call(home)
     try:
-        program.wait_for("left open")  # the open call is offered for resume
-        program.write("r")
-        program.wait_for("On call")
-        time.sleep(0.5)
         return save_and_time(program, database_path(home), count, f"run{run}n", logged=True)
     finally:
         program.stop()

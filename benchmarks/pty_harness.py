@@ -15,6 +15,7 @@ import re
 import signal
 import struct
 import subprocess
+import sys
 import termios
 import threading
 import time
@@ -108,6 +109,20 @@ class PtyProgram:
         self.process.wait(timeout=10)
         with contextlib.suppress(OSError):
             os.close(self.master)
+
+
+def resume_open_call(home: Path) -> PtyProgram:
+    """callmate on ``home``, its one open call resumed and on screen."""
+    program = PtyProgram([sys.executable, "-m", "callmate"], env={"CALLMATE_HOME": str(home)})
+    try:
+        program.wait_for("left open")  # the open call is offered for resume
+        program.write("r")
+        program.wait_for("On call")
+    except BaseException:
+        program.stop()
+        raise
+    time.sleep(0.5)
+    return program
 
 
 def median(values: Sequence[float]) -> float:
