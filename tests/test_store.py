@@ -271,3 +271,39 @@ def test_search_index_rebuilt_with_prefixes_keeps_every_entry(
     with sqlite3.connect(path) as db:
         sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'search_notes'").fetchone()[0]
     assert "prefix='1 2 3'" in sql
+
+
+async def test_home_says_so_while_an_old_database_is_upgraded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow upgrade on first start after an update is explained, not a silent wait."""
+    import threading
+
+    from callmate.app import make_app
+    from tests.helpers import screen_text, settle
+
+    home = tmp_path / "home"
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:5])
+        patch.setattr(migrations, "LATEST", 5)
+        Repository.open(home / "callmate.db").close()
+
+    release = threading.Event()
+    upgrade = migrations.upgrade
+
+    def slow_upgrade(path: Path, target: int | None = None) -> int:
+        release.wait(10)
+        return upgrade(path, target)
+
+    monkeypatch.setattr(migrations, "upgrade", slow_upgrade)
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.3)
+        assert "Updating your data for this version of callmate" in screen_text(pilot)
+        release.set()
+        await settle(pilot)
+        await pilot.pause(0.3)
+        text = screen_text(pilot)
+        assert "No calls yet" in text and "Updating" not in text
+    app.store.close()
+    assert migrations.schema_version(home / "callmate.db") == migrations.LATEST

@@ -60,8 +60,15 @@ class HomeScreen(CallmateScreen[None]):
 
     @work(exclusive=True, group="home-load", exit_on_error=False)
     async def load(self) -> None:
-        from callmate.store import queries
+        from callmate.store import migrations, queries
 
+        if 0 < migrations.schema_version(self.store.db_path) < migrations.LATEST:
+            # The first read upgrades the database; on a big one that takes a
+            # while (rebuilding the search index: ~17 s at 1,000,000 notes).
+            self.query_one("#home-status", Static).update(
+                "Updating your data for this version of callmate (once; a backup "
+                "is kept beside it). Your day shows when it is done…"
+            )
         today = self.callmate.today()
         cold_before = self.callmate.clock.now() - timedelta(days=self.callmate.cadence_days)
         # Plain SQL on the database thread: no SQLAlchemy or pydantic before
