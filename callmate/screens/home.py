@@ -62,9 +62,10 @@ class HomeScreen(CallmateScreen[None]):
     async def load(self) -> None:
         from callmate.store import migrations, queries
 
-        if 0 < migrations.schema_version(self.store.db_path) < migrations.LATEST:
-            # The first read upgrades the database; on a big one that takes a
-            # while (rebuilding the search index: ~17 s at 1,000,000 notes).
+        first_load = not self.callmate.offered_resume
+        if first_load and 0 < migrations.schema_version(self.store.db_path) < migrations.LATEST:
+            # The first read of a run upgrades the database; on a big one that
+            # takes a while (rebuilding the search index: ~17 s at 1,000,000 notes).
             self.query_one("#home-status", Static).update(
                 "Updating your data for this version of callmate (once; a backup "
                 "is kept beside it). Your day shows when it is done…"

@@ -85,6 +85,18 @@ def next_step_from_row(row: CallRow) -> NextStep | None:
     )
 
 
+def fill_plan(row: CallRow, call: Call) -> None:
+    """A new call row's questions and research lines, in the call's order."""
+    row.questions = [
+        QuestionRow(position=i, text=q.text, asked=q.asked, origin=q.origin.value)
+        for i, q in enumerate(call.questions)
+    ]
+    row.research = [
+        ResearchRow(position=i, area=line.area.value, text=line.text)
+        for i, line in enumerate(call.research)
+    ]
+
+
 def call_from_row(row: CallRow, *, details: bool = True) -> Call:
     return Call(
         id=row.id,

@@ -31,12 +31,20 @@ from callmate.domain.models import (
 )
 from callmate.domain.text import clean, clean_line
 from callmate.store import converters, migrations, queries
-from callmate.store.schema import CallRow, ContactRow, NoteRow, QuestionRow, ResearchRow
+from callmate.store.schema import CallRow, ContactRow, NoteRow, QuestionRow
 
 if TYPE_CHECKING:  # the closing rules (and their date grammar) load with the closing screen
     from callmate.domain.closing import CommitmentUpdate
 
 T = TypeVar("T")
+
+WHOLE_CALL = (
+    selectinload(CallRow.contact),
+    selectinload(CallRow.questions),
+    selectinload(CallRow.notes),
+    selectinload(CallRow.research),
+)
+"""Loader options for reading calls with everything they hold, in one round each."""
 
 
 class CallNotFoundError(LookupError):
@@ -145,14 +153,7 @@ class Repository:
                 status=CallStatus.LIVE.value,
                 started_at=call.started_at,
             )
-            row.questions = [
-                QuestionRow(position=i, text=q.text, asked=q.asked, origin=q.origin.value)
-                for i, q in enumerate(call.questions)
-            ]
-            row.research = [
-                ResearchRow(position=i, area=line.area.value, text=line.text)
-                for i, line in enumerate(call.research)
-            ]
+            converters.fill_plan(row, call)
             session.add(row)
             session.flush()
             call_id = row.id
@@ -316,12 +317,7 @@ class Repository:
             rows = session.scalars(
                 select(CallRow)
                 .where(CallRow.contact_id == contact_id)
-                .options(
-                    selectinload(CallRow.contact),
-                    selectinload(CallRow.questions),
-                    selectinload(CallRow.notes),
-                    selectinload(CallRow.research),
-                )
+                .options(*WHOLE_CALL)
                 .order_by(CallRow.started_at, CallRow.id)
             )
             return converters.contact_from_row(contact), [
@@ -371,14 +367,7 @@ class Repository:
                     recap_subject=call.recap_subject,
                     recap_body=call.recap_body,
                 )
-                row.questions = [
-                    QuestionRow(position=i, text=q.text, asked=q.asked, origin=q.origin.value)
-                    for i, q in enumerate(call.questions)
-                ]
-                row.research = [
-                    ResearchRow(position=i, area=r.area.value, text=r.text)
-                    for i, r in enumerate(call.research)
-                ]
+                converters.fill_plan(row, call)
                 session.add(row)
                 session.flush()
                 for note in call.notes:
@@ -414,16 +403,7 @@ class Repository:
     # -- reading ----------------------------------------------------------
     def get_call(self, call_id: int) -> Call:
         with self._session() as session:
-            row = session.scalar(
-                select(CallRow)
-                .where(CallRow.id == call_id)
-                .options(
-                    selectinload(CallRow.contact),
-                    selectinload(CallRow.questions),
-                    selectinload(CallRow.notes),
-                    selectinload(CallRow.research),
-                )
-            )
+            row = session.scalar(select(CallRow).where(CallRow.id == call_id).options(*WHOLE_CALL))
             if row is None:
                 raise CallNotFoundError(call_id)
             return converters.call_from_row(row)
@@ -485,13 +465,6 @@ class Repository:
     def all_calls(self) -> list[Call]:
         with self._session() as session:
             rows = session.scalars(
-                select(CallRow)
-                .options(
-                    selectinload(CallRow.contact),
-                    selectinload(CallRow.questions),
-                    selectinload(CallRow.notes),
-                    selectinload(CallRow.research),
-                )
-                .order_by(CallRow.started_at, CallRow.id)
+                select(CallRow).options(*WHOLE_CALL).order_by(CallRow.started_at, CallRow.id)
             )
             return [converters.call_from_row(row) for row in rows]
