@@ -14,8 +14,13 @@ import re
 # C0 controls except TAB (\x09) and LF (\x0a); DEL; C1 controls (\x80-\x9f).
 # Line ends are normalised first: terminals deliver pasted newlines as CR,
 # and Windows text has CRLF; both become LF rather than vanishing.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Also invisible characters that change what text *looks* like: bidi
+# overrides and isolates (U+202E turns "txt.exe" into "exe.txt" on screen),
+# zero-width spaces and joiners, the BOM. Shown or exported, they let a note
+# say something other than it seems to.
+_INVISIBLE = "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
+_CONTROL_ONE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
 
 
 def clean(text: str) -> str:
@@ -35,6 +40,22 @@ def clean_line(text: str) -> str:
         return text
     text = _newlines(text).replace("\n", " ").replace("\t", " ")
     return _CONTROL_ONE_LINE.sub("", text).strip()
+
+
+def shown(value: object) -> str:
+    """A path or an argument, safe to echo in a message.
+
+    Unlike :func:`clean_line`, nothing is dropped: each control or invisible
+    character is written as a visible escape (``\\x1b``, ``\\u202e``), so
+    the user can still tell which file was meant and no byte of it reaches the
+    terminal as a command.
+    """
+    return _CONTROL_ONE_LINE.sub(_escape, str(value))
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def count(number: int, noun: str, plural: str | None = None) -> str:
