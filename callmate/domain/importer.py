@@ -8,34 +8,108 @@ bad value) and changes nothing.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
 
 from callmate.domain.models import (
+    EARLIEST_YEAR,
+    ID_MAX,
+    LATEST_YEAR,
+    OFFSET_MAX_SECONDS,
+    ONE_LINE_MAX,
+    PAUSED_MAX_SECONDS,
+    TEXT_MAX,
     Call,
     CallStatus,
     CallType,
     Contact,
     ContactRole,
     GoalResult,
-    MultiLine,
     NextStep,
     Note,
     NoteKind,
-    OneLine,
     Outcome,
     Owner,
     Question,
     QuestionOrigin,
     Reason,
-    Required,
     ResearchArea,
     ResearchLine,
 )
+from callmate.domain.text import clean, clean_line, shown
 
+# A file is checked strictly: a value too long, or a number or date out of
+# range, is refused with its path instead of being cut to fit (the domain
+# models would cut; an import should say so and let the user decide).
+
+
+def _at_most(limit: int) -> AfterValidator:
+    def check(text: str) -> str:
+        if len(text) > limit:
+            raise PydanticCustomError(
+                "too_long",
+                "too long: {length} characters, at most {limit} fit",
+                {"length": f"{len(text):,}", "limit": f"{limit:,}"},
+            )
+        return text
+
+    return AfterValidator(check)
+
+
+def _in_years(value: date) -> date:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise PydanticCustomError(
+            "year_out_of_range",
+            "the year must be between {low} and {high}",
+            {"low": EARLIEST_YEAR, "high": LATEST_YEAR},
+        )
+    return value
+
+
+def _utc(value: datetime) -> datetime:
+    """The moment in UTC (as the export writes it), its year checked there."""
+    if not EARLIEST_YEAR - 1 <= value.year <= LATEST_YEAR + 1:
+        _in_years(value)  # refused before converting: year 1 at +14:00 would overflow
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(UTC)
+    _in_years(value)
+    return value
+
+
+def _seconds(limit: int) -> AfterValidator:
+    def check(number: int) -> int:
+        if not 0 <= number <= limit:
+            raise PydanticCustomError(
+                "seconds_out_of_range",
+                "must be between 0 and {limit} seconds ({days} days)",
+                {"limit": f"{limit:,}", "days": limit // 86400},
+            )
+        return number
+
+    return AfterValidator(check)
+
+
+OneLine = Annotated[str, AfterValidator(clean_line), _at_most(ONE_LINE_MAX)]
+Required = Annotated[OneLine, StringConstraints(min_length=1)]
+MultiLine = Annotated[str, AfterValidator(lambda text: clean(text).strip()), _at_most(TEXT_MAX)]
 Text = Annotated[MultiLine, StringConstraints(min_length=1)]
+Day = Annotated[date, AfterValidator(_in_years)]
+Moment = Annotated[datetime, AfterValidator(_utc)]
+CallId = Annotated[int, Field(ge=1, le=ID_MAX)]
+Offset = Annotated[int, _seconds(OFFSET_MAX_SECONDS)]
+Paused = Annotated[int, _seconds(PAUSED_MAX_SECONDS)]
 
 
 class _Model(BaseModel):
@@ -62,17 +136,17 @@ class ImportQuestion(_Model):
 class ImportNote(_Model):
     kind: NoteKind
     text: Text
-    offset_seconds: int = Field(ge=0)
+    offset_seconds: Offset
     owner: OneLine = ""
-    due: date | None = None
-    done_at: datetime | None = None
+    due: Day | None = None
+    done_at: Moment | None = None
 
 
 class ImportNextStep(_Model):
     what: Required
     owner: Owner
-    date: date
-    done_at: datetime | None = None
+    date: Day
+    done_at: Moment | None = None
 
 
 class ImportRecap(_Model):
@@ -81,7 +155,7 @@ class ImportRecap(_Model):
 
 
 class ImportCall(_Model):
-    id: int | None = Field(default=None, ge=1)
+    id: CallId | None = None
     status: CallStatus
     contact: ImportContact
     call_type: CallType = CallType.DISCOVERY
@@ -95,10 +169,10 @@ class ImportCall(_Model):
     reason_text: OneLine = ""
     goal_result: GoalResult | None = None
     next_step: ImportNextStep | None = None
-    follows_call_id: int | None = None
-    started_at: datetime
-    ended_at: datetime | None = None
-    paused_seconds: int = Field(default=0, ge=0)
+    follows_call_id: CallId | None = None
+    started_at: Moment
+    ended_at: Moment | None = None
+    paused_seconds: Paused = 0
     recap: ImportRecap | None = None
 
     def to_call(self) -> Call:
@@ -135,8 +209,6 @@ class ImportCall(_Model):
 
 
 def _at(start: datetime, offset: int) -> datetime:
-    from datetime import timedelta
-
     return start + timedelta(seconds=offset)
 
 
@@ -155,26 +227,56 @@ def _path(location: tuple[Any, ...]) -> str:
 
 
 def parse_export(text: str, source: str = "the file") -> list[Call]:
-    """Calls from an export's JSON text; raises ImportFileError naming the problem."""
+    """Calls from an export's JSON text; raises ImportFileError naming the problem.
+
+    Total: whatever the text, the answer is a list of calls or an
+    :class:`ImportFileError` (never a RecursionError, an OverflowError...).
+    """
+    where = shown(source)
+    try:
+        return _parse(text, where)
+    except ImportFileError as error:
+        raise ImportFileError(shown(str(error))) from None
+    except RecursionError:
+        raise ImportFileError(f"{where}: it is nested too deeply to be a callmate export") from None
+
+
+def _parse(text: str, where: str) -> list[Call]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportFileError(
-            f"{source}: line {error.lineno}, column {error.colno}: {error.msg} "
+            f"{where}: line {error.lineno}, column {error.colno}: {error.msg} "
+            "(is it a file from `callmate export --format json`?)"
+        ) from None
+    except ValueError:  # e.g. a number of more than 4,300 digits
+        raise ImportFileError(
+            f"{where}: it holds a number too long to read "
             "(is it a file from `callmate export --format json`?)"
         ) from None
     if not isinstance(data, list):
-        raise ImportFileError(
-            f"{source}: expected a JSON array of calls, found a {type(data).__name__}"
-        )
+        raise ImportFileError(f"{where}: expected a JSON array of calls, found {_kind(data)}")
     try:
         calls = _CALLS.validate_python(data)
     except ValidationError as error:
         problems = [f"{_path(e['loc'])}: {e['msg']}" for e in error.errors()[:10]]
         more = error.error_count() - len(problems)
         suffix = f" (and {more} more)" if more > 0 else ""
-        raise ImportFileError(f"{source}: " + "; ".join(problems) + suffix) from None
+        raise ImportFileError(f"{where}: " + "; ".join(problems) + suffix) from None
     ids = [c.id for c in calls if c.id is not None]
     if len(ids) != len(set(ids)):
-        raise ImportFileError(f"{source}: the same call id appears twice")
-    return [call.to_call() for call in calls]
+        raise ImportFileError(f"{where}: the same call id appears twice")
+    out = []
+    for index, call in enumerate(calls):
+        try:
+            out.append(call.to_call())
+        except (ValidationError, ValueError, OverflowError) as error:
+            # Every field was checked above, so this is a bug, not the file;
+            # still, say which call rather than show a traceback.
+            raise ImportFileError(f"{where}: [{index}]: cannot be imported ({error})") from None
+    return out
+
+
+def _kind(data: object) -> str:
+    names = {dict: "an object", str: "a string", bool: "true or false", type(None): "null"}
+    return names.get(type(data), "a number")

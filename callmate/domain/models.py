@@ -7,6 +7,7 @@ an escape sequence.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
@@ -16,12 +17,63 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from callmate.domain.question_bank import CallType
 from callmate.domain.text import clean, clean_line
 
-OneLine = Annotated[str, AfterValidator(clean_line)]
-"""A single-line field: control characters and newlines removed, trimmed."""
+# -- How much fits: every limit on what a user or a file can put in -----------
+ONE_LINE_MAX = 500
+"""Characters in a one-line field: a name, company, goal, backup goal,
+question, research line, next step, reason, owner, recap subject.
+
+Longer than any sentence a salesperson writes there, short enough that a
+pasted page can't push the live call's notes off the screen or slow every
+screen that shows the field. The input fields (``TextField``) stop here too.
+"""
+TEXT_MAX = 1_000_000
+"""Characters in a note, a recap body or a signature: a pasted email is one note."""
+OFFSET_MAX_SECONDS = 366 * 24 * 3600
+"""How far into a call a note can be: a call left open can be resumed weeks later."""
+PAUSED_MAX_SECONDS = OFFSET_MAX_SECONDS
+"""Time on hold, at most."""
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+"""Dates and times outside these years are refused on import: adding an
+offset or converting a time zone then can never run off the calendar."""
+ID_MAX = 2**63 - 1
+"""The largest id SQLite can store."""
+CUT_MARK = "…"
+"""Ends a text that had to be shortened to fit, so the cut is visible."""
+
+
+def fit(text: str, limit: int) -> str:
+    """``text`` if it fits in ``limit`` characters, else cut, ending in :data:`CUT_MARK`."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - len(CUT_MARK)].rstrip() + CUT_MARK
+
+
+def _one_line(text: str) -> str:
+    return fit(clean_line(text), ONE_LINE_MAX)
+
+
+def _multi_line(text: str) -> str:
+    return fit(clean(text).strip(), TEXT_MAX)
+
+
+def _within(low: int, high: int) -> AfterValidator:
+    return AfterValidator(lambda number: min(max(number, low), high))
+
+
+# Values already in the domain (typed, stored, computed) are made to fit rather
+# than refused: a screen must never crash on a value that came from an older
+# callmate. A file being imported is checked strictly instead (importer.py).
+OneLine = Annotated[str, AfterValidator(_one_line)]
+"""A single-line field: control characters and newlines removed, trimmed,
+at most :data:`ONE_LINE_MAX` characters."""
 Required = Annotated[OneLine, StringConstraints(min_length=1)]
 """A single-line field that must say something once trimmed."""
-MultiLine = Annotated[str, AfterValidator(lambda text: clean(text).strip())]
-"""Free text that may span lines (pasted emails, long notes), trimmed."""
+MultiLine = Annotated[str, AfterValidator(_multi_line)]
+"""Free text that may span lines (pasted emails, long notes), trimmed, at most
+:data:`TEXT_MAX` characters."""
+Offset = Annotated[int, _within(0, OFFSET_MAX_SECONDS)]
+"""Seconds into a call (or on hold), kept within 0 .. :data:`OFFSET_MAX_SECONDS`."""
 
 
 class NoteKind(StrEnum):
@@ -86,15 +138,20 @@ def parse_tick_command(line: str) -> list[int] | None:
     """``/2`` or ``/1 3`` typed in the note line: tick those questions.
 
     Returns the question numbers, or None when the line is an ordinary note.
+    Only the ASCII digits 0-9 count: ``/²``, ``/①`` or ``/٣`` (which
+    ``str.isdigit`` accepts and ``int`` may refuse) are notes like any other.
     """
     stripped = line.strip()
     if not stripped.startswith("/"):
         return None
     parts = stripped[1:].replace(",", " ").split()
-    if not parts or not all(part.isdigit() and len(part) <= 3 for part in parts):
+    if not parts or not all(_TICK_NUMBER.fullmatch(part) for part in parts):
         return None
     numbers = [int(part) for part in parts]
     return numbers if all(number >= 1 for number in numbers) else None
+
+
+_TICK_NUMBER = re.compile(r"[0-9]{1,3}")
 
 
 class Outcome(StrEnum):
@@ -239,7 +296,7 @@ class Note(BaseModel):
     id: int | None = None
     kind: NoteKind = NoteKind.NOTE
     text: Annotated[MultiLine, StringConstraints(min_length=1)]
-    offset_seconds: int = Field(default=0, ge=0)
+    offset_seconds: Offset = 0
     created_at: datetime | None = None
     due: date | None = None
     """For commitments: when it is due, if agreed."""
@@ -275,7 +332,7 @@ class Call(BaseModel):
     status: CallStatus = CallStatus.LIVE
     started_at: datetime
     ended_at: datetime | None = None
-    paused_seconds: int = Field(default=0, ge=0)
+    paused_seconds: Offset = 0
     """Time on hold so far, not counting a hold still running."""
     paused_at: datetime | None = None
     """When the current hold began; None while the clock runs."""

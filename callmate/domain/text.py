@@ -19,8 +19,12 @@ import re
 # zero-width spaces and joiners, the BOM. Shown or exported, they let a note
 # say something other than it seems to.
 _INVISIBLE = "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
-_CONTROL_ONE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
+# Lone surrogates are not text at all: they arrive only through a JSON escape
+# ("\ud800") or an undecodable file name, and cannot be written as UTF-8 (to
+# the database, a file or the terminal) without an error.
+_SURROGATES = "\ud800-\udfff"
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}{_SURROGATES}]")
+_CONTROL_ONE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}{_SURROGATES}]")
 
 
 def clean(text: str) -> str:
