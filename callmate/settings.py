@@ -9,14 +9,14 @@ and the problem is reported, and the file is left as it was.
 from __future__ import annotations
 
 import json
-import os
 import tomllib
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from callmate.domain.models import MultiLine, OneLine
-from callmate.settings_file import settings_path
+from callmate.domain.text import shown
+from callmate.settings_file import MAX_BYTES, settings_path
 
 
 class Settings(BaseModel):
@@ -48,26 +48,76 @@ class Settings(BaseModel):
 
 
 def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
-    """The settings, and a message when the file had to be ignored (in part)."""
-    path = path or settings_path()
+    """The settings, and a one-line message when the file had to be ignored (in part).
+
+    Total: whatever the file holds (any bytes, a folder, no permission), the
+    answer is usable settings, the defaults standing in for what isn't.
+    """
     try:
-        raw = path.read_text(encoding="utf-8")
+        path = path or settings_path()
+    except Exception as error:  # e.g. CALLMATE_CONFIG=~nobody/x: no such home
+        return Settings(), _line(f"Could not find the settings file ({error}). Using the defaults.")
+    try:
+        return _load(path)
+    except Exception as error:  # a bug here must not stop callmate: say it, go on
+        return Settings(), _line(f"Could not use {shown(path)} ({error}). Using the defaults.")
+
+
+def _load(path: Path) -> tuple[Settings, str | None]:
+    where = shown(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         return Settings(), None
     except OSError as error:
-        return Settings(), f"Could not read {path}: {error}. Using the defaults."
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as error:
-        return Settings(), f"{path} is not valid TOML ({error}). Using the defaults."
-    try:
-        return Settings.model_validate(data), None
-    except ValidationError as error:
-        good = {k: v for k, v in data.items() if k not in _bad_fields(error)}
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
+        reason = error.strerror or type(error).__name__
+        return Settings(), _line(f"Could not read {where}: {reason}. Using the defaults.")
+    if len(raw) > MAX_BYTES:
+        return Settings(), _line(
+            f"{where} is too big to be a settings file (over {MAX_BYTES:,} bytes). "
+            "Using the defaults."
         )
-        return Settings.model_validate(good), f"Ignored in {path}: {problems}."
+    notes: list[str] = []
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        notes.append(f"line {line} has bytes that are not UTF-8 text")
+        text = raw.decode("utf-8", errors="replace")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return Settings(), _line(f"{where} is not valid TOML ({error}). Using the defaults.")
+    except RecursionError:
+        return Settings(), _line(f"{where} is nested too deeply to read. Using the defaults.")
+    except ValueError:  # a number of more than 4,300 digits
+        return Settings(), _line(f"{where} holds a number too long to read. Using the defaults.")
+    if notes:  # the undecodable bytes became U+FFFD: a value holding one is unusable
+        unreadable = {k for k, v in data.items() if isinstance(v, str) and "\ufffd" in v}
+        notes += [
+            f"{key}: not UTF-8 text" for key in sorted(unreadable & set(Settings.model_fields))
+        ]
+        data = {k: v for k, v in data.items() if k not in unreadable}
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as error:
+        bad = _bad_fields(error)
+        notes += [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:10]]
+        try:
+            settings = Settings.model_validate({k: v for k, v in data.items() if k not in bad})
+        except ValidationError:
+            settings = Settings()
+    if not notes:
+        return settings, None
+    return settings, _line(
+        f"Ignored in {where}: {'; '.join(notes)}. The defaults are used for these."
+    )
+
+
+def _line(message: str) -> str:
+    """One line, nothing in it a terminal would act on."""
+    return shown(" ".join(message.split()))
 
 
 def _bad_fields(error: ValidationError) -> set[str]:
@@ -75,9 +125,12 @@ def _bad_fields(error: ValidationError) -> set[str]:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
-    """Write the file atomically: a crash mid-write never leaves half a file."""
+    """Write the file atomically (0600, in a 0700 folder): a crash mid-write
+    never leaves half a file. Raises OSError when it can't be written."""
+    from callmate.files import private_dir, write_atomic
+
     path = path or settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     lines = ["# callmate settings. Edit here or in the app (s on the home screen).", ""]
     for name, field in Settings.model_fields.items():
         if field.description:
@@ -92,7 +145,4 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
             rendered = json.dumps(value, ensure_ascii=False)
         lines.append(f"{name} = {rendered}")
         lines.append("")
-    temporary = path.with_suffix(".toml.tmp")
-    temporary.write_text("\n".join(lines), encoding="utf-8")
-    os.replace(temporary, path)
-    return path
+    return write_atomic(path, "\n".join(lines))

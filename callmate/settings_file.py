@@ -26,11 +26,23 @@ def settings_path() -> Path:
 
 
 def peek_int(name: str, *, default: int, low: int, high: int) -> int:
-    """One whole number from the file, or ``default`` if it is missing or odd."""
+    """One whole number from the file, or ``default`` if it is missing or odd.
+
+    Never raises: an unreadable, undecodable, broken or absurd file simply
+    gives ``default`` (:func:`callmate.settings.load_settings` reports why).
+    """
     try:
-        value = tomllib.loads(settings_path().read_text(encoding="utf-8")).get(name, default)
-    except (OSError, ValueError):
+        with settings_path().open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            return default
+        value = tomllib.loads(raw.decode("utf-8", errors="replace")).get(name, default)
+    except Exception:  # OSError, TOMLDecodeError, RecursionError, ValueError...
         return default
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         return default
     return value
+
+
+MAX_BYTES = 1_000_000
+"""A settings file is a few hundred bytes; anything past this is not one."""
