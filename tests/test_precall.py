@@ -289,7 +289,9 @@ async def test_known_contact_brings_a_prep_brief_and_carry_over(
         await press("n")
         await type_text(pilot, "Da")
         await press("right")  # accept the suggested name
-        await press("enter")  # known: company, role and type are filled; on to the goal
+        # Known: company, role and type are filled in; Enter walks past them
+        # to the goal, as for anyone else (the same keys, known or not).
+        await press("enter", "enter", "enter", "enter")
         assert app.focused is not None and app.focused.id == "goal"
         screen = app.screen
         assert screen.query_one("#company").value == "Northwind"  # type: ignore[attr-defined]

@@ -221,7 +221,8 @@ async def precall_known_contact(pilot: Pilot[Any]) -> None:
     await home(pilot)
     await pilot.press("n")
     await type_text(pilot, "Da")
-    await pilot.press("right", "enter")
+    # Enter walks company, role and call type (filled in) to the goal.
+    await pilot.press("right", "enter", "enter", "enter", "enter")
     await type_text(pilot, "Run the demo and agree a pilot")
     await pilot.press("ctrl+l")
 

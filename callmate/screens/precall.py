@@ -6,20 +6,33 @@ places plus the prep trio, and the question plan stays short and in keywords.
 Nudges never block. A contact called before brings a prep brief: the last
 goal and outcome, the next step that led here, open commitments, their words
 and the questions not asked last time.
+
+Nothing typed here is lost: the plan is kept as a draft (``drafts/`` in the
+data folder) within half a second of each change and as the screen closes,
+comes back the next time the same call is planned, and is removed once the
+call starts. Enter walks contact, company, role, call type, goal in that
+order whether or not the contact is known, so typing by habit always lands in
+the same field.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from concurrent.futures import Future
 from dataclasses import dataclass
+from datetime import datetime
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.suggester import SuggestFromList
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, Static
 
+from callmate.domain.drafts import PlanDraft, plan_key
 from callmate.domain.models import (
     Call,
     Contact,
@@ -39,6 +52,7 @@ from callmate.domain.nudges import (
 from callmate.domain.question_bank import CallType, suggested_questions
 from callmate.domain.research import parse_research_line, verify_question
 from callmate.domain.text import clean_line
+from callmate.drafts import PlanDrafts
 from callmate.screens.base import CallmateScreen
 from callmate.widgets.choice_bar import Choice, ChoiceBar
 from callmate.widgets.prep_brief import PrepBriefView
@@ -48,6 +62,24 @@ from callmate.widgets.text_field import TextField
 
 NEED_NAME = "Who are you calling? Type the contact's name."
 NEED_GOAL = "A call needs a goal: what do you want from it?"
+
+DRAFT_EVERY = 0.4
+"""Seconds between checks for a changed plan; a changed plan is then written
+(off the event loop). A kill loses at most this much typing."""
+FORM_FIELDS = (
+    "contact-name",
+    "company",
+    "role",
+    "call-type",
+    "goal",
+    "backup-goal",
+    "research-area",
+    "research-input",
+    "research",
+    "question-input",
+    "plan",
+)
+"""The fields a restored plan may put the cursor back in."""
 
 ROLE_CHOICES = [
     Choice(ContactRole.DECISION_MAKER.value, "Decision maker", "d"),
@@ -96,6 +128,7 @@ class PreCallScreen(CallmateScreen[None]):
         Binding("ctrl+s", "start_call", "Start call", priority=True),
         Binding("ctrl+f", "bank", "Find in question bank", priority=True),
         Binding("ctrl+l", "carry_over", "Add unasked", priority=True),
+        Binding("ctrl+n", "start_afresh", "Start afresh", priority=True, show=False),
         Binding("escape", "cancel", "Back"),
     ]
 
@@ -109,13 +142,35 @@ class PreCallScreen(CallmateScreen[None]):
         self.known: Contact | None = None
         self.brief: PrepBrief | None = None
         self._auto_company = ""
+        self._auto_role: str | None = None
+        self._auto_call_type: str | None = None
         self._auto_questions: list[str] = []
+        self._quiet_call_type: str | None = None
+        """A call type set by restoring a draft: its change must not re-suggest questions."""
         self.starting = False
         """A start is on its way to the store: a second Ctrl+S must not start it twice."""
+        self.draft_key = plan_key(
+            follows_call_id=prefill.follows_call_id if prefill else None,
+            contact_id=prefill.contact.id if prefill else None,
+        )
+        """Which draft this screen keeps: one for a new plan, one per follow-up."""
+        self.restored: PlanDraft | None = None
+        """The draft this screen was filled from, if any."""
+        self._pristine = PlanDraft()
+        self._kept: PlanDraft | None = None
+        self._keeping = True
+        """False once the call has started (or the plan was discarded): no more drafts."""
+        self._draft_timer: Timer | None = None
+        self._draft_warned = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._fields: dict[str, Widget] = {}
+        self._last_focus: str | None = None
+        """The form field the user was last in (focus is gone by the time a quit saves)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="precall-form"):
+            yield Static("", id="draft-note", classes="nudge", markup=False)
             yield Label("Who", classes="section first")
             yield _row(
                 "Contact",
@@ -169,9 +224,9 @@ class PreCallScreen(CallmateScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._fields = {name: self.query_one(f"#{name}", Widget) for name in FORM_FIELDS}
         self.query_one("#research", ResearchList).show([])
         self._suggest_questions(CallType.DISCOVERY)
-        self.query_one("#contact-name", TextField).next_field = self._after_contact
         self.set_focus(self.query_one("#contact-name", Input))
         if self.prefill is not None:
             self.contacts = [self.prefill.contact]
@@ -181,6 +236,21 @@ class PreCallScreen(CallmateScreen[None]):
             goal = self.query_one("#goal", Input)
             goal.value = self.prefill.goal
             self.set_focus(goal)
+            # Now rather than when the call type's change arrives, so that the
+            # plan as it starts (nothing worth a draft) includes them.
+            self._suggest_questions(
+                CallType(self.query_one("#call-type", ChoiceBar).value or CallType.DISCOVERY)
+            )
+        self._pristine = self._snapshot()
+        # Read here, before the first key reaches this screen (keys wait for the
+        # mount): a restored plan must not land on top of something typed. A
+        # draft is a few kilobytes; the read takes well under a millisecond.
+        draft = self.drafts.read(self.draft_key)
+        if draft is not None and draft.has_content():
+            self.restore(draft)
+        self._kept = self._snapshot() if self.restored is None else self.restored
+        self._loop = asyncio.get_running_loop()
+        self._draft_timer = self.set_interval(DRAFT_EVERY, self.keep_draft)
         self.load_contacts()
 
     # -- who --------------------------------------------------------------
@@ -193,17 +263,18 @@ class PreCallScreen(CallmateScreen[None]):
         if field.value:
             self.recognise(field.value, self._value("company"))
 
-    def _after_contact(self) -> Widget | None:
-        """A known contact has company, role and type filled: go straight to the goal."""
-        return self.query_one("#goal", Input) if self.known is not None else None
-
     @on(Input.Changed, "#contact-name")
     @on(Input.Changed, "#company")
     def on_who_changed(self) -> None:
         self.recognise(self._value("contact-name"), self._value("company"))
 
     def recognise(self, name: str, company: str) -> None:
-        """Match what is typed against people called before (newest first)."""
+        """Match what is typed against people called before (newest first).
+
+        A match fills in company, role and call type, but never over a choice
+        the user made. Focus is left alone: Enter still walks company, role
+        and call type before the goal, known contact or not.
+        """
         matches = [c for c in self.contacts if c.name.casefold() == name.casefold()]
         if company and company != self._auto_company:
             matches = [c for c in matches if c.company.casefold() == company.casefold()]
@@ -215,8 +286,12 @@ class PreCallScreen(CallmateScreen[None]):
         if match is not None:
             if not company_field.value or company_field.value == self._auto_company:
                 company_field.value = self._auto_company = match.company
-            self.query_one("#role", ChoiceBar).value = match.role.value
-            self.query_one("#call-type", ChoiceBar).value = CallType.FOLLOW_UP.value
+            role = self.query_one("#role", ChoiceBar)
+            if role.value in (None, self._auto_role):
+                role.value = self._auto_role = match.role.value
+            call_type = self.query_one("#call-type", ChoiceBar)
+            if call_type.value in (None, CallType.DISCOVERY.value, self._auto_call_type):
+                call_type.value = self._auto_call_type = CallType.FOLLOW_UP.value
             assert match.id is not None
             self.load_brief(match.id)
         else:
@@ -224,16 +299,33 @@ class PreCallScreen(CallmateScreen[None]):
                 company_field.value = ""
             self._auto_company = ""
             self.show_brief(None)
+        # A company filled in for the user is selected on arrival, so typing it
+        # anyway (by habit) replaces it instead of doubling it.
+        company_field.select_on_focus = bool(self._auto_company)
 
     @work(exclusive=True, group="brief", exit_on_error=False)
     async def load_brief(self, contact_id: int) -> None:
         brief = await self.store.run(lambda repo: repo.prep_brief(contact_id))
         if self.known is not None and self.known.id == contact_id:
             self.show_brief(brief)
-            if self.prefill is not None and brief is not None and brief.unasked:
+            if (
+                self.prefill is not None
+                and self.restored is None
+                and brief is not None
+                and brief.unasked
+            ):
                 # Started from a next step: the carry-over is already in the plan.
-                self.query_one("#plan", QuestionPlan).add(
-                    *(Question(text=t, origin=QuestionOrigin.CARRIED) for t in brief.unasked)
+                # (A restored plan has it already, minus what the user removed.)
+                carried = [Question(text=t, origin=QuestionOrigin.CARRIED) for t in brief.unasked]
+                self.query_one("#plan", QuestionPlan).add(*carried)
+                present = {q.text.casefold() for q in self._pristine.questions}
+                self._pristine = self._pristine.model_copy(
+                    update={
+                        "questions": [
+                            *self._pristine.questions,
+                            *(q for q in carried if q.text.casefold() not in present),
+                        ]
+                    }
                 )
 
     def show_brief(self, brief: PrepBrief | None) -> None:
@@ -290,6 +382,9 @@ class PreCallScreen(CallmateScreen[None]):
 
     @on(ChoiceBar.Changed, "#call-type")
     def on_call_type(self, event: ChoiceBar.Changed) -> None:
+        if event.value and event.value == self._quiet_call_type:
+            self._quiet_call_type = None  # restored with its own questions
+            return
         if event.value:
             self._suggest_questions(CallType(event.value))
 
@@ -323,8 +418,162 @@ class PreCallScreen(CallmateScreen[None]):
 
         self.app.push_screen(BankScreen(call_type, already), picked)
 
+    # -- the draft --------------------------------------------------------
+    @property
+    def drafts(self) -> PlanDrafts:
+        return PlanDrafts(self.callmate.data_dir)
+
+    def _snapshot(self) -> PlanDraft:
+        """The form as it stands. Reads widget values only, so it also works
+        while the screen is being taken down (quit)."""
+        fields = self._fields or {n: self.query_one(f"#{n}", Widget) for n in FORM_FIELDS}
+
+        def text(name: str) -> str:
+            field = fields[name]
+            assert isinstance(field, Input)
+            return field.value
+
+        def choice(name: str) -> str | None:
+            field = fields[name]
+            assert isinstance(field, ChoiceBar)
+            return field.value
+
+        research, plan = fields["research"], fields["plan"]
+        assert isinstance(research, ResearchList) and isinstance(plan, QuestionPlan)
+        return PlanDraft(
+            contact_name=text("contact-name"),
+            company=text("company"),
+            role=choice("role"),
+            call_type=choice("call-type"),
+            goal=text("goal"),
+            backup_goal=text("backup-goal"),
+            research_area=choice("research-area"),
+            research=research.lines,
+            research_typing=text("research-input"),
+            questions=plan.questions,
+            question_typing=text("question-input"),
+            focus=self._last_focus,
+            auto_company=self._auto_company,
+            auto_role=self._auto_role,
+            auto_call_type=self._auto_call_type,
+            auto_questions=self._auto_questions,
+        )
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget.id in self._fields:
+            self._last_focus = event.widget.id
+
+    def restore(self, draft: PlanDraft) -> None:
+        """Fill the form from a draft, cursor back where it was."""
+        self.restored = draft
+        self._auto_company = draft.auto_company
+        self._auto_role = draft.auto_role
+        self._auto_call_type = draft.auto_call_type
+        self._auto_questions = list(draft.auto_questions)
+        self.query_one("#contact-name", Input).value = draft.contact_name
+        company = self.query_one("#company", Input)
+        company.value = draft.company
+        company.select_on_focus = bool(draft.auto_company)
+        self.query_one("#role", ChoiceBar).value = draft.role
+        call_type = self.query_one("#call-type", ChoiceBar)
+        wanted_type = draft.call_type or CallType.DISCOVERY.value
+        if call_type.value != wanted_type:
+            self._quiet_call_type = wanted_type
+            call_type.value = wanted_type
+        self.query_one("#goal", Input).value = draft.goal
+        self.query_one("#backup-goal", Input).value = draft.backup_goal
+        self.query_one("#research-area", ChoiceBar).value = draft.research_area or "news"
+        self.query_one("#research", ResearchList).show(draft.research)
+        self.query_one("#research-input", Input).value = draft.research_typing
+        self.query_one("#question-input", Input).value = draft.question_typing
+        self.query_one("#plan", QuestionPlan).show(draft.questions)
+        self.recognise(draft.contact_name, draft.company)
+        target = self._fields.get(draft.focus or "")
+        if target is not None and target.focusable:
+            self.set_focus(target)
+        note = self.query_one("#draft-note", Static)
+        note.update(
+            f"Continuing your unfinished plan for {draft.title()}"
+            f"{self._saved_when(draft.saved_at)}. Ctrl+N starts afresh."
+        )
+        note.display = True
+
+    def _saved_when(self, saved_at: datetime | None) -> str:
+        if saved_at is None:
+            return ""
+        local = saved_at.astimezone()
+        if local.date() == self.callmate.clock.now().astimezone().date():
+            return f" (saved {local:%H:%M})"
+        return f" (saved {local:%a %d %b, %H:%M})"
+
+    def keep_draft(self) -> None:
+        """Write the plan if it changed since it was last kept.
+
+        Only comparing happens here, on the event loop (tens of microseconds);
+        the write itself (JSON, fsync, rename) runs on the drafts thread.
+        """
+        if not self._keeping or not self._fields:
+            return
+        draft = self._snapshot()
+        if draft.same_plan(self._kept):
+            return
+        self._kept = draft
+        if not draft.has_content() or draft.same_plan(self._pristine):
+            future = self.drafts.remove_later(self.draft_key)
+        else:
+            draft = draft.model_copy(update={"saved_at": self.callmate.clock.now()})
+            future = self.drafts.save_later(self.draft_key, draft)
+        future.add_done_callback(self._draft_written)
+
+    def _draft_written(self, future: Future[None]) -> None:
+        """On the drafts thread: hand a failure to the UI, without waiting for it."""
+        error = future.exception()
+        if error is None or self._loop is None:
+            return
+        with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+            self._loop.call_soon_threadsafe(self._draft_failed, error)
+
+    def _draft_failed(self, error: BaseException) -> None:
+        self._kept = None  # try again at the next check
+        if self._draft_warned or not self.is_attached:
+            return
+        self._draft_warned = True
+        self.notify(
+            f"Could not keep a draft of this plan ({error}). It is still here on screen.",
+            severity="warning",
+            timeout=10,
+            markup=False,
+        )
+
+    def on_unmount(self) -> None:
+        # Esc, quit, or the app closing: what was typed in the last moment too.
+        self.keep_draft()
+
+    def action_start_afresh(self) -> None:
+        draft = self._snapshot()
+        if not draft.has_content() or draft.same_plan(self._pristine):
+            self.notify("Nothing to clear: this plan is as it started.")
+            return
+        from callmate.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            self._keeping = False
+            self.drafts.remove_later(self.draft_key)
+            self.app.switch_screen(PreCallScreen(self.question_limit, self.prefill))
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Clear this plan for {draft.title()} and start afresh?\n"
+                "What is typed here will be gone."
+            ),
+            answered,
+        )
+
     # -- leaving ----------------------------------------------------------
     def action_cancel(self) -> None:
+        self.keep_draft()
         self.app.pop_screen()
 
     def _value(self, widget_id: str) -> str:
@@ -365,6 +614,7 @@ class PreCallScreen(CallmateScreen[None]):
             follows_call_id=self.prefill.follows_call_id if self.prefill else None,
         )
         self.starting = True
+        self._keeping = False  # the plan becomes a call: no draft after this
         self.start_call(call)
 
     @work(group="start-call", exit_on_error=False)
@@ -372,8 +622,13 @@ class PreCallScreen(CallmateScreen[None]):
         with self.callmate.holding_keys():
             try:
                 saved = await self.store.run(lambda repo: repo.start_call(call))
+            except BaseException:
+                self._keeping = True  # not started: keep the plan as a draft
+                self._kept = None
+                raise
             finally:
                 self.starting = False
+            self.drafts.remove_later(self.draft_key)
             from callmate.screens.live_call import LiveCallScreen
 
             self.app.switch_screen(
