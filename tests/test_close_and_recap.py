@@ -286,7 +286,43 @@ async def test_first_recap_asks_for_name_and_signature_once(
         again.store.close()
 
 
-async def test_skipping_the_signature_question_is_remembered(
+async def test_skipping_the_signature_question_asks_again_until_declined(
+    clock: FrozenClock, isolated_home: Path
+) -> None:
+    (isolated_home / "settings.toml").unlink()
+    app = make_app(isolated_home, clock=clock, clipboard=FakeClipboard())
+    try:
+        async with app.run_test(size=(100, 40)) as pilot:
+            await to_closing(pilot)
+            await type_text(pilot, "y\n\nDemo\n\ntomorrow\n")
+            await settle(pilot)
+            assert isinstance(app.screen, SettingsScreen)
+            await pilot.press("escape")  # not now
+            await settle(pilot)
+            assert isinstance(app.screen, RecapScreen)
+            assert app.screen.query_one(RecapEditor).text.rstrip().endswith("Best regards,")
+            await pilot.press("escape")  # home
+            await settle(pilot)
+            await pilot.press("enter")  # the recap again: asked again
+            await settle(pilot)
+            assert isinstance(app.screen, SettingsScreen)
+            assert "Ctrl+N: don't ask again" in screen_text(pilot)
+            await pilot.press("ctrl+n")  # the explicit no
+            await settle(pilot)
+            assert isinstance(app.screen, RecapScreen)
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, RecapScreen), "declined: not asked again"
+    finally:
+        app.store.close()
+    settings = load_settings(isolated_home / "settings.toml")[0]
+    assert settings.signature_asked
+    assert (settings.user_name, settings.signature) == ("", "")
+
+
+async def test_esc_on_the_signature_question_writes_nothing(
     clock: FrozenClock, isolated_home: Path
 ) -> None:
     (isolated_home / "settings.toml").unlink()
@@ -299,10 +335,9 @@ async def test_skipping_the_signature_question_is_remembered(
             await pilot.press("escape")
             await settle(pilot)
             assert isinstance(app.screen, RecapScreen)
-            assert app.screen.query_one(RecapEditor).text.rstrip().endswith("Best regards,")
     finally:
         app.store.close()
-    assert load_settings(isolated_home / "settings.toml")[0].signature_asked
+    assert not load_settings(isolated_home / "settings.toml")[0].signature_asked
 
 
 async def test_recap_edits_are_kept_and_can_be_rebuilt(
@@ -323,6 +358,9 @@ async def test_recap_edits_are_kept_and_can_be_rebuilt(
         editor = app.screen.query_one(RecapEditor)
         assert editor.text.startswith("PS: great talking to you.")
         await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen), "edited: asked first"
+        await pilot.press("y")
         await settle(pilot)
         assert app.screen.query_one(RecapEditor).text.startswith("Hi Dana,")
     assert stored(isolated_home)[0].recap_body.startswith("Hi Dana,")  # type: ignore[union-attr]

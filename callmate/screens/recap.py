@@ -1,11 +1,14 @@
 """The recap email, ready to edit and copy; the next step as a calendar event.
 
 Edits are kept (saved a moment after typing stops), so leaving and coming
-back shows the email as it was left. Ctrl+N rebuilds it from the notes.
+back shows the email as it was left. Ctrl+N rebuilds it from the notes, and
+asks first when that would replace the user's own words. Exports are written
+whole or not at all; a failed one says why in one line and loses nothing.
 """
 
 from __future__ import annotations
 
+import errno
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -17,6 +20,8 @@ from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 
 from callmate.clipboard import CopyReport, copy_text, timestamped_name
 from callmate.domain.recap import Recap, compose_recap
+from callmate.domain.text import shown
+from callmate.files import private_dir, write_atomic
 from callmate.locations import exports_dir, recaps_dir
 from callmate.screens.base import CallmateScreen
 from callmate.widgets.recap_editor import RecapEditor
@@ -122,8 +127,34 @@ class RecapScreen(CallmateScreen[None]):
         self.store.submit(lambda repo: repo.save_recap(call_id, subject, body))
 
     def action_rebuild(self) -> None:
+        """Rebuild from the notes; ask first if that would throw away the user's words."""
         if self.call is None:
             return
+        recap = self.compose_recap()
+        subject = self.query_one("#recap-subject", Input).value
+        body = self.query_one("#recap-body", RecapEditor).text
+        if (subject, body) == (recap.subject, recap.body):
+            self.notify("The email already matches the call's notes.")
+            return
+        from callmate.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.rebuild()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Rebuild the email from the call's notes?\n"
+                "Your edits to the subject and email will be lost."
+            ),
+            answered,
+        )
+
+    def rebuild(self) -> None:
+        if self.call is None:
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
         recap = self.compose_recap()
         self.show(recap)
         self.call.recap_subject, self.call.recap_body = recap.subject, recap.body
@@ -187,21 +218,36 @@ class RecapScreen(CallmateScreen[None]):
 
     @work(thread=True, group="export", exit_on_error=False)
     def write_export(self, text: str, name: str, what: str) -> None:
+        """Whole or not at all (an older export of the same name stays as it was)."""
         try:
-            path = exports_dir(self.callmate.data_dir) / name
-            path.write_text(text, encoding="utf-8", newline="")
+            path = write_atomic(private_dir(exports_dir(self.callmate.data_dir)) / name, text)
         except OSError as error:
-            message = f"{what} not saved: {error}"
+            message = f"{what} not saved: {why_not(error)}. Nothing is lost; try again once fixed."
+            ok = False
         else:
-            message = f"{what} saved to {path}"
-        self.app.call_from_thread(self._exported, message)
+            message = f"{what} saved to {shown(path)}"
+            ok = True
+        self.app.call_from_thread(self._exported, message, ok)
 
-    def _exported(self, message: str) -> None:
+    def _exported(self, message: str, ok: bool = True) -> None:
         self.query_one("#copy-status", Static).update(message)
-        self.notify(message, markup=False, timeout=8)
+        self.notify(message, severity="information" if ok else "warning", markup=False, timeout=8)
 
     def action_done(self) -> None:
         if self._save_timer is not None:
             self._save_timer.stop()
             self.save_edits()
         self.app.pop_screen()
+
+
+def why_not(error: OSError) -> str:
+    """An OSError in a few plain words, naming the file or folder it is about."""
+    where = shown(error.filename) if error.filename else ""
+    if isinstance(error, (FileExistsError, NotADirectoryError)) and where:
+        return f"{where} is a file, where callmate needs a folder"
+    if error.errno == errno.ENOSPC:
+        return "the disk is full"
+    if isinstance(error, PermissionError) and where:
+        return f"no permission to write in {where}"
+    reason = error.strerror or str(error) or type(error).__name__
+    return f"{reason.rstrip('.')} ({where})" if where else reason.rstrip(".")

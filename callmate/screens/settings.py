@@ -22,11 +22,17 @@ NUMBERS = [
 
 
 class SettingsScreen(CallmateScreen["Settings | None"]):
-    """Ctrl+S saves to settings.toml; Esc leaves everything as it was."""
+    """Ctrl+S saves to settings.toml; Esc leaves everything as it was.
+
+    Shown by itself before the first recap (``first_time``): Esc there only
+    means "not now", so the question comes back with the next recap until a
+    name or signature is saved or Ctrl+N says not to ask again.
+    """
 
     SUB_TITLE = "Settings"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+n", "never_ask", "Don't ask again", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -40,8 +46,9 @@ class SettingsScreen(CallmateScreen["Settings | None"]):
         with VerticalScroll(id="settings-form"):
             if self.first_time:
                 yield Static(
-                    "Your first recap: how should emails be signed? "
-                    "callmate asks only once; change it later with s on the home screen.",
+                    "Your first recap: how should emails be signed? Ctrl+S saves "
+                    "(change it later with s on the home screen). Esc: ask me next time. "
+                    'Ctrl+N: don\'t ask again, end emails with "Best regards,".',
                     id="settings-intro",
                 )
             with Horizontal(classes="row"):
@@ -88,7 +95,9 @@ class SettingsScreen(CallmateScreen["Settings | None"]):
             **self.current.model_dump(),
             "user_name": name,
             "signature": signature,
-            "signature_asked": True,
+            # Answered once something to sign with is given; a blank form
+            # saved is not an answer, so the first recap asks again.
+            "signature_asked": self.current.signature_asked or bool(name.strip() or signature),
         }
         for field, _label, _hint in NUMBERS:
             data[field] = self.query_one(f"#{field.replace('_', '-')}", Input).value.strip()
@@ -127,10 +136,17 @@ class SettingsScreen(CallmateScreen["Settings | None"]):
         self.notify(f"Settings saved to {path}", markup=False)
         self.dismiss(settings)
 
-    def action_cancel(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "never_ask":
+            return self.first_time
+        return True
+
+    def action_never_ask(self) -> None:
+        """The explicit "no": remembered, and the question is not asked again."""
         if self.first_time:
-            # Asked once: not asking again is what the user chose by skipping.
-            skipped = self.current.model_copy(update={"signature_asked": True})
-            self.write(skipped)
-            return
+            self.write(self.current.model_copy(update={"signature_asked": True}))
+
+    def action_cancel(self) -> None:
+        # Nothing is written: on the first recap, Esc means "not now", and the
+        # question comes back with the next one.
         self.dismiss(None)
