@@ -14,13 +14,8 @@ from hypothesis import strategies as st
 
 from callmate.domain.exporters import to_json
 from callmate.domain.importer import ImportFileError, parse_export
-from callmate.domain.models import (
-    ID_MAX,
-    OFFSET_MAX_SECONDS,
-    ONE_LINE_MAX,
-    PAUSED_MAX_SECONDS,
-    Call,
-)
+from callmate.domain.limits import ID_MAX, OFFSET_MAX_SECONDS, ONE_LINE_MAX, PAUSED_MAX_SECONDS
+from callmate.domain.models import Call
 from callmate.store.repository import Repository
 
 CONTROL = {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]} - {"\t", "\n"}
@@ -207,15 +202,25 @@ def test_a_real_call_with_odd_values_is_calls_or_a_clear_error(
 ) -> None:
     call = a_call()
     for field, value in changes:
-        target: Any = call
-        *parents, last = field.split(".")
-        for part in parents:
-            target = target[int(part)] if isinstance(target, list) else target[part]
-        if isinstance(target, list):
-            target[int(last)] = value
-        else:
-            target[last] = value
+        put(call, field.split("."), value)
     outcome_of(json.dumps([call]))
+
+
+def put(target: Any, path: list[str], value: Any) -> None:
+    """Set ``value`` at ``path`` if the path is still there (an earlier change may
+    have replaced a parent with a number)."""
+    for part in path[:-1]:
+        if isinstance(target, list) and part.isdigit() and int(part) < len(target):
+            target = target[int(part)]
+        elif isinstance(target, dict) and part in target:
+            target = target[part]
+        else:
+            return
+    last = path[-1]
+    if isinstance(target, list) and last.isdigit() and int(last) < len(target):
+        target[int(last)] = value
+    elif isinstance(target, dict):
+        target[last] = value
 
 
 # -- the edges that are allowed, all the way through the store ------------------

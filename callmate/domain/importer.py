@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from callmate.domain.models import (
+from callmate.domain.limits import (
     EARLIEST_YEAR,
     ID_MAX,
     LATEST_YEAR,
@@ -30,6 +30,8 @@ from callmate.domain.models import (
     ONE_LINE_MAX,
     PAUSED_MAX_SECONDS,
     TEXT_MAX,
+)
+from callmate.domain.models import (
     Call,
     CallStatus,
     CallType,

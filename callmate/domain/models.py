@@ -14,39 +14,11 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from callmate.domain.limits import OFFSET_MAX_SECONDS, ONE_LINE_MAX, TEXT_MAX
 from callmate.domain.question_bank import CallType
-from callmate.domain.text import clean, clean_line
+from callmate.domain.text import clean, clean_line, fit
 
-# -- How much fits: every limit on what a user or a file can put in -----------
-ONE_LINE_MAX = 500
-"""Characters in a one-line field: a name, company, goal, backup goal,
-question, research line, next step, reason, owner, recap subject.
-
-Longer than any sentence a salesperson writes there, short enough that a
-pasted page can't push the live call's notes off the screen or slow every
-screen that shows the field. The input fields (``TextField``) stop here too.
-"""
-TEXT_MAX = 1_000_000
-"""Characters in a note, a recap body or a signature: a pasted email is one note."""
-OFFSET_MAX_SECONDS = 366 * 24 * 3600
-"""How far into a call a note can be: a call left open can be resumed weeks later."""
-PAUSED_MAX_SECONDS = OFFSET_MAX_SECONDS
-"""Time on hold, at most."""
-EARLIEST_YEAR = 1900
-LATEST_YEAR = 2200
-"""Dates and times outside these years are refused on import: adding an
-offset or converting a time zone then can never run off the calendar."""
-ID_MAX = 2**63 - 1
-"""The largest id SQLite can store."""
-CUT_MARK = "…"
-"""Ends a text that had to be shortened to fit, so the cut is visible."""
-
-
-def fit(text: str, limit: int) -> str:
-    """``text`` if it fits in ``limit`` characters, else cut, ending in :data:`CUT_MARK`."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - len(CUT_MARK)].rstrip() + CUT_MARK
+# The limits, and where each applies, are in callmate/domain/limits.py.
 
 
 def _one_line(text: str) -> str:

@@ -62,6 +62,17 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+CUT_MARK = "…"
+"""Ends a text that had to be shortened to fit, so the cut is visible."""
+
+
+def fit(text: str, limit: int) -> str:
+    """``text`` if it fits in ``limit`` characters, else cut, ending in :data:`CUT_MARK`."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - len(CUT_MARK)].rstrip() + CUT_MARK
+
+
 def count(number: int, noun: str, plural: str | None = None) -> str:
     """``count(1, "call")`` is "1 call"; ``count(3, "call")`` is "3 calls"."""
     return f"{number:,} {noun if number == 1 else plural or noun + 's'}"

@@ -1,9 +1,9 @@
-"""An Input that never lets a control character or a lost line in."""
+"""An Input that never lets a control character, a lost line or a page of text in."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Self
+from typing import Any, ClassVar, Self
 
 from textual import events
 from textual.binding import Binding
@@ -12,6 +12,7 @@ from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Input
 
+from callmate.domain.limits import ONE_LINE_MAX
 from callmate.domain.text import clean_line
 
 # Input's own editing keys; not the scrolling keys it inherits (up, down,
@@ -30,7 +31,23 @@ class TextField(Input):
     Textual's Input keeps only the first line of a paste and passes escape
     sequences through; here a paste keeps every line (joined with spaces) and
     loses its control characters before it reaches the screen.
+
+    It holds at most ``max_length`` characters (:data:`ONE_LINE_MAX` unless
+    told otherwise): a keystroke or a paste that would go past it keeps what
+    fits, and the field says so (a message, and the bell), never dropping
+    text silently.
     """
+
+    DEFAULT_MAX_LENGTH: ClassVar[int] = ONE_LINE_MAX
+    """The length limit when none is given (0: none)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass is a field with a job of its own (the live call's note
+        # line saves notes, which may be long) and states its own limit; one
+        # that doesn't has none, as before limits existed.
+        super().__init_subclass__(**kwargs)
+        if "DEFAULT_MAX_LENGTH" not in cls.__dict__:
+            cls.DEFAULT_MAX_LENGTH = 0
 
     DEFAULT_CSS = """
     TextField.-textual-compact {
@@ -51,6 +68,7 @@ class TextField(Input):
         clear_on_submit: bool = False,
         select_on_focus: bool = False,
         suggester: Suggester | None = None,
+        max_length: int | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -59,7 +77,9 @@ class TextField(Input):
         ``select_on_focus``: off by default, because coming back to a
         half-typed line (after editing a note, or from a list that hands
         typing back) must not let the next key replace it; on for short
-        values a user overwrites whole, like a number."""
+        values a user overwrites whole, like a number.
+        ``max_length``: the most characters it holds (default
+        :attr:`DEFAULT_MAX_LENGTH`; 0 for no limit)."""
         super().__init__(
             value,
             placeholder,
@@ -68,6 +88,7 @@ class TextField(Input):
             compact=True,
             suggester=suggester,
             select_on_focus=select_on_focus,
+            max_length=self.DEFAULT_MAX_LENGTH if max_length is None else max_length,
         )
         self.advance = advance
         self.clear_on_submit = clear_on_submit
@@ -111,6 +132,8 @@ class TextField(Input):
             super()._watch_value(value)
         finally:
             self._typing = False
+        if self._told_full and len(value) < (self.max_length or 0):
+            self._told_full = False
 
     def refresh(
         self,
@@ -138,13 +161,62 @@ class TextField(Input):
             self.value = ""
         self.post_message(self.Submitted(self, value))
 
+    _pasting = False
+    _told_full = False
+
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
         event.prevent_default()
         text = clean_line(event.text)
         if not text:
             return
-        if self.selection.is_empty:
-            self.insert_text_at_cursor(text)
+        self._pasting = True
+        try:
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *self.selection)
+        finally:
+            self._pasting = False
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        """Input's replace, keeping to ``max_length``: what fits goes in, and the user is told.
+
+        (Input itself would refuse the whole edit: a paste one character too
+        long would vanish, and a value set longer by code could not even be
+        shortened.)
+        """
+        limit = self.max_length
+        if not limit:
+            super().replace(text, start, end)
+            return
+        value = self.value
+        start, end = sorted((max(0, start), min(len(value), end)))
+        room = max(0, limit - (len(value) - (end - start)))
+        if len(text) > room:
+            text = text[:room]
+            self._too_long(limit)
+            if not text and start == end:
+                return
+        if len(value) - (end - start) + len(text) > limit:
+            # Already longer than the limit (set by code): an edit that
+            # shortens it is always allowed.
+            self.value = value[:start] + text + value[end:]
+            self.cursor_position = start + len(text)
+            return
+        super().replace(text, start, end)
+
+    def _too_long(self, limit: int) -> None:
+        self.restricted()  # the bell
+        if self._told_full and not self._pasting:
+            return  # once per filling up is enough while typing on
+        self._told_full = True
+        if self._pasting:
+            message = f"That field holds up to {limit:,} characters; the rest was not pasted."
         else:
-            self.replace(text, *self.selection)
+            message = f"That field is full: it holds up to {limit:,} characters."
+        self.notify(
+            message,
+            severity="warning",
+            markup=False,
+        )
