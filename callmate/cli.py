@@ -90,26 +90,91 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run callmate; the exit code. Never a traceback for a storage problem.
+
+    A database that can't be used, a read-only or full disk: one line on
+    stderr saying what is wrong and what to do, exit 1 or 2. Ctrl+C: exit 130.
+    """
+    os.umask(0o077)  # whatever callmate creates is the user's alone
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     data_dir_arg = getattr(args, "data_dir", None)
     if data_dir_arg:
         os.environ[HOME_ENV] = str(Path(data_dir_arg).expanduser().resolve())
 
-    from callmate.locations import data_dir
+    from callmate.locations import data_dir, database_path
 
     try:
         base = data_dir()
     except OSError as error:
-        print(f"callmate: cannot use the data directory: {error}", file=sys.stderr)
+        where = error.filename or os.environ.get(HOME_ENV) or "?"
+        print(
+            f"callmate: cannot use the data directory {_shown(where)} ({_reason(error)}). "
+            "Choose another with --data-dir or CALLMATE_HOME.",
+            file=sys.stderr,
+        )
         return 2
 
-    if args.command is not None:
-        try:
-            return _command(args, base)
-        except BrokenPipeError:  # `callmate due | head`: the reader left, fine
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return 0
-    return _run_app(base)
+    try:
+        if args.command is not None:
+            _announce_private(base)
+            try:
+                return _command(args, base)
+            except BrokenPipeError:  # `callmate due | head`: the reader left, fine
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                return 0
+        return _run_app(base)
+    except Exception as error:
+        # The last resort: a storage or file-system error no branch expected.
+        code, message = _explain(error, database_path(base))
+        if message is None:
+            raise
+        print(f"callmate: {message}", file=sys.stderr)
+        return code
+
+
+def _explain(error: BaseException, db_path: Path) -> tuple[int, str | None]:
+    """An exit code and one line for a storage or OS error; None for anything else."""
+    import sqlite3
+
+    from callmate.store.errors import classify
+
+    problem = classify(error, db_path)
+    if problem is not None:
+        return 2, problem.message
+    if isinstance(error, OSError):
+        if error.filename:
+            return 1, f"could not use {_shown(error.filename)}: {_reason(error)}."
+        return 1, f"{_reason(error)}."
+    cause: BaseException | None = getattr(error, "orig", None) or error
+    if isinstance(cause, sqlite3.Error):
+        return 1, f"the database reported a problem: {_printable(str(cause))}."
+    return 1, None
+
+
+def _reason(error: OSError) -> str:
+    """An OSError's reason without its file name (that may hold control characters)."""
+    return (error.strerror or type(error).__name__).strip()
+
+
+def _shown(value: object) -> str:
+    from callmate.domain.text import shown
+
+    return shown(value)
+
+
+def _announce_private(base: Path) -> None:
+    """Tighten files other users could read, and say so once (on stderr)."""
+    from callmate.locations import PRIVATE_NOTICE, make_private
+
+    if make_private(base):
+        print(PRIVATE_NOTICE, file=sys.stderr)
 
 
 def _command(args: argparse.Namespace, base: Path) -> int:
@@ -136,13 +201,13 @@ def _run_app(base: Path) -> int:
 
 def _open_repository(base: Path):  # type: ignore[no-untyped-def]
     from callmate.locations import database_path
-    from callmate.store.migrations import SchemaTooNewError
+    from callmate.store.errors import StoreUnavailable
     from callmate.store.repository import Repository
 
     try:
         return Repository.open(database_path(base))
-    except SchemaTooNewError as error:
-        print(f"callmate: {error}", file=sys.stderr)
+    except StoreUnavailable as problem:
+        print(f"callmate: {problem.message}", file=sys.stderr)
         return None
 
 
@@ -165,14 +230,17 @@ def _export(base: Path, fmt: str, out: Path | None) -> int:
     if out is None:
         sys.stdout.write(text)
         return 0
+    from callmate.files import write_atomic
+
     try:
-        out.write_text(text, encoding="utf-8")
+        # Whole or not at all: a full disk leaves the last export as it was.
+        write_atomic(out, text)
     except OSError as error:
-        print(f"callmate: could not write {out}: {error}", file=sys.stderr)
+        print(f"callmate: could not write {_shown(out)}: {_reason(error)}", file=sys.stderr)
         return 1
     from callmate.domain.text import count
 
-    print(f"Wrote {count(len(calls), 'call')} to {out}", file=sys.stderr)
+    print(f"Wrote {count(len(calls), 'call')} to {_shown(out)}", file=sys.stderr)
     return 0
 
 
@@ -186,8 +254,11 @@ def _import(base: Path, file: Path) -> int:
 
     try:
         text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"callmate: cannot read {file}: {error}", file=sys.stderr)
+    except OSError as error:
+        print(f"callmate: cannot read {_shown(file)}: {_reason(error)}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError:
+        print(f"callmate: cannot read {_shown(file)}: it is not UTF-8 text", file=sys.stderr)
         return 2
     try:
         calls = parse_export(text, str(file))
@@ -200,13 +271,18 @@ def _import(base: Path, file: Path) -> int:
     try:
         imported = repo.import_calls(calls)
     except Exception as error:  # e.g. a broken link between calls: all or nothing
-        print(f"callmate: nothing imported: {_printable(str(error))}", file=sys.stderr)
+        from callmate.locations import database_path
+        from callmate.store.errors import classify
+
+        problem = classify(error, database_path(base))
+        reason = problem.message if problem is not None else _printable(str(error))
+        print(f"callmate: nothing imported: {reason}", file=sys.stderr)
         return 2
     finally:
         repo.close()
     from callmate.domain.text import count
 
-    print(f"Imported {count(imported, 'call')} from {file}.", file=sys.stderr)
+    print(f"Imported {count(imported, 'call')} from {_shown(file)}.", file=sys.stderr)
     return 0
 
 
@@ -271,7 +347,7 @@ def _search(base: Path, query: str) -> int:
     finally:
         repo.close()
     if not hits:
-        print(f"Nothing found for {_printable(query)!r}.")
+        print(f"Nothing found for '{_shown(query)}'.")
         return 1
     labels = {"note": "NOTE", "call": "GOAL", "research": "RESEARCH", "contact": "PERSON"}
     for hit in hits:

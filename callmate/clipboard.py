@@ -110,7 +110,9 @@ class CopyReport:
                 "that works only if your terminal allows it."
             )
         if self.file is not None:
-            parts.append(f"Saved a copy to {self.file}")
+            from callmate.domain.text import shown
+
+            parts.append(f"Saved a copy to {shown(self.file)}")
         elif self.file_error:
             parts.append(f"Could not save a copy to a file either: {self.file_error}")
         return " ".join(parts)
@@ -137,12 +139,18 @@ def copy_text(
             sent = False
     if status is SystemCopy.COPIED:
         return CopyReport(system=status, terminal=sent, file=None)
+    from callmate.files import private_dir, write_atomic
+
     try:
         path = fallback_file()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        private_dir(path.parent)
+        write_atomic(path, text)  # private (0600), and whole or not at all
     except OSError as error:
-        return CopyReport(system=status, terminal=sent, file=None, file_error=str(error))
+        from callmate.domain.text import shown
+
+        reason = error.strerror or type(error).__name__
+        where = f" ({shown(error.filename)})" if error.filename else ""
+        return CopyReport(system=status, terminal=sent, file=None, file_error=reason + where)
     return CopyReport(system=status, terminal=sent, file=path)
 
 

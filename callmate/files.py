@@ -18,6 +18,7 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 DIR_MODE = 0o700
@@ -72,6 +73,45 @@ def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> P
         raise
     _sync_dir(folder)
     return path
+
+
+def create_private(path: Path) -> bool:
+    """Create ``path`` as an empty ``0600`` file unless it exists; True if created.
+
+    For files another library fills in (SQLite gives its ``-wal`` and
+    ``-shm`` files the database file's mode, so the database must start
+    private).
+    """
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        return False
+    os.close(descriptor)
+    return True
+
+
+@contextlib.contextmanager
+def atomic_target(path: Path) -> Iterator[Path]:
+    """A temporary ``0600`` file beside ``path`` to fill in; it replaces ``path`` at the end.
+
+    For writers that need a file name rather than bytes (SQLite's backup). If
+    the block raises, ``path`` is untouched and the temporary file removed.
+    """
+    folder = path.parent
+    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    os.close(descriptor)
+    temporary = Path(name)
+    try:
+        yield temporary
+        with open(temporary, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(temporary, FILE_MODE)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _sync_dir(folder)
 
 
 def _sync_dir(folder: Path) -> None:

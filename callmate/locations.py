@@ -3,6 +3,10 @@
 Everything lives under one data directory: the platformdirs user data dir by
 default, or ``$CALLMATE_HOME`` / ``--data-dir`` when given (tests and
 benchmarks always set it, so they never touch a real user's calls).
+
+All of it is private: folders ``0700``, files ``0600`` (see
+:mod:`callmate.files`). :func:`make_private` tightens what an older callmate
+(or a loose umask) left readable by others.
 """
 
 from __future__ import annotations
@@ -13,10 +17,13 @@ from pathlib import Path
 HOME_ENV = "CALLMATE_HOME"
 CONFIG_ENV = "CALLMATE_CONFIG"
 APP_NAME = "callmate"
+DATABASE_NAME = "callmate.db"
+
+PRIVATE_NOTICE = "Made your callmate files private (they were readable by other users)."
 
 
 def data_dir() -> Path:
-    """The data directory, created if missing."""
+    """The data directory, created (``0700``) if missing."""
     override = os.environ.get(HOME_ENV)
     if override:
         path = Path(override).expanduser()
@@ -24,23 +31,72 @@ def data_dir() -> Path:
         from platformdirs import user_data_dir
 
         path = Path(user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    if not path.is_dir():
+        # Not tightened here: make_private does that, and says so.
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
 def database_path(base: Path | None = None) -> Path:
-    return (base or data_dir()) / "callmate.db"
+    return (base or data_dir()) / DATABASE_NAME
 
 
 def exports_dir(base: Path | None = None) -> Path:
     """Calendar events and Markdown exports written from the recap screen."""
-    path = (base or data_dir()) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    from callmate.files import private_dir
+
+    return private_dir((base or data_dir()) / "exports")
 
 
 def recaps_dir(base: Path | None = None) -> Path:
     """Recaps saved as files when no clipboard could take them."""
-    path = (base or data_dir()) / "recaps"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    from callmate.files import private_dir
+
+    return private_dir((base or data_dir()) / "recaps")
+
+
+def make_private(base: Path) -> list[Path]:
+    """Take other users' access off callmate's folders and files; return what changed.
+
+    The data dir, its ``recaps`` and ``exports`` folders and their files, the
+    database with its journal files and backups, and settings.toml with its
+    folder (unless ``$CALLMATE_CONFIG`` names a file somewhere shared: then
+    only that file). Only callmate's own names are touched, so a data dir
+    pointed at a busy folder keeps everything else as it was.
+    """
+    from callmate.files import tighten
+
+    candidates: list[Path] = [base]
+    for name in ("recaps", "exports"):
+        folder = base / name
+        candidates.append(folder)
+        candidates.extend(_entries(folder))
+    candidates.extend(
+        entry
+        for entry in _entries(base)
+        if entry.name.startswith(DATABASE_NAME) or entry.name == "settings.toml"
+    )
+    candidates.extend(_settings_places(base))
+    changed: list[Path] = []
+    for path in dict.fromkeys(candidates):
+        if tighten(path):
+            changed.append(path)
+    return changed
+
+
+def _entries(folder: Path) -> list[Path]:
+    """Files and folders directly in ``folder`` (symbolic links are left alone)."""
+    try:
+        with os.scandir(folder) as listing:
+            return [Path(entry.path) for entry in listing if not entry.is_symlink()]
+    except OSError:
+        return []
+
+
+def _settings_places(base: Path) -> list[Path]:
+    from callmate.settings_file import settings_path
+
+    path = settings_path()
+    if os.environ.get(CONFIG_ENV) or path.parent == base:
+        return [path]
+    return [path.parent, path]

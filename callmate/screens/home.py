@@ -38,9 +38,16 @@ class HomeScreen(CallmateScreen[None]):
         Binding("q", "app.quit", "Quit", priority=True),
     ]
 
+    NEEDS_STORE = frozenset(
+        {"new_call", "follow_up", "done", "reschedule", "timeline", "search", "open"}
+    )
+    """What can't work while the database can't be used (quitting and settings can)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.agenda: Agenda | None = None
+        self.unavailable: str | None = None
+        """Why the database can't be used, when it can't: shown instead of the day."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -54,6 +61,9 @@ class HomeScreen(CallmateScreen[None]):
     def on_screen_resume(self) -> None:
         self.load()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.unavailable is None or action not in self.NEEDS_STORE
+
     @property
     def agenda_list(self) -> AgendaList:
         return self.query_one("#agenda", AgendaList)
@@ -61,9 +71,10 @@ class HomeScreen(CallmateScreen[None]):
     @work(exclusive=True, group="home-load", exit_on_error=False)
     async def load(self) -> None:
         from callmate.store import migrations, queries
+        from callmate.store.errors import StoreUnavailable
 
         first_load = not self.callmate.offered_resume
-        if first_load and 0 < migrations.schema_version(self.store.db_path) < migrations.LATEST:
+        if first_load and 0 < self._schema_version() < migrations.LATEST:
             # The first read of a run upgrades the database; on a big one that
             # takes a while (rebuilding the search index: ~17 s at 1,000,000 notes).
             self.query_one("#home-status", Static).update(
@@ -74,7 +85,17 @@ class HomeScreen(CallmateScreen[None]):
         cold_before = self.callmate.clock.now() - timedelta(days=self.callmate.cadence_days)
         # Plain SQL on the database thread: no SQLAlchemy or pydantic before
         # the day is on screen (see BENCHMARKS.md); they load right after.
-        agenda = await self.store.read(lambda db: queries.agenda(db, today, cold_before))
+        try:
+            agenda = await self.store.read(lambda db: queries.agenda(db, today, cold_before))
+        except StoreUnavailable as problem:
+            self.show_unavailable(problem.message)
+            return
+        except Exception as error:
+            # Shown here as well as in the error toast: never a silent "Loading".
+            self.show_unavailable(f"Your day could not be loaded ({type(error).__name__}).")
+            raise
+        finally:
+            self.mention_tightened()
         self.show(agenda)
         if not self.callmate.offered_resume:
             self.callmate.offered_resume = True
@@ -85,7 +106,38 @@ class HomeScreen(CallmateScreen[None]):
                 self.app.push_screen(InterruptedScreen(live), self.after_interrupted)
             self.callmate.schedule_warm_up()
 
+    def _schema_version(self) -> int:
+        """The version on disk, or 0 when it can't be read (the read says why)."""
+        import sqlite3
+
+        from callmate.store import migrations
+
+        try:
+            return migrations.schema_version(self.store.db_path)
+        except (sqlite3.Error, OSError):
+            return 0
+
+    def show_unavailable(self, message: str) -> None:
+        """The database can't be used: say why, in place of the day; q still quits."""
+        self.unavailable = message
+        self.agenda = None
+        self.agenda_list.display = False
+        text = message[:1].upper() + message[1:]
+        self.query_one("#home-status", Static).update(f"{text}\nPress q to quit.")
+        self.refresh_bindings()
+
+    def mention_tightened(self) -> None:
+        """Once per run: say that files other users could read were made private."""
+        if self.store.loosened:
+            from callmate.locations import PRIVATE_NOTICE
+
+            self.store.loosened = []
+            self.notify(PRIVATE_NOTICE, timeout=8, markup=False)
+
     def show(self, agenda: Agenda) -> None:
+        if self.unavailable is not None:
+            self.unavailable = None
+            self.refresh_bindings()
         self.agenda = agenda
         listing = self.agenda_list
         listing.display = not agenda.empty

@@ -11,6 +11,13 @@ Two ways in, on that same thread:
 * :meth:`StoreGateway.submit` / :meth:`run` hand a job the repository; the
   first such job imports SQLAlchemy (about 250 ms), which is why
   :meth:`warm_up` starts that once the first screen is filled in.
+
+A database that can't be used (not a database, damaged, read-only, a full
+disk) fails each job with :class:`~callmate.store.errors.StoreUnavailable`,
+whose message says what is wrong and what to do. The first job also makes
+callmate's files private (:func:`callmate.locations.make_private`); what it
+had to tighten is kept in :attr:`StoreGateway.loosened` for the home screen to
+mention.
 """
 
 from __future__ import annotations
@@ -34,8 +41,27 @@ class StoreGateway:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callmate-db")
         self._repository: Repository | None = None
         self._reader: sqlite3.Connection | None = None
+        self._checked_privacy = False
+        self.loosened: list[Path] = []
+        """Files and folders found readable by others and tightened (first use only)."""
 
     # -- on the database thread ---------------------------------------------
+    def _guarded(self, job: Callable[[], T]) -> T:
+        """Run ``job``; a storage failure becomes :class:`StoreUnavailable` with its message."""
+        from callmate.store.errors import storage_errors
+
+        with storage_errors(self.db_path):
+            self._make_private()
+            return job()
+
+    def _make_private(self) -> None:
+        if self._checked_privacy:
+            return
+        self._checked_privacy = True
+        from callmate.locations import make_private
+
+        self.loosened = make_private(self.db_path.parent)
+
     def _repo(self) -> Repository:
         if self._repository is None:
             from callmate.store.repository import Repository
@@ -47,17 +73,24 @@ class StoreGateway:
         if self._reader is None:
             from callmate.store import migrations
 
-            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.db_path.parent.is_dir():
+                self.db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             if migrations.schema_version(self.db_path) != migrations.LATEST:
                 migrations.upgrade(self.db_path)
-            self._reader = sqlite3.connect(self.db_path)
-            self._reader.execute("PRAGMA busy_timeout=5000")
+            reader = sqlite3.connect(self.db_path)
+            try:
+                reader.execute("PRAGMA busy_timeout=5000")
+                reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except BaseException:
+                reader.close()
+                raise
+            self._reader = reader
         return self._reader
 
     # -- from anywhere -------------------------------------------------------
     def submit(self, job: Callable[[Repository], T]) -> Future[T]:
         """Queue ``job(repository)`` behind every job already queued."""
-        return self._executor.submit(lambda: job(self._repo()))
+        return self._executor.submit(self._guarded, lambda: job(self._repo()))
 
     async def run(self, job: Callable[[Repository], T]) -> T:
         # Shielded: the UI may stop waiting (a screen closes), the job still runs.
@@ -65,7 +98,7 @@ class StoreGateway:
 
     async def read(self, job: Callable[[sqlite3.Connection], T]) -> T:
         """Run a read-only ``job(sqlite3_connection)``: no SQLAlchemy needed."""
-        future = self._executor.submit(lambda: job(self._raw()))
+        future = self._executor.submit(self._guarded, lambda: job(self._raw()))
         return await asyncio.shield(asyncio.wrap_future(future))
 
     def warm_up(self) -> Future[None]:

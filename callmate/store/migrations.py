@@ -14,7 +14,12 @@ one, and keep :mod:`callmate.store.schema` in step (a test compares them).
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
+
+from callmate.domain.text import shown
+from callmate.files import atomic_target, create_private
+from callmate.store.errors import StoreUnavailable
 
 MIGRATIONS: list[str] = [
     # 1: contacts, calls, their questions and notes.
@@ -195,9 +200,20 @@ MIGRATIONS: list[str] = [
 
 LATEST = len(MIGRATIONS)
 
+UPGRADE_WAIT_SECONDS = 300.0
+"""How long a callmate waits for another one that is creating or upgrading the
+database (rebuilding the search index takes ~17 s at 1,000,000 notes)."""
 
-class SchemaTooNewError(RuntimeError):
+
+class SchemaTooNewError(StoreUnavailable):
     """The database was written by a newer callmate; refuse rather than damage it."""
+
+    def __init__(self, path: Path, version: int) -> None:
+        super().__init__(
+            f"{shown(path)} uses schema version {version}, newer than this callmate "
+            f"understands ({LATEST}). Upgrade callmate to open it.",
+            kind="too-new",
+        )
 
 
 def schema_version(path: Path) -> int:
@@ -206,47 +222,82 @@ def schema_version(path: Path) -> int:
         return 0
     connection = sqlite3.connect(path)
     try:
-        return int(connection.execute("PRAGMA user_version").fetchone()[0])
+        return _version(connection)
     finally:
         connection.close()
+
+
+def _version(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
 
 
 def upgrade(path: Path, target: int | None = None) -> int:
-    """Bring the database at ``path`` up to ``target``; return the old version.
+    """Bring the database at ``path`` up to ``target``; return the version it had.
+
+    Safe when several callmates start at once: the version is read again
+    inside a write transaction taken up front (``BEGIN IMMEDIATE``), so one
+    of them upgrades and the others wait for it, find the new version and
+    change nothing. All steps commit together or not at all.
 
     A database that already holds data is first copied to
-    ``callmate.db.v<old>.bak`` beside it, so a failed upgrade loses nothing.
+    ``callmate.db.v<old>.bak`` beside it (written whole or not at all), so a
+    failed upgrade loses nothing. A new database file is created ``0600``:
+    SQLite gives its ``-wal`` and ``-shm`` files the same mode.
     """
     if target is None:
         target = LATEST
-    current = schema_version(path)
-    if current > LATEST:
-        raise SchemaTooNewError(
-            f"{path} uses schema version {current}, newer than this callmate "
-            f"understands ({LATEST}). Upgrade callmate to open it."
-        )
-    if current >= target:
-        return current
-    path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(path, isolation_level=None)
+    if not path.parent.is_dir():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    create_private(path)
+    connection = sqlite3.connect(path, isolation_level=None, timeout=UPGRADE_WAIT_SECONDS)
     try:
-        if current > 0:
-            _backup(connection, path.with_name(f"{path.name}.v{current}.bak"))
+        current = _version(connection)
+        if current > LATEST:
+            raise SchemaTooNewError(path, current)
+        if current >= target:
+            return current
+        _use_wal(connection)
         connection.execute("PRAGMA foreign_keys=OFF")
-        for version in range(current + 1, target + 1):
-            statements = split_statements(MIGRATIONS[version - 1])
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in statements:
-                    connection.execute(statement)
-                connection.execute(f"PRAGMA user_version = {version}")
-                connection.execute("COMMIT")
-            except BaseException:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            # Another callmate may have finished the upgrade while we waited.
+            current = _version(connection)
+            if current > LATEST:
+                raise SchemaTooNewError(path, current)
+            if current < target:
+                if current > 0:
+                    _backup(connection, path.with_name(f"{path.name}.v{current}.bak"))
+                for version in range(current + 1, target + 1):
+                    for statement in split_statements(MIGRATIONS[version - 1]):
+                        connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {target}")
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
                 connection.execute("ROLLBACK")
-                raise
+            raise
     finally:
         connection.close()
     return current
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Switch to WAL (once per database file; it sticks), waiting out other callmates.
+
+    The switch needs the database to itself for a moment; while another
+    process holds it, SQLite may answer "database is locked" at once rather
+    than wait, so this retries. A file system without WAL support keeps the
+    rollback journal, which is slower but just as safe.
+    """
+    deadline = time.monotonic() + UPGRADE_WAIT_SECONDS
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL").fetchone()
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.02)
 
 
 def split_statements(script: str) -> list[str]:
@@ -264,8 +315,10 @@ def split_statements(script: str) -> list[str]:
 
 
 def _backup(connection: sqlite3.Connection, target: Path) -> None:
-    copy = sqlite3.connect(target)
-    try:
-        connection.backup(copy)
-    finally:
-        copy.close()
+    """Copy the database to ``target``: a private file, complete or absent."""
+    with atomic_target(target) as temporary:
+        copy = sqlite3.connect(temporary)
+        try:
+            connection.backup(copy)
+        finally:
+            copy.close()

@@ -31,6 +31,7 @@ from callmate.domain.models import (
 )
 from callmate.domain.text import clean, clean_line
 from callmate.store import converters, migrations, queries
+from callmate.store.errors import storage_errors
 from callmate.store.schema import CallRow, ContactRow, NoteRow, QuestionRow
 
 if TYPE_CHECKING:  # the closing rules (and their date grammar) load with the closing screen
@@ -61,7 +62,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
+    # The busy wait is set before the first statement runs (pysqlite's
+    # ``timeout``), so a connection made while another callmate writes waits
+    # for it instead of failing with "database is locked".
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
@@ -79,8 +83,21 @@ class Repository:
 
     @classmethod
     def open(cls, path: Path) -> Repository:
-        ensure_schema(path)
-        return cls(make_engine(path))
+        """Open (creating or upgrading) the database at ``path``.
+
+        Raises :class:`StoreUnavailable` with a message for the user when the
+        file can't be used: not a database, damaged, read-only, a full disk.
+        """
+        with storage_errors(path):
+            ensure_schema(path)
+            engine = make_engine(path)
+            try:
+                with engine.connect() as connection:  # the pragmas run, page 1 is read
+                    connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+            except BaseException:
+                engine.dispose()
+                raise
+        return cls(engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -225,35 +242,60 @@ class Repository:
         goal_result: GoalResult | None = None,
         commitments: Sequence[CommitmentUpdate] = (),
     ) -> Call:
-        """Close the call. Only reachable through the closing gate."""
+        """Close the call. Only reachable through the closing gate.
+
+        A call is closed once. If it is no longer live (another callmate
+        window closed it first), nothing is written and
+        :class:`~callmate.domain.closing.AlreadyClosedError` carries the call
+        as that first close saved it.
+        """
+        from callmate.domain.closing import AlreadyClosedError
+
         reason_text = clean_line(reason_text)
         with self._session() as session:
-            row = session.get(CallRow, call_id)
-            if row is None:
+            # One conditional UPDATE: of two closes racing, exactly one matches.
+            closed = session.execute(
+                update(CallRow)
+                .where(CallRow.id == call_id, CallRow.status == CallStatus.LIVE.value)
+                .values(
+                    status=CallStatus.DONE.value,
+                    ended_at=ended_at,
+                    outcome=outcome.value,
+                    reason=reason.value if reason and outcome is not Outcome.YES else None,
+                    reason_text=reason_text if outcome is not Outcome.YES else "",
+                    goal_result=goal_result.value if goal_result else None,
+                    next_step_what=next_step.what,
+                    next_step_owner=next_step.owner.value,
+                    next_step_due=next_step.due,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            follows = session.execute(
+                select(CallRow.follows_call_id).where(CallRow.id == call_id)
+            ).one_or_none()
+            if follows is None:
                 raise CallNotFoundError(call_id)
-            row.status = CallStatus.DONE.value
-            row.ended_at = ended_at
-            row.outcome = outcome.value
-            row.reason = reason.value if reason and outcome is not Outcome.YES else None
-            row.reason_text = reason_text if outcome is not Outcome.YES else ""
-            row.goal_result = goal_result.value if goal_result else None
-            row.next_step_what = next_step.what
-            row.next_step_owner = next_step.owner.value
-            row.next_step_due = next_step.due
-            if row.follows_call_id is not None:
-                # This call was the next step agreed last time: it was kept.
-                session.execute(
-                    update(CallRow)
-                    .where(CallRow.id == row.follows_call_id, CallRow.next_step_done_at.is_(None))
-                    .values(next_step_done_at=ended_at)
-                )
-            for update_ in commitments:
-                session.execute(
-                    update(NoteRow)
-                    .where(NoteRow.id == update_.note_id, NoteRow.call_id == call_id)
-                    .values(owner=clean_line(update_.owner), due=update_.due)
-                )
-        return self.get_call(call_id)
+            if closed.rowcount == 1:  # type: ignore[attr-defined]
+                if follows.follows_call_id is not None:
+                    # This call was the next step agreed last time: it was kept.
+                    session.execute(
+                        update(CallRow)
+                        .where(
+                            CallRow.id == follows.follows_call_id,
+                            CallRow.next_step_done_at.is_(None),
+                        )
+                        .values(next_step_done_at=ended_at)
+                    )
+                for update_ in commitments:
+                    session.execute(
+                        update(NoteRow)
+                        .where(NoteRow.id == update_.note_id, NoteRow.call_id == call_id)
+                        .values(owner=clean_line(update_.owner), due=update_.due)
+                    )
+        call = self.get_call(call_id)
+        if closed.rowcount != 1:  # type: ignore[attr-defined]
+            raise AlreadyClosedError(call)
+        return call
 
     # -- next steps and commitments ----------------------------------------
     def mark_step_done(self, call_id: int, at: datetime | None) -> None:
