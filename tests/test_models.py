@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from callmate.domain.limits import OFFSET_MAX_SECONDS, ONE_LINE_MAX, TEXT_MAX
 from callmate.domain.models import (
     Call,
     Contact,
@@ -119,3 +120,32 @@ def test_offsets_read_like_a_stopwatch() -> None:
 def test_first_name() -> None:
     assert Contact(name="Dana Whitfield").first_name == "Dana"
     assert Contact(name="Cher").first_name == "Cher"
+
+
+@given(st.text())
+def test_parse_tick_command_never_fails(line: str) -> None:
+    numbers = parse_tick_command("/" + line)
+    assert numbers is None or all(1 <= n <= 999 for n in numbers)
+
+
+def test_over_long_values_are_cut_visibly_never_refused() -> None:
+    """A value longer than the limits (from an older callmate's database, or
+    built from other text) is cut to fit, ending in "…": a screen never crashes."""
+    call = Call(
+        contact=Contact(name="D" * 10_000, company="c" * 501),
+        goal="g" * 10_000,
+        questions=[Question(text="verify: " + "r" * ONE_LINE_MAX)],
+        notes=[Note(text="n" * (TEXT_MAX + 10), offset_seconds=10**12)],
+        paused_seconds=-5,
+        started_at=NOW,
+    )
+    assert call.goal == "g" * (ONE_LINE_MAX - 1) + "…"
+    assert len(call.contact.name) == len(call.contact.company) == ONE_LINE_MAX
+    assert call.questions[0].text.endswith("r…") and len(call.questions[0].text) == ONE_LINE_MAX
+    assert len(call.notes[0].text) == TEXT_MAX and call.notes[0].text.endswith("…")
+    assert call.notes[0].offset_seconds == OFFSET_MAX_SECONDS
+    assert call.paused_seconds == 0
+    # At the limit exactly, nothing is cut.
+    assert Call(contact=Contact(name="Dana"), goal="g" * ONE_LINE_MAX, started_at=NOW).goal == (
+        "g" * ONE_LINE_MAX
+    )

@@ -15,11 +15,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from callmate.app import CallmateApp
 from callmate.domain.models import Call, Contact, NextStep, Outcome
 from callmate.locations import database_path
+from callmate.screens.precall import PreCallScreen
 from callmate.settings import Settings, load_settings, save_settings
 from callmate.settings_file import peek_int
 from callmate.store.repository import Repository
+from tests.helpers import screen_text, settle
 
 CONTROL = {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]}
 FIELDS = list(Settings.model_fields)
@@ -282,3 +285,19 @@ def test_recap_from_the_shell_survives_a_bad_settings_file(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "Hi Dana" in result.stdout and "Best regards," in result.stdout
+
+
+# -- the app: 'n' crashed, and a call could not be resumed -------------------------
+async def test_a_bad_byte_in_settings_is_reported_and_planning_works(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    write(isolated_home / "settings.toml", b'user_name = "Sam \xff"\ncadence_days = 14\n')
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, PreCallScreen), "planning a call still works"
+        assert app.return_code is None
+        shown = " ".join(screen_text(pilot).replace("▌", " ").split())
+        assert "Ignored in" in shown and "not UTF-8 text" in shown, shown
+        assert app.settings.cadence_days == 14 and app.settings.user_name == ""
