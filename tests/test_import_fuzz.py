@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +181,34 @@ EXTREMES = (
     )
     | JSON
 )
+# Values at the edge of what is allowed, field by field: these calls parse, and
+# must then store and export again.
+LONG = "é" * ONE_LINE_MAX
+ALLOWED_EDGES: dict[str, list[Any]] = {
+    "id": [1, ID_MAX, None],
+    "follows_call_id": [ID_MAX, 1, None],
+    "goal": [LONG, "\u202e" + "x" * ONE_LINE_MAX, "x" * ONE_LINE_MAX + "\x1b"],
+    "backup_goal": [LONG, ""],
+    "contact.name": [LONG, " Dana\r\n"],
+    "reason_text": [LONG],
+    "notes.0.offset_seconds": [0, OFFSET_MAX_SECONDS, 5.0],
+    "notes.1.due": ["2200-12-31", "1900-01-01", None],
+    "paused_seconds": [0, OFFSET_MAX_SECONDS],
+    "started_at": [
+        "2200-12-31T11:59:59-12:00",
+        "1900-01-01T14:00:00+14:00",
+        "1900-01-01T00:00:00",
+        "2200-12-31T23:59:59Z",
+    ],
+    "ended_at": ["2200-12-31T11:59:59-12:00", "1900-01-01T14:00:00+14:00", None],
+    "next_step.date": ["2200-12-31", "1900-01-01"],
+    "research": [[{"area": "say", "text": LONG}] * 3],
+    "questions": [[{"text": LONG, "asked": True, "origin": "carried"}]],
+    "recap": [None, {"subject": LONG, "body": "b" * 100_000}],
+}
+EDGE = st.sampled_from(sorted(ALLOWED_EDGES)).flatmap(
+    lambda field: st.tuples(st.just(field), st.sampled_from(ALLOWED_EDGES[field]))
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -313,3 +342,23 @@ def test_the_cli_refuses_a_deep_file_without_a_traceback(tmp_path: Path) -> None
         assert result.returncode == 2, result.stderr
         assert "Traceback" not in result.stderr
         assert "nothing imported" in result.stderr and why in result.stderr, result.stderr
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(EDGE, max_size=5) | st.lists(st.tuples(st.sampled_from(FIELDS), EXTREMES)))
+def test_whatever_parses_is_stored_and_exported_again(changes: list[tuple[str, Any]]) -> None:
+    call = a_call()
+    for field, value in changes:
+        put(call, field.split("."), value)
+    try:
+        calls = parse_export(json.dumps([call]))
+    except ImportFileError:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        repo = Repository.open(Path(folder) / "callmate.db")
+        try:
+            repo.import_calls(calls)
+            exported = to_json(repo.all_calls())
+        finally:
+            repo.close()
+    assert len(parse_export(exported)) == 1
