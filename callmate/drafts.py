@@ -59,20 +59,17 @@ class PlanDrafts:
     def read(self, key: str) -> PlanDraft | None:
         """The draft kept under ``key``; None if there is none or it can't be read.
 
-        A file that can't be read is moved aside (``.broken``), not deleted:
-        it may still hold something the user wants.
+        A file that can't be read or understood is moved aside (``.broken``),
+        not deleted and not later written over: it may still hold something
+        the user wants.
         """
         wait_for_writes()
         path = self.path(key)
         try:
-            text = path.read_text(encoding="utf-8")
+            return PlanDraft.from_json(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
-        except OSError:
-            return None
-        try:
-            return PlanDraft.from_json(text)
-        except ValueError:
+        except (OSError, ValueError):
             with contextlib.suppress(OSError):
                 path.replace(path.with_suffix(".broken"))
             return None
