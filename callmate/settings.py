@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from callmate.domain.models import MultiLine, OneLine
 from callmate.domain.text import shown
-from callmate.settings_file import MAX_BYTES, settings_path
+from callmate.settings_file import NotASettingsFile, read_bytes, settings_path
 
 
 class Settings(BaseModel):
@@ -66,18 +66,14 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
 def _load(path: Path) -> tuple[Settings, str | None]:
     where = shown(path)
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        raw = read_bytes(path)
     except FileNotFoundError:
         return Settings(), None
+    except NotASettingsFile as error:
+        return Settings(), _line(f"Could not use {where}: {error}. Using the defaults.")
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return Settings(), _line(f"Could not read {where}: {reason}. Using the defaults.")
-    if len(raw) > MAX_BYTES:
-        return Settings(), _line(
-            f"{where} is too big to be a settings file (over {MAX_BYTES:,} bytes). "
-            "Using the defaults."
-        )
     notes: list[str] = []
     try:
         text = raw.decode("utf-8")

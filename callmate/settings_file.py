@@ -7,6 +7,7 @@ must not wait for it); :mod:`callmate.settings` does the full, validated read.
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from pathlib import Path
 
@@ -32,12 +33,9 @@ def peek_int(name: str, *, default: int, low: int, high: int) -> int:
     gives ``default`` (:func:`callmate.settings.load_settings` reports why).
     """
     try:
-        with settings_path().open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-        if len(raw) > MAX_BYTES:
-            return default
+        raw = read_bytes(settings_path())
         value = tomllib.loads(raw.decode("utf-8", errors="replace")).get(name, default)
-    except Exception:  # OSError, TOMLDecodeError, RecursionError, ValueError...
+    except Exception:  # OSError, TooBig, TOMLDecodeError, RecursionError, ValueError...
         return default
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         return default
@@ -46,3 +44,23 @@ def peek_int(name: str, *, default: int, low: int, high: int) -> int:
 
 MAX_BYTES = 1_000_000
 """A settings file is a few hundred bytes; anything past this is not one."""
+
+
+class NotASettingsFile(OSError):
+    """Too big, or not a regular file (a folder, a pipe, a device)."""
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; OSError (:class:`NotASettingsFile` among them) if it can't be.
+
+    Opened without blocking, so a pipe or a terminal named as the settings file
+    can't hang the start; only a regular file is read, and at most MAX_BYTES.
+    """
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise NotASettingsFile("it is not a regular file")
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise NotASettingsFile(f"it is over {MAX_BYTES:,} bytes, too big to be a settings file")
+    return raw

@@ -102,22 +102,29 @@ def test_odd_but_harmless_values_are_taken_cleaned(tmp_path: Path) -> None:
     assert len(loaded.user_name) == 500
 
 
-def test_a_folder_or_a_locked_file_is_reported(
+def test_a_folder_a_pipe_or_a_locked_file_is_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "settings.toml"
     folder.mkdir()
-    loaded, problem = check(load_settings(folder))
-    assert loaded == Settings() and problem is not None and "Is a directory" in problem
-    monkeypatch.setenv("CALLMATE_CONFIG", str(folder))
-    assert peek_int("cadence_days", default=30, low=1, high=365) == 30
+    pipe = tmp_path / "pipe.toml"
+    os.mkfifo(pipe)  # nobody writes to it: reading it would wait forever
+    for odd, why in ((folder, "Is a directory"), (pipe, "not a regular file")):
+        loaded, problem = check(load_settings(odd))
+        assert loaded == Settings() and problem is not None, odd
+        assert why in problem and str(odd) in problem, problem
+        monkeypatch.setenv("CALLMATE_CONFIG", str(odd))
+        assert peek_int("cadence_days", default=30, low=1, high=365) == 30
 
     locked = write(tmp_path / "locked.toml", "cadence_days = 9\n")
+    real_open = os.open
 
-    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(path: Any, *args: Any, **kwargs: Any) -> int:
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     loaded, problem = check(load_settings(locked))
     assert loaded == Settings() and problem is not None and "Permission denied" in problem
     monkeypatch.setenv("CALLMATE_CONFIG", str(locked))
