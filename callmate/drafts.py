@@ -63,7 +63,7 @@ class PlanDrafts:
         not deleted and not later written over: it may still hold something
         the user wants.
         """
-        wait_for_writes()
+        wait_for_writes(timeout=1.0)  # then, at worst, an older draft: still a draft
         path = self.path(key)
         try:
             return PlanDraft.from_json(path.read_text(encoding="utf-8"))

@@ -165,6 +165,29 @@ async def test_starting_the_call_removes_the_draft(app: CallmateApp, isolated_ho
     assert call.contact.name == "Dana Whitfield"
 
 
+async def test_a_call_that_fails_to_start_keeps_its_draft(
+    app: CallmateApp, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from callmate.store.repository import Repository
+
+    def broken(self: Repository, call: object) -> None:
+        raise OSError("database is locked")
+
+    monkeypatch.setattr(Repository, "start_call", broken)
+    async with app.run_test(size=(100, 50), notifications=True) as pilot:
+        await new_plan(pilot)
+        await type_text(pilot, "Dana Whitfield\nNorthwind\n\n\nBook a demo")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PreCallScreen)
+        assert "database is locked" in screen_text(pilot)
+        await type_text(pilot, " soon")
+        await pilot.pause(DRAFT_EVERY * 2.5)
+        wait_for_writes()
+        saved = PlanDraft.from_json(draft_file(isolated_home).read_text())
+        assert saved.goal == "Book a demo soon"
+
+
 async def test_an_untouched_plan_leaves_no_draft(app: CallmateApp, isolated_home: Path) -> None:
     async with app.run_test(size=(100, 50)) as pilot:
         await new_plan(pilot)
