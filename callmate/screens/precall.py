@@ -51,7 +51,7 @@ from callmate.domain.nudges import (
 )
 from callmate.domain.question_bank import CallType, suggested_questions
 from callmate.domain.research import parse_research_line, verify_question
-from callmate.domain.text import clean_line
+from callmate.domain.text import clean_line, shown
 from callmate.drafts import PlanDrafts
 from callmate.screens.base import CallmateScreen
 from callmate.widgets.choice_bar import Choice, ChoiceBar
@@ -538,8 +538,9 @@ class PreCallScreen(CallmateScreen[None]):
         if self._draft_warned or not self.is_attached:
             return
         self._draft_warned = True
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         self.notify(
-            f"Could not keep a draft of this plan ({error}). It is still here on screen.",
+            f"Could not keep a draft of this plan ({shown(reason)}). It is still here on screen.",
             severity="warning",
             timeout=10,
             markup=False,
