@@ -13,11 +13,12 @@ import pytest
 from textual.pilot import Pilot
 
 import callmate.files
-from callmate.app import CallmateApp
+from callmate.app import CallmateApp, make_app
+from callmate.clock import FrozenClock
 from callmate.screens.confirm import ConfirmScreen
 from callmate.screens.recap import RecapScreen
 from callmate.widgets.recap_editor import RecapEditor
-from tests.helpers import screen_text, settle, type_text
+from tests.helpers import FakeClipboard, screen_text, settle, type_text
 from tests.test_close_and_recap import stored, to_closing
 
 WIDE = (220, 40)
@@ -150,3 +151,23 @@ async def test_a_full_disk_keeps_the_earlier_export_whole(
         assert "the disk is full" in screen_text(pilot)
     assert ics_path.read_bytes() == first, "the earlier file is untouched"
     assert sorted(p.name for p in ics_path.parent.iterdir()) == ["call-1-next-step.ics"]
+
+
+# -- quitting -------------------------------------------------------------------
+async def test_an_edit_typed_just_before_quitting_is_kept(
+    clock: FrozenClock, isolated_home: Path
+) -> None:
+    app = make_app(isolated_home, clock=clock, clipboard=FakeClipboard())
+    try:
+        async with app.run_test(size=WIDE) as pilot:
+            screen = await to_recap(pilot)
+            editor = screen.query_one(RecapEditor)
+            screen.set_focus(editor)
+            editor.move_cursor((0, 0))
+            await type_text(pilot, "PS: see you Friday.\n")
+            await pilot.press("ctrl+q")  # before the edit's save delay is up
+            await pilot.pause()
+    finally:
+        app.store.close()
+    (call,) = stored(isolated_home)
+    assert call.recap_body is not None and call.recap_body.startswith("PS: see you Friday.")

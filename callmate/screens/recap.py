@@ -51,14 +51,18 @@ class RecapScreen(CallmateScreen[None]):
         self.call: Call | None = None
         self._save_timer: Timer | None = None
         self._loading = True
+        # Kept by reference: an edit is still saved while the screen is being
+        # taken down (quit), when the widgets can no longer be looked up.
+        self.subject_field = TextField(id="recap-subject")
+        self.editor = RecapEditor(id="recap-body")
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading the recap…", id="recap-title", markup=False)
         with Horizontal(id="subject-row", classes="row"):
             yield Label("Subject", classes="field-label")
-            yield TextField(id="recap-subject")
-        yield RecapEditor(id="recap-body")
+            yield self.subject_field
+        yield self.editor
         yield Static("", id="copy-status", markup=False)
         yield Footer()
 
@@ -118,10 +122,11 @@ class RecapScreen(CallmateScreen[None]):
         self._save_timer = self.set_timer(SAVE_DELAY, self.save_edits)
 
     def save_edits(self) -> None:
+        self._save_timer = None
         if self.call is None:
             return
-        subject = self.query_one("#recap-subject", Input).value
-        body = self.query_one("#recap-body", RecapEditor).text
+        subject = self.subject_field.value
+        body = self.editor.text
         call_id = self.call_id
         self.call.recap_subject, self.call.recap_body = subject, body
         self.store.submit(lambda repo: repo.save_recap(call_id, subject, body))
@@ -155,6 +160,7 @@ class RecapScreen(CallmateScreen[None]):
             return
         if self._save_timer is not None:
             self._save_timer.stop()
+            self._save_timer = None
         recap = self.compose_recap()
         self.show(recap)
         self.call.recap_subject, self.call.recap_body = recap.subject, recap.body
@@ -233,10 +239,20 @@ class RecapScreen(CallmateScreen[None]):
         self.query_one("#copy-status", Static).update(message)
         self.notify(message, severity="information" if ok else "warning", markup=False, timeout=8)
 
-    def action_done(self) -> None:
-        if self._save_timer is not None:
-            self._save_timer.stop()
+    def flush_edits(self) -> None:
+        """Save an edit still waiting for its moment (leaving, or quitting)."""
+        timer, self._save_timer = self._save_timer, None
+        if timer is not None:
+            timer.stop()
             self.save_edits()
+
+    def on_unmount(self) -> None:
+        # Ctrl+Q (or the app closing) right after typing: the store finishes
+        # queued writes before the app exits, so this one is kept too.
+        self.flush_edits()
+
+    def action_done(self) -> None:
+        self.flush_edits()
         self.app.pop_screen()
 
 
