@@ -14,6 +14,7 @@ import asyncio
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -25,9 +26,11 @@ from callmate.domain.models import (
     Call,
     Note,
     NoteKind,
+    format_offset,
     parse_tick_command,
     split_prefix,
 )
+from callmate.domain.text import clean
 from callmate.screens.base import CallmateScreen
 from callmate.widgets.call_clock import CallClock
 from callmate.widgets.checklist import Checklist
@@ -37,10 +40,13 @@ from callmate.widgets.notes_log import NotesLog
 if TYPE_CHECKING:
     from callmate.domain.closing import ClosingDraft
     from callmate.screens.closing import ClosingScreen
+    from callmate.store.repository import Repository
 
 PREFIX_HINT = '"quote  !pain  ~objection  >we owe  <they owe  ?follow up  · Ctrl+T cycles'
 KIND_CYCLE = list(NoteKind)
 RETRY_SECONDS = 2.0
+PASTE_DRAW_WAIT = 0.1
+"""Seconds a paste's first frame waits for its write to commit, at most."""
 
 
 class LiveCallScreen(CallmateScreen[None]):
@@ -64,8 +70,10 @@ class LiveCallScreen(CallmateScreen[None]):
         self.notes: list[Note] = list(call.notes)
         """Parallel to the log's lines: saved notes, and those still on their way."""
         self.saving: set[int] = set()
-        self.in_flight: dict[int, Future[Note]] = {}
+        self.in_flight: dict[int, Future[Note | None]] = {}
         self.failed: set[int] = set()
+        self.pasted: set[int] = set()
+        """Pastes on their way: said to be saved once they are."""
         self.deleted: list[Note] = []
         self.editing: int | None = None
         self._draft_while_editing = ""
@@ -205,14 +213,42 @@ class LiveCallScreen(CallmateScreen[None]):
 
     @on(NoteLine.LongPaste)
     def save_paste(self, event: NoteLine.LongPaste) -> None:
-        kind, _ = split_prefix(self.note_line.value)
-        if kind is not NoteKind.NOTE and split_prefix(self.note_line.value)[1] == "":
+        """Queue the paste for the disk first; show it after; nothing costs in its size.
+
+        The text is cleaned and checked on the database thread (a megabyte
+        takes milliseconds), and the log shows only its first lines, so the
+        event loop does the same small amount of work for any paste.
+        """
+        kind, rest = split_prefix(self.note_line.value)
+        if kind is not NoteKind.NOTE and rest == "":
             self.note_line.value = ""  # the paste takes the kind typed before it
         else:
             kind = NoteKind.NOTE
-        self.add_note(kind.prefix + event.text)
-        lines = event.text.count("\n") + 1
-        self.notify(f"Pasted text saved as one note ({lines} line(s), {len(event.text):,} chars).")
+        note = Note.model_construct(  # not checked yet: _save has that done off the loop
+            kind=kind,
+            text=event.text,
+            offset_seconds=self.elapsed(),
+            created_at=self.callmate.clock.now(),
+        )
+        self.notes.append(note)
+        index = len(self.notes) - 1
+        self.saving.add(index)
+        self.pasted.add(index)
+        self._save(index, note)
+        self.notes_log.append(note, state="saving")
+        self._draw_after_write(self.in_flight[index])
+
+    @work(group="paste-draw", exit_on_error=False)
+    async def _draw_after_write(self, future: Future[Note | None]) -> None:
+        """Hold the next frame until the paste is committed (at most a moment).
+
+        Drawing a frame is tens of milliseconds of Python; on the database
+        thread it would be interleaved with the write (each hand-over of the
+        GIL waits up to 5 ms), making a paste several times slower to reach
+        the disk. Keys are still read meanwhile; they are drawn with it.
+        """
+        with self.app.batch_update():
+            await asyncio.wait([asyncio.wrap_future(future)], timeout=PASTE_DRAW_WAIT)
 
     def add_note(self, line: str) -> None:
         kind, text = split_prefix(line)
@@ -225,22 +261,44 @@ class LiveCallScreen(CallmateScreen[None]):
             created_at=self.callmate.clock.now(),
         )
         self.notes.append(note)
-        index = self.notes_log.append(note, state="saving")
+        index = len(self.notes) - 1
         self.saving.add(index)
         self._save(index, note)
+        self.notes_log.append(note, state="saving")
 
     def _save(self, index: int, note: Note) -> None:
-        """Queue the write now, in this handler; only the wait is a worker."""
+        """Queue the write now, before anything is drawn; only the wait is a worker.
+
+        The note is checked (cleaned, trimmed, cut to fit) on the database
+        thread: for a typed line that is instant, for a pasted megabyte it is
+        milliseconds the event loop does not spend. A text that is empty once
+        cleaned comes back as None.
+        """
         call_id = self.call_id
-        future = self.store.submit(lambda repo: repo.save_note(call_id, note))
+
+        def job(repo: Repository) -> Note | None:
+            try:
+                checked = Note.model_validate(note.model_dump())
+            except ValidationError:
+                return None
+            return repo.save_note(call_id, checked)
+
+        future = self.store.submit(job)
         self.in_flight[index] = future
-        self.watch_save(index, future)
+        self.watch_save(future)
+
+    def _index_of(self, future: Future[Note | None]) -> int | None:
+        """Where the note saved by ``future`` is now (a delete may have moved it)."""
+        return next((i for i, f in self.in_flight.items() if f is future), None)
 
     @work(group="save-note", exit_on_error=False)
-    async def watch_save(self, index: int, future: Future[Note]) -> None:
+    async def watch_save(self, future: Future[Note | None]) -> None:
         try:
             saved = await asyncio.shield(asyncio.wrap_future(future))
         except Exception as error:  # the write failed: say so, keep it, retry
+            index = self._index_of(future)
+            if index is None:
+                return
             self.in_flight.pop(index, None)
             self.saving.discard(index)
             self.failed.add(index)
@@ -252,7 +310,17 @@ class LiveCallScreen(CallmateScreen[None]):
             )
             self.set_timer(RETRY_SECONDS, lambda: self.retry(index))
             return
-        self._saved(index, saved)
+        self._landed(future, saved)
+
+    def _landed(self, future: Future[Note | None], saved: Note | None) -> None:
+        """Mark the note saved by ``future`` saved (once: the close may wait for it too)."""
+        index = self._index_of(future)
+        if index is None:
+            return
+        if saved is None:
+            self._drop(index)
+        else:
+            self._saved(index, saved)
 
     def _saved(self, index: int, saved: Note) -> None:
         self.in_flight.pop(index, None)
@@ -261,6 +329,21 @@ class LiveCallScreen(CallmateScreen[None]):
         if index < len(self.notes) and self.notes[index].id is None:
             self.notes[index] = saved
             self.notes_log.update_note(index, saved)
+        if index in self.pasted:
+            self.pasted.discard(index)
+            lines = saved.text.count("\n") + 1
+            self.notify(
+                f"Pasted text saved as one note ({lines:,} line(s), {len(saved.text):,} chars)."
+            )
+
+    def _drop(self, index: int) -> None:
+        """A paste of nothing but spaces and control characters: no note after all."""
+        self.in_flight.pop(index, None)
+        self.saving.discard(index)
+        self.pasted.discard(index)
+        del self.notes[index]
+        self._shift_indexes(index, -1)
+        self.notes_log.remove_option_at_index(index)
 
     def retry(self, index: int) -> None:
         if index in self.failed and index < len(self.notes):
@@ -308,6 +391,11 @@ class LiveCallScreen(CallmateScreen[None]):
         note = self._saved_note(event.index)
         if note is None:
             return
+        from callmate.screens.long_note import is_long
+
+        if is_long(note.text):
+            self._open_long(note)
+            return
         self.editing = event.index
         self._draft_while_editing = self.note_line.value
         self.note_line.value = note.kind.prefix + note.text
@@ -323,6 +411,23 @@ class LiveCallScreen(CallmateScreen[None]):
         self._restore_draft()
         self.notes_log.border_subtitle = ""
         kind, text = split_prefix(value)
+        self._change_note(index, kind, text)
+
+    def _open_long(self, note: Note) -> None:
+        """A long note opens whole in a text area; the line holds one line."""
+        from callmate.screens.long_note import LongNoteScreen
+
+        title = f"{note.kind.label.upper()} at {format_offset(note.offset_seconds)}"
+
+        def edited(text: str | None) -> None:
+            index = next((i for i, n in enumerate(self.notes) if n.id == note.id), None)
+            if text is not None and index is not None:
+                self._change_note(index, note.kind, clean(text).strip())
+            self.set_focus(self.notes_log)
+
+        self.app.push_screen(LongNoteScreen(title, note.text), edited)
+
+    def _change_note(self, index: int, kind: NoteKind, text: str) -> None:
         note = self.notes[index]
         if not text or (kind is note.kind and text == note.text):
             return
@@ -384,6 +489,7 @@ class LiveCallScreen(CallmateScreen[None]):
         self.saving = {i + delta if i >= start else i for i in self.saving}
         self.in_flight = {i + delta if i >= start else i: f for i, f in self.in_flight.items()}
         self.failed = {i + delta if i >= start else i for i in self.failed}
+        self.pasted = {i + delta if i >= start else i for i in self.pasted}
 
     # -- questions --------------------------------------------------------
     def action_toggle_question(self, number: int) -> None:
@@ -436,12 +542,12 @@ class LiveCallScreen(CallmateScreen[None]):
     @work(group="close-call", exclusive=True, exit_on_error=False)
     async def close_after_saves(self) -> None:
         with self.callmate.holding_keys():  # keys typed meanwhile go to the close
-            for index, future in list(self.in_flight.items()):
+            for future in list(self.in_flight.values()):
                 try:
                     saved = await asyncio.shield(asyncio.wrap_future(future))
                 except Exception:  # watch_save shows the failure and retries it
                     continue
-                self._saved(index, saved)
+                self._landed(future, saved)
             self.action_close_call()
 
     def after_closing(self, result: ClosingScreen.Result | None) -> None:

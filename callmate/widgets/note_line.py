@@ -22,24 +22,33 @@ class NoteLine(TextField):
     keystroke has to re-measure. Instead the paste is posted as
     :class:`LongPaste` for the screen to save as a single note, with its line
     breaks, and the line being typed is left as it was.
+
+    A paste longer than :data:`LONG_PASTE` is handed over as it came, not yet
+    cleaned: cleaning a megabyte takes milliseconds, and the screen has the
+    database thread do it so the paste is on its way to disk at once.
     """
 
     @dataclass
     class LongPaste(Message):
         text: str
+        """As pasted: it may hold control characters, so clean it before use."""
 
     def __init__(self, *, placeholder: str = "", id: str | None = None) -> None:
         super().__init__(placeholder=placeholder, clear_on_submit=True, id=id)
 
     def _on_paste(self, event: events.Paste) -> None:
-        text = clean(event.text).strip("\n")
-        if "\n" in text or len(text) > LONG_PASTE:
-            event.stop()
-            event.prevent_default()
-            if text.strip():
-                self.post_message(self.LongPaste(text))
-            return
-        super()._on_paste(event)
+        # Nothing here may cost in the size of a long paste: it is not even
+        # cleaned (the screen has that done on the database thread).
+        text = event.text
+        if len(text) <= LONG_PASTE:
+            text = clean(text).strip("\n")
+            if "\n" not in text:
+                super()._on_paste(event)  # a word or a line: it goes into the line
+                return
+        event.stop()
+        event.prevent_default()
+        if len(text) > LONG_PASTE or text.strip():
+            self.post_message(self.LongPaste(event.text))
 
     def replace_prefix(self, prefix: str) -> None:
         """Swap the kind prefix at the start of the line, keeping the cursor on its word."""
