@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import keystroke, note_save, search, startup
+from benchmarks import keystroke, note_save, paste_save, search, startup
 from benchmarks.seed import seed
 
 
@@ -51,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         keys = keystroke.main(["--runs", "1" if args.quick else "3"])
         print("\n== note save ==", flush=True)
         save = note_save.main(["--runs", "1" if args.quick else "3"])
+        print("\n== paste save ==", flush=True)
+        pasted = paste_save.main(
+            ["--runs", "1" if args.quick else "2", "--pastes", "3" if args.quick else "5"]
+        )
         print("\n== search at scale ==", flush=True)
         found = search.main(["--big", str(big), "--runs", "2" if args.quick else "5"])
     checks = [
@@ -60,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
         ("home at 100k calls vs empty", start["big_vs_empty_data"], 1.5),
         ("keystroke vs bare Input", keys["ratio"], 1.2),
         ("slowest search query at 1M notes (ms)", found["big_query_max"] * 1000, 50),
+        (
+            "50 KB paste to durable, beyond the bare app's (ms)",
+            (pasted["durable_50000"] - pasted["bare_50000"]) * 1000,
+            50,
+        ),
     ]
     print("\n== budget ==")
     missed = 0
@@ -71,6 +80,11 @@ def main(argv: list[str] | None = None) -> int:
         f"info note save: {save['durable'] * 1000:.1f} ms Enter to durable "
         f"(x{save['ratio']:.2f} a bare Input committing with sqlite3), "
         f"{save['shown'] * 1000:.1f} ms to shown"
+    )
+    print(
+        f"info paste save: 50 KB {pasted['durable_50000'] * 1000:.1f} ms to durable, "
+        f"1 MB {pasted['durable_1000000'] * 1000:.1f} ms (a bare app committing it: "
+        f"{pasted['bare_50000'] * 1000:.1f} / {pasted['bare_1000000'] * 1000:.1f} ms)"
     )
     print(
         f"info peak RSS: home empty {start['empty_rss'] / 1024:.0f} MiB, 100k calls "

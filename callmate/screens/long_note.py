@@ -73,7 +73,6 @@ class LongNoteScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="long-note"):
             yield NoteText(
-                self.text,
                 soft_wrap=len(self.text) <= WRAP_UP_TO,
                 show_line_numbers=False,
                 tab_behavior="indent",
@@ -88,7 +87,13 @@ class LongNoteScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         frame = self.query_one("#long-note", Vertical)
         frame.border_title = Text(self.title_text)
-        self.query_one(NoteText).focus()
+        self.call_after_refresh(self._load)
+
+    def _load(self) -> None:
+        # Once the area has its size: each change of width lays out every
+        # line again (about 0.2 s a megabyte), and the first layout has several.
+        self.editor.load_text(self.text)
+        self.editor.focus()
 
     @property
     def editor(self) -> NoteText:
