@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import TextArea
@@ -16,11 +17,12 @@ from textual.widgets import TextArea
 from callmate.app import CallmateApp
 from callmate.domain.models import Call, Contact, Note, NoteKind
 from callmate.locations import database_path
+from callmate.screens import live_call
 from callmate.screens.live_call import LiveCallScreen
 from callmate.screens.long_note import LongNoteScreen
 from callmate.store.repository import Repository
 from tests.helpers import screen_text, settle, type_text
-from tests.test_live_call import start_call, stored
+from tests.test_live_call import failing_saves, start_call, stored
 
 EMAIL = "\r".join(f"line {i} of their email about the rollout" for i in range(1, 401))
 """About 16 KB, as a terminal pastes it: lines ending in CR."""
@@ -213,3 +215,41 @@ async def test_a_call_holding_a_megabyte_note_resumes_with_it_folded_and_opens_i
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_a_paste_whose_write_fails_is_kept_on_screen_retried_and_stored(
+    app: CallmateApp, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(live_call, "RETRY_SECONDS", 0.2)
+    text = EMAIL.replace("\r", "\n")
+    monkeypatch.setattr(Repository, "save_note", failing_saves(Repository, {text}))
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await start_call(pilot)
+        await type_text(pilot, "first\n")
+        await paste(pilot, EMAIL)
+        await pilot.pause()
+        shown = screen_text(pilot)
+        assert "NOT SAVED YET" in shown and "line 1 of their email" in shown
+        assert "Pasted text saved" not in shown
+        await pilot.pause(0.4)
+        await settle(pilot)
+        shown = screen_text(pilot)
+        assert "NOT SAVED YET" not in shown and "394 more lines, all saved" in shown
+        assert not screen.failed and not screen.saving
+    assert rows(isolated_home) == [("note", "first"), ("note", text)]
+
+
+async def test_a_paste_while_the_notes_have_focus_is_saved_too(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_call(pilot)
+        await type_text(pilot, "first\n")
+        await pilot.press("up")
+        assert app.focused is screen.notes_log
+        await paste(pilot, EMAIL)
+        await settle(pilot)
+        assert app.focused is screen.note_line
+        await paste(pilot, "ACME-4411")  # a short one lands in the line, as typed
+        assert screen.note_line.value == "ACME-4411"
+    assert rows(isolated_home) == [("note", "first"), ("note", EMAIL.replace("\r", "\n"))]

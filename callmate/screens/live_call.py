@@ -308,9 +308,16 @@ class LiveCallScreen(CallmateScreen[None]):
                 severity="error",
                 markup=False,
             )
-            self.set_timer(RETRY_SECONDS, lambda: self.retry(index))
+            note = self.notes[index]
+            self.set_timer(RETRY_SECONDS, lambda: self._retry_note(note))
             return
         self._landed(future, saved)
+
+    def _retry_note(self, note: Note) -> None:
+        """Retry ``note`` wherever it is now (a delete may have moved it)."""
+        index = next((i for i, n in enumerate(self.notes) if n is note), None)
+        if index is not None:
+            self.retry(index)
 
     def _landed(self, future: Future[Note | None], saved: Note | None) -> None:
         """Mark the note saved by ``future`` saved (once: the close may wait for it too)."""
@@ -377,6 +384,12 @@ class LiveCallScreen(CallmateScreen[None]):
             self.set_focus(self.note_line)
             self.note_line.cursor_position = len(self.note_line.value)
             self.note_line.insert_text_at_cursor(event.character)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste while the notes or questions have focus goes to the note line, as typing does."""
+        event.stop()
+        self.set_focus(self.note_line)
+        self.note_line.post_message(events.Paste(event.text))
 
     def _saved_note(self, index: int) -> Note | None:
         if not 0 <= index < len(self.notes):

@@ -50,7 +50,9 @@ def preview(text: str) -> tuple[str, int, int]:
     shown = "\n".join(head.split("\n")[:PREVIEW_LINES])
     if shown == head and len(text) <= PREVIEW_CHARS:
         return shown, 0, 0
-    return shown, len(text) - len(shown), text.count("\n", len(shown))
+    # A paste not yet cleaned may end its lines in CR alone, as terminals send them.
+    lines = text.count("\n", len(shown)) or text.count("\r", len(shown))
+    return shown, len(text) - len(shown), lines
 
 
 def note_prompt(note: Note, styles: dict[NoteKind, str], *, state: str = "") -> Table:
@@ -71,8 +73,8 @@ def note_prompt(note: Note, styles: dict[NoteKind, str], *, state: str = "") -> 
         body.append(f"\n… {lines}{saved}", style="dim italic")
     elif hidden:
         body.append(f" … ({hidden:,} more characters{saved})", style="dim italic")
-    if state == "saving":
-        body.append(" … saving", style="dim italic")
+    if state == "saving":  # a long paste may take a moment: say what the dots mean
+        body.append(" … saving" if hidden else " …", style="dim italic")
     elif state == "failed":
         body.append("  NOT SAVED YET, retrying", style="bold reverse")
     grid = Table.grid(padding=(0, 1), expand=True)
