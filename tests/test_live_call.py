@@ -44,6 +44,10 @@ async def start_call(pilot: Pilot[Any], questions: str = "budget\ntimeline\n") -
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, LiveCallScreen)
+    # Messages from before the call (such as the data folder made private)
+    # would cover the notes the tests read.
+    pilot.app.clear_notifications()
+    await pilot.pause()
     return screen
 
 
