@@ -253,3 +253,19 @@ async def test_a_paste_while_the_notes_have_focus_is_saved_too(
         await paste(pilot, "ACME-4411")  # a short one lands in the line, as typed
         assert screen.note_line.value == "ACME-4411"
     assert rows(isolated_home) == [("note", "first"), ("note", EMAIL.replace("\r", "\n"))]
+
+
+async def test_a_paste_while_editing_a_note_is_a_note_of_its_own_and_the_edit_goes_on(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_call(pilot)
+        await type_text(pilot, "first\n")
+        await pilot.press("up", "enter")
+        screen.note_line.value = ""
+        await type_text(pilot, "!")
+        await paste(pilot, EMAIL)
+        await settle(pilot)
+        assert screen.editing == 0 and screen.note_line.value == "!"
+        await type_text(pilot, "first, a pain\n")
+    assert rows(isolated_home) == [("pain", "first, a pain"), ("note", EMAIL.replace("\r", "\n"))]

@@ -220,7 +220,7 @@ class LiveCallScreen(CallmateScreen[None]):
         event loop does the same small amount of work for any paste.
         """
         kind, rest = split_prefix(self.note_line.value)
-        if kind is not NoteKind.NOTE and rest == "":
+        if kind is not NoteKind.NOTE and rest == "" and self.editing is None:
             self.note_line.value = ""  # the paste takes the kind typed before it
         else:
             kind = NoteKind.NOTE
