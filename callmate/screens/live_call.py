@@ -6,6 +6,11 @@ typing never waits on disk, leaving the screen or quitting cannot cancel a
 queued note, and a killed terminal loses at most the line being typed. A
 write that fails is shown as not saved, retried, and blocks the close until
 it lands.
+
+A long paste goes the same way, at once and whole: the event loop does
+nothing that grows with its size (the database thread cleans and checks it),
+the log shows it folded to its first lines, marked as saving until it is
+committed, and a long note opens whole in a text area to be edited.
 """
 
 from __future__ import annotations
