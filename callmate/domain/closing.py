@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from callmate.domain.dates import DateParseError, describe, parse_date
-from callmate.domain.models import GoalResult, NextStep, Outcome, Owner, Reason
+from callmate.domain.models import Call, GoalResult, NextStep, Outcome, Owner, Reason
 from callmate.domain.nudges import next_step_cadence_warning
 from callmate.domain.text import clean_line
 
@@ -65,6 +65,18 @@ class ClosingCheck:
     @property
     def ready(self) -> bool:
         return not self.missing
+
+
+class AlreadyClosedError(Exception):
+    """The call was closed somewhere else (another callmate window) first.
+
+    A call is closed once: the second close is refused, not written over the
+    first. ``call`` is the call as the first close saved it.
+    """
+
+    def __init__(self, call: Call) -> None:
+        super().__init__(f"call {call.id} was already closed")
+        self.call = call
 
 
 MISSING_OUTCOME = "Pick the outcome: yes, no or maybe."
@@ -149,3 +161,61 @@ def check_closing(
         commitment_dates=previews,
         commitments=updates,
     )
+
+
+_GOAL_WORDS = {
+    GoalResult.PRIMARY: "goal met",
+    GoalResult.BACKUP: "backup goal met",
+    GoalResult.NEITHER: "neither goal met",
+}
+
+
+def describe_close(
+    outcome: Outcome | None,
+    next_step: NextStep | None,
+    today: date,
+    *,
+    what: str = "",
+    owner: Owner | None = None,
+    due_text: str = "",
+) -> str:
+    """A close in one line, e.g. ``Yes · next step “Demo” (us) by Fri 27 Nov 2026 · in 5 days``.
+
+    ``what``, ``owner`` and ``due_text`` stand in for a next step that is only
+    typed, not yet complete (a draft).
+    """
+    parts = [outcome.value.capitalize() if outcome else "no outcome picked"]
+    if next_step is not None:
+        what, owner = next_step.what, next_step.owner
+        when = describe(next_step.due, today)
+    else:
+        when = clean_line(due_text)
+    what = clean_line(what)
+    step = f"next step “{what}”" if what else "no next step typed"
+    if owner is not None and what:
+        step += f" ({owner.value})"
+    if when:
+        step += f" by {when}"
+    return " · ".join([*parts, step])
+
+
+def close_as_note(draft: ClosingDraft, today: date) -> str:
+    """What a second close of the same call had typed, kept as a note on the call."""
+    result = check_closing(draft, today)
+    close = describe_close(
+        draft.outcome,
+        result.next_step,
+        today,
+        what=draft.next_what,
+        owner=draft.next_owner,
+        due_text=draft.due_text,
+    )
+    extra = []
+    if draft.reason is not None and draft.outcome is not Outcome.YES:
+        extra.append(f"why: {draft.reason.label}")
+    words = clean_line(draft.reason_text)
+    if words and draft.outcome is not Outcome.YES:
+        extra.append(f"in their words: {words}")
+    if draft.goal_result is not None:
+        extra.append(_GOAL_WORDS[draft.goal_result])
+    return "Also typed at the close (in another window): " + " · ".join([close, *extra])

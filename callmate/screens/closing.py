@@ -4,6 +4,12 @@ What is still missing is always on screen; Ctrl+S with anything missing
 says so and changes nothing. A next step beyond the follow-up cadence is
 questioned, not refused. Escape goes back to the call, notes intact, and
 what was filled in here is kept for when the user comes back.
+
+Typing never changes a picked answer unseen: the choice rows take a key
+only on its own, and refuse typed words out loud (see ChoiceBar's
+``typing_guard``). A call closed meanwhile in another callmate window is
+not written over: the screen shows what was saved there, keeps what was
+typed here, and offers to add it to the call as a note.
 """
 
 from __future__ import annotations
@@ -18,10 +24,13 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from callmate.domain.closing import (
     MISSING_WHAT,
+    AlreadyClosedError,
     ClosingCheck,
     ClosingDraft,
     CommitmentDraft,
     check_closing,
+    close_as_note,
+    describe_close,
 )
 from callmate.domain.dates import EXAMPLES
 from callmate.domain.models import (
@@ -29,6 +38,8 @@ from callmate.domain.models import (
     Call,
     GoalResult,
     NextStep,
+    Note,
+    NoteKind,
     Outcome,
     Owner,
     Reason,
@@ -90,6 +101,9 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save call", priority=True),
         Binding("escape", "back", "Back to call"),
+        # Once another window has closed this call, the same keys offer the way on.
+        Binding("ctrl+s", "keep_mine_as_note", "Add mine as a note", priority=True),
+        Binding("escape", "to_saved_recap", "Recap, without mine"),
     ]
 
     def __init__(self, call: Call, draft: ClosingDraft | None = None) -> None:
@@ -97,6 +111,11 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         self.call = call
         self.initial = draft
         self.saving = False
+        self._reason_by_outcome: dict[Outcome | None, str | None] = {}
+        self._reasons_of: Outcome | None = None
+        """The outcome whose reasons the reason row offers now."""
+        self.closed_elsewhere: Call | None = None
+        """The call as another callmate window closed it, once a save found that."""
 
     @property
     def cadence_days(self) -> int:
@@ -113,11 +132,13 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
                 markup=False,
             )
             yield Static(PROMPTS, id="closing-prompts", markup=False)
-            yield _row("Outcome", ChoiceBar(OUTCOME_CHOICES, id="outcome"))
+            yield _row("Outcome", ChoiceBar(OUTCOME_CHOICES, id="outcome", typing_guard=True))
             with Vertical(id="reason-box"):
                 yield _row(
                     "Why",
-                    ChoiceBar([], id="reason", empty_label="only for a No or a Maybe"),
+                    ChoiceBar(
+                        [], id="reason", empty_label="only for a No or a Maybe", typing_guard=True
+                    ),
                 )
                 yield _row(
                     "In words",
@@ -125,13 +146,16 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
                         placeholder="their reason, as they put it", advance=True, id="reason-text"
                     ),
                 )
-            yield _row("Reached", ChoiceBar(GOAL_CHOICES, id="goal-result"))
+            yield _row("Reached", ChoiceBar(GOAL_CHOICES, id="goal-result", typing_guard=True))
             yield Label("Next step (required)", classes="section")
             yield _row(
                 "What",
                 TextField(placeholder="e.g. demo for their ops team", advance=True, id="next-what"),
             )
-            yield _row("Owner", ChoiceBar(OWNER_CHOICES, value=Owner.US.value, id="owner"))
+            yield _row(
+                "Owner",
+                ChoiceBar(OWNER_CHOICES, value=Owner.US.value, id="owner", typing_guard=True),
+            )
             yield _row("Date", TextField(placeholder=", ".join(EXAMPLES[:5]), id="next-date"))
             yield Static("", id="date-preview", markup=False)
             yield Static("", id="cadence-warning", markup=False)
@@ -198,12 +222,18 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         # The reason fields stay in place and are only disabled for a Yes:
         # hiding and showing them would reorder the focus chain until the
         # next layout, and a quick "m<Enter>" would skip them.
+        # Each outcome remembers its reason: a No picked back after a brief
+        # Maybe (or a Maybe undone as typing) finds its reason again.
         outcome = self._outcome()
         reasons = self.query_one("#reason", ChoiceBar)
         choices = reason_choices(outcome)
         if [c.value for c in choices] != [c.value for c in reasons.choices]:
-            keep = reasons.value if reasons.value in {c.value for c in choices} else None
-            reasons.set_choices(choices, keep)
+            if self._reasons_of is not None:
+                self._reason_by_outcome[self._reasons_of] = reasons.value
+            offered = {c.value for c in choices}
+            keep = self._reason_by_outcome.get(outcome, reasons.value)
+            reasons.set_choices(choices, keep if keep in offered else None)
+        self._reasons_of = outcome
         reasons.disabled = not choices
         self.query_one("#reason-text", Input).disabled = not choices
 
@@ -213,6 +243,9 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         self.show_check(self.check())
 
     def show_check(self, result: ClosingCheck, *, refused: bool = False) -> None:
+        if self.closed_elsewhere is not None:
+            self._show_closed_elsewhere(self.closed_elsewhere, result)
+            return
         preview = self.query_one("#date-preview", Static)
         preview.update(f"→ {result.due_preview}" if result.due_preview else "")
         warning = self.query_one("#cadence-warning", Static)
@@ -233,6 +266,38 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
     def save_from_date(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_save()
+
+    def _show_closed_elsewhere(self, saved: Call, result: ClosingCheck) -> None:
+        today = self.callmate.today()
+        draft = self.draft()
+        theirs = describe_close(saved.outcome, saved.next_step, today)
+        mine = describe_close(
+            draft.outcome,
+            result.next_step,
+            today,
+            what=draft.next_what,
+            owner=draft.next_owner,
+            due_text=draft.due_text,
+        )
+        missing = self.query_one("#missing", Static)
+        missing.update(
+            "This call was already closed in another callmate window, so this close was "
+            "not saved over it.\n"
+            f"Saved there: {theirs}\n"
+            f"Yours (still on screen): {mine}\n"
+            "Ctrl+S: add yours to the call as a note, then the recap · "
+            "Esc: the recap, without yours"
+        )
+        missing.set_class(True, "error")
+        missing.set_class(True, "refused")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        conflict = self.closed_elsewhere is not None
+        if action in ("save", "back"):
+            return not conflict
+        if action in ("keep_mine_as_note", "to_saved_recap"):
+            return conflict
+        return True
 
     # -- actions ----------------------------------------------------------
     def action_back(self) -> None:
@@ -290,7 +355,7 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         ended_at = self.callmate.clock.now()
         with self.callmate.holding_keys():
             try:
-                saved = await self.store.run(
+                saved: Call = await self.store.run(
                     lambda repo: repo.finish_call(
                         call_id,
                         outcome=outcome,
@@ -302,6 +367,42 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
                         commitments=result.commitments,
                     )
                 )
+            except AlreadyClosedError as closed:
+                self.closed_elsewhere = closed.call
+                self.app.bell()
+                self.refresh_bindings()
+                self.refresh_check()
+                return
             finally:
                 self.saving = False
             self.dismiss(self.Result(saved=saved, draft=draft))
+
+    def action_to_saved_recap(self) -> None:
+        """Leave for the recap of the call as the other window saved it."""
+        if self.closed_elsewhere is not None:
+            self.dismiss(self.Result(saved=self.closed_elsewhere, draft=self.draft()))
+
+    def action_keep_mine_as_note(self) -> None:
+        if self.closed_elsewhere is not None and not self.saving:
+            self.saving = True
+            self.add_mine_as_note(self.closed_elsewhere, self.draft())
+
+    @work(group="finish-call", exit_on_error=False)
+    async def add_mine_as_note(self, saved: Call, draft: ClosingDraft) -> None:
+        call_id = saved.id
+        assert call_id is not None
+        now = self.callmate.clock.now()
+        note = Note(
+            kind=NoteKind.FOLLOW_UP,
+            text=close_as_note(draft, self.callmate.today()),
+            offset_seconds=self.call.elapsed(now),
+            created_at=now,
+        )
+        with self.callmate.holding_keys():
+            try:
+                await self.store.run(lambda repo: repo.save_note(call_id, note))
+                call = await self.store.run(lambda repo: repo.get_call(call_id))
+            finally:
+                self.saving = False
+            self.notify("Your close is kept on the call as a note.", markup=False)
+            self.dismiss(self.Result(saved=call, draft=draft))

@@ -242,35 +242,60 @@ class Repository:
         goal_result: GoalResult | None = None,
         commitments: Sequence[CommitmentUpdate] = (),
     ) -> Call:
-        """Close the call. Only reachable through the closing gate."""
+        """Close the call. Only reachable through the closing gate.
+
+        A call is closed once. If it is no longer live (another callmate
+        window closed it first), nothing is written and
+        :class:`~callmate.domain.closing.AlreadyClosedError` carries the call
+        as that first close saved it.
+        """
+        from callmate.domain.closing import AlreadyClosedError
+
         reason_text = clean_line(reason_text)
         with self._session() as session:
-            row = session.get(CallRow, call_id)
-            if row is None:
+            # One conditional UPDATE: of two closes racing, exactly one matches.
+            closed = session.execute(
+                update(CallRow)
+                .where(CallRow.id == call_id, CallRow.status == CallStatus.LIVE.value)
+                .values(
+                    status=CallStatus.DONE.value,
+                    ended_at=ended_at,
+                    outcome=outcome.value,
+                    reason=reason.value if reason and outcome is not Outcome.YES else None,
+                    reason_text=reason_text if outcome is not Outcome.YES else "",
+                    goal_result=goal_result.value if goal_result else None,
+                    next_step_what=next_step.what,
+                    next_step_owner=next_step.owner.value,
+                    next_step_due=next_step.due,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            follows = session.execute(
+                select(CallRow.follows_call_id).where(CallRow.id == call_id)
+            ).one_or_none()
+            if follows is None:
                 raise CallNotFoundError(call_id)
-            row.status = CallStatus.DONE.value
-            row.ended_at = ended_at
-            row.outcome = outcome.value
-            row.reason = reason.value if reason and outcome is not Outcome.YES else None
-            row.reason_text = reason_text if outcome is not Outcome.YES else ""
-            row.goal_result = goal_result.value if goal_result else None
-            row.next_step_what = next_step.what
-            row.next_step_owner = next_step.owner.value
-            row.next_step_due = next_step.due
-            if row.follows_call_id is not None:
-                # This call was the next step agreed last time: it was kept.
-                session.execute(
-                    update(CallRow)
-                    .where(CallRow.id == row.follows_call_id, CallRow.next_step_done_at.is_(None))
-                    .values(next_step_done_at=ended_at)
-                )
-            for update_ in commitments:
-                session.execute(
-                    update(NoteRow)
-                    .where(NoteRow.id == update_.note_id, NoteRow.call_id == call_id)
-                    .values(owner=clean_line(update_.owner), due=update_.due)
-                )
-        return self.get_call(call_id)
+            if closed.rowcount == 1:  # type: ignore[attr-defined]
+                if follows.follows_call_id is not None:
+                    # This call was the next step agreed last time: it was kept.
+                    session.execute(
+                        update(CallRow)
+                        .where(
+                            CallRow.id == follows.follows_call_id,
+                            CallRow.next_step_done_at.is_(None),
+                        )
+                        .values(next_step_done_at=ended_at)
+                    )
+                for update_ in commitments:
+                    session.execute(
+                        update(NoteRow)
+                        .where(NoteRow.id == update_.note_id, NoteRow.call_id == call_id)
+                        .values(owner=clean_line(update_.owner), due=update_.due)
+                    )
+        call = self.get_call(call_id)
+        if closed.rowcount != 1:  # type: ignore[attr-defined]
+            raise AlreadyClosedError(call)
+        return call
 
     # -- next steps and commitments ----------------------------------------
     def mark_step_done(self, call_id: int, at: datetime | None) -> None:
