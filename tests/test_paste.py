@@ -269,3 +269,31 @@ async def test_a_paste_while_editing_a_note_is_a_note_of_its_own_and_the_edit_go
         assert screen.editing == 0 and screen.note_line.value == "!"
         await type_text(pilot, "first, a pain\n")
     assert rows(isolated_home) == [("pain", "first, a pain"), ("note", EMAIL.replace("\r", "\n"))]
+
+
+async def test_nothing_on_the_event_loop_handles_the_whole_of_a_long_paste(
+    app: CallmateApp, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cleaning is the first O(n) step: it runs on the database thread, never on the loop."""
+    from callmate.domain import models, text
+    from callmate.widgets import note_line, notes_log
+
+    cleaned: list[tuple[bool, int]] = []
+    loop_thread = threading.current_thread()
+
+    def clean(value: str) -> str:
+        cleaned.append((threading.current_thread() is loop_thread, len(value)))
+        return text.clean(value)
+
+    for module in (models, note_line, notes_log, live_call):
+        if hasattr(module, "clean"):
+            monkeypatch.setattr(module, "clean", clean)
+    big = EMAIL * 10  # 164 KB
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_call(pilot)
+        cleaned.clear()
+        await paste(pilot, big)
+        await settle(pilot)
+    assert max(size for on_loop, size in cleaned if on_loop) < 1000, "only the folded preview"
+    assert (False, len(big)) in cleaned, "the whole paste was cleaned, off the loop"
+    assert rows(isolated_home) == [("note", big.replace("\r", "\n"))]
