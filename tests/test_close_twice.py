@@ -115,7 +115,7 @@ async def test_the_second_close_is_refused_and_shows_the_first(
             await two.press("ctrl+s" if keep_mine else "escape")
             await settle(two)
             assert isinstance(second.screen, RecapScreen)
-            assert second.screen.call_id == saved.id  # type: ignore[attr-defined]
+            assert second.screen.call_id == saved.id
     finally:
         first.store.close()
         second.store.close()

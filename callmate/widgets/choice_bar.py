@@ -134,7 +134,14 @@ class ChoiceBar(Widget, can_focus=True):
         return lines
 
     def _hint_content(self, width: int) -> Content:
-        hint = Content.assemble((self.hint, "italic $text-warning"))
+        text = self.hint
+        if len(text) > width and text.endswith("”") and "“" in text:
+            # Refused typing is quoted last: keep its end, the keys just typed.
+            prefix, _, words = text[:-1].rpartition("“")
+            room = width - len(prefix) - 2
+            if room >= 4:
+                text = f"{prefix}“…{words[-(room - 1) :]}”"
+        hint = Content.assemble((text, "italic $text-warning"))
         return hint.truncate(max(1, width), ellipsis=True)
 
     def render(self) -> Content:
