@@ -94,11 +94,11 @@ async def test_the_second_close_is_refused_and_shows_the_first(
             await settle(two)
             assert second.screen is mine, "the second window stays on its close"
             text = screen_text(two)
-            assert "This call was already closed in another callmate window" in text
+            assert "Already closed in another callmate window: yours was not saved" in text
             assert "Saved there: Yes · next step “Demo for the ops team” (us) by Fri 27 Nov" in text
             assert (
-                "Yours (still on screen): No · next step “Send the case study” (them) by Mon "
-                "23 Nov" in text
+                "Yours, still above: No · next step “Send the case study” (them) by Mon 23 Nov"
+                in text
             )
             # What was typed here is still there, as typed.
             assert mine.query_one("#next-what").value == "Send the case study"  # type: ignore[attr-defined]

@@ -178,16 +178,19 @@ def describe_close(
     what: str = "",
     owner: Owner | None = None,
     due_text: str = "",
+    relative: bool = True,
 ) -> str:
     """A close in one line, e.g. ``Yes · next step “Demo” (us) by Fri 27 Nov 2026 · in 5 days``.
 
     ``what``, ``owner`` and ``due_text`` stand in for a next step that is only
-    typed, not yet complete (a draft).
+    typed, not yet complete (a draft). ``relative=False`` leaves out "in 5 days".
     """
     parts = [outcome.value.capitalize() if outcome else "no outcome picked"]
     if next_step is not None:
         what, owner = next_step.what, next_step.owner
         when = describe(next_step.due, today)
+        if not relative:
+            when = when.split(" · ")[0]
     else:
         when = clean_line(due_text)
     what = clean_line(what)

@@ -270,7 +270,7 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
     def _show_closed_elsewhere(self, saved: Call, result: ClosingCheck) -> None:
         today = self.callmate.today()
         draft = self.draft()
-        theirs = describe_close(saved.outcome, saved.next_step, today)
+        theirs = describe_close(saved.outcome, saved.next_step, today, relative=False)
         mine = describe_close(
             draft.outcome,
             result.next_step,
@@ -278,15 +278,14 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
             what=draft.next_what,
             owner=draft.next_owner,
             due_text=draft.due_text,
+            relative=False,
         )
         missing = self.query_one("#missing", Static)
         missing.update(
-            "This call was already closed in another callmate window, so this close was "
-            "not saved over it.\n"
+            "Already closed in another callmate window: yours was not saved over it. "
+            "Ctrl+S adds yours to the call as a note; Esc goes on without it.\n"
             f"Saved there: {theirs}\n"
-            f"Yours (still on screen): {mine}\n"
-            "Ctrl+S: add yours to the call as a note, then the recap · "
-            "Esc: the recap, without yours"
+            f"Yours, still above: {mine}"
         )
         missing.set_class(True, "error")
         missing.set_class(True, "refused")
