@@ -179,11 +179,6 @@ async def test_a_long_goal_leaves_room_for_the_notes(app: CallmateApp) -> None:
         del screen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs a height limit on the live call's goals (#goals in app.tcss, or "
-    "live_call._goals_text): owned elsewhere, see the issue 11 report",
-)
 async def test_both_goals_at_the_limit_leave_room_for_notes_on_a_small_terminal(
     app: CallmateApp,
 ) -> None:

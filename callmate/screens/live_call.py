@@ -113,11 +113,17 @@ class LiveCallScreen(CallmateScreen[None]):
             yield NoteLine(placeholder="type a note, Enter saves it", id="note-input")
 
     def _goals_text(self) -> Text:
+        """Both goals, each cut to a couple of lines: the notes need the room.
+
+        A goal may hold 500 characters; shown whole, two of them left an
+        80x24 call one row for notes. The whole goals stay on the plan and
+        close screens.
+        """
         text = Text()
         text.append("Goal: ", style="bold")
-        text.append(self.call.goal, style="bold")
+        text.append(_shortened(self.call.goal), style="bold")
         text.append("\nBackup: ", style="dim")
-        text.append(self.call.backup_goal or "(none set)")
+        text.append(_shortened(self.call.backup_goal) or "(none set)")
         return text
 
     def _keys_text(self) -> Text:
@@ -577,3 +583,11 @@ class LiveCallScreen(CallmateScreen[None]):
         from callmate.screens.recap import RecapScreen
 
         self.app.switch_screen(RecapScreen(result.saved.id))
+
+
+GOAL_SHOWN = 110
+"""Characters of each goal in the call's header: about two lines at 80 columns."""
+
+
+def _shortened(goal: str) -> str:
+    return goal if len(goal) <= GOAL_SHOWN else goal[: GOAL_SHOWN - 1].rstrip() + "…"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import events
 from textual.message import Message
 
+from callmate.domain.limits import TEXT_MAX
 from callmate.domain.text import clean, clean_line
 from callmate.widgets.text_field import TextField
 
@@ -27,6 +29,9 @@ class NoteLine(TextField):
     cleaned: cleaning a megabyte takes milliseconds, and the screen has the
     database thread do it so the paste is on its way to disk at once.
     """
+
+    DEFAULT_MAX_LENGTH: ClassVar[int] = TEXT_MAX
+    """A note may be long (the note model's own limit), unlike the other fields."""
 
     @dataclass
     class LongPaste(Message):

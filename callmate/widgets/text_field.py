@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar, Self
+from typing import ClassVar, Self
 
 from textual import events
 from textual.binding import Binding
@@ -40,14 +40,6 @@ class TextField(Input):
 
     DEFAULT_MAX_LENGTH: ClassVar[int] = ONE_LINE_MAX
     """The length limit when none is given (0: none)."""
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        # A subclass is a field with a job of its own (the live call's note
-        # line saves notes, which may be long) and states its own limit; one
-        # that doesn't has none, as before limits existed.
-        super().__init_subclass__(**kwargs)
-        if "DEFAULT_MAX_LENGTH" not in cls.__dict__:
-            cls.DEFAULT_MAX_LENGTH = 0
 
     DEFAULT_CSS = """
     TextField.-textual-compact {
