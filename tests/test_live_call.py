@@ -236,7 +236,7 @@ async def test_large_pastes_are_kept_whole_and_the_screen_stays_usable(
         app.post_message(events.Paste(big))
         await settle(pilot)
         text = screen_text(pilot)
-        assert "Pasted text saved as one note (5 line(s)" in text
+        assert "Pasted text saved as one note (5 lines" in text
         assert "more characters" in text
         await type_text(pilot, "typing still works\n")
         assert screen.note_line.value == ""

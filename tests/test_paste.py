@@ -68,7 +68,7 @@ async def test_a_paste_shows_at_once_as_saving_and_says_saved_once_it_is(
             assert "Pasted text saved" not in text, "not said to be saved before it is"
         await settle(pilot)
         text = screen_text(pilot)
-        assert "Pasted text saved as one note (400 line(s)" in text
+        assert "Pasted text saved as one note (400 lines" in text
         assert "saving" not in text
         assert "… 394 more lines, all saved" in text, "shown folded"
         assert "line 400" not in text
@@ -297,3 +297,22 @@ async def test_nothing_on_the_event_loop_handles_the_whole_of_a_long_paste(
     assert max(size for on_loop, size in cleaned if on_loop) < 1000, "only the folded preview"
     assert (False, len(big)) in cleaned, "the whole paste was cleaned, off the loop"
     assert rows(isolated_home) == [("note", big.replace("\r", "\n"))]
+
+
+async def test_a_paste_past_the_note_limit_is_kept_to_the_limit_and_says_it_was_cut(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    from callmate.domain.limits import TEXT_MAX
+
+    text = "\n".join(f"row {i} of an enormous export" for i in range(40_000))
+    assert len(text) > TEXT_MAX
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await start_call(pilot)
+        await paste(pilot, text)
+        await settle(pilot)
+        shown = screen_text(pilot)
+        assert "the rest was cut" in shown
+    [(kind, stored_text)] = rows(isolated_home)
+    assert kind == "note"
+    assert len(stored_text) == TEXT_MAX
+    assert stored_text.startswith("row 0 of an enormous export\nrow 1 ")

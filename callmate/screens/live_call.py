@@ -27,6 +27,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
+from callmate.domain.limits import TEXT_MAX
 from callmate.domain.models import (
     Call,
     Note,
@@ -35,7 +36,7 @@ from callmate.domain.models import (
     parse_tick_command,
     split_prefix,
 )
-from callmate.domain.text import clean
+from callmate.domain.text import clean, count
 from callmate.screens.base import CallmateScreen
 from callmate.widgets.call_clock import CallClock
 from callmate.widgets.checklist import Checklist
@@ -349,10 +350,11 @@ class LiveCallScreen(CallmateScreen[None]):
             self.notes_log.update_note(index, saved)
         if index in self.pasted:
             self.pasted.discard(index)
-            lines = saved.text.count("\n") + 1
-            self.notify(
-                f"Pasted text saved as one note ({lines:,} line(s), {len(saved.text):,} chars)."
-            )
+            lines = count(saved.text.count("\n") + 1, "line")
+            message = f"Pasted text saved as one note ({lines}, {len(saved.text):,} characters)."
+            if len(saved.text) >= TEXT_MAX:
+                message += f" A note holds {TEXT_MAX:,} characters at most: the rest was cut."
+            self.notify(message, timeout=8 if len(saved.text) >= TEXT_MAX else 5)
 
     def _drop(self, index: int) -> None:
         """A paste of nothing but spaces and control characters: no note after all."""
