@@ -249,6 +249,22 @@ async def test_a_picked_answer_changes_only_after_coming_back_to_it(
         assert shown_pick(pilot, "outcome") == "Yes"
 
 
+async def test_a_click_on_a_choice_picks_it(app: CallmateApp, isolated_home: Path) -> None:
+    seed_live_call(isolated_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_close(pilot)
+        keyboard = Keyboard(pilot)
+        await keyboard.alone("y")
+        # "○ Maybe" starts 13 cells into the row's text, after a cell of padding.
+        await pilot.click("#outcome", offset=(1 + 14, 0))
+        await settle(pilot)
+        assert answers(screen)["outcome"] == Outcome.MAYBE.value
+        assert shown_pick(pilot, "outcome") == "Maybe"
+        await pilot.click("#outcome", offset=(1 + 5, 0))  # between two choices: no pick
+        await settle(pilot)
+        assert shown_pick(pilot, "outcome") == "Maybe"
+
+
 async def test_a_key_that_picks_nothing_says_so(app: CallmateApp, isolated_home: Path) -> None:
     seed_live_call(isolated_home)
     async with app.run_test(size=(80, 24)) as pilot:

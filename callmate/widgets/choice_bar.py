@@ -44,7 +44,8 @@ class ChoiceBar(Widget, can_focus=True):
       made by the first key of that typing is undone, and the row says so.
     * Once the row has an answer, letters are refused until the user comes
       back to it (Tab, Shift+Tab, Enter from the field before, a click) or
-      uses the arrows, which always change the pick in plain sight.
+      uses the arrows, which always change the pick in plain sight, as a
+      click on a choice does.
     * Every refusal rings the bell once and says on the row what happened.
     """
 
@@ -182,7 +183,25 @@ class ChoiceBar(Widget, can_focus=True):
         self._end_burst()
 
     def on_click(self, event: events.Click) -> None:
+        """A click on a choice picks it (in plain sight); anywhere else only arms the row."""
+        offset = event.get_content_offset(self)
+        picked = self._choice_at(offset.x, offset.y) if offset is not None else None
+        if picked is not None:
+            self.value = picked
+            self.hint = ""
         self._arm()
+
+    def _choice_at(self, x: int, y: int) -> str | None:
+        lines = self._pack(max(1, self.content_region.width))
+        if not self.choices or y >= len(lines):
+            return None
+        before = sum(len(line) for line in lines[:y])
+        left = 0
+        for index, item in enumerate(lines[y]):
+            if left <= x < left + item.cell_length:
+                return self.choices[before + index].value
+            left += item.cell_length + 2
+        return None
 
     def _arm(self) -> None:
         self._armed = True
