@@ -200,23 +200,18 @@ def _run_app(base: Path) -> int:
 
 
 def _open_repository(base: Path):  # type: ignore[no-untyped-def]
+    """The repository; a database that can't be used raises StoreUnavailable,
+    which main() prints as one line (exit 2)."""
     from callmate.locations import database_path
-    from callmate.store.errors import StoreUnavailable
     from callmate.store.repository import Repository
 
-    try:
-        return Repository.open(database_path(base))
-    except StoreUnavailable as problem:
-        print(f"callmate: {problem.message}", file=sys.stderr)
-        return None
+    return Repository.open(database_path(base))
 
 
 def _export(base: Path, fmt: str, out: Path | None) -> int:
     from callmate.domain import exporters
 
     repo = _open_repository(base)
-    if repo is None:
-        return 2
     try:
         calls = repo.all_calls()
     finally:
@@ -266,8 +261,6 @@ def _import(base: Path, file: Path) -> int:
         print(f"callmate: nothing imported. {_printable(str(error))}", file=sys.stderr)
         return 2
     repo = _open_repository(base)
-    if repo is None:
-        return 2
     try:
         imported = repo.import_calls(calls)
     except Exception as error:  # e.g. a broken link between calls: all or nothing
@@ -299,8 +292,6 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
     from callmate.clock import SystemClock, local_today
 
     repo = _open_repository(base)
-    if repo is None:
-        return 2
     today = local_today(SystemClock())
     try:
         steps, _total = repo.open_steps(before=today + timedelta(days=days + 1), limit=10_000)
@@ -340,8 +331,6 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
 
 def _search(base: Path, query: str) -> int:
     repo = _open_repository(base)
-    if repo is None:
-        return 2
     try:
         hits = repo.search(query, limit=50)
     finally:
@@ -363,8 +352,6 @@ def _load_call(base: Path, call_id: int):  # type: ignore[no-untyped-def]
     from callmate.store.repository import CallNotFoundError
 
     repo = _open_repository(base)
-    if repo is None:
-        return None
     try:
         return repo.get_call(call_id)
     except CallNotFoundError:

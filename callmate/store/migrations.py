@@ -266,7 +266,7 @@ def upgrade(path: Path, target: int | None = None) -> int:
                 raise SchemaTooNewError(path, current)
             if current < target:
                 if current > 0:
-                    _backup(connection, path.with_name(f"{path.name}.v{current}.bak"))
+                    _backup(path, path.with_name(f"{path.name}.v{current}.bak"))
                 for version in range(current + 1, target + 1):
                     for statement in split_statements(MIGRATIONS[version - 1]):
                         connection.execute(statement)
@@ -314,11 +314,20 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
-def _backup(connection: sqlite3.Connection, target: Path) -> None:
-    """Copy the database to ``target``: a private file, complete or absent."""
-    with atomic_target(target) as temporary:
-        copy = sqlite3.connect(temporary)
-        try:
-            connection.backup(copy)
-        finally:
-            copy.close()
+def _backup(path: Path, target: Path) -> None:
+    """Copy the database to ``target``: a private file, complete or absent.
+
+    Read through a connection of its own: the upgrading one holds the write
+    lock (SQLite won't back up from a connection that is writing), and a
+    reader still sees the last committed state, which is what is kept.
+    """
+    source = sqlite3.connect(path)
+    try:
+        with atomic_target(target) as temporary:
+            copy = sqlite3.connect(temporary)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+    finally:
+        source.close()
