@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 
 from callmate.app import make_app
 from callmate.clock import FrozenClock
-from callmate.domain.closing import AlreadyClosedError
+from callmate.domain.closing import AlreadyClosedError, ClosingDraft, close_as_note, describe_close
 from callmate.domain.models import (
     Call,
     CallStatus,
@@ -203,3 +203,22 @@ def test_two_closes_at_the_same_moment_one_wins(isolated_home: Path) -> None:
     winner = stored(isolated_home).next_step.what  # type: ignore[union-attr]
     loser = "Plan B" if winner == "Plan A" else "Plan A"
     assert results == {winner: "saved", loser: f"refused, saw {winner}"}
+
+
+def test_a_close_in_one_line_complete_or_only_typed() -> None:
+    step = NextStep(what="Demo", owner=Owner.BOTH, due=date(2026, 11, 27))
+    assert describe_close(Outcome.YES, step, TODAY) == (
+        "Yes · next step “Demo” (both) by Fri 27 Nov 2026 · in 5 days"
+    )
+    assert describe_close(Outcome.YES, step, TODAY, relative=False).endswith("by Fri 27 Nov 2026")
+    # A draft: the words as typed, even an unreadable date; nothing typed is said so.
+    assert describe_close(
+        None, None, TODAY, what=" Call back ", owner=Owner.US, due_text="soonish"
+    ) == ("no outcome picked · next step “Call back” (us) by soonish")
+    assert describe_close(Outcome.MAYBE, None, TODAY) == "Maybe · no next step typed"
+    draft = ClosingDraft(
+        outcome=Outcome.YES, reason=Reason.TIMING, reason_text="x", next_what="Demo"
+    )
+    assert close_as_note(draft, TODAY) == (
+        "Also typed at the close (in another window): Yes · next step “Demo” (us)"
+    ), "a reason only counts for a No or a Maybe"
