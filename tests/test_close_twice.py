@@ -16,7 +16,13 @@ from textual.pilot import Pilot
 
 from callmate.app import make_app
 from callmate.clock import FrozenClock
-from callmate.domain.closing import AlreadyClosedError, ClosingDraft, close_as_note, describe_close
+from callmate.domain.closing import (
+    AlreadyClosedError,
+    ClosingDraft,
+    CommitmentDraft,
+    close_as_note,
+    describe_close,
+)
 from callmate.domain.models import (
     Call,
     CallStatus,
@@ -222,3 +228,23 @@ def test_a_close_in_one_line_complete_or_only_typed() -> None:
     assert close_as_note(draft, TODAY) == (
         "Also typed at the close (in another window): Yes · next step “Demo” (us)"
     ), "a reason only counts for a No or a Maybe"
+
+
+def test_the_kept_note_holds_commitment_owners_and_dates_too() -> None:
+    draft = ClosingDraft(
+        outcome=Outcome.NO,
+        reason_text="no budget",
+        next_what="Call in spring",
+        due_text="+20d",
+        commitments=(
+            CommitmentDraft(7, owner="Sam", due_text="fri"),
+            CommitmentDraft(8),  # nothing typed for it: not repeated
+            CommitmentDraft(9, due_text="tomorrow"),
+        ),
+    )
+    note = close_as_note(draft, TODAY, {7: "send pricing", 8: "intro", 9: "share the deck"})
+    assert note.endswith(
+        "in their words: no budget · “send pricing”: Sam, by fri · “share the deck”: no owner, "
+        "by tomorrow"
+    )
+    assert "intro" not in note

@@ -10,6 +10,7 @@ refuse to save until the list is empty.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -202,8 +203,14 @@ def describe_close(
     return " · ".join([*parts, step])
 
 
-def close_as_note(draft: ClosingDraft, today: date) -> str:
-    """What a second close of the same call had typed, kept as a note on the call."""
+def close_as_note(
+    draft: ClosingDraft, today: date, commitment_texts: Mapping[int, str] | None = None
+) -> str:
+    """What a second close of the same call had typed, kept as a note on the call.
+
+    ``commitment_texts`` names each commitment (by note id) whose owner or due
+    date was typed, so those are kept too.
+    """
     result = check_closing(draft, today)
     close = describe_close(
         draft.outcome,
@@ -221,4 +228,11 @@ def close_as_note(draft: ClosingDraft, today: date) -> str:
         extra.append(f"in their words: {words}")
     if draft.goal_result is not None:
         extra.append(_GOAL_WORDS[draft.goal_result])
+    for commitment in draft.commitments:
+        owner, due = clean_line(commitment.owner), clean_line(commitment.due_text)
+        if owner or due:
+            text = clean_line((commitment_texts or {}).get(commitment.note_id, "a commitment"))
+            extra.append(
+                ", ".join([f"“{text}”: {owner or 'no owner'}", *([f"by {due}"] if due else [])])
+            )
     return "Also typed at the close (in another window): " + " · ".join([close, *extra])

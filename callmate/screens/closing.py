@@ -393,7 +393,11 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         now = self.callmate.clock.now()
         note = Note(
             kind=NoteKind.FOLLOW_UP,
-            text=close_as_note(draft, self.callmate.today()),
+            text=close_as_note(
+                draft,
+                self.callmate.today(),
+                {n.id: n.text for n in self.call.notes if n.id is not None},
+            ),
             offset_seconds=self.call.elapsed(now),
             created_at=now,
         )
