@@ -27,9 +27,11 @@ from tests.test_robust_storage import (  # noqa: F401  (fixtures)
     CORRUPTIONS,
     broken_database,
     fill,
+    make_read_only,
     read_only_dir,
     seed,
     seed_old,
+    small_disk,
     tiny_disk,
 )
 
@@ -512,3 +514,16 @@ def test_ctrl_c_exits_130_quietly(isolated_home: Path) -> None:
     out, err = process.communicate(timeout=60)
     assert process.returncode == 130
     assert out == "" and err == ""
+
+
+def test_calls_on_a_disk_that_became_read_only(small_disk: Path) -> None:  # noqa: F811
+    home = small_disk / "home"
+    home.mkdir(mode=0o700)
+    seed(home / "callmate.db")
+    make_read_only(small_disk)
+    result = cli("export", home=home, env={"CALLMATE_CONFIG": "/nonexistent.toml"})
+    assert result.returncode == 2
+    assert one_line(result) == (
+        f"callmate: cannot write to {home / 'callmate.db'} (read-only file system). "
+        "Make it writable for you, or choose another folder with --data-dir or CALLMATE_HOME."
+    )

@@ -558,3 +558,123 @@ def test_upgrade_still_reports_a_bad_migration_as_before(
     with pytest.raises(sqlite3.OperationalError):
         Repository.open(path)
     assert migrations.schema_version(path) == migrations.LATEST - 1
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 4 MB file system of its own, to be made read-only by the test."""
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    if not _mount(mount, "size=4m,mode=0700"):
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        yield mount
+    finally:
+        _unmount(mount)
+
+
+def make_read_only(mount: Path) -> None:
+    result = subprocess.run(
+        ["mount", "-o", "remount,ro", str(mount)], capture_output=True, check=False
+    )
+    if result.returncode != 0:
+        pytest.skip("cannot remount read-only here")
+
+
+async def test_home_in_a_read_only_place_says_so(small_disk: Path) -> None:
+    """Calls kept on a disk that has since become read-only: explained, not a hang."""
+    from callmate.app import make_app
+
+    home = small_disk / "home"
+    home.mkdir(mode=0o700)
+    seed(home / "callmate.db")
+    make_read_only(small_disk)
+    app = make_app(home)
+    async with app.run_test(size=(200, 30)) as pilot:
+        text = await wait_for(pilot, "read-only file system")
+        assert "Loading your day" not in text
+        assert (
+            f"Cannot write to {home / 'callmate.db'} (read-only file system). Make it "
+            "writable for you, or choose another folder with --data-dir or CALLMATE_HOME."
+        ) in text
+        assert "Press q to quit." in text
+        await pilot.press("q")
+    app.store.close()
+
+
+def test_the_settings_folder_is_made_private_too(
+    isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from callmate.locations import make_private
+    from callmate.settings_file import settings_path
+
+    monkeypatch.delenv("CALLMATE_HOME")  # settings.toml in the user's config folder
+    config = settings_path()
+    assert config.parent == tmp_path / "xdg-config" / "callmate"
+    config.parent.mkdir(parents=True, mode=0o755)
+    os.chmod(config.parent, 0o755)
+    config.write_text('user_name = "Sam"\n')
+    os.chmod(config, 0o644)
+    assert set(make_private(isolated_home)) >= {config.parent, config}
+    assert mode(config.parent) == 0o700 and mode(config) == 0o600
+
+
+def test_a_settings_file_named_elsewhere_leaves_its_folder_alone(
+    isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from callmate.locations import make_private
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o755)
+    config = shared / "callmate.toml"
+    config.write_text("")
+    os.chmod(config, 0o644)
+    monkeypatch.setenv("CALLMATE_CONFIG", str(config))
+    assert config in make_private(isolated_home)
+    assert mode(config) == 0o600 and mode(shared) == 0o755
+
+
+RUN_HOME_UNTIL_SHOWN = r"""
+import asyncio, os, sys, time
+from pathlib import Path
+from callmate.app import make_app
+
+async def main():
+    app = make_app(Path(os.environ["CALLMATE_HOME"]))
+    async with app.run_test(size=(120, 30)) as pilot:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            await pilot.pause(0.05)
+            text = "\n".join(s.text for s in app.screen._compositor.render_strips())
+            if "Send the pilot plan" in text:
+                break
+        else:
+            sys.exit("stuck at: " + " ".join(text.split())[:300])
+    app.store.close()
+
+asyncio.run(main())
+"""
+
+
+def test_three_apps_opened_at_once_on_an_old_database_all_show_the_day(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """None sticks at "Updating your data…": one upgrades, the others wait and go on."""
+    seed_old(isolated_home / "callmate.db", 5, monkeypatch, calls=2)
+    running = [
+        subprocess.Popen(
+            [sys.executable, "-c", RUN_HOME_UNTIL_SHOWN],
+            cwd=ROOT,
+            env={**os.environ, "CALLMATE_HOME": str(isolated_home)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    for process in running:
+        _out, err = process.communicate(timeout=180)
+        assert process.returncode == 0, err[-2000:]
+    assert migrations.schema_version(isolated_home / "callmate.db") == migrations.LATEST
+    assert [p.name for p in isolated_home.glob("callmate.db.v*.bak")] == ["callmate.db.v5.bak"]

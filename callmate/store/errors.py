@@ -14,6 +14,7 @@ migrations (the home screen's first read runs before either is loaded).
 from __future__ import annotations
 
 import errno
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -115,9 +116,11 @@ def _from_sqlite(error: sqlite3.Error, db_path: Path) -> StoreUnavailable | None
     if any(lowered.startswith(known) for known in _CORRUPT):
         return corrupt(db_path, text)
     if any(known in lowered for known in _READ_ONLY):
-        return cannot_write(db_path, "it is read-only")
+        return cannot_write(db_path, _why_not_writable(db_path) or "it is read-only")
     if any(lowered.startswith(known) for known in _CANNOT_OPEN):
-        return cannot_open(db_path, text)
+        # SQLite can't say why; a read-only disk or folder is the usual reason.
+        why = _why_not_writable(db_path)
+        return cannot_write(db_path, why) if why else cannot_open(db_path, text)
     if any(lowered.startswith(known) for known in _FULL):
         return disk_full(db_path)
     if any(lowered.startswith(known) for known in _BUSY):
@@ -128,6 +131,20 @@ def _from_sqlite(error: sqlite3.Error, db_path: Path) -> StoreUnavailable | None
             "and free space, then start callmate again.",
             kind="io",
         )
+    return None
+
+
+def _why_not_writable(db_path: Path) -> str | None:
+    """"read-only file system" or "permission denied" when that is why, else None."""
+    folder = db_path.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "read-only file system"
+    except OSError:
+        return None
+    for place in (folder, db_path):
+        if place.exists() and not os.access(place, os.W_OK):
+            return "permission denied"
     return None
 
 
