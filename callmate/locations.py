@@ -19,6 +19,9 @@ CONFIG_ENV = "CALLMATE_CONFIG"
 APP_NAME = "callmate"
 DATABASE_NAME = "callmate.db"
 
+PRIVATE_FOLDERS = ("recaps", "exports", "drafts")
+"""The data dir's folders; they and their files are the user's alone."""
+
 PRIVATE_NOTICE = "Made your callmate files private (they were readable by other users)."
 
 
@@ -58,7 +61,7 @@ def recaps_dir(base: Path | None = None) -> Path:
 def make_private(base: Path) -> list[Path]:
     """Take other users' access off callmate's folders and files; return what changed.
 
-    The data dir, its ``recaps`` and ``exports`` folders and their files, the
+    The data dir, its ``recaps``, ``exports`` and ``drafts`` folders and their files, the
     database with its journal files and backups, and settings.toml with its
     folder (unless ``$CALLMATE_CONFIG`` names a file somewhere shared: then
     only that file). Only callmate's own names are touched, so a data dir
@@ -67,7 +70,7 @@ def make_private(base: Path) -> list[Path]:
     from callmate.files import tighten
 
     candidates: list[Path] = [base]
-    for name in ("recaps", "exports"):
+    for name in PRIVATE_FOLDERS:
         folder = base / name
         candidates.append(folder)
         candidates.extend(_entries(folder))

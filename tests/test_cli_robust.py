@@ -144,13 +144,17 @@ def test_the_message_points_to_the_last_backup(
 def test_first_start_on_a_full_disk(tiny_disk: Path) -> None:  # noqa: F811
     home = tiny_disk / "home"
     home.mkdir(mode=0o700)
-    fill(tiny_disk)
+    filler = fill(tiny_disk)
     result = cli("due", home=home, env={"CALLMATE_CONFIG": str(tiny_disk / "none.toml")})
     assert result.returncode == 2
     assert one_line(result) == (
         f"callmate: the disk holding {home} is full (no space left on device). "
         "Free some space, then start callmate again."
     )
+    filler.unlink()  # space freed: the next start just works
+    again = cli("due", home=home, env={"CALLMATE_CONFIG": str(tiny_disk / "none.toml")})
+    assert again.returncode == 0 and again.stderr == "", again.stderr
+    assert again.stdout == "Nothing due in the next 7 day(s).\n"
 
 
 def test_a_full_disk_leaves_the_earlier_export_whole(

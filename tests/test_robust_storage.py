@@ -443,10 +443,16 @@ async def test_home_tells_once_that_loose_files_were_made_private(
     recaps.mkdir()
     recap = recaps / "call-1-recap.txt"
     recap.write_text("Hi Dana")
+    drafts = isolated_home / "drafts"
+    drafts.mkdir()
+    draft = drafts / "new.json"
+    draft.write_text("{}")
     for path, loose in [
         (isolated_home, 0o755),
         (recaps, 0o755),
         (recap, 0o644),
+        (drafts, 0o755),
+        (draft, 0o644),
         (isolated_home / "callmate.db", 0o644),
         (isolated_home / "settings.toml", 0o644),
     ]:
@@ -462,8 +468,8 @@ async def test_home_tells_once_that_loose_files_were_made_private(
         await pilot.press("escape")
         await pilot.pause(0.5)
         assert len(toasts(app)) == 1  # ... and does not say it again
-    assert mode(isolated_home) == mode(recaps) == 0o700
-    assert mode(recap) == mode(isolated_home / "callmate.db") == 0o600
+    assert mode(isolated_home) == mode(recaps) == mode(drafts) == 0o700
+    assert mode(recap) == mode(draft) == mode(isolated_home / "callmate.db") == 0o600
     assert mode(isolated_home / "settings.toml") == 0o600
 
 
