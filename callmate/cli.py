@@ -11,9 +11,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from callmate import __version__
 from callmate.locations import HOME_ENV
+
+if TYPE_CHECKING:
+    from callmate.app import CallmateApp
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -192,11 +196,21 @@ def _command(args: argparse.Namespace, base: Path) -> int:
 
 
 def _run_app(base: Path) -> int:
-    from callmate.app import make_app
-
-    app = make_app(base)
+    app = build_app(base)
     app.run()
     return app.return_code or 0
+
+
+def build_app(base: Path) -> CallmateApp:
+    """The app as ``callmate`` starts it: files made private first, and the home
+    screen told so (a line on stderr would be hidden under the app)."""
+    from callmate.app import make_app
+    from callmate.locations import make_private
+
+    loosened = make_private(base)
+    app = make_app(base)
+    app.store.loosened = loosened
+    return app
 
 
 def _open_repository(base: Path):  # type: ignore[no-untyped-def]

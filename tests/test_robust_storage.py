@@ -436,8 +436,10 @@ async def test_home_on_a_full_disk_says_so(tiny_disk: Path) -> None:
 
 
 async def test_home_tells_once_that_loose_files_were_made_private(
-    app: CallmateApp, isolated_home: Path
+    isolated_home: Path,
 ) -> None:
+    from callmate.cli import build_app
+
     seed(isolated_home / "callmate.db")
     recaps = isolated_home / "recaps"
     recaps.mkdir()
@@ -457,6 +459,7 @@ async def test_home_tells_once_that_loose_files_were_made_private(
         (isolated_home / "settings.toml", 0o644),
     ]:
         os.chmod(path, loose)
+    app = build_app(isolated_home)  # what `callmate` runs
     async with app.run_test(size=(200, 30), notifications=True) as pilot:
         text = await wait_for(pilot, "Made your callmate files private")
         assert "Made your callmate files private" in text
@@ -468,6 +471,7 @@ async def test_home_tells_once_that_loose_files_were_made_private(
         await pilot.press("escape")
         await pilot.pause(0.5)
         assert len(toasts(app)) == 1  # ... and does not say it again
+    app.store.close()
     assert mode(isolated_home) == mode(recaps) == mode(drafts) == 0o700
     assert mode(recap) == mode(draft) == mode(isolated_home / "callmate.db") == 0o600
     assert mode(isolated_home / "settings.toml") == 0o600

@@ -14,10 +14,7 @@ Two ways in, on that same thread:
 
 A database that can't be used (not a database, damaged, read-only, a full
 disk) fails each job with :class:`~callmate.store.errors.StoreUnavailable`,
-whose message says what is wrong and what to do. The first job also makes
-callmate's files private (:func:`callmate.locations.make_private`); what it
-had to tighten is kept in :attr:`StoreGateway.loosened` for the home screen to
-mention.
+whose message says what is wrong and what to do.
 """
 
 from __future__ import annotations
@@ -41,9 +38,10 @@ class StoreGateway:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callmate-db")
         self._repository: Repository | None = None
         self._reader: sqlite3.Connection | None = None
-        self._checked_privacy = False
         self.loosened: list[Path] = []
-        """Files and folders found readable by others and tightened (first use only)."""
+        """What was found readable by other users and made private as callmate
+        started (:func:`callmate.locations.make_private`, run by the ``callmate``
+        command); the home screen says so once."""
 
     # -- on the database thread ---------------------------------------------
     def _guarded(self, job: Callable[[], T]) -> T:
@@ -51,16 +49,7 @@ class StoreGateway:
         from callmate.store.errors import storage_errors
 
         with storage_errors(self.db_path):
-            self._make_private()
             return job()
-
-    def _make_private(self) -> None:
-        if self._checked_privacy:
-            return
-        self._checked_privacy = True
-        from callmate.locations import make_private
-
-        self.loosened = make_private(self.db_path.parent)
 
     def _repo(self) -> Repository:
         if self._repository is None:
