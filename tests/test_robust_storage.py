@@ -16,6 +16,7 @@ import stat
 import subprocess
 import sys
 import time
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -688,3 +689,47 @@ def test_three_apps_opened_at_once_on_an_old_database_all_show_the_day(
         assert process.returncode == 0, err[-2000:]
     assert migrations.schema_version(isolated_home / "callmate.db") == migrations.LATEST
     assert [p.name for p in isolated_home.glob("callmate.db.v*.bak")] == ["callmate.db.v5.bak"]
+
+
+def test_an_upgrade_on_a_full_disk_changes_nothing(
+    tiny_disk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No room for the backup copy: said so, the database stays as it was, no
+    half-written copy is left; with room again the upgrade just happens."""
+    path = tiny_disk / "callmate.db"
+    seed_old(path, 5, monkeypatch, calls=1)
+    before = path.read_bytes()
+    filler = fill(tiny_disk)
+    with pytest.raises(StoreUnavailable) as caught:
+        Repository.open(path)
+    assert caught.value.message == (
+        f"the disk holding {tiny_disk} is full (no space left on device). "
+        "Free some space, then start callmate again."
+    )
+    assert path.read_bytes() == before  # (a WAL database can't even be read on a full disk)
+    left = {p.name for p in tiny_disk.iterdir()} - {"callmate.db-wal", "callmate.db-shm"}
+    assert left == {"callmate.db", "filler"}  # no backup, no half-written copy
+    filler.unlink()
+    assert migrations.schema_version(path) == 5
+    Repository.open(path).close()
+    assert migrations.schema_version(path) == migrations.LATEST
+    assert (tiny_disk / "callmate.db.v5.bak").exists()
+
+
+def test_no_room_for_the_backup_copy_leaves_no_half_written_file(
+    tiny_disk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tiny_disk / "callmate.db"
+    seed_old(path, 5, monkeypatch, calls=1)
+    size = path.stat().st_size
+    filler = fill(tiny_disk)
+    os.truncate(filler, filler.stat().st_size - 64 * 1024)  # room for the -shm, not a copy
+    assert size > 64 * 1024
+    with pytest.raises(StoreUnavailable) as caught:
+        Repository.open(path)
+    assert caught.value.kind == "full"
+    failed_in = traceback.extract_tb(caught.value.__cause__.__traceback__)  # type: ignore[union-attr]
+    assert "_backup" in [frame.name for frame in failed_in]  # the copy is what ran out of room
+    assert not [p.name for p in tiny_disk.iterdir() if p.name.endswith((".tmp", ".bak"))]
+    filler.unlink()
+    assert migrations.schema_version(path) == 5

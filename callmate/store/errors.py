@@ -126,12 +126,21 @@ def _from_sqlite(error: sqlite3.Error, db_path: Path) -> StoreUnavailable | None
     if any(lowered.startswith(known) for known in _BUSY):
         return busy(db_path)
     if any(lowered.startswith(known) for known in _DISK_IO):
+        if _no_space_left(db_path.parent):  # e.g. no room for the -shm file
+            return disk_full(db_path)
         return StoreUnavailable(
             f"could not read or write {shown(db_path)} (disk I/O error). Check the disk "
             "and free space, then start callmate again.",
             kind="io",
         )
     return None
+
+
+def _no_space_left(folder: Path) -> bool:
+    try:
+        return os.statvfs(folder).f_bavail == 0
+    except OSError:
+        return False
 
 
 def _why_not_writable(db_path: Path) -> str | None:
@@ -150,11 +159,11 @@ def _why_not_writable(db_path: Path) -> str | None:
 
 def _from_os_error(error: OSError, db_path: Path) -> StoreUnavailable | None:
     reason = error.strerror or type(error).__name__
-    where = Path(error.filename) if isinstance(error.filename, str) else db_path.parent
+    named = Path(error.filename) if isinstance(error.filename, str) else None
     if error.errno in _FULL_ERRNOS:
-        return disk_full(db_path)
+        return disk_full(named or db_path)  # the file being written names the disk
     if error.errno in _NO_WRITE_ERRNOS:
-        return cannot_write(where, reason.lower())
+        return cannot_write(named or db_path.parent, reason.lower())
     return None
 
 
@@ -187,9 +196,10 @@ def cannot_open(db_path: Path, reason: str) -> StoreUnavailable:
     )
 
 
-def disk_full(db_path: Path) -> StoreUnavailable:
+def disk_full(file: Path) -> StoreUnavailable:
+    """The disk ``file`` (the database, or whatever was being written) is on is full."""
     return StoreUnavailable(
-        f"the disk holding {shown(db_path.parent)} is full (no space left on device). "
+        f"the disk holding {shown(file.parent)} is full (no space left on device). "
         "Free some space, then start callmate again.",
         kind="full",
     )
