@@ -20,6 +20,28 @@ if TYPE_CHECKING:
     from callmate.app import CallmateApp
 
 
+def _whole_number(low: int, high: int, what: str, *, beyond: str = ""):  # type: ignore[no-untyped-def]
+    """An argparse type: a whole number from ``low`` to ``high`` (a friendly error otherwise)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(beyond or f"{what} must be from {low:,} to {high:,}")
+        return value
+
+    return parse
+
+
+MAX_DAYS = 36_500  # a hundred years
+MAX_CALL_ID = 2**63 - 1  # SQLite's largest row id
+_call_id = _whole_number(
+    1, MAX_CALL_ID, "CALL_ID", beyond="there is no such call (see: callmate export)"
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -60,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         description="Open next steps due within N days (default 7), overdue ones first.",
     )
-    due.add_argument("--days", type=int, default=7, metavar="N")
+    due.add_argument("--days", type=_whole_number(0, MAX_DAYS, "N"), default=7, metavar="N")
     due.add_argument("--json", action="store_true", help="machine-readable output")
 
     search = commands.add_parser(
@@ -77,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         description="Print the recap email of a call, as last edited in the app.",
     )
-    recap.add_argument("call_id", type=int, metavar="CALL_ID")
+    recap.add_argument("call_id", type=_call_id, metavar="CALL_ID")
     recap.add_argument("--format", choices=["text", "md"], default="text")
     recap.add_argument(
         "--copy", action="store_true", help="also copy it to the clipboard (or a file)"
@@ -89,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         description="Print the next step as an iCalendar event: callmate ics 12 > next.ics",
     )
-    ics.add_argument("call_id", type=int, metavar="CALL_ID")
+    ics.add_argument("call_id", type=_call_id, metavar="CALL_ID")
     return parser
 
 

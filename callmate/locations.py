@@ -11,7 +11,9 @@ All of it is private: folders ``0700``, files ``0600`` (see
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 from pathlib import Path
 
 HOME_ENV = "CALLMATE_HOME"
@@ -65,11 +67,12 @@ def make_private(base: Path) -> list[Path]:
     database with its journal files and backups, and settings.toml with its
     folder (unless ``$CALLMATE_CONFIG`` names a file somewhere shared: then
     only that file). Only callmate's own names are touched, so a data dir
-    pointed at a busy folder keeps everything else as it was.
+    pointed at a busy folder keeps everything else as it was, and a shared
+    folder itself (``/tmp``, the home folder) is left as it is.
     """
     from callmate.files import tighten
 
-    candidates: list[Path] = [base]
+    candidates: list[Path] = [base] if _callmates_own(base) else []
     for name in PRIVATE_FOLDERS:
         folder = base / name
         candidates.append(folder)
@@ -85,6 +88,24 @@ def make_private(base: Path) -> list[Path]:
         if tighten(path):
             changed.append(path)
     return changed
+
+
+def _callmates_own(folder: Path) -> bool:
+    """False for a data dir that is shared by design: ``--data-dir /tmp`` must not
+    lock every other user out of /tmp, nor ``--data-dir ~`` change the home folder."""
+    try:
+        info = folder.stat()
+        resolved = folder.resolve()
+    except OSError:
+        return False
+    if info.st_mode & (stat.S_ISVTX | stat.S_IWOTH):
+        return False  # /tmp and the like
+    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+        return False
+    with contextlib.suppress(RuntimeError, KeyError):
+        if resolved == Path.home().resolve():
+            return False
+    return resolved != Path(resolved.anchor)
 
 
 def _entries(folder: Path) -> list[Path]:

@@ -531,3 +531,26 @@ def test_calls_on_a_disk_that_became_read_only(small_disk: Path) -> None:  # noq
         f"callmate: cannot write to {home / 'callmate.db'} (read-only file system). "
         "Make it writable for you, or choose another folder with --data-dir or CALLMATE_HOME."
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("due", "--days", "999999999999"), "argument --days: N must be from 0 to 36,500"),
+        (("due", "--days", "soon"), "argument --days: N must be a whole number"),
+        (
+            ("recap", "99999999999999999999"),
+            "argument CALL_ID: there is no such call (see: callmate export)",
+        ),
+        (("ics", "-1"), "argument CALL_ID: there is no such call (see: callmate export)"),
+    ],
+)
+def test_out_of_range_numbers_are_usage_errors(
+    isolated_home: Path, args: tuple[str, ...], says: str
+) -> None:
+    """They overflowed a date or SQLite's integers, with a traceback."""
+    private_home(isolated_home)
+    result = cli(*args, home=isolated_home)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == f"callmate {args[0]}: error: {says}"

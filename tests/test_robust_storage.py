@@ -733,3 +733,27 @@ def test_no_room_for_the_backup_copy_leaves_no_half_written_file(
     assert not [p.name for p in tiny_disk.iterdir() if p.name.endswith((".tmp", ".bak"))]
     filler.unlink()
     assert migrations.schema_version(path) == 5
+
+
+def test_a_shared_folder_used_as_the_data_dir_is_not_locked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--data-dir /tmp (or ~) must not take /tmp away from every other user."""
+    from callmate.locations import make_private
+
+    shared = tmp_path / "like-tmp"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    database = shared / "callmate.db"
+    database.write_bytes(b"")
+    os.chmod(database, 0o644)
+    changed = make_private(shared)
+    assert database in changed and shared not in changed
+    assert mode(shared) == 0o1777 and mode(database) == 0o600
+
+    home = tmp_path / "user-home"
+    home.mkdir()
+    os.chmod(home, 0o755)
+    monkeypatch.setenv("HOME", str(home))
+    make_private(home)
+    assert mode(home) == 0o755
