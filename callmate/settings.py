@@ -9,6 +9,7 @@ and the problem is reported, and the file is left as it was.
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from callmate.domain.models import MultiLine, OneLine
 from callmate.domain.text import shown
+from callmate.locations import CONFIG_ENV
 from callmate.settings_file import NotASettingsFile, read_bytes, settings_path
 
 
@@ -126,7 +128,13 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     from callmate.files import private_dir, write_atomic
 
     path = path or settings_path()
-    private_dir(path.parent)
+    if os.environ.get(CONFIG_ENV):
+        # A file the user pointed at may sit in a folder shared on purpose
+        # (a dotfiles repo, a team folder): the file is private, the folder
+        # stays as they made it.
+        path.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        private_dir(path.parent)
     lines = ["# callmate settings. Edit here or in the app (s on the home screen).", ""]
     for name, field in Settings.model_fields.items():
         if field.description:

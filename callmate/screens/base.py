@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from callmate.domain.text import clean_line
+
 if TYPE_CHECKING:
     from callmate.app import CallmateApp
     from callmate.store.gateway import StoreGateway
@@ -27,9 +29,16 @@ class CallmateScreen(Screen[ResultType]):
         """A failed database job is shown, never swallowed, never a crash."""
         if event.state is WorkerState.ERROR:
             error: Any = event.worker.error
+            from callmate.store.errors import StoreUnavailable
+
+            if isinstance(error, StoreUnavailable):
+                # Already one line that says what is wrong and what to do.
+                message, title = error.message, "Your data can't be reached"
+            else:
+                message, title = f"{type(error).__name__}: {error}", "Something went wrong"
             self.notify(
-                f"{type(error).__name__}: {error}",
-                title="Something went wrong",
+                clean_line(message),
+                title=title,
                 severity="error",
                 timeout=10,
                 markup=False,
