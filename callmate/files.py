@@ -58,20 +58,8 @@ def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> P
     A ``str`` is written as ``encoding`` with its line ends kept as they are.
     """
     payload = data.encode(encoding) if isinstance(data, str) else data
-    folder = path.parent
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, FILE_MODE)  # mkstemp already makes 0600; say so
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _sync_dir(folder)
+    with atomic_target(path) as temporary, open(temporary, "wb") as handle:
+        handle.write(payload)
     return path
 
 

@@ -29,17 +29,8 @@ def type_keys(program: PtyProgram, keys: str, pause: float = 0.02) -> None:
 
 def test_sigkill_during_a_call_loses_no_entered_note(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    # The benchmarks' pty harness: a real 80x24 terminal, keys written to it.
-    terminal = PtyProgram(
-        [sys.executable, "-m", "callmate"], env={"CALLMATE_HOME": str(home), "TEXTUAL": ""}
-    )
+    terminal = start_call(home)
     try:
-        terminal.wait_for("No calls yet")
-        type_keys(terminal, "n")
-        terminal.wait_for("Plan the call")
-        type_keys(terminal, "Dana Whitfield\rNorthwind\r\r\rBook a demo\r")
-        type_keys(terminal, "\x13")  # Ctrl+S: start the call
-        terminal.wait_for("On call")
         type_keys(terminal, '"we lose a day every week\r')
         type_keys(terminal, "ops lead is burned out\r")
         type_keys(terminal, ">send pricing\r")
@@ -73,7 +64,11 @@ def paste(program: PtyProgram, text: str) -> None:
     program.write("\x1b[200~" + text + "\x1b[201~")
 
 
-def start_call(home: Path) -> PtyProgram:
+def start_call(
+    home: Path, plan: str = "Dana Whitfield\rNorthwind\r\r\rBook a demo\r"
+) -> PtyProgram:
+    """callmate on the benchmarks' pty harness (a real 80x24 terminal), a call
+    planned with ``plan`` (typed from the contact field on) and started."""
     terminal = PtyProgram(
         [sys.executable, "-m", "callmate"], env={"CALLMATE_HOME": str(home), "TEXTUAL": ""}
     )
@@ -81,7 +76,7 @@ def start_call(home: Path) -> PtyProgram:
         terminal.wait_for("No calls yet")
         type_keys(terminal, "n")
         terminal.wait_for("Plan the call")
-        type_keys(terminal, "Dana Whitfield\rNorthwind\r\r\rBook a demo\r")
+        type_keys(terminal, plan)
         type_keys(terminal, "\x13")  # Ctrl+S: start the call
         terminal.wait_for("On call")
     except BaseException:

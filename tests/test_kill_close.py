@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.pty_harness import PtyProgram, resume_open_call
+from tests.test_kill import start_call
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 
@@ -40,16 +41,8 @@ def type_keys(program: PtyProgram, keys: str, seed: int = 0) -> None:
 
 def to_the_close(home: Path) -> PtyProgram:
     """callmate with a call under way (three notes saved) and its close on screen."""
-    terminal = PtyProgram(
-        [sys.executable, "-m", "callmate"], env={"CALLMATE_HOME": str(home), "TEXTUAL": ""}
-    )
+    terminal = start_call(home, "Dana Whitfield\rNorthwind\r\r\rBook a demo\rOps lead's name\r")
     try:
-        terminal.wait_for("No calls yet")
-        type_keys(terminal, "n")
-        terminal.wait_for("Plan the call")
-        type_keys(terminal, "Dana Whitfield\rNorthwind\r\r\rBook a demo\rOps lead's name\r")
-        type_keys(terminal, "\x13")  # Ctrl+S: start the call
-        terminal.wait_for("On call")
         type_keys(terminal, '"we lose a day every week\rops lead is burned out\r>send pricing\r')
         terminal.wait_for("send pricing")
         since = terminal.mark()

@@ -203,6 +203,21 @@ def describe_close(
     return " · ".join([*parts, step])
 
 
+def describe_draft(
+    draft: ClosingDraft, next_step: NextStep | None, today: date, *, relative: bool = True
+) -> str:
+    """:func:`describe_close` of what the close screen holds (complete or only typed)."""
+    return describe_close(
+        draft.outcome,
+        next_step,
+        today,
+        what=draft.next_what,
+        owner=draft.next_owner,
+        due_text=draft.due_text,
+        relative=relative,
+    )
+
+
 def close_as_note(
     draft: ClosingDraft, today: date, commitment_texts: Mapping[int, str] | None = None
 ) -> str:
@@ -211,15 +226,7 @@ def close_as_note(
     ``commitment_texts`` names each commitment (by note id) whose owner or due
     date was typed, so those are kept too.
     """
-    result = check_closing(draft, today)
-    close = describe_close(
-        draft.outcome,
-        result.next_step,
-        today,
-        what=draft.next_what,
-        owner=draft.next_owner,
-        due_text=draft.due_text,
-    )
+    close = describe_draft(draft, check_closing(draft, today).next_step, today)
     extra = []
     if draft.reason is not None and draft.outcome is not Outcome.YES:
         extra.append(f"why: {draft.reason.label}")

@@ -31,6 +31,7 @@ from callmate.domain.closing import (
     check_closing,
     close_as_note,
     describe_close,
+    describe_draft,
 )
 from callmate.domain.dates import EXAMPLES
 from callmate.domain.models import (
@@ -271,15 +272,7 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         today = self.callmate.today()
         draft = self.draft()
         theirs = describe_close(saved.outcome, saved.next_step, today, relative=False)
-        mine = describe_close(
-            draft.outcome,
-            result.next_step,
-            today,
-            what=draft.next_what,
-            owner=draft.next_owner,
-            due_text=draft.due_text,
-            relative=False,
-        )
+        mine = describe_draft(draft, result.next_step, today, relative=False)
         missing = self.query_one("#missing", Static)
         missing.update(
             "Already closed in another callmate window: yours was not saved over it. "

@@ -144,7 +144,7 @@ def _no_space_left(folder: Path) -> bool:
 
 
 def _why_not_writable(db_path: Path) -> str | None:
-    """"read-only file system" or "permission denied" when that is why, else None."""
+    """Say "read-only file system" or "permission denied" when that is why, else None."""
     folder = db_path.parent
     try:
         if os.statvfs(folder).f_flag & os.ST_RDONLY:
