@@ -146,6 +146,12 @@ def check_closing(
                 missing.append(f"A commitment's due date: {error}")
             elif commitment_due is not None:
                 previews[commitment.note_id] = describe(commitment_due, today)
+                if commitment_due < today:
+                    missing.append(
+                        f"A commitment's date, {previews[commitment.note_id]}, is in the past."
+                        " Pick today or a later day."
+                    )
+                    commitment_due = None
         updates.append(
             CommitmentUpdate(commitment.note_id, clean_line(commitment.owner), commitment_due)
         )
