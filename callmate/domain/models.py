@@ -347,6 +347,20 @@ class PrepBrief(BaseModel):
     open_commitments: list[Note] = Field(default_factory=list)
     quotes: list[Note] = Field(default_factory=list)
     unasked: list[str] = Field(default_factory=list)
+    follow_ups: list[str] = Field(default_factory=list)
+    """The last call's ``?`` notes: open questions to take into this one."""
+
+    @property
+    def carried(self) -> list[str]:
+        """The questions this call inherits: unasked ones, then follow-ups, once each."""
+        seen: set[str] = set()
+        out: list[str] = []
+        for text in [*self.unasked, *self.follow_ups]:
+            line = _one_line(text)
+            if line and line.casefold() not in seen:
+                seen.add(line.casefold())
+                out.append(line)
+        return out
 
 
 def format_offset(seconds: int) -> str:

@@ -312,11 +312,11 @@ class PreCallScreen(CallmateScreen[None]):
                 self.prefill is not None
                 and self.restored is None
                 and brief is not None
-                and brief.unasked
+                and brief.carried
             ):
                 # Started from a next step: the carry-over is already in the plan.
                 # (A restored plan has it already, minus what the user removed.)
-                carried = [Question(text=t, origin=QuestionOrigin.CARRIED) for t in brief.unasked]
+                carried = [Question(text=t, origin=QuestionOrigin.CARRIED) for t in brief.carried]
                 self.query_one("#plan", QuestionPlan).add(*carried)
                 present = {q.text.casefold() for q in self._pristine.questions}
                 self._pristine = self._pristine.model_copy(
@@ -333,13 +333,16 @@ class PreCallScreen(CallmateScreen[None]):
         self.query_one("#brief", PrepBriefView).show(brief)
 
     def action_carry_over(self) -> None:
-        if self.brief is None or not self.brief.unasked:
-            self.notify("Nothing to carry over: no unasked questions from a last call.")
+        if self.brief is None or not self.brief.carried:
+            self.notify(
+                "Nothing to carry over: no unasked questions or follow-ups from a last call."
+            )
             return
         added = self.query_one("#plan", QuestionPlan).add(
-            *(Question(text=t, origin=QuestionOrigin.CARRIED) for t in self.brief.unasked)
+            *(Question(text=t, origin=QuestionOrigin.CARRIED) for t in self.brief.carried)
         )
-        self.notify(f"Added {added} question(s) not asked last time.")
+        what = "not asked or to follow up" if self.brief.follow_ups else "not asked"
+        self.notify(f"Added {added} question(s) {what} last time.")
 
     # -- why --------------------------------------------------------------
     @on(Input.Changed, "#goal")

@@ -38,6 +38,10 @@ def brief_text(brief: PrepBrief) -> Text:
     if brief.unasked:
         out.append("\nNot asked last time: ", style="dim")
         out.append(", ".join(brief.unasked))
+    if brief.follow_ups:
+        out.append("\nTo follow up: ", style="dim")
+        out.append(", ".join(" ".join(text.split()) for text in brief.follow_ups))
+    if brief.unasked or brief.follow_ups:
         out.append("  (Ctrl+L adds them)", style="dim italic")
     return out
 
