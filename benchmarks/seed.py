@@ -97,19 +97,36 @@ def seed(
             db.execute(
                 insert(NoteRow),
                 [
-                    {
-                        "call_id": base_call + rng.randrange(calls),
-                        "kind": rng.choice(KINDS),
-                        "text": sentence(rng),
-                        "offset_seconds": rng.randint(0, 1800),
-                        "created_at": now - timedelta(days=rng.randint(0, 730)),
-                    }
+                    _note(rng, base_call + rng.randrange(calls), now)
                     for _ in range(start, min(notes, start + BATCH))
                 ],
             )
     if live_notes:
         _open_call(repo, rng, now, live_notes)
     repo.close()
+
+
+def _note(rng: random.Random, call_id: int, now: datetime) -> dict[str, object]:
+    """A note; a commitment ("ours"/"theirs") mostly has an owner and a due date
+    as the close gives it, and most are kept, as in real use."""
+    kind = rng.choice(KINDS)
+    row: dict[str, object] = {
+        "call_id": call_id,
+        "kind": kind,
+        "text": sentence(rng),
+        "offset_seconds": rng.randint(0, 1800),
+        "created_at": now - timedelta(days=rng.randint(0, 730)),
+        "owner": "",
+        "due": None,
+        "done_at": None,
+    }  # every row has every key: one bulk insert needs them alike
+    if kind in ("ours", "theirs"):
+        row["owner"] = rng.choice(["Dana", "Sam", "Priya", ""])
+        if rng.random() < 0.8:
+            row["due"] = now.date() + timedelta(days=rng.randint(-60, 60))
+        if rng.random() < 0.7:
+            row["done_at"] = now - timedelta(days=rng.randint(0, 60))
+    return row
 
 
 def _open_call(repo: Repository, rng: random.Random, now: datetime, count: int) -> None:

@@ -18,6 +18,7 @@ from callmate.locations import HOME_ENV
 
 if TYPE_CHECKING:
     from callmate.app import CallmateApp
+    from callmate.domain.agenda import DueStep
 
 
 def _whole_number(low: int, high: int, what: str, *, beyond: str = ""):  # type: ignore[no-untyped-def]
@@ -78,9 +79,10 @@ def _parser() -> argparse.ArgumentParser:
 
     due = commands.add_parser(
         "due",
-        help="next steps due soon, and overdue ones",
+        help="promises due soon (next steps, we owe, they owe), and overdue ones",
         parents=[common],
-        description="Open next steps due within N days (default 7), overdue ones first.",
+        description="Open next steps and commitments (we owe / they owe) due within N days "
+        "(default 7), overdue ones first; then commitments with no date yet.",
     )
     due.add_argument("--days", type=_whole_number(0, MAX_DAYS, "N"), default=7, metavar="N")
     due.add_argument("--json", action="store_true", help="machine-readable output")
@@ -322,46 +324,65 @@ def _printable(text: str) -> str:
 
 
 def _due(base: Path, days: int, *, as_json: bool) -> int:
+    """Every open promise due within ``days`` (overdue first), then the
+    commitments with no date yet: next steps and "we owe" / "they owe" alike."""
     import json
     from datetime import timedelta
 
     from callmate.clock import SystemClock, local_today
+    from callmate.domain.text import count
 
     repo = _open_repository(base)
     today = local_today(SystemClock())
+    before = today + timedelta(days=days + 1)
     try:
-        steps, _total = repo.open_steps(before=today + timedelta(days=days + 1), limit=10_000)
+        steps, _total = repo.open_steps(before=before, limit=10_000)
+        commitments = repo.open_commitments(before=before)
     finally:
         repo.close()
+    dated = sorted(
+        [*steps, *(c for c in commitments if c.due is not None)],
+        key=lambda item: (item.sort_due, not item.is_step),
+    )
+    undated = [c for c in commitments if c.due is None]
     if as_json:
         rows = [
             {
-                "call_id": step.call_id,
-                "contact": step.contact_name,
-                "company": step.company,
-                "what": step.what,
-                "owner": step.owner,
-                "due": step.due.isoformat(),
-                "days_overdue": max(0, (today - step.due).days),
+                "kind": item.kind,
+                "call_id": item.call_id,
+                "note_id": item.note_id,
+                "contact": item.contact_name,
+                "company": item.company,
+                "what": item.what,
+                "owner": item.owner,
+                "due": item.due.isoformat() if item.due else None,
+                "days_overdue": max(0, (today - item.due).days) if item.due else 0,
             }
-            for step in steps
+            for item in [*dated, *undated]
         ]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return 0
-    if not steps:
+    if not dated:
         print(f"Nothing due in the next {days} day(s).")
-        return 0
-    for step in steps:
-        late = (today - step.due).days
-        if late > 0:
-            label = f"OVERDUE {late}d"
-        elif late == 0:
-            label = "TODAY"
-        else:
-            label = ""
-        who = step.contact_name + (f", {step.company}" if step.company else "")
-        line = f"{label:<11} {step.due:%a %d %b}  {who}: {step.what}  [call {step.call_id}]"
-        print(_printable(line))
+
+    def line(item: DueStep, label: str) -> str:
+        who = item.contact_name + (f", {item.company}" if item.company else "")
+        owner = f" ({item.owner})" if item.owner and not item.is_step else ""
+        when = f"{item.due:%a %d %b}" if item.due else ""
+        return _printable(
+            f"{label:<16} {when:<10}  {item.owes:<9}  {who}: {item.what}{owner}"
+            f"  [call {item.call_id}]"
+        )
+
+    for item in dated:
+        assert item.due is not None
+        late = (today - item.due).days
+        label = f"OVERDUE {count(late, 'day')}" if late > 0 else "TODAY" if late == 0 else ""
+        print(line(item, label))
+    if undated:
+        print(f"\nNo date yet ({count(len(undated), 'commitment')}):")
+        for item in undated:
+            print(line(item, ""))
     return 0
 
 

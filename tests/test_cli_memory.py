@@ -98,7 +98,7 @@ def test_due_lists_overdue_first_and_respects_days(tmp_path: Path) -> None:
         "Tara",
         "Wes",
     ]
-    assert rows[0].startswith("OVERDUE 3d") and rows[1].startswith("TODAY")
+    assert rows[0].startswith("OVERDUE 3 days") and rows[1].startswith("TODAY")
     assert "\x1b" not in result.stdout and "evil]52;c;aGk= [31mred" in result.stdout
     wider = cli("due", "--days", "40", "--json", home=tmp_path)
     data = json.loads(wider.stdout)

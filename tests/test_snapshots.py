@@ -289,3 +289,52 @@ def test_screen(
         await steady(pilot)
 
     assert snap_compare(app, run_before=prepare, terminal_size=size)
+
+
+def test_busy_home(snap_compare: SnapCompare, app: CallmateApp, isolated_home: Path) -> None:
+    """Issue 12: next steps and commitments (we owe / they owe) in one agenda,
+    each group, "no date yet" included, at the smallest size."""
+    from callmate.domain.closing import CommitmentUpdate
+
+    seed_calls(isolated_home)
+    repo = Repository.open(database_path(isolated_home))
+    today = NOW.date()
+    try:
+        for name, company, step_in, promises in [
+            ("Mia Chen", "Umbrella", -1, [(NoteKind.OURS, "Send the security pack", "Sam", -2)]),
+            ("Raj Okafor", "Stark", 0, [(NoteKind.THEIRS, "Usage numbers", "Raj", 0)]),
+            ("Ines Silva", "Wayne", 9, [(NoteKind.THEIRS, "Sign the NDA", "", None)]),
+        ]:
+            call = repo.start_call(
+                Call(
+                    contact=Contact(name=name, company=company),
+                    goal="Pilot scope",
+                    started_at=NOW - timedelta(days=3),
+                )
+            )
+            assert call.id is not None
+            updates = []
+            for kind, text, owner, due_in in promises:
+                note = repo.save_note(
+                    call.id, Note(kind=kind, text=text, created_at=NOW - timedelta(days=3))
+                )
+                assert note.id is not None
+                due = today + timedelta(days=due_in) if due_in is not None else None
+                updates.append(CommitmentUpdate(note.id, owner, due))
+            repo.finish_call(
+                call.id,
+                outcome=Outcome.YES,
+                next_step=NextStep(
+                    what="Pilot kickoff", owner=Owner.US, due=today + timedelta(days=step_in)
+                ),
+                ended_at=NOW - timedelta(days=3, minutes=-20),
+                commitments=updates,
+            )
+    finally:
+        repo.close()
+
+    async def prepare(pilot: Pilot[Any]) -> None:
+        await home(pilot)
+        await steady(pilot)
+
+    assert snap_compare(app, run_before=prepare, terminal_size=(80, 24))

@@ -1,8 +1,9 @@
-"""The home screen's day: next steps by when they fall due, people going cold.
+"""The home screen's day: open promises by when they fall due, people going cold.
 
 A CRM is an extension of the salesperson's memory (METHOD.md rules 14, 16):
 what is overdue comes first and cannot be missed, then today, this week and
-later; then anyone not called within the cadence.
+later, then commitments not given a date yet; then anyone not called within
+the cadence. A promise is a next step or a commitment either side made.
 
 These are small read-only records built straight from query rows, in plain
 dataclasses rather than pydantic models: the home screen is the first thing
@@ -15,15 +16,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from callmate.domain.text import clean_line
+from callmate.domain.text import clean_line, count
 
 GROUP_LIMIT = 30
 """Steps shown per group; the rest are counted (search reaches every one)."""
 
 
+OWES = {"next_step": "NEXT STEP", "ours": "WE OWE", "theirs": "THEY OWE"}
+"""Who owes an open promise, by its kind: the label the home screen and
+``callmate due`` show in words (never colour alone)."""
+
+
 @dataclass(frozen=True)
 class DueStep:
-    """An open next step: what the home screen and ``callmate due`` list."""
+    """An open promise: a call's next step, or a commitment noted on a call
+    ("we owe" / "they owe"). What the home screen and ``callmate due`` list."""
 
     call_id: int
     contact_id: int
@@ -31,13 +38,42 @@ class DueStep:
     company: str
     what: str
     owner: str
-    """"us", "them" or "both"."""
-    due: date
+    """A next step's "us", "them" or "both"; a commitment's owner as typed ("" if none)."""
+    due: date | None
+    """None only for a commitment not given a date yet."""
     goal: str = ""
+    kind: str = "next_step"
+    """"next_step", "ours" or "theirs" (a key of :data:`OWES`)."""
+    note_id: int | None = None
+    """The commitment's note; None for a next step."""
 
     def __post_init__(self) -> None:
-        for name in ("contact_name", "company", "what", "goal"):
+        for name in ("contact_name", "company", "what", "goal", "owner"):
             object.__setattr__(self, name, clean_line(getattr(self, name)))
+
+    @property
+    def is_step(self) -> bool:
+        return self.kind == "next_step"
+
+    @property
+    def owes(self) -> str:
+        return OWES.get(self.kind, "NEXT STEP")
+
+    @property
+    def sort_due(self) -> date:
+        return self.due or date.max
+
+
+def cadence_question(what: str, days_out: int, cadence_days: int) -> str | None:
+    """Rule 14 (002_2589912f4c3288ea.txt) when a date is moved: past the cadence a
+    competitor can get there first. None within it (or with no cadence)."""
+    if cadence_days <= 0 or days_out <= cadence_days:
+        return None
+    return (
+        f"That moves “{what}” {count(days_out, 'day')} out, past the "
+        f"{cadence_days}-day rhythm; a competitor could get there first.\n\n"
+        "Move it anyway?"
+    )
 
 
 @dataclass(frozen=True)
@@ -98,10 +134,12 @@ class Agenda:
     cold: list[ColdContact] = field(default_factory=list)
     cold_total: int = 0
     recent: list[CallSummary] = field(default_factory=list)
+    no_date: Group = field(default_factory=lambda: Group("nodate", "No date yet"))
+    """Commitments without a due date: in view, so nothing is invisible."""
 
     @property
     def groups(self) -> list[Group]:
-        return [self.overdue, self.due_today, self.this_week, self.later]
+        return [self.overdue, self.due_today, self.this_week, self.later, self.no_date]
 
     @property
     def empty(self) -> bool:

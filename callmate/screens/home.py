@@ -15,10 +15,13 @@ from callmate.screens.base import CallmateScreen
 from callmate.widgets.agenda_list import AgendaList
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import date
 
-    from callmate.domain.agenda import Agenda
+    from callmate.domain.agenda import Agenda, DueStep
     from callmate.domain.models import Contact
+    from callmate.store.repository import Repository
+    from callmate.widgets.agenda_list import Kind
 
 
 class HomeScreen(CallmateScreen[None]):
@@ -155,6 +158,8 @@ class HomeScreen(CallmateScreen[None]):
             parts.append(f"{agenda.this_week.total:,} more this week")
         if not parts:
             parts.append("nothing due this week")
+        if agenda.no_date.total:
+            parts.append(f"{agenda.no_date.total:,} with no date yet")
         status.update(
             f"{agenda.today:%A %d %B}: " + ", ".join(parts) + ". Enter opens; f follows up."
         )
@@ -162,7 +167,7 @@ class HomeScreen(CallmateScreen[None]):
             self.set_focus(listing)
 
     # -- acting on the highlighted line ------------------------------------
-    def _current(self) -> tuple[str, int] | None:
+    def _current(self) -> tuple[Kind, int] | None:
         if self.agenda is None or not self.agenda_list.display:
             return None
         return self.agenda_list.current()
@@ -203,12 +208,15 @@ class HomeScreen(CallmateScreen[None]):
     def action_follow_up(self) -> None:
         current = self._current()
         if current is None:
-            self.notify("Highlight a next step or a contact first.")
+            self.notify("Highlight a promise or a contact first.")
             return
         kind, number = current
-        if kind == "step":
-            step = self.agenda_list.steps[number]
-            self.follow_up_contact(step.contact_id, step.what, number)
+        promise = self.agenda_list.promise(kind, number)
+        if promise is not None:
+            # Only a next step is kept by the call that follows it; a commitment
+            # is its goal, and is marked kept on its own (d).
+            follows = promise.call_id if promise.is_step else None
+            self.follow_up_contact(promise.contact_id, promise.what, follows)
         elif kind == "cold":
             from callmate.domain.models import Contact, ContactRole
 
@@ -232,43 +240,71 @@ class HomeScreen(CallmateScreen[None]):
         call = await self.store.run(lambda repo: repo.get_call(call_id))
         self._plan(call.contact, goal, call_id if call.next_step else None)
 
-    def _step(self) -> int | None:
+    def _promise(self) -> DueStep | None:
         current = self._current()
-        if current is None or current[0] != "step":
-            self.notify("Highlight a next step first (the dated lines at the top).")
-            return None
-        return current[1]
+        promise = self.agenda_list.promise(*current) if current is not None else None
+        if promise is None:
+            self.notify("Highlight a promise first (the lines at the top).")
+        return promise
 
     def action_done(self) -> None:
-        call_id = self._step()
-        if call_id is None:
+        promise = self._promise()
+        if promise is None:
             return
-        step = self.agenda_list.steps[call_id]
         at = self.callmate.clock.now()
-        self.change_step(
-            lambda repo: repo.mark_step_done(call_id, at),
-            f"Done: {step.what} ({step.contact_name}).",
-        )
+        call_id, note_id = promise.call_id, promise.note_id
+
+        def job(repo: Repository) -> None:
+            if note_id is None:
+                repo.mark_step_done(call_id, at)
+            else:
+                repo.set_commitment_done(note_id, at)
+
+        self.change_step(job, f"Done: {promise.what} ({promise.contact_name}).")
 
     def action_reschedule(self) -> None:
-        call_id = self._step()
-        if call_id is None:
+        promise = self._promise()
+        if promise is None:
             return
-        step = self.agenda_list.steps[call_id]
+        from callmate.domain.agenda import cadence_question
         from callmate.screens.reschedule import RescheduleScreen
 
-        def moved(when: date | None) -> None:
-            if when is not None:
-                self.change_step(
-                    lambda repo: repo.reschedule_step(call_id, when),
-                    f"Moved to {when:%a %d %b}: {step.what}.",
-                )
+        today = self.callmate.today()
+        call_id, note_id = promise.call_id, promise.note_id
 
-        self.app.push_screen(RescheduleScreen(step.what, step.due, self.callmate.today()), moved)
+        def move(when: date) -> None:
+            def job(repo: Repository) -> None:
+                if note_id is None:
+                    repo.reschedule_step(call_id, when)
+                else:
+                    repo.reschedule_commitment(note_id, when)
+
+            self.change_step(job, f"Moved to {when:%a %d %b}: {promise.what}.")
+
+        def moved(when: date | None) -> None:
+            if when is None:
+                return
+            question = cadence_question(
+                promise.what, (when - today).days, self.callmate.cadence_days
+            )
+            if question is None:
+                move(when)
+                return
+            from callmate.screens.confirm import ConfirmScreen
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    move(when)
+                else:
+                    self.notify(f"Not moved: {promise.what}.", markup=False)
+
+            self.app.push_screen(ConfirmScreen(question), answered)
+
+        self.app.push_screen(RescheduleScreen(promise.what, promise.due, today), moved)
 
     @work(group="change-step", exit_on_error=False)
-    async def change_step(self, job: object, message: str) -> None:
-        await self.store.run(job)  # type: ignore[arg-type]
+    async def change_step(self, job: Callable[[Repository], None], message: str) -> None:
+        await self.store.run(job)
         self.notify(message, markup=False)
         self.load()
 
@@ -277,9 +313,9 @@ class HomeScreen(CallmateScreen[None]):
         if current is None:
             return
         kind, number = current
-        if kind == "step":
-            contact_id = self.agenda_list.steps[number].contact_id
-            self.open_timeline(contact_id)
+        promise = self.agenda_list.promise(kind, number)
+        if promise is not None:
+            self.open_timeline(promise.contact_id)
         elif kind == "cold":
             self.open_timeline(number)
         else:

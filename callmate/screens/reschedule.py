@@ -1,4 +1,5 @@
-"""Move a next step to another day, typed in the same date grammar as the close."""
+"""Move a promise (a next step or a commitment) to another day, or give an
+undated commitment its first date, typed in the same date grammar as the close."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ class RescheduleScreen(ModalScreen[date | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Keep the date")]
 
-    def __init__(self, what: str, due: date, today: date) -> None:
+    def __init__(self, what: str, due: date | None, today: date) -> None:
         super().__init__()
         self.what = what
         self.due = due
@@ -48,10 +49,11 @@ class RescheduleScreen(ModalScreen[date | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="reschedule"):
-            yield Static(
-                f"Move “{self.what}”, now due {describe(self.due, self.today)}, to:",
-                markup=False,
-            )
+            if self.due is None:
+                question = f"When is “{self.what}” due?"
+            else:
+                question = f"Move “{self.what}”, now due {describe(self.due, self.today)}, to:"
+            yield Static(question, markup=False)
             yield TextField(placeholder=", ".join(EXAMPLES[:5]), id="reschedule-date")
             yield Static("", id="reschedule-preview", markup=False)
         yield Footer()

@@ -117,6 +117,131 @@ def open_steps(
     return steps, int(total)
 
 
+_OPEN_COMMITMENT = "n.kind IN ('ours', 'theirs') AND n.done_at IS NULL AND n.deleted_at IS NULL"
+"""An open commitment: word for word the WHERE of :data:`OPEN_COMMITMENTS_INDEX`,
+so that SQLite uses that partial index once it exists."""
+
+_COMMITMENT_COLUMNS = (
+    "SELECT n.id, k.id, c.id, c.name, c.company, n.text, n.owner, n.due, n.kind, k.goal "
+    "FROM notes n JOIN calls k ON k.id = n.call_id JOIN contacts c ON c.id = k.contact_id"
+)
+
+
+def _commitment(r: tuple[object, ...]) -> DueStep:
+    return DueStep(
+        call_id=int(r[1]),  # type: ignore[call-overload]
+        contact_id=int(r[2]),  # type: ignore[call-overload]
+        contact_name=str(r[3]),
+        company=str(r[4]),
+        what=str(r[5] or ""),
+        owner=str(r[6] or ""),
+        due=_day(r[7]),  # type: ignore[arg-type]
+        goal=str(r[9] or ""),
+        kind=str(r[8]),
+        note_id=int(r[0]),  # type: ignore[call-overload]
+    )
+
+
+def open_commitments(
+    db: sqlite3.Connection, *, before: date | None = None, limit: int = 10_000
+) -> list[DueStep]:
+    """Open "we owe" / "they owe" commitments due before ``before`` (all when
+    None), and every one without a date; by due date, undated last."""
+    where = [_OPEN_COMMITMENT]
+    params: list[object] = []
+    if before is not None:
+        where.append("(n.due IS NULL OR n.due < ?)")
+        params.append(before.isoformat())
+    rows = db.execute(
+        f"{_COMMITMENT_COLUMNS} WHERE {' AND '.join(where)} "
+        "ORDER BY n.due IS NULL, n.due, n.id LIMIT ?",
+        (*params, limit),
+    ).fetchall()
+    return [_commitment(r) for r in rows]
+
+
+# One pass over the open commitments: each lands in its group (0 overdue,
+# 1 today, 2 this week, 3 later, 4 no date), the first GROUP_LIMIT of each
+# group are kept in the group's order, and each group is counted.
+_COMMITMENT_GROUPS = f"""
+WITH open AS (
+    SELECT n.id, n.due,
+        CASE WHEN n.due IS NULL THEN 4 WHEN n.due < :today THEN 0
+             WHEN n.due = :today THEN 1 WHEN n.due <= :sunday THEN 2 ELSE 3 END AS bucket
+    FROM notes n WHERE {_OPEN_COMMITMENT}
+), ranked AS (
+    SELECT id, bucket,
+        row_number() OVER (
+            PARTITION BY bucket ORDER BY
+                CASE WHEN bucket = 0 THEN -julianday(due)
+                     WHEN bucket = 4 THEN -id ELSE julianday(due) END, id
+        ) AS place,
+        count(*) OVER (PARTITION BY bucket) AS total
+    FROM open
+)
+SELECT r.bucket, r.total, q.* FROM ranked r
+JOIN ({_COMMITMENT_COLUMNS}) q ON q.id = r.id
+WHERE r.place <= :limit ORDER BY r.bucket, r.place
+"""
+
+
+OPEN_COMMITMENTS_INDEX = "ix_notes_open_commitments"
+"""The partial index the commitment queries are written for: notes(due) WHERE
+an open commitment. Not in the schema yet (a migration is due): without it
+each group is one scan of every note, so one pass serves all five groups."""
+
+_GROUP_RANGES = (
+    ("n.due < :today", "n.due DESC, n.id"),
+    ("n.due = :today", "n.id"),
+    ("n.due > :today AND n.due <= :sunday", "n.due, n.id"),
+    ("n.due > :sunday", "n.due, n.id"),
+    ("n.due IS NULL", "n.id DESC"),
+)
+"""Each group's range of due dates and its order: the index's own ranges."""
+
+
+def commitment_groups(
+    db: sqlite3.Connection, today: date, limit: int = GROUP_LIMIT
+) -> dict[int, tuple[list[DueStep], int]]:
+    """Open commitments by group (0 overdue, 1 today, 2 this week, 3 later,
+    4 no date): the first ``limit`` of each in the group's order, and how many."""
+    params = {"today": today.isoformat(), "sunday": week_end(today).isoformat(), "limit": limit}
+    indexed = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+        (OPEN_COMMITMENTS_INDEX,),
+    ).fetchone()
+    groups: dict[int, tuple[list[DueStep], int]] = {}
+    if indexed:
+        # Each group an index range: a few rows read, counts from the index alone.
+        for number, (where, order) in enumerate(_GROUP_RANGES):
+            condition = f"{_OPEN_COMMITMENT} AND {where}"
+            total = db.execute(f"SELECT count(*) FROM notes n WHERE {condition}", params)
+            count_ = int(total.fetchone()[0])
+            if count_:
+                rows = db.execute(
+                    f"{_COMMITMENT_COLUMNS} WHERE {condition} ORDER BY {order} LIMIT :limit",
+                    params,
+                )
+                groups[number] = ([_commitment(r) for r in rows], count_)
+        return groups
+    for row in db.execute(_COMMITMENT_GROUPS, params):
+        items, _total = groups.setdefault(int(row[0]), ([], int(row[1])))
+        items.append(_commitment(row[2:]))
+    return groups
+
+
+def _merge(group: Group, commitments: tuple[list[DueStep], int], *, newest_first: bool) -> None:
+    """Next steps and commitments of one group in one order; the first GROUP_LIMIT shown."""
+    items, total = commitments
+    sign = -1 if newest_first else 1
+    merged = sorted(  # stable: undated commitments keep the query's order
+        [*group.steps, *items],
+        key=lambda item: (sign * item.sort_due.toordinal(), not item.is_step),
+    )
+    group.steps = merged[:GROUP_LIMIT]
+    group.total += total
+
+
 def going_cold(
     db: sqlite3.Connection, before: datetime, limit: int = 20
 ) -> tuple[list[ColdContact], int]:
@@ -144,7 +269,7 @@ def going_cold(
 def agenda(
     db: sqlite3.Connection, today: date, cold_before: datetime, *, recent: int = 30
 ) -> Agenda:
-    """Everything the home screen shows."""
+    """Everything the home screen shows: every open promise by when it falls due."""
     sunday = week_end(today)
     overdue = Group("overdue", "Overdue")
     overdue.steps, overdue.total = open_steps(
@@ -160,6 +285,11 @@ def agenda(
     )
     later = Group("later", "Later")
     later.steps, later.total = open_steps(db, after=sunday, limit=GROUP_LIMIT)
+    no_date = Group("nodate", "No date yet")
+    commitments = commitment_groups(db, today)
+    for number, group in enumerate((overdue, due_today, this_week, later, no_date)):
+        found = commitments.get(number, ([], 0))
+        _merge(group, found, newest_first=group is overdue)
     cold, cold_total = going_cold(db, cold_before)
     return Agenda(
         today=today,
@@ -170,6 +300,7 @@ def agenda(
         cold=cold,
         cold_total=cold_total,
         recent=recent_calls(db, recent),
+        no_date=no_date,
     )
 
 

@@ -510,3 +510,15 @@ class Repository:
                 select(CallRow).options(*WHOLE_CALL).order_by(CallRow.started_at, CallRow.id)
             )
             return [converters.call_from_row(row) for row in rows]
+
+    # -- commitments on the home screen (issue 12) ---------------------------
+    def reschedule_commitment(self, note_id: int, due: date) -> None:
+        """Give a "we owe" / "they owe" commitment a new due date (it stays open)."""
+        with self._session() as session:
+            session.execute(
+                update(NoteRow).where(NoteRow.id == note_id).values(due=due, done_at=None)
+            )
+
+    def open_commitments(self, *, before: date | None = None) -> list[DueStep]:
+        """Open commitments due before ``before`` (all when None), and the undated ones."""
+        return self._read(lambda db: queries.open_commitments(db, before=before))

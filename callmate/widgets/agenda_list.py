@@ -1,4 +1,4 @@
-"""The home screen's list: next steps by due date, people going cold, recent calls.
+"""The home screen's list: open promises by due date, people going cold, recent calls.
 
 One keyboard list with headings, so Up/Down reaches everything and a key acts
 on the highlighted line. Overdue lines say OVERDUE and how late, in the
@@ -20,7 +20,7 @@ from callmate.widgets.known_height import KnownHeight
 if TYPE_CHECKING:
     from callmate.domain.agenda import Agenda, CallSummary, ColdContact, DueStep, Group
 
-Kind = Literal["step", "cold", "call"]
+Kind = Literal["step", "note", "cold", "call"]
 
 
 def _who(name: str, company: str) -> Text:
@@ -31,23 +31,35 @@ def _who(name: str, company: str) -> Text:
 
 
 def step_prompt(step: DueStep, group: str, today_days: int, styles: dict[str, str]) -> Table:
+    """One open promise: when, who owes it (in words), the contact, what."""
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(width=12, no_wrap=True)
+    grid.add_column(width=9, no_wrap=True)
     grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     if group == "overdue":
         late = f"{today_days}d" if today_days < 100 else "99d+"
         label = Text(f"OVERDUE {late}", style=styles["overdue"])
     elif group == "today":
         label = Text("TODAY", style=styles["today"])
+    elif step.due is None:
+        label = Text("NO DATE", style="dim")
     else:
         label = Text(f"{step.due:%a %d %b}", style="dim")
     line = _who(step.contact_name, step.company)
     line.append("  ")
     line.append(step.what)
-    owner = {"us": "", "them": "  (theirs)", "both": "  (together)"}.get(step.owner, "")
+    if step.is_step:
+        owner = {"us": "", "them": "  (theirs)", "both": "  (together)"}.get(step.owner, "")
+    else:
+        owner = f"  ({step.owner})" if step.owner else ""
     line.append(owner, style="dim")
-    grid.add_row(label, line)
+    grid.add_row(label, Text(step.owes, style="bold" if not step.is_step else ""), line)
     return grid
+
+
+def item_id(step: DueStep) -> str:
+    """The option id of an open promise: ``step:<call id>`` or ``note:<note id>``."""
+    return f"step:{step.call_id}" if step.note_id is None else f"note:{step.note_id}"
 
 
 def cold_prompt(cold: ColdContact, days: int) -> Table:
@@ -66,11 +78,15 @@ def heading(title: str, shown: int, total: int) -> Text:
 
 
 class AgendaList(OptionList):
-    """Options are ids like ``step:12``, ``cold:5``, ``call:7``; headings are disabled."""
+    """Options are ids like ``step:12`` (a call's next step), ``note:40`` (a
+    commitment), ``cold:5``, ``call:7``; headings are disabled."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         self.steps: dict[int, DueStep] = {}
+        """Next steps by call id."""
+        self.commitments: dict[int, DueStep] = {}
+        """Open commitments by note id."""
         self.cold: dict[int, ColdContact] = {}
         self.calls: dict[int, CallSummary] = {}
 
@@ -84,17 +100,20 @@ class AgendaList(OptionList):
     def show(self, agenda: Agenda) -> None:
         styles = self._styles()
         options: list[Option] = []
-        self.steps, self.cold, self.calls = {}, {}, {}
+        self.steps, self.commitments, self.cold, self.calls = {}, {}, {}, {}
 
         def group(g: Group) -> None:
             if not g.total:
                 return
             options.append(Option(heading(g.title, len(g.steps), g.total), disabled=True))
             for step in g.steps:
-                self.steps[step.call_id] = step
-                days = (agenda.today - step.due).days
+                if step.note_id is None:
+                    self.steps[step.call_id] = step
+                else:
+                    self.commitments[step.note_id] = step
+                days = (agenda.today - step.due).days if step.due is not None else 0
                 prompt = step_prompt(step, g.key, days, styles)
-                options.append(Option(KnownHeight(self, prompt, 1), id=f"step:{step.call_id}"))
+                options.append(Option(KnownHeight(self, prompt, 1), id=item_id(step)))
 
         for g in agenda.groups:
             group(g)
@@ -125,6 +144,14 @@ class AgendaList(OptionList):
             self.highlighted = ids.index(keep)
         else:
             self.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
+
+    def promise(self, kind: Kind, number: int) -> DueStep | None:
+        """The open promise behind a ``step`` or ``note`` line; None for any other."""
+        if kind == "step":
+            return self.steps.get(number)
+        if kind == "note":
+            return self.commitments.get(number)
+        return None
 
     def current(self) -> tuple[Kind, int] | None:
         option = self.highlighted_option

@@ -1,0 +1,138 @@
+"""``callmate due``: next steps and commitments (we owe / they owe) in one list."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from callmate.domain.closing import CommitmentUpdate
+from callmate.domain.models import Call, Contact, NextStep, Note, NoteKind, Outcome, Owner
+from callmate.locations import database_path
+from callmate.store.repository import Repository
+from tests.test_cli_memory import HOSTILE, TODAY, cli
+
+
+def seed(home: Path) -> dict[str, int]:
+    """Olga: a next step three days late and a "we owe" due tomorrow; Tara: a
+    "they owe" due today and one with no date; a kept, a deleted and a far one."""
+    repo = Repository.open(database_path(home))
+    now = datetime.now(UTC)
+    ids: dict[str, int] = {}
+    try:
+        for name, step_due, commitments in [
+            (
+                "Olga",
+                TODAY - timedelta(days=3),
+                [(NoteKind.OURS, "Send the SLA", "Sam", TODAY + timedelta(days=1))],
+            ),
+            (
+                "Tara",
+                TODAY + timedelta(days=30),
+                [
+                    (NoteKind.THEIRS, f"Security answers {HOSTILE}", "Tara", TODAY),
+                    (NoteKind.THEIRS, "Intro to the CFO", "", None),
+                    (NoteKind.OURS, "Kept already", "", TODAY),
+                    (NoteKind.OURS, "Deleted one", "", TODAY),
+                    (NoteKind.OURS, "Far away", "", TODAY + timedelta(days=60)),
+                ],
+            ),
+        ]:
+            call = repo.start_call(
+                Call(
+                    contact=Contact(name=name, company=f"{name} Ltd"),
+                    goal="Goal",
+                    started_at=now - timedelta(days=10),
+                )
+            )
+            assert call.id is not None
+            ids[name] = call.id
+            updates = []
+            for kind, text, owner, due in commitments:
+                note = repo.save_note(call.id, Note(kind=kind, text=text, created_at=now))
+                assert note.id is not None
+                ids[text.split()[0] + text.split()[1]] = note.id
+                updates.append(CommitmentUpdate(note.id, owner, due))
+            repo.finish_call(
+                call.id,
+                outcome=Outcome.YES,
+                next_step=NextStep(what=f"Step {name}", owner=Owner.THEM, due=step_due),
+                ended_at=now,
+                commitments=updates,
+            )
+        repo.set_commitment_done(ids["Keptalready"], now)
+        repo.delete_note(ids["Deletedone"], now)
+    finally:
+        repo.close()
+    return ids
+
+
+def test_due_lists_every_kind_of_promise_in_words(tmp_path: Path) -> None:
+    ids = seed(tmp_path)
+    result = cli("due", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = result.stdout.splitlines()
+    assert rows[0].startswith("OVERDUE 3 days") and "NEXT STEP" in rows[0]
+    assert f"Olga, Olga Ltd: Step Olga  [call {ids['Olga']}]" in rows[0]
+    assert rows[1].startswith("TODAY") and "THEY OWE" in rows[1]
+    assert "Tara, Tara Ltd: Security answers" in rows[1] and rows[1].endswith(
+        f"(Tara)  [call {ids['Tara']}]"
+    )
+    assert "WE OWE" in rows[2] and "Send the SLA (Sam)" in rows[2]
+    assert f"{TODAY + timedelta(days=1):%a %d %b}" in rows[2]
+    assert rows[3] == ""
+    assert rows[4] == "No date yet (1 commitment):"
+    assert "THEY OWE" in rows[5] and "Intro to the CFO" in rows[5]
+    assert len(rows) == 6, "kept, deleted and far-off promises are not listed"
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "day(s)" not in result.stdout and "Step Tara" not in result.stdout
+
+
+def test_due_json_has_the_kind_of_each_promise(tmp_path: Path) -> None:
+    ids = seed(tmp_path)
+    result = cli("due", "--days", "40", "--json", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [(d["kind"], d["what"].split()[0]) for d in data] == [
+        ("next_step", "Step"),
+        ("theirs", "Security"),
+        ("ours", "Send"),
+        ("next_step", "Step"),
+        ("theirs", "Intro"),
+    ]
+    first, sla, undated = data[0], data[2], data[4]
+    assert first == {
+        "kind": "next_step",
+        "call_id": ids["Olga"],
+        "note_id": None,
+        "contact": "Olga",
+        "company": "Olga Ltd",
+        "what": "Step Olga",
+        "owner": "them",
+        "due": (TODAY - timedelta(days=3)).isoformat(),
+        "days_overdue": 3,
+    }
+    assert sla["owner"] == "Sam" and sla["note_id"] == ids["Sendthe"]
+    assert sla["due"] == (TODAY + timedelta(days=1)).isoformat() and sla["days_overdue"] == 0
+    assert undated["due"] is None and undated["days_overdue"] == 0
+    assert undated["call_id"] == ids["Tara"] and undated["kind"] == "theirs"
+    assert "\x1b" not in data[1]["what"]
+
+
+def test_due_with_only_undated_commitments_still_lists_them(tmp_path: Path) -> None:
+    repo = Repository.open(database_path(tmp_path))
+    try:
+        call = repo.start_call(
+            Call(contact=Contact(name="Nia"), goal="Goal", started_at=datetime.now(UTC))
+        )
+        assert call.id is not None
+        repo.save_note(
+            call.id, Note(kind=NoteKind.OURS, text="Case study", created_at=datetime.now(UTC))
+        )
+    finally:
+        repo.close()
+    result = cli("due", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Nothing due in the next 7 day")
+    assert "No date yet (1 commitment):" in result.stdout
+    assert "WE OWE" in result.stdout and "Nia: Case study" in result.stdout
