@@ -458,6 +458,7 @@ async def test_cli_recap_ics_and_markdown(app: CallmateApp, isolated_home: Path)
         "owner": "",
         "due": None,
         "done_at": None,
+        "moved_from": [],
     }
 
 

@@ -238,6 +238,90 @@ def test_local_today_is_the_users_date_not_utcs(monkeypatch: pytest.MonkeyPatch)
         time.tzset()
 
 
+def seed_old_database(path: Path) -> None:
+    """One call with Dana, a dated next step, a note and a dated commitment, in plain SQL.
+
+    Only columns every schema version since 5 has, so an older database can be
+    filled without today's ORM (which reads tables added later).
+    """
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO contacts (id, name, company, created_at)"
+            " VALUES (1, 'Dana Whitfield', 'Northwind', '2026-11-22 15:00:00.000000')"
+        )
+        db.execute(
+            "INSERT INTO calls (id, contact_id, goal, backup_goal, status, started_at,"
+            " ended_at, outcome, next_step_what, next_step_owner, next_step_due)"
+            " VALUES (1, 1, 'Book a demo', 'Name of the ops lead', 'done',"
+            " '2026-11-22 15:00:00.000000', '2026-11-22 15:20:00.000000', 'yes',"
+            " 'Demo', 'both', '2026-11-27')"
+        )
+        db.execute(
+            "INSERT INTO notes (call_id, kind, text, offset_seconds, created_at)"
+            " VALUES (1, 'note', 'budget freeze until March', 10, '2026-11-22 15:00:10.000000')"
+        )
+        db.execute(
+            "INSERT INTO notes (call_id, kind, text, offset_seconds, created_at, due)"
+            " VALUES (1, 'ours', 'send the pricing sheet', 20, '2026-11-22 15:00:20.000000',"
+            " '2026-11-24')"
+        )
+
+
+def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table but the search index, for a before/after comparison."""
+    with sqlite3.connect(path) as db:
+        names = [
+            row[0]
+            for row in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+                " AND name NOT LIKE 'search_%' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+        return {
+            name: db.execute(f"SELECT * FROM {name} ORDER BY rowid").fetchall() for name in names
+        }
+
+
+def test_upgrade_to_7_keeps_every_row_and_starts_the_date_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 7 adds the date history: nothing already stored changes, and moves are kept."""
+    path = tmp_path / "callmate.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:6])
+        patch.setattr(migrations, "LATEST", 6)
+        Repository.open(path).close()
+        seed_old_database(path)
+    assert migrations.schema_version(path) == 6
+    before = dump(path)
+
+    repo = Repository.open(path)
+    try:
+        assert migrations.schema_version(path) == 7
+        after = dump(path)
+        assert after.pop("date_moves") == []
+        assert after == before, "the upgrade changed no stored row"
+        assert (path.parent / "callmate.db.v6.bak").exists()
+        (call,) = repo.all_calls()
+        assert call.next_step is not None
+        assert (call.next_step.what, call.next_step.due) == ("Demo", date(2026, 11, 27))
+        assert call.next_step.moved_from == []
+        assert [(n.text, n.due) for n in call.notes] == [
+            ("budget freeze until March", None),
+            ("send the pricing sheet", date(2026, 11, 24)),
+        ]
+        # From now on a move keeps the date it had.
+        repo.reschedule_step(1, date(2026, 12, 4))
+        repo.reschedule_step(1, date(2026, 12, 4))  # the same date is no move
+        repo.reschedule_step(1, date(2026, 12, 11))
+        (call,) = repo.all_calls()
+        assert call.next_step is not None
+        assert call.next_step.due == date(2026, 12, 11)
+        assert call.next_step.moved_from == [date(2026, 11, 27), date(2026, 12, 4)]
+    finally:
+        repo.close()
+
+
 def test_search_index_rebuilt_with_prefixes_keeps_every_entry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -247,16 +331,15 @@ def test_search_index_rebuilt_with_prefixes_keeps_every_entry(
         patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:5])
         patch.setattr(migrations, "LATEST", 5)
         repo = Repository.open(path)
-        call = repo.start_call(new_call())
-        assert call.id is not None
-        repo.save_note(call.id, Note(text="budget freeze until March", created_at=NOW))
+        # Written as a version-5 callmate wrote it (today's ORM reads later tables).
+        seed_old_database(path)
         before = repo.search("budg")
         repo.close()
     assert migrations.schema_version(path) == 5
 
     repo = Repository.open(path)
     try:
-        assert migrations.schema_version(path) == 6
+        assert migrations.schema_version(path) == migrations.LATEST  # through 6 and on
         assert repo.search("budg") == before
         assert [hit.text for hit in repo.search("b") if hit.source == "note"] == [
             "budget freeze until March"

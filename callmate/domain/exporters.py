@@ -38,6 +38,7 @@ def call_to_dict(call: Call) -> dict[str, Any]:
                 "owner": step.owner.value,
                 "date": step.due.isoformat(),
                 "done_at": _iso(call.next_step_done_at),
+                "moved_from": [day.isoformat() for day in step.moved_from],
             }
             if step
             else None
@@ -68,6 +69,7 @@ def _note(note: Note) -> dict[str, Any]:
         data["owner"] = note.owner
         data["due"] = note.due.isoformat() if note.due else None
         data["done_at"] = _iso(note.done_at)
+        data["moved_from"] = [day.isoformat() for day in note.moved_from]
     return data
 
 

@@ -19,6 +19,7 @@ from pydantic import (
     StringConstraints,
     TypeAdapter,
     ValidationError,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -135,6 +136,11 @@ class ImportQuestion(_Model):
     origin: QuestionOrigin = QuestionOrigin.OWN
 
 
+MOVES_MAX = 1000
+"""Earlier dates kept for one next step or commitment, at most (an import bound)."""
+Moves = Annotated[list[Day], Field(max_length=MOVES_MAX)]
+
+
 class ImportNote(_Model):
     kind: NoteKind
     text: Text
@@ -142,6 +148,15 @@ class ImportNote(_Model):
     owner: OneLine = ""
     due: Day | None = None
     done_at: Moment | None = None
+    moved_from: Moves = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _history_needs_a_date(self) -> ImportNote:
+        if self.moved_from and self.due is None:
+            raise PydanticCustomError(
+                "moved_without_due", "moved_from is set but there is no due date"
+            )
+        return self
 
 
 class ImportNextStep(_Model):
@@ -149,6 +164,7 @@ class ImportNextStep(_Model):
     owner: Owner
     date: Day
     done_at: Moment | None = None
+    moved_from: Moves = Field(default_factory=list)
 
 
 class ImportRecap(_Model):
@@ -202,7 +218,13 @@ class ImportCall(_Model):
             reason=self.reason,
             reason_text=self.reason_text,
             goal_result=self.goal_result,
-            next_step=NextStep(what=step.what, owner=step.owner, due=step.date) if step else None,
+            next_step=(
+                NextStep(
+                    what=step.what, owner=step.owner, due=step.date, moved_from=step.moved_from
+                )
+                if step
+                else None
+            ),
             next_step_done_at=step.done_at if step else None,
             follows_call_id=self.follows_call_id,
             recap_subject=self.recap.subject if self.recap else None,

@@ -276,6 +276,8 @@ class Note(BaseModel):
     """For commitments: who will do it, when not simply "us" or "them"."""
     done_at: datetime | None = None
     """For commitments: when it was kept. Open until then."""
+    moved_from: list[date] = Field(default_factory=list)
+    """For commitments: the earlier due dates, oldest first (each move keeps one)."""
 
     @property
     def is_commitment(self) -> bool:
@@ -288,6 +290,20 @@ class NextStep(BaseModel):
     what: Required
     owner: Owner = Owner.US
     due: date
+    moved_from: list[date] = Field(default_factory=list)
+    """The earlier dates, oldest first: a slipping date is history, not an overwrite."""
+
+
+_TIMES = {1: "once", 2: "twice"}
+
+
+def describe_moves(moved_from: list[date]) -> str:
+    """How far a date slipped, e.g. ``moved twice, first due 2 Dec`` ("" if never)."""
+    if not moved_from:
+        return ""
+    first = moved_from[0]
+    times = _TIMES.get(len(moved_from), f"{len(moved_from)} times")
+    return f"moved {times}, first due {first.day} {first:%b}"
 
 
 class Call(BaseModel):

@@ -22,6 +22,15 @@ if TYPE_CHECKING:
 GOAL_RESULT = {"primary": "goal met", "backup": "backup met", "neither": "neither goal met"}
 
 
+def slipped(moved_from: list[date]) -> str:
+    """`` · moved twice, first due 2 Dec`` for a date that slipped, else ""."""
+    if not moved_from:
+        return ""
+    from callmate.domain.models import describe_moves  # loaded with the calls already
+
+    return f" · {describe_moves(moved_from)}"
+
+
 def kept_label(done: bool, due: date | None, today: date) -> tuple[str, str]:
     if done:
         return "KEPT", "bold"
@@ -56,6 +65,7 @@ def call_prompt(call: Call, today: date) -> Text:
         out.append("\n  Next step: ", style="dim")
         out.append(f"{step.what} ({step.owner.value}, {step.due:%a %d %b}) ")
         out.append(label, style=style)
+        out.append(slipped(step.moved_from), style="dim")
     for quote in [n for n in call.notes if n.kind.value == "quote"][:3]:
         out.append("\n  “")
         out.append(" ".join(quote.text.split()))
@@ -75,6 +85,7 @@ def commitment_prompt(note: Note, today: date) -> Text:
         out.append(f" ({', '.join(details)})", style="dim")
     out.append("  ")
     out.append(label, style=style)
+    out.append(slipped(note.moved_from), style="dim")
     return out
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date, datetime
 from enum import StrEnum
+from itertools import pairwise
 from typing import TypeVar
 
 from callmate.domain.models import (
@@ -23,7 +26,14 @@ from callmate.domain.models import (
     ResearchArea,
     ResearchLine,
 )
-from callmate.store.schema import CallRow, ContactRow, NoteRow, QuestionRow, ResearchRow
+from callmate.store.schema import (
+    CallRow,
+    ContactRow,
+    DateMoveRow,
+    NoteRow,
+    QuestionRow,
+    ResearchRow,
+)
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -62,7 +72,7 @@ def research_from_row(row: ResearchRow) -> ResearchLine:
     return ResearchLine(area=_enum(ResearchArea, row.area, ResearchArea.KNOW), text=row.text)
 
 
-def note_from_row(row: NoteRow) -> Note:
+def note_from_row(row: NoteRow, moved_from: Sequence[date] = ()) -> Note:
     return Note(
         id=row.id,
         kind=_enum(NoteKind, row.kind, NoteKind.NOTE),
@@ -72,17 +82,38 @@ def note_from_row(row: NoteRow) -> Note:
         due=row.due,
         owner=row.owner,
         done_at=row.done_at,
+        moved_from=list(moved_from),
     )
 
 
-def next_step_from_row(row: CallRow) -> NextStep | None:
+def moves_by_note(row: CallRow) -> dict[int | None, list[date]]:
+    """The call's earlier dates, oldest first: the next step's under None."""
+    out: dict[int | None, list[date]] = {}
+    for move in row.moves:
+        out.setdefault(move.note_id, []).append(move.from_date)
+    return out
+
+
+def next_step_from_row(row: CallRow, moved_from: Sequence[date] = ()) -> NextStep | None:
     if row.next_step_what is None or row.next_step_due is None:
         return None
     return NextStep(
         what=row.next_step_what,
         owner=_enum(Owner, row.next_step_owner, Owner.US),
         due=row.next_step_due,
+        moved_from=list(moved_from),
     )
+
+
+def history_rows(
+    call_id: int, note_id: int | None, moved_from: Sequence[date], due: date, at: datetime
+) -> list[DateMoveRow]:
+    """Rows that keep a date's history read from an export: one move per earlier date."""
+    dates = [*moved_from, due]
+    return [
+        DateMoveRow(call_id=call_id, note_id=note_id, from_date=old, to_date=new, moved_at=at)
+        for old, new in pairwise(dates)
+    ]
 
 
 def fill_plan(row: CallRow, call: Call) -> None:
@@ -98,6 +129,7 @@ def fill_plan(row: CallRow, call: Call) -> None:
 
 
 def call_from_row(row: CallRow, *, details: bool = True) -> Call:
+    moves = moves_by_note(row)
     return Call(
         id=row.id,
         contact=contact_from_row(row.contact),
@@ -106,7 +138,7 @@ def call_from_row(row: CallRow, *, details: bool = True) -> Call:
         backup_goal=row.backup_goal,
         research=[research_from_row(r) for r in row.research] if details else [],
         questions=[question_from_row(q) for q in row.questions],
-        notes=[note_from_row(n) for n in row.notes] if details else [],
+        notes=[note_from_row(n, moves.get(n.id, ())) for n in row.notes] if details else [],
         status=_enum(CallStatus, row.status, CallStatus.DONE),
         started_at=row.started_at,
         ended_at=row.ended_at,
@@ -118,7 +150,7 @@ def call_from_row(row: CallRow, *, details: bool = True) -> Call:
         goal_result=_enum(GoalResult, row.goal_result, GoalResult.NEITHER)
         if row.goal_result
         else None,
-        next_step=next_step_from_row(row),
+        next_step=next_step_from_row(row, moves.get(None, ())),
         recap_subject=row.recap_subject,
         recap_body=row.recap_body,
         next_step_done_at=row.next_step_done_at,

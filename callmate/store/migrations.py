@@ -196,6 +196,34 @@ MIGRATIONS: list[str] = [
     INSERT INTO search_contacts (rowid, text)
         SELECT id, name || ' ' || company FROM contacts;
     """,
+    # 7: a slipping date is history, not a silent overwrite. Every move of a
+    # next step (note_id NULL) or of a commitment's due date keeps the date it
+    # had; the triggers record it whichever code moves the date, and adding a
+    # table changes no existing row.
+    """
+    CREATE TABLE date_moves (
+        id INTEGER NOT NULL PRIMARY KEY,
+        call_id INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+        note_id INTEGER REFERENCES notes (id) ON DELETE CASCADE,
+        from_date DATE NOT NULL,
+        to_date DATE NOT NULL,
+        moved_at DATETIME NOT NULL
+    );
+    CREATE INDEX ix_date_moves_call_id ON date_moves (call_id);
+    CREATE TRIGGER calls_next_step_moved AFTER UPDATE OF next_step_due ON calls
+    WHEN old.next_step_due IS NOT NULL AND new.next_step_due IS NOT NULL
+        AND new.next_step_due <> old.next_step_due
+    BEGIN
+        INSERT INTO date_moves (call_id, note_id, from_date, to_date, moved_at)
+        VALUES (new.id, NULL, old.next_step_due, new.next_step_due, datetime('now'));
+    END;
+    CREATE TRIGGER notes_due_moved AFTER UPDATE OF due ON notes
+    WHEN old.due IS NOT NULL AND new.due IS NOT NULL AND new.due <> old.due
+    BEGIN
+        INSERT INTO date_moves (call_id, note_id, from_date, to_date, moved_at)
+        VALUES (new.call_id, new.id, old.due, new.due, datetime('now'));
+    END;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -44,6 +44,7 @@ WHOLE_CALL = (
     selectinload(CallRow.questions),
     selectinload(CallRow.notes),
     selectinload(CallRow.research),
+    selectinload(CallRow.moves),
 )
 """Loader options for reading calls with everything they hold, in one round each."""
 
@@ -306,6 +307,7 @@ class Repository:
             )
 
     def reschedule_step(self, call_id: int, due: date) -> None:
+        """Move the next step; the date it had is kept (migration 7's trigger)."""
         with self._session() as session:
             session.execute(
                 update(CallRow)
@@ -412,19 +414,30 @@ class Repository:
                 converters.fill_plan(row, call)
                 session.add(row)
                 session.flush()
-                for note in call.notes:
-                    session.add(
-                        NoteRow(
-                            call_id=row.id,
-                            kind=note.kind.value,
-                            text=note.text,
-                            offset_seconds=note.offset_seconds,
-                            created_at=note.created_at or call.started_at,
-                            due=note.due,
-                            owner=note.owner,
-                            done_at=note.done_at,
-                        )
+                at = call.ended_at or call.started_at
+                if step is not None:
+                    session.add_all(
+                        converters.history_rows(row.id, None, step.moved_from, step.due, at)
                     )
+                for note in call.notes:
+                    note_row = NoteRow(
+                        call_id=row.id,
+                        kind=note.kind.value,
+                        text=note.text,
+                        offset_seconds=note.offset_seconds,
+                        created_at=note.created_at or call.started_at,
+                        due=note.due,
+                        owner=note.owner,
+                        done_at=note.done_at,
+                    )
+                    session.add(note_row)
+                    if note.due is not None and note.moved_from:
+                        session.flush()
+                        session.add_all(
+                            converters.history_rows(
+                                row.id, note_row.id, note.moved_from, note.due, at
+                            )
+                        )
                 if call.id is not None:
                     new_ids[call.id] = row.id
                 rows.append((call, row))
@@ -488,6 +501,15 @@ class Repository:
                 .order_by(NoteRow.created_at.desc(), NoteRow.id.desc())
                 .limit(8)
             )
+            follow_up_rows = session.scalars(
+                select(NoteRow)
+                .where(
+                    NoteRow.call_id == last.id,
+                    NoteRow.kind == NoteKind.FOLLOW_UP.value,
+                    NoteRow.deleted_at.is_(None),
+                )
+                .order_by(NoteRow.created_at, NoteRow.id)
+            )
             summary = converters.call_from_row(last, details=False)
             return PrepBrief(
                 contact=summary.contact,
@@ -502,6 +524,7 @@ class Repository:
                 open_commitments=[converters.note_from_row(n) for n in open_rows],
                 quotes=[converters.note_from_row(n) for n in quote_rows],
                 unasked=[q.text for q in summary.questions if not q.asked],
+                follow_ups=[row.text for row in follow_up_rows],
             )
 
     def all_calls(self) -> list[Call]:

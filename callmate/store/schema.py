@@ -110,6 +110,8 @@ class CallRow(Base):
     research: Mapped[list[ResearchRow]] = relationship(
         order_by="ResearchRow.position", cascade="all, delete-orphan", passive_deletes=True
     )
+    moves: Mapped[list[DateMoveRow]] = relationship(order_by="DateMoveRow.id", viewonly=True)
+    """Every earlier date of the next step and of the commitments, oldest first."""
 
 
 class QuestionRow(Base):
@@ -155,3 +157,25 @@ class ResearchRow(Base):
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     area: Mapped[str] = mapped_column(String(16), nullable=False)
     text: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class DateMoveRow(Base):
+    """A date that slipped: the next step's (``note_id`` None) or a commitment's.
+
+    Migration 7's triggers write these when a date changes; import writes the
+    history it reads.
+    """
+
+    __tablename__ = "date_moves"
+    __table_args__ = (Index("ix_date_moves_call_id", "call_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("calls.id", ondelete="CASCADE"), nullable=False
+    )
+    note_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("notes.id", ondelete="CASCADE"), nullable=True
+    )
+    from_date: Mapped[date] = mapped_column(Date, nullable=False)
+    to_date: Mapped[date] = mapped_column(Date, nullable=False)
+    moved_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -1,0 +1,97 @@
+"""Promises follow the contact into the next call: `?` notes become its questions,
+open commitments show in the prep brief, and the recap repeats them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from callmate.app import CallmateApp
+from callmate.domain.models import Call, QuestionOrigin
+from callmate.locations import database_path
+from callmate.screens.closing import ClosingScreen
+from callmate.screens.home import HomeScreen
+from callmate.screens.live_call import LiveCallScreen
+from callmate.screens.precall import PreCallScreen
+from callmate.screens.recap import RecapScreen
+from callmate.store.repository import Repository
+from callmate.widgets.question_plan import QuestionPlan
+from tests.helpers import screen_text, settle, type_text
+
+
+def stored(home: Path) -> list[Call]:
+    repo = Repository.open(database_path(home))
+    try:
+        return repo.all_calls()
+    finally:
+        repo.close()
+
+
+async def whole_call(
+    pilot: Pilot[Any], notes: str, dues: tuple[str, ...] = (), *, home: bool = True
+) -> None:
+    """Plan a call with Dana, type the notes, close it on a next step on Friday."""
+    await settle(pilot)
+    await pilot.press("n")
+    await type_text(pilot, "Dana Whitfield\nNorthwind\n\n\nBook a demo\n")
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, LiveCallScreen)
+    await type_text(pilot, notes)
+    await pilot.press("ctrl+o")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ClosingScreen)
+    await type_text(pilot, "y")
+    screen.query_one("#next-what").value = "Demo"  # type: ignore[attr-defined]
+    screen.query_one("#next-date").value = "fri"  # type: ignore[attr-defined]
+    for field, due in zip(screen.query(".due"), dues, strict=True):
+        field.value = due  # type: ignore[attr-defined]
+    await settle(pilot)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, RecapScreen), screen_text(pilot)
+    if home:
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen)
+
+
+async def plan_with_dana(pilot: Pilot[Any]) -> PreCallScreen:
+    await pilot.press("n")
+    await settle(pilot)
+    await type_text(pilot, "Da")
+    await pilot.press("right")  # accept the suggested contact
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, PreCallScreen)
+    return screen
+
+
+async def test_follow_up_notes_become_questions_of_the_next_call(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    async with app.run_test(size=(100, 50), notifications=True) as pilot:
+        await whole_call(pilot, "?who signs off on the budget\nplain note\n?rollout date\n")
+        screen = await plan_with_dana(pilot)
+        text = screen_text(pilot)
+        assert "To follow up: who signs off on the budget, rollout date" in text
+        assert "plain note" not in text
+        screen.query_one("#goal").value = "Agree a pilot"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        texts = [q.text for q in screen.query_one(QuestionPlan).questions]
+        assert texts[-2:] == ["who signs off on the budget", "rollout date"]
+        await pilot.press("ctrl+l")  # twice adds nothing twice
+        await settle(pilot)
+        assert [q.text for q in screen.query_one(QuestionPlan).questions] == texts
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, LiveCallScreen)
+    new = stored(isolated_home)[-1]
+    carried = [q.text for q in new.questions if q.origin is QuestionOrigin.CARRIED]
+    # The first call's unasked questions come first, then its follow-ups.
+    assert carried[-2:] == ["who signs off on the budget", "rollout date"]
+    assert "Who decides" in carried
