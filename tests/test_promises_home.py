@@ -425,9 +425,11 @@ def test_no_date_group_exists_even_when_empty() -> None:
     assert agenda.empty
 
 
-def test_the_agenda_is_the_same_with_the_open_commitments_index(isolated_home: Path) -> None:
-    """The queries are written for a partial index not yet in the schema; with
-    it (one pass without) every group holds the same promises in the same order."""
+def test_every_commitment_group_is_read_through_the_open_commitments_index(
+    isolated_home: Path,
+) -> None:
+    """Home at 1,000,000 notes must not scan them: each group's count and rows
+    are an index range of the partial index of migration 8."""
     import sqlite3
 
     from callmate.store import queries
@@ -435,21 +437,17 @@ def test_the_agenda_is_the_same_with_the_open_commitments_index(isolated_home: P
     seed_promises(isolated_home, WEDNESDAY)
     db = sqlite3.connect(database_path(isolated_home))
     try:
-        cold_before = WEDNESDAY - timedelta(days=30)
-        scanned = queries.agenda(db, WEDNESDAY.date(), cold_before)
-        db.execute(
-            f"CREATE INDEX {queries.OPEN_COMMITMENTS_INDEX} ON notes (due) WHERE kind IN "
-            "('ours', 'theirs') AND done_at IS NULL AND deleted_at IS NULL"
-        )
-        plan = db.execute(
-            "EXPLAIN QUERY PLAN SELECT count(*) FROM notes n WHERE "
-            f"{queries._OPEN_COMMITMENT} AND n.due IS NULL"
-        ).fetchall()
-        assert any(queries.OPEN_COMMITMENTS_INDEX in str(step) for step in plan)
-        indexed = queries.agenda(db, WEDNESDAY.date(), cold_before)
+        for where, order in queries._GROUP_RANGES:
+            condition = f"{queries._OPEN_COMMITMENT} AND {where}"
+            for sql in (
+                f"SELECT count(*) FROM notes n WHERE {condition}",
+                f"{queries._COMMITMENT_COLUMNS} WHERE {condition} ORDER BY {order} LIMIT 5",
+            ):
+                plan = db.execute(
+                    f"EXPLAIN QUERY PLAN {sql}", {"today": "2026-11-25", "sunday": "2026-11-29"}
+                ).fetchall()
+                assert any(queries.OPEN_COMMITMENTS_INDEX in str(step) for step in plan), sql
+        scanned = queries.agenda(db, WEDNESDAY.date(), WEDNESDAY - timedelta(days=30))
     finally:
         db.close()
-    assert [(g.key, g.total, g.steps) for g in indexed.groups] == [
-        (g.key, g.total, g.steps) for g in scanned.groups
-    ]
     assert [g.total for g in scanned.groups] == [2, 2, 1, 1, 1]

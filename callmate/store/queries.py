@@ -160,35 +160,9 @@ def open_commitments(
     return [_commitment(r) for r in rows]
 
 
-# One pass over the open commitments: each lands in its group (0 overdue,
-# 1 today, 2 this week, 3 later, 4 no date), the first GROUP_LIMIT of each
-# group are kept in the group's order, and each group is counted.
-_COMMITMENT_GROUPS = f"""
-WITH open AS (
-    SELECT n.id, n.due,
-        CASE WHEN n.due IS NULL THEN 4 WHEN n.due < :today THEN 0
-             WHEN n.due = :today THEN 1 WHEN n.due <= :sunday THEN 2 ELSE 3 END AS bucket
-    FROM notes n WHERE {_OPEN_COMMITMENT}
-), ranked AS (
-    SELECT id, bucket,
-        row_number() OVER (
-            PARTITION BY bucket ORDER BY
-                CASE WHEN bucket = 0 THEN -julianday(due)
-                     WHEN bucket = 4 THEN -id ELSE julianday(due) END, id
-        ) AS place,
-        count(*) OVER (PARTITION BY bucket) AS total
-    FROM open
-)
-SELECT r.bucket, r.total, q.* FROM ranked r
-JOIN ({_COMMITMENT_COLUMNS}) q ON q.id = r.id
-WHERE r.place <= :limit ORDER BY r.bucket, r.place
-"""
-
-
 OPEN_COMMITMENTS_INDEX = "ix_notes_open_commitments"
-"""The partial index the commitment queries are written for: notes(due) WHERE
-an open commitment. Not in the schema yet (a migration is due): without it
-each group is one scan of every note, so one pass serves all five groups."""
+"""The partial index (migration 8) the commitment queries are written for:
+notes(due) WHERE an open commitment, so each group is one index range."""
 
 _GROUP_RANGES = (
     ("n.due < :today", "n.due DESC, n.id"),
@@ -206,27 +180,18 @@ def commitment_groups(
     """Open commitments by group (0 overdue, 1 today, 2 this week, 3 later,
     4 no date): the first ``limit`` of each in the group's order, and how many."""
     params = {"today": today.isoformat(), "sunday": week_end(today).isoformat(), "limit": limit}
-    indexed = db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
-        (OPEN_COMMITMENTS_INDEX,),
-    ).fetchone()
     groups: dict[int, tuple[list[DueStep], int]] = {}
-    if indexed:
-        # Each group an index range: a few rows read, counts from the index alone.
-        for number, (where, order) in enumerate(_GROUP_RANGES):
-            condition = f"{_OPEN_COMMITMENT} AND {where}"
-            total = db.execute(f"SELECT count(*) FROM notes n WHERE {condition}", params)
-            count_ = int(total.fetchone()[0])
-            if count_:
-                rows = db.execute(
-                    f"{_COMMITMENT_COLUMNS} WHERE {condition} ORDER BY {order} LIMIT :limit",
-                    params,
-                )
-                groups[number] = ([_commitment(r) for r in rows], count_)
-        return groups
-    for row in db.execute(_COMMITMENT_GROUPS, params):
-        items, _total = groups.setdefault(int(row[0]), ([], int(row[1])))
-        items.append(_commitment(row[2:]))
+    # Each group an index range: a few rows read, counts from the index alone.
+    for number, (where, order) in enumerate(_GROUP_RANGES):
+        condition = f"{_OPEN_COMMITMENT} AND {where}"
+        total = db.execute(f"SELECT count(*) FROM notes n WHERE {condition}", params)
+        count_ = int(total.fetchone()[0])
+        if count_:
+            rows = db.execute(
+                f"{_COMMITMENT_COLUMNS} WHERE {condition} ORDER BY {order} LIMIT :limit",
+                params,
+            )
+            groups[number] = ([_commitment(r) for r in rows], count_)
     return groups
 
 

@@ -130,7 +130,16 @@ class QuestionRow(Base):
 
 class NoteRow(Base):
     __tablename__ = "notes"
-    __table_args__ = (Index("ix_notes_call_id", "call_id"),)
+    __table_args__ = (
+        Index("ix_notes_call_id", "call_id"),
+        Index(
+            "ix_notes_open_commitments",
+            "due",
+            sqlite_where=text(
+                "kind IN ('ours', 'theirs') AND done_at IS NULL AND deleted_at IS NULL"
+            ),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     call_id: Mapped[int] = mapped_column(
