@@ -363,7 +363,7 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return 0
     if not dated:
-        print(f"Nothing due in the next {days} day(s).")
+        print(f"Nothing due in the next {count(days, 'day')}.")
 
     def line(item: DueStep, label: str) -> str:
         who = item.contact_name + (f", {item.company}" if item.company else "")

@@ -108,7 +108,7 @@ def test_due_lists_overdue_first_and_respects_days(tmp_path: Path) -> None:
 
 def test_due_with_nothing_due(tmp_path: Path) -> None:
     result = cli("due", home=tmp_path)
-    assert result.returncode == 0 and "Nothing due in the next 7 day(s)." in result.stdout
+    assert result.returncode == 0 and "Nothing due in the next 7 days." in result.stdout
 
 
 def test_search_prints_plain_lines(tmp_path: Path) -> None:

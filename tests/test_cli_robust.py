@@ -154,7 +154,7 @@ def test_first_start_on_a_full_disk(tiny_disk: Path) -> None:  # noqa: F811
     filler.unlink()  # space freed: the next start just works
     again = cli("due", home=home, env={"CALLMATE_CONFIG": str(tiny_disk / "none.toml")})
     assert again.returncode == 0 and again.stderr == "", again.stderr
-    assert again.stdout == "Nothing due in the next 7 day(s).\n"
+    assert again.stdout == "Nothing due in the next 7 days.\n"
 
 
 def test_a_full_disk_leaves_the_earlier_export_whole(
@@ -256,7 +256,7 @@ def test_six_callmates_started_at_once_on_an_empty_folder(tmp_path: Path) -> Non
     home = tmp_path / "home"
     for result in run_together(home, 6):
         assert result.returncode == 0, result.stderr
-        assert result.stdout == "Nothing due in the next 7 day(s).\n"
+        assert result.stdout == "Nothing due in the next 7 days.\n"
         assert "Traceback" not in result.stderr
     with sqlite3.connect(home / "callmate.db") as db:
         from callmate.store.migrations import LATEST
