@@ -3,12 +3,14 @@ open commitments show in the prep brief, and the recap repeats them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 
 from callmate.app import CallmateApp
+from callmate.clock import FrozenClock
 from callmate.domain.models import Call, QuestionOrigin
 from callmate.locations import database_path
 from callmate.screens.closing import ClosingScreen
@@ -18,6 +20,7 @@ from callmate.screens.precall import PreCallScreen
 from callmate.screens.recap import RecapScreen
 from callmate.store.repository import Repository
 from callmate.widgets.question_plan import QuestionPlan
+from tests.conftest import NOW
 from tests.helpers import screen_text, settle, type_text
 
 
@@ -95,3 +98,37 @@ async def test_follow_up_notes_become_questions_of_the_next_call(
     # The first call's unasked questions come first, then its follow-ups.
     assert carried[-2:] == ["who signs off on the budget", "rollout date"]
     assert "Who decides" in carried
+
+
+def brief_rows(pilot: Pilot[Any]) -> list[str]:
+    return [row.strip(" │") for row in screen_text(pilot).splitlines()]
+
+
+async def test_the_prep_brief_lists_open_promises_overdue_first(
+    app: CallmateApp, isolated_home: Path, clock: FrozenClock
+) -> None:
+    async with app.run_test(size=(100, 60)) as pilot:
+        await whole_call(
+            pilot,
+            ">send the case study\n>send the pricing sheet\n<intro to the ops lead\n"
+            ">book the venue\n",
+            ("fri", "tomorrow", "", "today"),
+        )
+        # Kept promises leave the brief.
+        repo_call = stored(isolated_home)[0]
+        kept = next(n for n in repo_call.notes if n.text == "book the venue")
+        assert kept.id is not None
+        note_id = kept.id
+        await app.store.run(lambda repo: repo.set_commitment_done(note_id, NOW))
+        # Wed 25 Nov: the commitment due "tomorrow" (Mon 23) is overdue.
+        clock.advance(timedelta(days=3).total_seconds())
+        await plan_with_dana(pilot)
+        rows = brief_rows(pilot)
+        owe = rows.index("We still owe:")
+        assert rows[owe + 1 : owe + 5] == [
+            "OVERDUE send the pricing sheet (by Mon 23 Nov)",
+            "send the case study (by Fri 27 Nov)",
+            "They still owe:",
+            "intro to the ops lead",
+        ]
+        assert "book the venue" not in screen_text(pilot)

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 from textual.widgets import Static
 
-from callmate.domain.models import NoteKind, PrepBrief
+from callmate.domain.models import Note, NoteKind, PrepBrief
 from callmate.domain.text import count
 
 
-def brief_text(brief: PrepBrief) -> Text:
+def _urgency(note: Note, today: date) -> tuple[int, date]:
+    """Overdue first (oldest first), then by due date, then the undated."""
+    if note.due is None:
+        return 2, date.max
+    return (0 if note.due < today else 1), note.due
+
+
+def brief_text(brief: PrepBrief, today: date) -> Text:
     """Plain text with light styling; every user string goes in as Text, never markup."""
     out = Text()
     last = brief.last_started_at.astimezone()
@@ -23,12 +32,22 @@ def brief_text(brief: PrepBrief) -> Text:
     if step is not None:
         out.append("\nAgreed next step: ", style="dim")
         out.append(f"{step.what} ({step.owner.value}, {step.due:%a %d %b})")
-    if brief.open_commitments:
-        out.append("\nStill open:", style="dim")
-        for note in brief.open_commitments:
-            who = "we owe" if note.kind is NoteKind.OURS else "they owe"
-            out.append(f"\n  {who}: ", style="bold")
+    for kind, heading in ((NoteKind.OURS, "We still owe"), (NoteKind.THEIRS, "They still owe")):
+        promises = [n for n in brief.open_commitments if n.kind is kind]
+        if not promises:
+            continue
+        out.append(f"\n{heading}:", style="dim")
+        for note in sorted(promises, key=lambda n: _urgency(n, today)):
+            out.append("\n  ")
+            if note.due is not None and note.due < today:
+                out.append("OVERDUE", style="bold reverse")
+                out.append(" ")
             out.append(" ".join(note.text.split()))
+            details = [note.owner] if note.owner else []
+            if note.due is not None:
+                details.append(f"by {note.due:%a %d %b}")
+            if details:
+                out.append(f" ({', '.join(details)})", style="dim")
     if brief.quotes:
         out.append("\nTheir words:", style="dim")
         for note in brief.quotes[:3]:
@@ -64,7 +83,7 @@ class PrepBriefView(Static):
         self.border_title = "Prep brief"
         self.display = False
 
-    def show(self, brief: PrepBrief | None) -> None:
+    def show(self, brief: PrepBrief | None, today: date) -> None:
         self.brief = brief
         self.display = brief is not None
-        self.update(brief_text(brief) if brief is not None else "")
+        self.update(brief_text(brief, today) if brief is not None else "")
