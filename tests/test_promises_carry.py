@@ -20,6 +20,7 @@ from callmate.screens.precall import PreCallScreen
 from callmate.screens.recap import RecapScreen
 from callmate.store.repository import Repository
 from callmate.widgets.question_plan import QuestionPlan
+from callmate.widgets.recap_editor import RecapEditor
 from tests.conftest import NOW
 from tests.helpers import screen_text, settle, type_text
 
@@ -132,3 +133,27 @@ async def test_the_prep_brief_lists_open_promises_overdue_first(
             "intro to the ops lead",
         ]
         assert "book the venue" not in screen_text(pilot)
+
+
+async def test_the_recap_repeats_promises_still_open_from_earlier_calls(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    async with app.run_test(size=(100, 60)) as pilot:
+        await whole_call(
+            pilot,
+            ">send the case study\n<intro to the ops lead\n>book the venue\n",
+            ("fri", "", ""),
+        )
+        kept = next(n for n in stored(isolated_home)[0].notes if n.text == "book the venue")
+        assert kept.id is not None
+        note_id = kept.id
+        await app.store.run(lambda repo: repo.set_commitment_done(note_id, NOW))
+        await whole_call(pilot, ">draft the pilot plan\n", ("tomorrow",), home=False)
+        body = app.screen.query_one(RecapEditor).text
+    assert (
+        "What we agreed:\n- I will: draft the pilot plan (by Monday 23 November)\n\n"
+        "Still open from our earlier calls:\n"
+        "- I will: send the case study (by Friday 27 November)\n"
+        "- You will: intro to the ops lead\n"
+    ) in body
+    assert "book the venue" not in body, "a kept promise is not repeated"

@@ -7,6 +7,7 @@ with the same understanding. It is plain text, written to be edited.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -51,8 +52,12 @@ _OWNER_PHRASE = {
 }
 
 
-def compose_recap(call: Call, *, signature: str = "") -> Recap:
-    """Build the email from the call's notes; sections without content are left out."""
+def compose_recap(call: Call, *, signature: str = "", carried: Sequence[Note] = ()) -> Recap:
+    """Build the email from the call's notes; sections without content are left out.
+
+    ``carried`` are promises from earlier calls with this contact still open:
+    they are repeated apart from the ones made today, so none is forgotten.
+    """
     first_name = call.contact.first_name
     lines: list[str] = [f"Hi {first_name},", ""]
     lines.append("Thank you for your time today. Here is what I took away from our call,")
@@ -76,6 +81,13 @@ def compose_recap(call: Call, *, signature: str = "") -> Recap:
         lines += ["", "What we agreed:"]
         lines += [f"- I will: {item}" for item in ours]
         lines += [f"- You will: {item}" for item in theirs]
+
+    still_ours = [_commitment(n) for n in carried if n.kind is NoteKind.OURS]
+    still_theirs = [_commitment(n) for n in carried if n.kind is NoteKind.THEIRS]
+    if still_ours or still_theirs:
+        lines += ["", "Still open from our earlier calls:"]
+        lines += [f"- I will: {item}" for item in still_ours]
+        lines += [f"- You will: {item}" for item in still_theirs]
 
     step = call.next_step
     if step is not None:

@@ -28,7 +28,7 @@ from callmate.widgets.recap_editor import RecapEditor
 from callmate.widgets.text_field import TextField
 
 if TYPE_CHECKING:
-    from callmate.domain.models import Call
+    from callmate.domain.models import Call, Note
     from callmate.settings import Settings
 
 SAVE_DELAY = 0.6
@@ -49,6 +49,8 @@ class RecapScreen(CallmateScreen[None]):
         super().__init__()
         self.call_id = call_id
         self.call: Call | None = None
+        self.carried: list[Note] = []
+        """Open promises from earlier calls with this contact, repeated in the email."""
         self._save_timer: Timer | None = None
         self._loading = True
         # Kept by reference: an edit is still saved while the screen is being
@@ -75,6 +77,7 @@ class RecapScreen(CallmateScreen[None]):
     async def load_call(self) -> None:
         call_id = self.call_id
         call = await self.store.run(lambda repo: repo.get_call(call_id))
+        self.carried = await self.store.run(lambda repo: repo.earlier_open_commitments(call_id))
         self.call = call
         who = call.contact.name + (f" ({call.contact.company})" if call.contact.company else "")
         self.query_one("#recap-title", Static).update(
@@ -96,7 +99,9 @@ class RecapScreen(CallmateScreen[None]):
 
     def compose_recap(self) -> Recap:
         assert self.call is not None
-        return compose_recap(self.call, signature=self.callmate.settings.sign_off())
+        return compose_recap(
+            self.call, signature=self.callmate.settings.sign_off(), carried=self.carried
+        )
 
     def show(self, recap: Recap) -> None:
         self._loading = True

@@ -527,6 +527,33 @@ class Repository:
                 follow_ups=[row.text for row in follow_up_rows],
             )
 
+    def earlier_open_commitments(self, call_id: int) -> list[Note]:
+        """Promises from earlier calls with this call's contact that are still open.
+
+        Oldest due date first, the undated last: what the recap repeats
+        beside the promises made today.
+        """
+        with self._session() as session:
+            this = session.get(CallRow, call_id)
+            if this is None:
+                raise CallNotFoundError(call_id)
+            earlier = select(CallRow.id).where(
+                CallRow.contact_id == this.contact_id,
+                CallRow.id != call_id,
+                CallRow.started_at <= this.started_at,
+            )
+            rows = session.scalars(
+                select(NoteRow)
+                .where(
+                    NoteRow.call_id.in_(earlier),
+                    NoteRow.kind.in_([NoteKind.OURS.value, NoteKind.THEIRS.value]),
+                    NoteRow.done_at.is_(None),
+                    NoteRow.deleted_at.is_(None),
+                )
+                .order_by(NoteRow.due.is_(None), NoteRow.due, NoteRow.created_at, NoteRow.id)
+            )
+            return [converters.note_from_row(row) for row in rows]
+
     def all_calls(self) -> list[Call]:
         with self._session() as session:
             rows = session.scalars(
