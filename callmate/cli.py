@@ -418,14 +418,22 @@ def _load_call(base: Path, call_id: int):  # type: ignore[no-untyped-def]
         repo.close()
 
 
-def _recap_of(call):  # type: ignore[no-untyped-def]
+def _recap_of(call, base: Path | None = None):  # type: ignore[no-untyped-def]
+    """The recap as last edited, or built; with ``base``, it repeats earlier open promises."""
     from callmate.domain.recap import Recap, compose_recap
     from callmate.settings import load_settings
 
     if call.recap_body is not None:
         return Recap(subject=call.recap_subject or "", body=call.recap_body)
     settings, _problem = load_settings()
-    return compose_recap(call, signature=settings.sign_off())
+    carried = []
+    if base is not None and call.id is not None:
+        repo = _open_repository(base)
+        try:
+            carried = repo.earlier_open_commitments(call.id)
+        finally:
+            repo.close()
+    return compose_recap(call, signature=settings.sign_off(), carried=carried)
 
 
 def _recap(base: Path, call_id: int, fmt: str, *, copy: bool) -> int:
@@ -434,7 +442,7 @@ def _recap(base: Path, call_id: int, fmt: str, *, copy: bool) -> int:
     call = _load_call(base, call_id)
     if call is None:
         return 1
-    recap = _recap_of(call)
+    recap = _recap_of(call, base)
     if fmt == "md":
         from callmate.domain.exporters import call_to_markdown
 

@@ -3,6 +3,9 @@ open commitments show in the prep brief, and the recap repeats them."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -150,6 +153,7 @@ async def test_the_recap_repeats_promises_still_open_from_earlier_calls(
         await app.store.run(lambda repo: repo.set_commitment_done(note_id, NOW))
         await whole_call(pilot, ">draft the pilot plan\n", ("tomorrow",), home=False)
         body = app.screen.query_one(RecapEditor).text
+        app_subject = app.screen.query_one("#recap-subject").value  # type: ignore[attr-defined]
     assert (
         "What we agreed:\n- I will: draft the pilot plan (by Monday 23 November)\n\n"
         "Still open from our earlier calls:\n"
@@ -157,3 +161,12 @@ async def test_the_recap_repeats_promises_still_open_from_earlier_calls(
         "- You will: intro to the ops lead\n"
     ) in body
     assert "book the venue" not in body, "a kept promise is not repeated"
+    shell = subprocess.run(
+        [sys.executable, "-m", "callmate", "recap", "2"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "CALLMATE_HOME": str(isolated_home)},
+    )
+    assert shell.returncode == 0, shell.stderr
+    assert shell.stdout == f"Subject: {app_subject}\n\n{body}"
