@@ -14,6 +14,7 @@ import contextlib
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 from callmate.domain.drafts import PlanDraft
@@ -67,11 +68,14 @@ class PlanDrafts:
         path = self.path(key)
         try:
             return PlanDraft.from_json(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        except OSError:
+            # Not readable just now (permissions, I/O): leave it be, it may be fine
+            # next time. Only a file that was read and makes no sense is set aside.
             return None
-        except (OSError, ValueError):
+        except ValueError:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
             with contextlib.suppress(OSError):
-                path.replace(path.with_suffix(".broken"))
+                path.replace(path.with_name(f"{path.stem}.{stamp}.broken"))
             return None
 
     def write(self, key: str, draft: PlanDraft) -> None:

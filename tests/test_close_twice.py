@@ -137,7 +137,7 @@ async def test_the_second_close_is_refused_and_shows_the_first(
         assert notes == [
             (NoteKind.NOTE, "first note"),
             (
-                NoteKind.FOLLOW_UP,
+                NoteKind.NOTE,  # not a `?` note: it must not become a question next time
                 "Also typed at the close (in another window): No · next step “Send the case "
                 "study” (them) by Mon 23 Nov 2026 · tomorrow · why: Wrong time · neither goal met",
             ),

@@ -408,10 +408,46 @@ def test_a_broken_draft_is_set_aside_not_deleted(tmp_path: Path) -> None:
     (folder / "plan.json").write_text("{half a file")
     drafts = PlanDrafts(tmp_path)
     assert drafts.read("plan") is None
-    assert (folder / "plan.broken").read_text() == "{half a file"
+    (aside,) = folder.glob("plan.*.broken")
+    assert aside.read_text() == "{half a file"
+    # A second broken draft is set aside beside the first, not over it.
+    (folder / "plan.json").write_text('{"role": "boss"}')
+    assert drafts.read("plan") is None, "a role that is no choice is not restored"
+    assert sorted(p.read_text() for p in folder.glob("plan.*.broken")) == [
+        '{"role": "boss"}',
+        "{half a file",
+    ]
+
+
+def test_a_draft_that_cant_be_read_just_now_is_left_where_it_is(tmp_path: Path) -> None:
+    folder = tmp_path / "drafts"
+    (folder / "plan.json").mkdir(parents=True)  # reading it fails with an OSError
+    assert PlanDrafts(tmp_path).read("plan") is None
+    assert (folder / "plan.json").is_dir()
+    assert list(folder.glob("*.broken")) == []
 
 
 def test_draft_keys() -> None:
     assert plan_key() == "plan"
     assert plan_key(follows_call_id=7, contact_id=3) == "plan-follow-7"
     assert plan_key(contact_id=3) == "plan-contact-3"
+
+
+async def test_a_known_contacts_call_type_picked_by_hand_survives_the_draft(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    """Recognising Dana makes it a follow-up; the user picks Discovery over that.
+    Esc and n again must bring back Discovery, not the screen's own guess."""
+    seed_history(isolated_home)
+    async with app.run_test(size=(100, 50)) as pilot:
+        screen = await new_plan(pilot)
+        await type_text(pilot, "Dana Whitfield\n\n\n")
+        assert screen.query_one("#call-type").value == "follow_up"  # type: ignore[attr-defined]
+        await type_text(pilot, "d\nBook the pilot")
+        assert screen.query_one("#call-type").value == "discovery"  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = await new_plan(pilot)
+        await settle(pilot)
+        assert value(pilot, "goal") == "Book the pilot"
+        assert screen.query_one("#call-type").value == "discovery"  # type: ignore[attr-defined]

@@ -196,3 +196,18 @@ async def test_both_goals_at_the_limit_leave_room_for_notes_on_a_small_terminal(
         await settle(pilot)
         notes = app.screen.query_one("#notes", NotesLog)
         assert notes.content_region.height >= 3, notes.region
+
+
+def test_text_that_hides_or_reorders_itself_is_cleaned_but_joiners_stay() -> None:
+    from callmate.domain.text import clean, clean_line
+
+    # A right-to-left override shows "exe.txt" as "txt.exe"; zero-width spaces
+    # and marks hide inside words; the BOM is invisible.
+    assert clean("invoice\u202etxt.exe") == "invoicetxt.exe"
+    assert clean_line("pri\u200bcing \u2066x\u2069 \ufeffok\u200e") == "pricing x ok"
+    # Joiners are spelling (Persian, Indic) and emoji, not disguise.
+    assert (
+        clean("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645")
+        == "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    )
+    assert clean("\U0001f469\u200d\U0001f4bb") == "\U0001f469\u200d\U0001f4bb"

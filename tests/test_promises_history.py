@@ -13,14 +13,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.pilot import Pilot
 
 from callmate.app import CallmateApp
 from callmate.domain.exporters import to_json
-from callmate.domain.importer import ImportFileError, parse_export
+from callmate.domain.importer import parse_export
 from callmate.domain.models import Call, Contact, Note, NoteKind
 from callmate.locations import database_path
 from callmate.screens.closing import ClosingScreen
@@ -130,7 +129,8 @@ def test_moved_dates_round_trip_through_export_and_import(generated: list[Call])
             second.close()
 
 
-def test_history_without_a_due_date_is_refused_on_import() -> None:
+def test_history_without_a_due_date_is_dropped_on_import_not_refused() -> None:
+    """A commitment can lose its date after it moved; its export must import back."""
     text = json.dumps(
         [
             {
@@ -150,8 +150,9 @@ def test_history_without_a_due_date_is_refused_on_import() -> None:
             }
         ]
     )
-    with pytest.raises(ImportFileError, match=r"\[0\]\.notes\[0\]: .*no due date"):
-        parse_export(text)
+    (call,) = parse_export(text)
+    (note,) = call.notes
+    assert (note.text, note.due, note.moved_from) == ("send it", None, [])
 
 
 # -- a slipping date is history ---------------------------------------------
@@ -229,3 +230,34 @@ def test_a_commitment_moved_keeps_its_dates_whichever_code_moves_it(
         ]
     finally:
         repo.close()
+
+
+def test_moving_a_commitment_kept_or_deleted_meanwhile_reopens_nothing(
+    isolated_home: Path,
+) -> None:
+    repo = Repository.open(database_path(isolated_home))
+    try:
+        call = repo.start_call(
+            Call(contact=Contact(name="Dana"), goal="Demo", started_at=datetime.now(UTC))
+        )
+        assert call.id is not None
+        kept, deleted, still_open = (
+            repo.save_note(call.id, Note(kind=NoteKind.OURS, text=text, created_at=call.started_at))
+            for text in ("kept one", "deleted one", "open one")
+        )
+        assert kept.id and deleted.id and still_open.id
+        repo.set_commitment_done(kept.id, datetime(2026, 11, 22, tzinfo=UTC))
+        with sqlite3.connect(database_path(isolated_home)) as db:
+            db.execute("UPDATE notes SET deleted_at = '2026-11-22' WHERE id = ?", (deleted.id,))
+        assert repo.reschedule_commitment(kept.id, date(2026, 12, 18)) is False
+        assert repo.reschedule_commitment(deleted.id, date(2026, 12, 18)) is False
+        assert repo.reschedule_commitment(still_open.id, date(2026, 12, 18)) is True
+        with sqlite3.connect(database_path(isolated_home)) as db:
+            rows = db.execute("SELECT text, due, done_at IS NULL FROM notes ORDER BY id").fetchall()
+    finally:
+        repo.close()
+    assert rows == [
+        ("kept one", None, 0),
+        ("deleted one", None, 1),
+        ("open one", "2026-12-18", 1),
+    ]

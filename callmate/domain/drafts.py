@@ -13,7 +13,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from callmate.domain.models import OneLine, Question, ResearchLine
+from callmate.domain.models import ContactRole, OneLine, Question, ResearchArea, ResearchLine
+from callmate.domain.question_bank import CallType
 
 DRAFT_VERSION = 1
 NEW_PLAN_KEY = "plan"
@@ -43,11 +44,11 @@ class PlanDraft(BaseModel):
     saved_at: datetime | None = None
     contact_name: OneLine = ""
     company: OneLine = ""
-    role: str | None = None
-    call_type: str | None = None
+    role: ContactRole | None = None
+    call_type: CallType | None = None
     goal: OneLine = ""
     backup_goal: OneLine = ""
-    research_area: str | None = None
+    research_area: ResearchArea | None = None
     research: list[ResearchLine] = Field(default_factory=list)
     research_typing: OneLine = ""
     questions: list[Question] = Field(default_factory=list)
@@ -55,8 +56,8 @@ class PlanDraft(BaseModel):
     focus: str | None = None
     """The id of the field the user was in, to carry on typing there."""
     auto_company: OneLine = ""
-    auto_role: str | None = None
-    auto_call_type: str | None = None
+    auto_role: ContactRole | None = None
+    auto_call_type: CallType | None = None
     auto_questions: list[OneLine] = Field(default_factory=list)
     """What the screen filled in by itself, so a restored plan keeps telling
     the user's choices apart from its own suggestions."""

@@ -69,7 +69,8 @@ def _note(note: Note) -> dict[str, Any]:
         data["owner"] = note.owner
         data["due"] = note.due.isoformat() if note.due else None
         data["done_at"] = _iso(note.done_at)
-        data["moved_from"] = [day.isoformat() for day in note.moved_from]
+        # History leads to a date; a commitment whose date was cleared has none.
+        data["moved_from"] = [day.isoformat() for day in note.moved_from] if note.due else []
     return data
 
 

@@ -152,10 +152,12 @@ class ImportNote(_Model):
 
     @model_validator(mode="after")
     def _history_needs_a_date(self) -> ImportNote:
-        if self.moved_from and self.due is None:
-            raise PydanticCustomError(
-                "moved_without_due", "moved_from is set but there is no due date"
-            )
+        # A commitment whose date was cleared after it had moved: its history
+        # has nothing to lead to, and an older export may still carry it.
+        # Dropped, not refused: refusing made such an export impossible to
+        # import back.
+        if self.due is None:
+            self.moved_from = []
         return self
 
 

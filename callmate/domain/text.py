@@ -18,7 +18,9 @@ import re
 # overrides and isolates (U+202E turns "txt.exe" into "exe.txt" on screen),
 # zero-width spaces and joiners, the BOM. Shown or exported, they let a note
 # say something other than it seems to.
-_INVISIBLE = "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+# Zero-width joiners (U+200C, U+200D) stay: Persian and Indic spelling and
+# emoji sequences need them, and they can't reorder or hide text.
+_INVISIBLE = "\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 # Lone surrogates are not text at all: they arrive only through a JSON escape
 # ("\ud800") or an undecodable file name, and cannot be written as UTF-8 (to
 # the database, a file or the terminal) without an error.

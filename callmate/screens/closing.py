@@ -385,7 +385,9 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         assert call_id is not None
         now = self.callmate.clock.now()
         note = Note(
-            kind=NoteKind.FOLLOW_UP,
+            # A plain note: a `?` note would be carried into the next plan as
+            # a question to ask the customer.
+            kind=NoteKind.NOTE,
             text=close_as_note(
                 draft,
                 self.callmate.today(),

@@ -273,11 +273,11 @@ class HomeScreen(CallmateScreen[None]):
         call_id, note_id = promise.call_id, promise.note_id
 
         def move(when: date) -> None:
-            def job(repo: Repository) -> None:
+            def job(repo: Repository) -> bool:
                 if note_id is None:
                     repo.reschedule_step(call_id, when)
-                else:
-                    repo.reschedule_commitment(note_id, when)
+                    return True
+                return repo.reschedule_commitment(note_id, when)
 
             self.change_step(job, f"Moved to {when:%a %d %b}: {promise.what}.")
 
@@ -303,8 +303,10 @@ class HomeScreen(CallmateScreen[None]):
         self.app.push_screen(RescheduleScreen(promise.what, promise.due, today), moved)
 
     @work(group="change-step", exit_on_error=False)
-    async def change_step(self, job: Callable[[Repository], None], message: str) -> None:
-        await self.store.run(job)
+    async def change_step(self, job: Callable[[Repository], bool | None], message: str) -> None:
+        """Run ``job``; it returns False when the promise was kept or removed meanwhile."""
+        if await self.store.run(job) is False:
+            message = "That promise was kept or removed meanwhile: nothing was moved."
         self.notify(message, markup=False)
         self.load()
 

@@ -143,7 +143,9 @@ class PreCallScreen(CallmateScreen[None]):
         self.brief: PrepBrief | None = None
         self._auto_company = ""
         self._auto_role: str | None = None
-        self._auto_call_type: str | None = None
+        self._auto_call_type: str | None = CallType.DISCOVERY.value
+        """The screen's own pick (Discovery to begin with), which a known contact may
+        change; a type the user picked differs from it and is left alone."""
         self._auto_questions: list[str] = []
         self._quiet_call_type: str | None = None
         """A call type set by restoring a draft: its change must not re-suggest questions."""
@@ -290,7 +292,7 @@ class PreCallScreen(CallmateScreen[None]):
             if role.value in (None, self._auto_role):
                 role.value = self._auto_role = match.role.value
             call_type = self.query_one("#call-type", ChoiceBar)
-            if call_type.value in (None, CallType.DISCOVERY.value, self._auto_call_type):
+            if call_type.value in (None, self._auto_call_type):
                 call_type.value = self._auto_call_type = CallType.FOLLOW_UP.value
             assert match.id is not None
             self.load_brief(match.id)
@@ -443,23 +445,26 @@ class PreCallScreen(CallmateScreen[None]):
 
         research, plan = fields["research"], fields["plan"]
         assert isinstance(research, ResearchList) and isinstance(plan, QuestionPlan)
-        return PlanDraft(
-            contact_name=text("contact-name"),
-            company=text("company"),
-            role=choice("role"),
-            call_type=choice("call-type"),
-            goal=text("goal"),
-            backup_goal=text("backup-goal"),
-            research_area=choice("research-area"),
-            research=research.lines,
-            research_typing=text("research-input"),
-            questions=plan.questions,
-            question_typing=text("question-input"),
-            focus=self._last_focus,
-            auto_company=self._auto_company,
-            auto_role=self._auto_role,
-            auto_call_type=self._auto_call_type,
-            auto_questions=self._auto_questions,
+        # Validated: the choice rows hold plain strings, the draft their enums.
+        return PlanDraft.model_validate(
+            {
+                "contact_name": text("contact-name"),
+                "company": text("company"),
+                "role": choice("role"),
+                "call_type": choice("call-type"),
+                "goal": text("goal"),
+                "backup_goal": text("backup-goal"),
+                "research_area": choice("research-area"),
+                "research": research.lines,
+                "research_typing": text("research-input"),
+                "questions": plan.questions,
+                "question_typing": text("question-input"),
+                "focus": self._last_focus,
+                "auto_company": self._auto_company,
+                "auto_role": self._auto_role,
+                "auto_call_type": self._auto_call_type,
+                "auto_questions": self._auto_questions,
+            }
         )
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:

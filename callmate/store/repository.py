@@ -562,12 +562,20 @@ class Repository:
             return [converters.call_from_row(row) for row in rows]
 
     # -- commitments on the home screen (issue 12) ---------------------------
-    def reschedule_commitment(self, note_id: int, due: date) -> None:
-        """Give a "we owe" / "they owe" commitment a new due date (it stays open)."""
+    def reschedule_commitment(self, note_id: int, due: date) -> bool:
+        """Give an open "we owe" / "they owe" commitment a new due date.
+
+        False, and nothing changed, when it was kept or deleted meanwhile (in
+        another window, or during the call): a move must not reopen it.
+        """
         with self._session() as session:
-            session.execute(
-                update(NoteRow).where(NoteRow.id == note_id).values(due=due, done_at=None)
+            result = session.execute(
+                update(NoteRow)
+                .where(NoteRow.id == note_id, NoteRow.done_at.is_(None))
+                .where(NoteRow.deleted_at.is_(None))
+                .values(due=due)
             )
+            return bool(getattr(result, "rowcount", 0))
 
     def open_commitments(self, *, before: date | None = None) -> list[DueStep]:
         """Open commitments due before ``before`` (all when None), and the undated ones."""
