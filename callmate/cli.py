@@ -263,11 +263,8 @@ def _export(base: Path, fmt: str, out: Path | None) -> int:
     if out is None:
         sys.stdout.write(text)
         return 0
-    from callmate.files import write_atomic
-
     try:
-        # Whole or not at all: a full disk leaves the last export as it was.
-        write_atomic(out, text)
+        _write_out(out, text)
     except OSError as error:
         print(f"callmate: could not write {_shown(out)}: {_reason(error)}", file=sys.stderr)
         return 1
@@ -275,6 +272,20 @@ def _export(base: Path, fmt: str, out: Path | None) -> int:
 
     print(f"Wrote {count(len(calls), 'call')} to {_shown(out)}", file=sys.stderr)
     return 0
+
+
+def _write_out(out: Path, text: str) -> None:
+    """A file is replaced whole or not at all (a full disk leaves the last export
+    as it was); a symlink's target is what gets replaced. Anything else named
+    (``/dev/stdout``, a pipe) is written to as it is: it can't be swapped."""
+    from callmate.files import write_atomic
+
+    target = out.resolve() if out.is_symlink() else out
+    if target.exists() and not target.is_file():
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return
+    write_atomic(target, text)
 
 
 def _recap_parts(call):  # type: ignore[no-untyped-def]

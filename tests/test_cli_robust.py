@@ -554,3 +554,32 @@ def test_out_of_range_numbers_are_usage_errors(
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines()[-1] == f"callmate {args[0]}: error: {says}"
+
+
+def test_export_out_follows_a_symlink_and_writes_into_a_pipe(
+    isolated_home: Path, tmp_path: Path
+) -> None:
+    seed(isolated_home / "callmate.db", calls=1)
+    real = tmp_path / "kept" / "calls.json"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "calls.json"
+    link.symlink_to(real)
+    result = cli("export", "--out", str(link), home=isolated_home)
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink(), "the link is still a link"
+    assert json.loads(real.read_text())[0]["id"] == 1
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "callmate", "export", "--out", str(fifo)],
+        env={**os.environ, "CALLMATE_HOME": str(isolated_home)},
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    with open(fifo, encoding="utf-8") as reader:
+        received = reader.read()
+    assert process.wait(timeout=120) == 0, process.stderr.read() if process.stderr else ""
+    assert json.loads(received)[0]["id"] == 1
