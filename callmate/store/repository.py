@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy import Engine, Select, create_engine, event, func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from callmate.domain.agenda import Agenda, CallSummary, ColdContact, DueStep, SearchHit
@@ -47,6 +47,16 @@ WHOLE_CALL = (
     selectinload(CallRow.moves),
 )
 """Loader options for reading calls with everything they hold, in one round each."""
+
+
+def _open_commitments_of(calls: Any) -> Select[NoteRow]:
+    """The open "we owe" / "they owe" notes of ``calls`` (ids, or a subquery of them)."""
+    return select(NoteRow).where(
+        NoteRow.call_id.in_(calls),
+        NoteRow.kind.in_([NoteKind.OURS.value, NoteKind.THEIRS.value]),
+        NoteRow.done_at.is_(None),
+        NoteRow.deleted_at.is_(None),
+    )
 
 
 class CallNotFoundError(LookupError):
@@ -482,14 +492,7 @@ class Repository:
             last = calls[0]
             call_ids = [call.id for call in calls]
             open_rows = session.scalars(
-                select(NoteRow)
-                .where(
-                    NoteRow.call_id.in_(call_ids),
-                    NoteRow.kind.in_([NoteKind.OURS.value, NoteKind.THEIRS.value]),
-                    NoteRow.done_at.is_(None),
-                    NoteRow.deleted_at.is_(None),
-                )
-                .order_by(NoteRow.created_at, NoteRow.id)
+                _open_commitments_of(call_ids).order_by(NoteRow.created_at, NoteRow.id)
             )
             quote_rows = session.scalars(
                 select(NoteRow)
@@ -543,14 +546,9 @@ class Repository:
                 CallRow.started_at <= this.started_at,
             )
             rows = session.scalars(
-                select(NoteRow)
-                .where(
-                    NoteRow.call_id.in_(earlier),
-                    NoteRow.kind.in_([NoteKind.OURS.value, NoteKind.THEIRS.value]),
-                    NoteRow.done_at.is_(None),
-                    NoteRow.deleted_at.is_(None),
+                _open_commitments_of(earlier).order_by(
+                    NoteRow.due.is_(None), NoteRow.due, NoteRow.created_at, NoteRow.id
                 )
-                .order_by(NoteRow.due.is_(None), NoteRow.due, NoteRow.created_at, NoteRow.id)
             )
             return [converters.note_from_row(row) for row in rows]
 
