@@ -169,4 +169,5 @@ async def test_the_recap_repeats_promises_still_open_from_earlier_calls(
         env={**os.environ, "CALLMATE_HOME": str(isolated_home)},
     )
     assert shell.returncode == 0, shell.stderr
-    assert shell.stdout == f"Subject: {app_subject}\n\n{body}"
+    # The same email; a saved recap is stored without the editor's last newline.
+    assert shell.stdout.rstrip("\n") == f"Subject: {app_subject}\n\n{body}".rstrip("\n")
