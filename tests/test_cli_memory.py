@@ -234,7 +234,12 @@ def calls(draw: st.DrawFn) -> Call:
         backup_goal=draw(st.just("") | LINE),
         research=draw(
             st.lists(
-                st.builds(ResearchLine, area=st.sampled_from(list(ResearchArea)), text=LINE),
+                st.builds(
+                    ResearchLine,
+                    area=st.sampled_from(list(ResearchArea)),
+                    text=LINE,
+                    said=st.booleans(),
+                ),
                 max_size=3,
             )
         ),

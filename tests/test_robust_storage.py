@@ -58,26 +58,33 @@ def seed(path: Path, calls: int = 1) -> None:
         repo.close()
 
 
+# What each migration whose tables today's ORM writes added, taken out again.
+UNDO = {
+    7: "DROP TRIGGER calls_next_step_moved; DROP TRIGGER notes_due_moved; DROP TABLE date_moves;",
+    8: "DROP INDEX ix_notes_open_commitments;",
+    9: "ALTER TABLE research DROP COLUMN said;",
+}
+
+
 def seed_old(path: Path, version: int, monkeypatch: pytest.MonkeyPatch, calls: int = 1) -> None:
     """A database as callmate ``version`` left it (see tests/test_store.py).
 
-    Seeded by today's repository, whose ORM reads the date history that
-    migration 7 adds; for an older version that table is taken out again
-    afterwards, so the file is what that version had.
+    Seeded by today's repository, whose ORM reads and writes what the later
+    migrations add (the date history of 7, the "said" ticks of 9); those are
+    taken out again afterwards, newest first, so the file is what that
+    version had.
     """
+    seeded = max(version, *UNDO)
     with monkeypatch.context() as patch:
-        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[: max(version, 7)])
-        patch.setattr(migrations, "LATEST", max(version, 7))
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:seeded])
+        patch.setattr(migrations, "LATEST", seeded)
         seed(path, calls)
-    if version < 7:
-        db = sqlite3.connect(path)
-        try:
-            db.executescript(
-                "DROP TRIGGER calls_next_step_moved; DROP TRIGGER notes_due_moved;"
-                f" DROP TABLE date_moves; PRAGMA user_version = {version};"
-            )
-        finally:
-            db.close()
+    undo = [UNDO[v] for v in sorted(UNDO, reverse=True) if v > version]
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(" ".join(undo) + f" PRAGMA user_version = {version};")
+    finally:
+        db.close()
     assert migrations.schema_version(path) == version
 
 

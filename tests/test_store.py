@@ -322,6 +322,45 @@ def test_upgrade_to_7_keeps_every_row_and_starts_the_date_history(
         repo.close()
 
 
+def test_upgrade_to_9_keeps_research_and_starts_every_say_aloud_line_unsaid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 9 adds the "said" tick: old lines read back unticked, and can be ticked."""
+    path = tmp_path / "callmate.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:8])
+        patch.setattr(migrations, "LATEST", 8)
+        Repository.open(path).close()
+        seed_old_database(path)
+        with sqlite3.connect(path) as db:
+            db.execute(
+                "INSERT INTO research (call_id, position, area, text)"
+                " VALUES (1, 0, 'say', 'a day lost per order'), (1, 1, 'news', 'new CFO')"
+            )
+    before = dump(path)
+
+    repo = Repository.open(path)
+    try:
+        assert migrations.schema_version(path) == migrations.LATEST
+        after = dump(path)
+        assert [row[:5] for row in after.pop("research")] == [
+            row[:5] for row in before.pop("research")
+        ]
+        assert {k: v for k, v in after.items() if k in before} == before
+        (call,) = repo.all_calls()
+        assert [(r.text, r.said) for r in call.research] == [
+            ("a day lost per order", False),
+            ("new CFO", False),
+        ]
+        said = call.research[0].id
+        assert said is not None
+        repo.set_research_said(said, True)
+        (call,) = repo.all_calls()
+        assert [r.said for r in call.research] == [True, False]
+    finally:
+        repo.close()
+
+
 def test_search_index_rebuilt_with_prefixes_keeps_every_entry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from callmate.domain.models import Call, Note
+from callmate.domain.models import Call, Note, ResearchArea, ResearchLine
 
 
 def call_to_dict(call: Call) -> dict[str, Any]:
@@ -23,7 +23,7 @@ def call_to_dict(call: Call) -> dict[str, Any]:
         "call_type": call.call_type.value,
         "goal": call.goal,
         "backup_goal": call.backup_goal,
-        "research": [{"area": r.area.value, "text": r.text} for r in call.research],
+        "research": [{"area": r.area.value, "text": r.text, "said": r.said} for r in call.research],
         "questions": [
             {"text": q.text, "asked": q.asked, "origin": q.origin.value} for q in call.questions
         ],
@@ -79,6 +79,13 @@ def to_json(calls: Iterable[Call]) -> str:
     return json.dumps([call_to_dict(c) for c in calls], indent=2, ensure_ascii=True)
 
 
+def _said(research: ResearchLine) -> str:
+    """A "say aloud" line says whether the customer put it into words."""
+    if research.area is not ResearchArea.SAY:
+        return ""
+    return " (said)" if research.said else " (not said)"
+
+
 def call_to_markdown(call: Call, recap_subject: str, recap_body: str) -> str:
     """The whole call as a Markdown document: plan, notes, close and recap."""
     from callmate.domain.models import NoteKind, format_offset
@@ -108,7 +115,7 @@ def call_to_markdown(call: Call, recap_subject: str, recap_body: str) -> str:
         )
     if call.research:
         out += ["", "## Research", ""]
-        out += [f"- *{r.area.label}:* {line(r.text)}" for r in call.research]
+        out += [f"- *{r.area.label}:* {line(r.text)}{_said(r)}" for r in call.research]
     if call.questions:
         out += ["", "## Questions", ""]
         out += [f"- [{'x' if q.asked else ' '}] {line(q.text)}" for q in call.questions]

@@ -128,6 +128,7 @@ class ImportContact(_Model):
 class ImportResearch(_Model):
     area: ResearchArea
     text: Required
+    said: bool = False
 
 
 class ImportQuestion(_Model):

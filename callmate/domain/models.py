@@ -260,8 +260,11 @@ _AREA_LABELS = {
 class ResearchLine(BaseModel):
     """One fact or aim jotted before the call."""
 
+    id: int | None = None
     area: ResearchArea
     text: Required
+    said: bool = False
+    """For a "say aloud" line: the customer put it into words on the call."""
 
 
 class Note(BaseModel):

@@ -69,7 +69,12 @@ def question_from_row(row: QuestionRow) -> Question:
 
 
 def research_from_row(row: ResearchRow) -> ResearchLine:
-    return ResearchLine(area=_enum(ResearchArea, row.area, ResearchArea.KNOW), text=row.text)
+    return ResearchLine(
+        id=row.id,
+        area=_enum(ResearchArea, row.area, ResearchArea.KNOW),
+        text=row.text,
+        said=bool(row.said),
+    )
 
 
 def note_from_row(row: NoteRow, moved_from: Sequence[date] = ()) -> Note:
@@ -123,7 +128,7 @@ def fill_plan(row: CallRow, call: Call) -> None:
         for i, q in enumerate(call.questions)
     ]
     row.research = [
-        ResearchRow(position=i, area=line.area.value, text=line.text)
+        ResearchRow(position=i, area=line.area.value, text=line.text, said=line.said)
         for i, line in enumerate(call.research)
     ]
 

@@ -232,6 +232,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX ix_notes_open_commitments ON notes (due)
         WHERE kind IN ('ours', 'theirs') AND done_at IS NULL AND deleted_at IS NULL;
     """,
+    # 9: "say aloud" lines are ticked on the call, as questions are, once the
+    # customer has put them into words. Existing lines were never ticked.
+    """
+    ALTER TABLE research ADD COLUMN said BOOLEAN NOT NULL DEFAULT 0;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

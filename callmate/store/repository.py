@@ -32,7 +32,7 @@ from callmate.domain.models import (
 from callmate.domain.text import clean, clean_line
 from callmate.store import converters, migrations, queries
 from callmate.store.errors import storage_errors
-from callmate.store.schema import CallRow, ContactRow, NoteRow, QuestionRow
+from callmate.store.schema import CallRow, ContactRow, NoteRow, QuestionRow, ResearchRow
 
 if TYPE_CHECKING:  # the closing rules (and their date grammar) load with the closing screen
     from callmate.domain.closing import CommitmentUpdate
@@ -239,6 +239,13 @@ class Repository:
         with self._session() as session:
             session.execute(
                 update(QuestionRow).where(QuestionRow.id == question_id).values(asked=asked)
+            )
+
+    def set_research_said(self, research_id: int, said: bool) -> None:
+        """Tick a "say aloud" line once the customer has said it (or untick it)."""
+        with self._session() as session:
+            session.execute(
+                update(ResearchRow).where(ResearchRow.id == research_id).values(said=said)
             )
 
     def finish_call(

@@ -166,6 +166,7 @@ class ResearchRow(Base):
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     area: Mapped[str] = mapped_column(String(16), nullable=False)
     text: Mapped[str] = mapped_column(Text, nullable=False)
+    said: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="0")
 
 
 class DateMoveRow(Base):
