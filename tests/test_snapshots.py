@@ -50,7 +50,8 @@ async def steady(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
-def seed_calls(home: Path) -> None:
+def seed_dana(home: Path) -> None:
+    """One finished call with Dana: a quote, a promise each way, a next step due today."""
     repo = Repository.open(database_path(home))
     try:
         done = repo.start_call(
@@ -75,6 +76,14 @@ def seed_calls(home: Path) -> None:
             next_step=NextStep(what="Demo for the ops team", owner=Owner.US, due=NOW.date()),
             ended_at=NOW - timedelta(days=2, minutes=-25),
         )
+    finally:
+        repo.close()
+
+
+def seed_calls(home: Path) -> None:
+    seed_dana(home)
+    repo = Repository.open(database_path(home))
+    try:
         for name, company, days_ago, step, due_in in [
             ("Olga Berg", "Globex", 12, "Send the signed contract", -3),
             ("Leo Novak", "Initech", 4, "Quarterly review", 16),
@@ -338,3 +347,27 @@ def test_busy_home(snap_compare: SnapCompare, app: CallmateApp, isolated_home: P
         await steady(pilot)
 
     assert snap_compare(app, run_before=prepare, terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize(
+    ("size", "keys"),
+    [((120, 40), ()), ((80, 24), ("ctrl+b",))],
+    ids=["beside-120x40", "over-notes-80x24"],
+)
+def test_live_call_with_the_prep_in_view(
+    snap_compare: SnapCompare,
+    app: CallmateApp,
+    isolated_home: Path,
+    size: tuple[int, int],
+    keys: tuple[str, ...],
+) -> None:
+    """Issue 13: at 120x40 the prep (research, their words, open promises lettered
+    for Alt+letter) sits beside the notes unasked; at 80x24 Ctrl+B lays it over them."""
+    seed_dana(isolated_home)
+
+    async def prepare(pilot: Pilot[Any]) -> None:
+        await live_call(pilot)
+        await pilot.press(*keys)
+        await steady(pilot)
+
+    assert snap_compare(app, run_before=prepare, terminal_size=size)

@@ -126,6 +126,26 @@ def parse_tick_command(line: str) -> list[int] | None:
 _TICK_NUMBER = re.compile(r"[0-9]{1,3}")
 
 
+def parse_keep_command(line: str) -> list[str] | None:
+    """``/a`` or ``/a c`` typed in the note line: mark those open promises kept.
+
+    The contact's promises from earlier calls are lettered a to i on the
+    call's prep panel. Returns the letters, or None for an ordinary note.
+    """
+    stripped = line.strip()
+    if not stripped.startswith("/"):
+        return None
+    parts = stripped[1:].replace(",", " ").split()
+    if not parts or not all(_KEEP_LETTER.fullmatch(part) for part in parts):
+        return None
+    return parts
+
+
+PROMISE_KEYS = "abcdefghi"
+"""The letters of a contact's open promises on the call: Alt+A, or /a typed, marks one kept."""
+_KEEP_LETTER = re.compile(f"[{PROMISE_KEYS}]")
+
+
 class Outcome(StrEnum):
     YES = "yes"
     NO = "no"

@@ -29,10 +29,14 @@ from textual.widgets import Input, Label, Static
 
 from callmate.domain.limits import TEXT_MAX
 from callmate.domain.models import (
+    PROMISE_KEYS,
     Call,
     Note,
     NoteKind,
+    PrepBrief,
+    ResearchArea,
     format_offset,
+    parse_keep_command,
     parse_tick_command,
     split_prefix,
 )
@@ -42,6 +46,12 @@ from callmate.widgets.call_clock import CallClock
 from callmate.widgets.checklist import Checklist
 from callmate.widgets.note_line import NoteLine
 from callmate.widgets.notes_log import NotesLog
+from callmate.widgets.prep_panel import (
+    PanelPromises,
+    PrepPanel,
+    panel_text,
+    promise_order,
+)
 
 if TYPE_CHECKING:
     from callmate.domain.closing import ClosingDraft
@@ -52,6 +62,8 @@ PREFIX_HINT = '"quote  !pain  ~objection  >we owe  <they owe  ?follow up  · Ctr
 KIND_CYCLE = list(NoteKind)
 RETRY_SECONDS = 2.0
 PASTE_DRAW_WAIT = 0.1
+WIDE = (120, 40)
+"""From this terminal size on (columns, rows) the prep panel is beside the notes."""
 """Seconds a paste's first frame waits for its write to commit, at most."""
 
 
@@ -60,11 +72,16 @@ class LiveCallScreen(CallmateScreen[None]):
         Binding("ctrl+o", "close_call", "End call", priority=True),
         Binding("ctrl+t", "cycle_kind", "Kind", priority=True),
         Binding("ctrl+g", "toggle_hold", "Hold", priority=True),
-        Binding("ctrl+z", "undo_delete", "Undo delete", priority=True),
+        Binding("ctrl+z", "undo_delete", "Undo", priority=True),
+        Binding("ctrl+b", "toggle_prep", "Prep", priority=True),
         Binding("up", "to_notes", "Earlier notes", show=False),
         *[
             Binding(f"alt+{n}", f"toggle_question({n})", f"Tick {n}", show=False, priority=True)
             for n in range(1, 10)
+        ],
+        *[
+            Binding(f"alt+{key}", f"keep_promise('{key}')", "Mark kept", show=False, priority=True)
+            for key in PROMISE_KEYS
         ],
     ]
 
@@ -85,6 +102,15 @@ class LiveCallScreen(CallmateScreen[None]):
         self._draft_while_editing = ""
         self.closing_draft: ClosingDraft | None = None
         self._kind_shown: tuple[NoteKind, bool] = (NoteKind.NOTE, False)
+        self.say = [line for line in call.research if line.area is ResearchArea.SAY]
+        """The plan's "say aloud" lines, ticked after the questions (numbered on from them)."""
+        self.brief: PrepBrief | None = None
+        self.brief_loading = True
+        self.promises = PanelPromises()
+        self.wide = False
+        """The terminal is big enough (WIDE) for the prep panel beside the notes."""
+        self.prep_hidden_wide = False
+        self.prep_over_notes = False
 
     @property
     def call_id(self) -> int:
@@ -107,6 +133,7 @@ class LiveCallScreen(CallmateScreen[None]):
         yield Static("", id="time-check", markup=False)
         with Horizontal(id="call-body"):
             yield NotesLog(id="notes")
+            yield PrepPanel(id="prep")
             yield Checklist(id="questions")
         yield Static(self._keys_text(), id="keys-hint")
         with Horizontal(id="note-row"):
@@ -143,12 +170,15 @@ class LiveCallScreen(CallmateScreen[None]):
     def on_mount(self) -> None:
         checklist = self.query_one("#questions", Checklist)
         checklist.border_title = "Questions · Alt+N or /N"
-        checklist.show(self.call.questions)
+        checklist.show(self.call.questions, self.say)
         log = self.query_one("#notes", NotesLog)
         log.border_title = "Notes · ↑ to edit or delete"
         log.show(self.notes)
         log.scroll_end(animate=False)
         self.query_one("#time-check", Static).display = False
+        self._place_prep()
+        self._draw_prep()
+        self.load_prep()
         self.tick()
         self.set_interval(0.5, self.tick)
         self.set_focus(self.note_line)
@@ -220,6 +250,11 @@ class LiveCallScreen(CallmateScreen[None]):
         if numbers is not None:
             for number in numbers:
                 self.action_toggle_question(number)
+            return
+        letters = parse_keep_command(event.value)
+        if letters is not None:
+            for letter in letters:
+                self.action_keep_promise(letter)
             return
         self.add_note(event.value)
 
@@ -377,11 +412,13 @@ class LiveCallScreen(CallmateScreen[None]):
         if self.editing is None and self.note_line.value.strip():
             value = self.note_line.value
             self.note_line.value = ""
-            if parse_tick_command(value) is None:
+            if parse_tick_command(value) is None and parse_keep_command(value) is None:
                 self.add_note(value)
 
     # -- editing earlier notes -------------------------------------------
     def action_to_notes(self) -> None:
+        if self.prep_over_notes:  # the notes are under the panel: show them first
+            self.action_toggle_prep()
         if self.notes and self.focused is self.note_line:
             self.set_focus(self.notes_log)
             self.notes_log.highlighted = len(self.notes) - 1
@@ -519,20 +556,134 @@ class LiveCallScreen(CallmateScreen[None]):
 
     # -- questions --------------------------------------------------------
     def action_toggle_question(self, number: int) -> None:
+        """Tick question ``number``, or, numbered on after them, a say-aloud line."""
         index = number - 1
-        if not 0 <= index < len(self.call.questions):
+        questions = self.call.questions
+        if len(questions) <= index < len(questions) + len(self.say):
+            self._toggle_said(index - len(questions))
+            return
+        if not 0 <= index < len(questions):
             self.notify(f"There is no question {number}.", severity="warning")
             return
-        question = self.call.questions[index]
+        question = questions[index]
         question.asked = not question.asked
         self.query_one("#questions", Checklist).update_question(index, question)
         question_id, asked = question.id, question.asked
         if question_id is not None:
             self.store.submit(lambda repo: repo.set_question_asked(question_id, asked))
 
+    def _toggle_said(self, index: int) -> None:
+        line = self.say[index].model_copy(update={"said": not self.say[index].said})
+        self.say[index] = line
+        self.query_one("#questions", Checklist).update_say(index, line)
+        line_id, said = line.id, line.said
+        if line_id is not None:
+            self._watch_write(
+                self.store.submit(lambda repo: repo.set_research_said(line_id, said)),
+                "The tick could not be saved",
+            )
+
     @on(Checklist.ToggleRequested)
     def toggle_from_list(self, event: Checklist.ToggleRequested) -> None:
         self.action_toggle_question(event.index + 1)
+
+    # -- the prep panel and the contact's open promises ----------------------
+    @work(group="prep", exit_on_error=False)
+    async def load_prep(self) -> None:
+        """The contact's earlier calls: quotes and open promises, off the event loop."""
+        contact_id = self.call.contact.id
+        brief = None
+        if contact_id is not None:
+            brief = await self.store.run(lambda repo: repo.prep_brief(contact_id))
+        self.brief, self.brief_loading = brief, False
+        if brief is not None:
+            today = self.callmate.today()
+            self.promises = PanelPromises(promise_order(brief.open_commitments, today))
+        self._draw_prep()
+
+    def _draw_prep(self) -> None:
+        panel = self.query_one("#prep", PrepPanel)
+        panel.update(
+            panel_text(
+                self.call,
+                self.brief,
+                self.promises,
+                self.callmate.today(),
+                loading=self.brief_loading,
+            )
+        )
+
+    def on_resize(self, event: events.Resize) -> None:
+        wide = event.size.width >= WIDE[0] and event.size.height >= WIDE[1]
+        if wide != self.wide:
+            self.wide = wide
+            self._place_prep()
+
+    def _place_prep(self) -> None:
+        """Beside the notes when the terminal is big enough; else over them, when asked."""
+        panel = self.query_one("#prep", PrepPanel)
+        beside = self.wide and not self.prep_hidden_wide
+        over = not self.wide and self.prep_over_notes
+        panel.display = beside or over
+        panel.border_title = "Prep · ^b back to the notes" if over else "Prep · ^b hides"
+        self.query_one("#call-body").set_class(beside, "prep-beside")
+        self.notes_log.display = not over
+
+    def action_toggle_prep(self) -> None:
+        """Show or hide the prep; the note line keeps focus and every key."""
+        if self.wide:
+            self.prep_hidden_wide = not self.prep_hidden_wide
+        else:
+            self.prep_over_notes = not self.prep_over_notes
+        self._place_prep()
+        if self.focused is not self.note_line and not self.notes_log.display:
+            self.set_focus(self.note_line)
+
+    def action_keep_promise(self, key: str) -> None:
+        """Mark the contact's open promise ``key`` kept; the same key again reopens it."""
+        index = PROMISE_KEYS.find(key)
+        if self.brief_loading:
+            self.notify("The earlier promises are still loading; try again in a moment.")
+            return
+        if not 0 <= index < len(self.promises.notes):
+            shown = len(self.promises.notes)
+            self.notify(
+                f"There is no open promise {key}."
+                + (
+                    f" They are lettered a to {PROMISE_KEYS[min(shown, len(PROMISE_KEYS)) - 1]}."
+                    if shown
+                    else ""
+                ),
+                severity="warning",
+            )
+            return
+        note = self.promises.notes[index]
+        note_id = note.id
+        assert note_id is not None
+        kept = note_id not in self.promises.kept
+        if kept:
+            self.promises.kept.add(note_id)
+        else:
+            self.promises.kept.discard(note_id)
+        at = self.callmate.clock.now() if kept else None
+        self._watch_write(
+            self.store.submit(lambda repo: repo.set_commitment_done(note_id, at)),
+            "The promise could not be marked",
+        )
+        self._draw_prep()
+        what = " ".join(note.text.split())
+        if kept:
+            self.notify(f"Kept: {what}. Alt+{key.upper()} again reopens it.", markup=False)
+        else:
+            self.notify(f"Open again: {what}.", markup=False)
+
+    @work(group="small-writes", exit_on_error=False)
+    async def _watch_write(self, future: Future[None], failed: str) -> None:
+        """A tick or a kept promise is written in the background; a failure is said."""
+        try:
+            await asyncio.wrap_future(future)
+        except Exception as error:
+            self.notify(f"{failed}: {error}", severity="error", markup=False, timeout=10)
 
     # -- leaving ----------------------------------------------------------
     def key_escape(self) -> None:
