@@ -597,7 +597,7 @@ _TIME = (
     rf"|(?:at )?(?P<word>{_alternation(_TIME_WORDS)}))"
 )
 _TIME_PATTERNS = (
-    rf"(?:(?P<day>.+?) )?{_TIME}",  # "fri 3pm", "tomorrow at 9", "3pm"
+    rf"(?:(?P<day>.+?) )??{_TIME}",  # "3pm", "fri 3pm", "tomorrow at 9"
     rf"{_TIME} (?:on )?(?P<day>.+)",  # "3pm fri", "noon on the 15th"
 )
 
