@@ -596,10 +596,8 @@ _TIME = (
     r"|at (?P<hat>[0-9]{1,2})"
     rf"|(?:at )?(?P<word>{_alternation(_TIME_WORDS)}))"
 )
-_TIME_PATTERNS = (
-    rf"(?:(?P<day>.+?) )??{_TIME}",  # "3pm", "fri 3pm", "tomorrow at 9"
-    rf"{_TIME} (?:on )?(?P<day>.+)",  # "3pm fri", "noon on the 15th"
-)
+# The most words a time can take ("at start of the day"): only that many are tried off each end.
+_TIME_TOKENS = 1 + max(len(word.split(" ")) for word in _TIME_WORDS)
 
 
 def _read_time(m: re.Match[str]) -> time:
@@ -625,26 +623,37 @@ def _read_time(m: re.Match[str]) -> time:
 
 # ---------------------------------------------------------------- the table, compiled
 
-_compiled_rules: list[tuple[re.Pattern[str], _Rule]] = []
-_compiled_times: list[re.Pattern[str]] = []
-_compiled_vague: list[tuple[re.Pattern[str], str]] = []
-_BARE_MONTH: list[re.Pattern[str]] = []
-_AMBIGUOUS_NUMERIC: list[re.Pattern[str]] = []
+
+class _Tables:
+    """Every regex of the grammar, compiled once on the first parse (not at import: startup)."""
+
+    def __init__(self) -> None:
+        self.rules = [(re.compile(pattern, re.ASCII), rule) for pattern, rule in _RULE_PATTERNS]
+        self.time = re.compile(_TIME, re.ASCII)
+        # Every time has a digit or ends with one of these words: a cheap test to skip the split.
+        last_words = {word.split(" ")[-1] for word in _TIME_WORDS}
+        self.time_hint = re.compile(f"[0-9]|{_alternation(last_words)}", re.ASCII)
+        self.vague = re.compile(
+            "|".join(f"(?P<_{i}>{pattern})" for i, (pattern, _) in enumerate(_VAGUE)), re.ASCII
+        )
+        self.bare_month = re.compile(rf"(?:{_MON})", re.ASCII)
+        self.ambiguous_numeric = re.compile(
+            r"[0-9]{1,2}[./-][0-9]{1,2}(?:[./-][0-9]{2,4})?", re.ASCII
+        )
+
+
+_compiled: list[_Tables] = []
+
+
+def _tables() -> _Tables:
+    if not _compiled:
+        _compiled.append(_Tables())
+    return _compiled[0]
 
 
 def _rules() -> list[tuple[re.Pattern[str], _Rule]]:
-    """The rule tables, compiled on first use: compiling at import would cost startup."""
-    if not _compiled_rules:
-        _compiled_times.extend(re.compile(p, re.ASCII) for p in _TIME_PATTERNS)
-        _compiled_vague.extend((re.compile(p, re.ASCII), msg) for p, msg in _VAGUE)
-        _BARE_MONTH.append(re.compile(rf"(?:{_MON})", re.ASCII))
-        _AMBIGUOUS_NUMERIC.append(
-            re.compile(r"[0-9]{1,2}[./-][0-9]{1,2}(?:[./-][0-9]{2,4})?", re.ASCII)
-        )
-        _compiled_rules.extend(
-            (re.compile(pattern, re.ASCII), rule) for pattern, rule in _RULE_PATTERNS
-        )
-    return _compiled_rules
+    """The rule table, compiled: each pattern with the rule that reads its matches."""
+    return _tables().rules
 
 
 def _normalise(text: str) -> str:
@@ -667,34 +676,53 @@ def _read_day(phrase: str, today: date) -> date:
 
 
 def _refuse_vague(phrase: str, shown: str) -> None:
-    for pattern, message in _compiled_vague:
-        if pattern.fullmatch(phrase):
-            raise _error(message.format(q=_quote(shown)))
+    found = _tables().vague.fullmatch(phrase)
+    if found is not None and found.lastgroup is not None:
+        raise _error(_VAGUE[int(found.lastgroup[1:])][1].format(q=_quote(shown)))
 
 
 def _split_time(phrase: str, shown: str) -> tuple[str | None, time | None]:
-    """(day phrase or None, time or None): the time of day, if any, taken off either end."""
-    for pattern in _compiled_times:
-        match = pattern.fullmatch(phrase)
+    """(day phrase or None, time or None): the time of day, if any, taken off either end.
+
+    At the end the longest time is tried first (the phrase alone, then all but its
+    first word ...), so "fri at 3pm" is "fri" and "at 3pm"; then at the start, where
+    an "on" after the time is dropped ("3pm on fri").
+    """
+    tables = _tables()
+    if tables.time_hint.search(phrase) is None:
+        return phrase, None
+    pattern = tables.time
+    words = phrase.split(" ")
+    n = len(words)
+    for k in range(min(n, _TIME_TOKENS), 0, -1):
+        match = pattern.fullmatch(" ".join(words[n - k :]))
         if match is not None:
-            at = _read_time(match)
-            day = match["day"]
-            if (
-                day is not None
-                and match["word"] is None
-                and not match["time"].startswith("at ")
-                and _BARE_MONTH[0].fullmatch(day)
-            ):
-                raise _error(
-                    f"Is the number in {_quote(shown)} a day or a time? "
-                    f"Write both, like {day} 3 at {match['time']}."
-                )
-            return day, at
+            return _checked_split(" ".join(words[: n - k]) or None, match, shown)
+    for k in range(min(n - 1, _TIME_TOKENS), 0, -1):
+        match = pattern.fullmatch(" ".join(words[:k]))
+        if match is not None:
+            rest = words[k + 1 :] if words[k] == "on" and n > k + 1 else words[k:]
+            return _checked_split(" ".join(rest), match, shown)
     return phrase, None
 
 
+def _checked_split(day: str | None, match: re.Match[str], shown: str) -> tuple[str | None, time]:
+    """Refuse a bare month beside a number time: in "dec 3pm" the 3 may be the day."""
+    at = _read_time(match)
+    if (
+        day is not None
+        and match["word"] is None
+        and not match["time"].startswith("at ")
+        and _tables().bare_month.fullmatch(day)
+    ):
+        raise _error(
+            f"Is the number in {_quote(shown)} a day or a time? "
+            f"Write both, like {day} 3 at {match['time']}."
+        )
+    return day, at
+
+
 def _read(phrase: str, shown: str, today: date, now: time | None) -> When:
-    _rules()
     _refuse_vague(phrase, shown)
     before = False
     lead, _, rest = phrase.partition(" ")
@@ -752,9 +780,9 @@ def parse_when(text: str, today: date, now: time | None = None) -> When:
         pass
     except (OverflowError, ValueError):
         raise _error(f"{_quote(stripped)} is too far from today to be a date.") from None
-    if ("/" in phrase and any(ch.isdigit() for ch in phrase)) or _AMBIGUOUS_NUMERIC[0].fullmatch(
-        phrase
-    ):
+    if (
+        "/" in phrase and any(ch.isdigit() for ch in phrase)
+    ) or _tables().ambiguous_numeric.fullmatch(phrase):
         raise _error(
             f"{_quote(stripped)} could be day/month or month/day. "
             "Use a month name or ISO year-month-day, like 2026-12-03."
