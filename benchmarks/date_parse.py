@@ -3,13 +3,14 @@
     python -m benchmarks.date_parse [--runs 15] [--loops 300]
 
 Each phrase of a corpus (every grammar family, with and without a time of day,
-and the refusals) is read ``--loops`` times as the preview does (``parse_when``, then ``describe`` or
-the error's text); the best of ``--runs`` short rounds gives its time per call,
-which keeps other processes on a shared machine out of the figure. The same is done for every
-prefix of those phrases, which is what the preview really sees while a phrase
-is being typed (mostly refusals, whose message is built each time). Reported:
-the median and the slowest phrase, against the issue's budget of 0.1 ms a
-phrase, and the one-off cost of the first parse (compiling the rule table).
+and the refusals) is read ``--loops`` times as the preview does: ``parse_when``,
+then ``describe`` or the error's text. The best of ``--runs`` short rounds gives
+its time per read, which keeps other processes on a shared machine out of the
+figure. The same is done for every prefix of those phrases, which is what the
+preview really sees while a phrase is being typed (mostly refusals, whose
+message is built each time). Reported: the median and the slowest phrase,
+against the issue's budget of 0.1 ms a phrase, and the one-off cost of the first
+parse (compiling the rule table).
 """
 
 from __future__ import annotations
