@@ -46,6 +46,8 @@ FAMILIES: dict[str, list[tuple[date, str, date]]] = {
         (SUN, "in twelve days", D(2026, 12, 4)),
         (SUN, "two weeks", D(2026, 12, 6)),
         (SUN, "in three months", D(2027, 2, 22)),
+        (SUN, "in 2 weeks' time", D(2026, 12, 6)),
+        (SUN, "in two weeks time", D(2026, 12, 6)),
         (SAT_31, "in one month", D(2026, 2, 28)),
         (LEAP, "in four years", D(2032, 2, 29)),
         (LEAP, "in a year", D(2029, 2, 28)),
@@ -67,6 +69,10 @@ FAMILIES: dict[str, list[tuple[date, str, date]]] = {
     ],
     "weekday week, fortnight": [
         (SUN, "tuesday week", D(2026, 12, 1)),
+        (SUN, "fri next week", D(2026, 11, 27)),  # Sunday: next week starts tomorrow
+        (SUN, "fri this week", D(2026, 11, 27)),  # passed: same as plain fri
+        (D(2026, 11, 25), "fri next week", D(2026, 12, 4)),
+        (D(2026, 11, 25), "fri this week", D(2026, 11, 27)),
         (SUN, "fri week", D(2026, 12, 4)),
         (SUN, "sun week", D(2026, 12, 6)),  # plain sun is a week away on a Sunday
         (SUN, "fri fortnight", D(2026, 12, 11)),
@@ -269,6 +275,8 @@ TIMED: list[tuple[date, str, date, time]] = [
     (SUN, "tomorrow 12:30am", D(2026, 11, 23), T(0, 30)),
     (SUN, "tomorrow at 12", D(2026, 11, 23), T(12)),
     (SUN, "tomorrow noon", D(2026, 11, 23), T(12)),
+    (SUN, "tomorrow @ 9am", D(2026, 11, 23), T(9)),
+    (SUN, "tomorrow @9:30", D(2026, 11, 23), T(9, 30)),
     (SUN, "noon tomorrow", D(2026, 11, 23), T(12)),
     (SUN, "tomorrow at noon", D(2026, 11, 23), T(12)),
     (SUN, "tomorrow midday", D(2026, 11, 23), T(12)),

@@ -22,9 +22,9 @@ today included" means today if today is an X, else the first X after it.
 | `yesterday`, `day before yesterday`     | one or two days ago                          |
 | `fri`, `friday`, `tue`, `tues`, `thurs` | the next such day strictly after today       |
 |                                         | (on a Friday, `fri` is a week away)          |
-| `this fri`                              | that day in this week if today or later;     |
+| `this fri`, `fri this week`             | that day in this week if today or later;     |
 |                                         | once it has passed, same as plain `fri`      |
-| `next fri`                              | that day in next week (weeks run Mon-Sun)    |
+| `next fri`, `fri next week`             | that day in next week (weeks run Mon-Sun)    |
 | `fri week`, `fri fortnight`             | a week (two) after plain `fri`               |
 | `Fri 4 Dec 2026`, `fri dec 4`           | the date, checked: refused if it is not a    |
 |                                         | Friday (any weekday before any exact date)   |
@@ -33,7 +33,8 @@ today included" means today if today is an X, else the first X after it.
 |                                         | (Jan 31 + 1m = Feb 28, or 29 in leap years)  |
 | `in 3 days`, `in two weeks`, `a month`, | the same in words: `a`, `an` and `one` to    |
 | `3 days later`, `after 3 days`,         | `twelve` count; `fortnight` = 14 days        |
-| `3 days from now`, `in a fortnight`     |                                              |
+| `3 days from now`, `in a fortnight`,    |                                              |
+| `in 2 weeks' time`                      |                                              |
 | `a week from fri`, `2 days after eom`,  | counted from another day of this table       |
 | `3 days before dec 24`                  |                                              |
 | `next business day`,                    | Monday to Friday, weekends skipped (public   |
@@ -52,25 +53,26 @@ today included" means today if today is an X, else the first X after it.
 | `next quarter`, `next year`             | quarter or year                              |
 | `start of`, `beginning of`, `mid`,      | the first, middle or last day of a week,     |
 | `end of` + `week`, `month`, `quarter`,  | month, quarter, year, named month or quarter |
-| `year`, `dec`, `q2`, `next month`, ... | (`mid december`, `end of q1`,                |
+| `year`, `dec`, `q2`, `next month`, ...  | (`mid december`, `end of q1`,                |
 |                                         | `beginning of next month`): a week ends on   |
 |                                         | Friday, its middle is Wednesday; a month's   |
 |                                         | middle is the 15th; a quarter or year has no |
 |                                         | one middle day. Without `this`/`next` it is  |
 |                                         | the next such day, today included (`end of   |
 |                                         | week` on a Saturday is next Friday); `this`  |
-|                                         | means the current period even if passed     |
-| `sow`, `soww`, `som`, `soq`, `soy`      | start of week, month, quarter, year          |
-| `eow`, `eoww`, `eom`, `eocm`, `eoq`,    | end of week (Friday), month, quarter, year   |
-| `eoy`                                   |                                              |
+|                                         | means the current period even if passed      |
+| `sow`, `soww`, `som`, `soq`, `soy`      | the next start (today included) of a week    |
+|                                         | (Monday), month, quarter or year             |
+| `eow`, `eoww`, `eom`, `eocm`, `eoq`,    | the end of this week (Friday; next Friday    |
+| `eoy`                                   | at the weekend), month, quarter or year      |
 | `2026-12-03`, `2026-12-3`, `20261203`   | ISO year-month-day                           |
 | `2026-W49`, `2026-W49-3`                | ISO week: its Monday, or its day 1-7         |
 | `on ...`, `by ...`                      | the same day (`by fri` = Friday)             |
 | `before ...`                            | the day before (`before fri` = Thursday)     |
 
 A time of day may come before or after the day (`fri 3pm`, `3pm on fri`,
-`tomorrow at 9`, `eod fri`); alone it means today, and is refused once it has
-passed (a later time today or `tomorrow 3pm` are the forms that work):
+`tomorrow at 9`, `tomorrow @ 9am`, `eod fri`); alone it means today, and is
+refused once it has passed (a later time today or `tomorrow 3pm` work):
 
 | You type                                | Means                                        |
 |-----------------------------------------|----------------------------------------------|
@@ -410,13 +412,19 @@ def _rule_weekday(m: re.Match[str], today: date) -> date:
     return _next_weekday(today, _WEEKDAYS[m["wd"]])
 
 
+def _named_weekday(m: re.Match[str]) -> int:
+    """The weekday of `next fri` or `fri next week` (either group is set)."""
+    return _WEEKDAYS[m["wd"] or m["wd2"]]
+
+
 def _rule_next_weekday(m: re.Match[str], today: date) -> date:
-    return today + timedelta(days=7 - today.weekday() + _WEEKDAYS[m["wd"]])
+    return today + timedelta(days=7 - today.weekday() + _named_weekday(m))
 
 
 def _rule_this_weekday(m: re.Match[str], today: date) -> date:
-    delta = _WEEKDAYS[m["wd"]] - today.weekday()
-    return today + timedelta(days=delta) if delta >= 0 else _rule_weekday(m, today)
+    weekday = _named_weekday(m)
+    delta = weekday - today.weekday()
+    return today + timedelta(days=delta) if delta >= 0 else _next_weekday(today, weekday)
 
 
 def _rule_weekday_week(m: re.Match[str], today: date) -> date:
@@ -566,13 +574,13 @@ _Rule = Callable[[re.Match[str], date], date]
 # Each phrase matches at most one of these (a test checks it over every table).
 _RULE_PATTERNS: tuple[tuple[str, _Rule], ...] = (
     (rf"(?P<wd>{_WD})", _rule_weekday),
-    (rf"next (?P<wd>{_WD})", _rule_next_weekday),
-    (rf"this (?P<wd>{_WD})", _rule_this_weekday),
+    (rf"next (?P<wd>{_WD})|(?P<wd2>{_WD}) next week", _rule_next_weekday),
+    (rf"this (?P<wd>{_WD})|(?P<wd2>{_WD}) this week", _rule_this_weekday),
     (rf"(?P<wd>{_WD}) (?P<unit>week|fortnight)", _rule_weekday_week),
     (rf"(?P<wd>{_WD}) (?P<rest>(?:the |[0-9]|(?:{_MON})\b).*)", _rule_checked_weekday),
     (rf"\+ ?(?P<n>[0-9]+) ?(?P<unit>{_UNIT})", _rule_relative),
     (rf"{_SPAN}(?: later)?", _rule_relative),
-    (rf"(?:in|after) \+?{_SPAN}", _rule_relative),
+    (rf"(?:in|after) \+?{_SPAN}(?:'? time)?", _rule_relative),
     (rf"{_SPAN} (?P<dir>from|after|before) (?P<rest>.+)", _rule_relative_to),
     (rf"(?:the )?(?P<day>[0-9]+){_ORD}", _rule_day_number),
     (r"the (?P<day>[0-9]+)", _rule_day_number),
@@ -657,8 +665,8 @@ def _rules() -> list[tuple[re.Pattern[str], _Rule]]:
 
 
 def _normalise(text: str) -> str:
-    """Lower-case, commas to spaces, single spaces, no trailing period."""
-    cleaned = " ".join(text.lower().replace(",", " ").split())
+    """Lower-case, commas to spaces, `@` to `at`, single spaces, no trailing period."""
+    cleaned = " ".join(text.lower().replace(",", " ").replace("@", " at ").split())
     return cleaned.rstrip(".").rstrip()
 
 
