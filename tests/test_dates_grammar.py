@@ -690,3 +690,26 @@ def test_weekday_before_a_date_is_checked(today: date, weekday: int) -> None:
     else:
         with pytest.raises(DateParseError, match=f"is a {FULL[target.weekday()]}"):
             parse_date(text, today)
+
+
+@settings(max_examples=400)
+@given(
+    family=st.sampled_from(sorted(set(FAMILIES) - {"on, by, before"})),
+    index=st.integers(min_value=0, max_value=100),
+    today=TODAYS,
+)
+def test_leading_words_and_times_keep_the_day(family: str, index: int, today: date) -> None:
+    """`on P`, `by P`, `P at 3pm`, `3pm on P` name P's day; `before P` the day before it."""
+    rows = FAMILIES[family]
+    phrase = rows[index % len(rows)][1]
+    try:
+        day = parse_date(phrase, today)
+    except DateParseError:
+        return  # e.g. an exact date more than a year before this today
+    assert parse_when(f"on {phrase}", today) == When(day)
+    assert parse_when(f"by {phrase}", today) == When(day)
+    assert parse_when(f"{phrase} at 3pm", today) == When(day, T(15))
+    assert parse_when(f"3pm on {phrase}", today) == When(day, T(15))
+    assert parse_when(f"by {phrase} at 09:30", today) == When(day, T(9, 30))
+    if day - timedelta(days=1) >= year_before(today):
+        assert parse_when(f"before {phrase}", today) == When(day - timedelta(days=1))

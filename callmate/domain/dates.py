@@ -705,29 +705,28 @@ def _split_time(phrase: str, shown: str) -> tuple[str | None, time | None]:
     for k in range(min(n, _TIME_TOKENS), 0, -1):
         match = pattern.fullmatch(" ".join(words[n - k :]))
         if match is not None:
-            return _checked_split(" ".join(words[: n - k]) or None, match, shown)
+            day = " ".join(words[: n - k]) or None
+            if day is not None and _month_before_number(day, match):
+                raise _error(
+                    f"Is the number in {_quote(shown)} a day or a time? "
+                    f"Write both, like {day} 3 at {match['time']}."
+                )
+            return day, _read_time(match)
     for k in range(min(n - 1, _TIME_TOKENS), 0, -1):
         match = pattern.fullmatch(" ".join(words[:k]))
         if match is not None:
             rest = words[k + 1 :] if words[k] == "on" and n > k + 1 else words[k:]
-            return _checked_split(" ".join(rest), match, shown)
+            return " ".join(rest), _read_time(match)
     return phrase, None
 
 
-def _checked_split(day: str | None, match: re.Match[str], shown: str) -> tuple[str | None, time]:
-    """Refuse a bare month beside a number time: in "dec 3pm" the 3 may be the day."""
-    at = _read_time(match)
-    if (
-        day is not None
-        and match["word"] is None
+def _month_before_number(day: str, match: re.Match[str]) -> bool:
+    """`dec 3pm`, `may 10:30`: a bare month right before a number time, which may be its day."""
+    return (
+        match["word"] is None
         and not match["time"].startswith("at ")
-        and _tables().bare_month.fullmatch(day)
-    ):
-        raise _error(
-            f"Is the number in {_quote(shown)} a day or a time? "
-            f"Write both, like {day} 3 at {match['time']}."
-        )
-    return day, at
+        and _tables().bare_month.fullmatch(day) is not None
+    )
 
 
 def _read(phrase: str, shown: str, today: date, now: time | None) -> When:
