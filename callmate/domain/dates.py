@@ -81,7 +81,7 @@ refused once it has passed (a later time today or `tomorrow 3pm` work):
 |                                         | hour 1 to 7 is refused (`at 3` could be      |
 |                                         | 03:00 or 15:00): write `3pm` or `03:00`      |
 | `noon`, `midday`                        | 12:00                                        |
-| `morning`, `sod`, `start of day`        | 09:00                                        |
+| `morning`, `sod`, `first thing`         | 09:00                                        |
 | `afternoon`                             | 14:00                                        |
 | `eod`, `end of day`, `cob`              | 17:00                                        |
 
@@ -199,7 +199,7 @@ _ALIASES: dict[str, str] = {
 _TIME_WORDS: dict[str, time] = {
     "noon": time(12), "midday": time(12),
     "morning": time(9), "in the morning": time(9), "this morning": time(9),
-    "sod": time(9), "start of day": time(9), "start of the day": time(9),
+    "sod": time(9), "start of day": time(9), "start of the day": time(9), "first thing": time(9),
     "afternoon": time(14), "in the afternoon": time(14), "this afternoon": time(14),
     "eod": time(17), "end of day": time(17), "end of the day": time(17),
     "cob": time(17), "close of business": time(17),
@@ -355,6 +355,11 @@ _VAGUE: tuple[tuple[str, str], ...] = (
     (
         rf"(?:early|late) (?:{_MON}|next month|this month|q[1-4])",
         "{q} isn't one day. Pick one: start of dec, mid dec, end of dec.",
+    ),
+    (
+        r"(?:in )?(?:[0-9]+|an?|one|two|three|half an?) ?(?:hours?|hrs?|h|minutes?|mins?)"
+        r"(?: from now| later)?",
+        "{q}: give the time itself, like 3pm or 15:30.",
     ),
     (
         r"(?:at )?midnight|tonight",
