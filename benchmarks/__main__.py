@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import keystroke, note_save, paste_save, search, startup
+from benchmarks import date_parse, keystroke, note_save, paste_save, search, startup
 from benchmarks.seed import seed
 
 
@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("\n== search at scale ==", flush=True)
         found = search.main(["--big", str(big), "--runs", "2" if args.quick else "5"])
+        print("\n== date parse ==", flush=True)
+        parsed = date_parse.main(["--runs", "5" if args.quick else "15"])
     checks = [
         ("first frame vs bare Textual", start["empty_frame_ratio"], 1.3),
         ("data shown vs bare Textual", start["empty_data_ratio"], 2.5),
@@ -64,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         ("home at 100k calls vs empty", start["big_vs_empty_data"], 1.5),
         ("keystroke vs bare Input", keys["ratio"], 1.2),
         ("slowest search query at 1M notes (ms)", found["big_query_max"] * 1000, 50),
+        ("slowest date phrase, parse + preview (µs)", parsed["max"] * 1e6, 100),
+        ("slowest typed date prefix, parse + preview (µs)", parsed["typed_max"] * 1e6, 100),
         (
             "50 KB paste to durable, beyond the bare app's (ms)",
             (pasted["durable_50000"] - pasted["bare_50000"]) * 1000,
