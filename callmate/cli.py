@@ -349,6 +349,12 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
     try:
         steps, _total = repo.open_steps(before=before, limit=10_000)
         commitments = repo.open_commitments(before=before)
+        # Each person's record once, in one query, however many items they have.
+        records = (
+            repo.promise_records([i.contact_id for i in (*steps, *commitments)], today)
+            if as_json
+            else {}
+        )
     finally:
         repo.close()
     dated = sorted(
@@ -368,6 +374,7 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
                 "owner": item.owner,
                 "due": item.due.isoformat() if item.due else None,
                 "days_overdue": max(0, (today - item.due).days) if item.due else 0,
+                "contact_record": records[item.contact_id].as_dict(),
             }
             for item in [*dated, *undated]
         ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from callmate.domain.agenda import (
@@ -23,6 +24,7 @@ from callmate.domain.agenda import (
     SearchHit,
     week_end,
 )
+from callmate.domain.promise_record import EMPTY_RECORD, PromiseRecord, Tally
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -346,3 +348,51 @@ def search(db: sqlite3.Connection, query: str, limit: int = 40) -> list[SearchHi
             for call_id, contact_id, name, company, started, text in rows
         )
     return hits
+
+
+_PROMISES = """
+    WITH asked(id) AS (SELECT value FROM json_each(:contacts)),
+    promises(contact_id, side, due, kept_on) AS (
+        SELECT k.contact_id, CASE k.next_step_owner WHEN 'them' THEN 'theirs' ELSE 'ours' END,
+               k.next_step_due, date(k.next_step_done_at, 'localtime')
+        FROM calls k
+        WHERE k.contact_id IN asked
+          AND k.next_step_what IS NOT NULL AND k.next_step_due IS NOT NULL
+        UNION ALL
+        SELECT k.contact_id, n.kind, n.due, date(n.done_at, 'localtime')
+        FROM calls k JOIN notes n ON n.call_id = k.id
+        WHERE k.contact_id IN asked
+          AND n.kind IN ('ours', 'theirs') AND n.deleted_at IS NULL
+    )
+    SELECT contact_id, side,
+           count(*) FILTER (WHERE kept_on IS NOT NULL AND (due IS NULL OR kept_on <= due)),
+           count(*) FILTER (WHERE kept_on > due),
+           count(*) FILTER (WHERE kept_on IS NULL AND due < :today)
+    FROM promises GROUP BY contact_id, side
+"""
+"""Each person's promises counted by side in one pass over their calls (an
+index range per person): the rules are :mod:`callmate.domain.promise_record`'s.
+``kept_on`` is the local date the promise was marked kept, as ``today`` is."""
+
+
+def promise_records(
+    db: sqlite3.Connection, contact_ids: Iterable[int], today: date
+) -> dict[int, PromiseRecord]:
+    """How each person's promises went: kept on time, kept late, open past
+    their date; ours and theirs apart. One query, however many people."""
+    import json
+
+    wanted = sorted(set(contact_ids))
+    records = dict.fromkeys(wanted, EMPTY_RECORD)
+    if not wanted:
+        return records
+    tallies: dict[tuple[int, str], Tally] = {}
+    rows = db.execute(_PROMISES, {"contacts": json.dumps(wanted), "today": today.isoformat()})
+    for contact_id, side, on_time, late, overdue in rows:
+        tallies[(contact_id, side)] = Tally(int(on_time), int(late), int(overdue))
+    for contact_id in wanted:
+        records[contact_id] = PromiseRecord(
+            ours=tallies.get((contact_id, "ours"), Tally()),
+            theirs=tallies.get((contact_id, "theirs"), Tally()),
+        )
+    return records

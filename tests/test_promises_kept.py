@@ -1,0 +1,260 @@
+"""Kept on time (issue 12): per person, how many promises were kept on time,
+kept late and are still open past their date, ours and theirs apart; in the
+timeline and in ``callmate due --json``. The rules: callmate/domain/promise_record.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from contextlib import closing
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
+from pathlib import Path
+
+import pytest
+
+from callmate.app import CallmateApp
+from callmate.domain.closing import CommitmentUpdate
+from callmate.domain.models import Call, Contact, NextStep, Note, NoteKind, Outcome, Owner
+from callmate.domain.promise_record import PromiseRecord, Tally
+from callmate.locations import database_path
+from callmate.screens.timeline import TimelineScreen
+from callmate.store import queries
+from callmate.store.repository import Repository
+from tests.conftest import NOW
+from tests.helpers import screen_text, settle
+from tests.test_cli_memory import TODAY, cli
+
+Promise = tuple[NoteKind, str, int | None, int | None, bool]
+"""(kind, what, due in days from today or None, kept that many days from
+today or None, deleted)."""
+
+ANA_PROMISES: list[Promise] = [
+    (NoteKind.OURS, "Kept on the day", -8, -8, False),  # ours on time (the boundary)
+    (NoteKind.OURS, "Kept three days late", -8, -5, False),  # ours late
+    (NoteKind.OURS, "Open two days past", -2, None, False),  # ours overdue
+    (NoteKind.OURS, "Open, due today", 0, None, False),  # not overdue yet: nowhere
+    (NoteKind.OURS, "Undated, kept", None, -1, False),  # can't be late: on time
+    (NoteKind.OURS, "Undated, open", None, None, False),  # nowhere
+    (NoteKind.OURS, "Deleted, overdue", -3, None, True),  # deleted: nowhere
+    (NoteKind.OURS, "Deleted, kept late", -9, -1, True),  # deleted: nowhere
+    (NoteKind.THEIRS, "Sent early", -6, -7, False),  # theirs on time
+    (NoteKind.THEIRS, "Sent late", -6, -1, False),  # theirs late
+    (NoteKind.THEIRS, "Still not sent", -1, None, False),  # theirs overdue
+]
+
+# Next steps: (owner, due in days, kept in days or None, moved to in days or None).
+ANA_STEPS: list[tuple[Owner, int, int | None, int | None]] = [
+    (Owner.US, -10, -12, None),  # ours on time
+    (Owner.THEM, -4, None, None),  # theirs overdue
+    (Owner.BOTH, 2, None, None),  # both counts as ours; not due yet: nowhere
+    (Owner.BOTH, -9, -3, None),  # ours late
+    (Owner.US, -10, -5, -3),  # moved from -10 to -3, kept at -5: on time (latest date)
+]
+
+ANA = PromiseRecord(ours=Tally(4, 2, 1), theirs=Tally(1, 1, 2))
+"""Ana's record, counted by hand from the lists above."""
+
+BO = PromiseRecord(theirs=Tally(0, 1, 0))
+"""Bo: a next step of ours not due yet and one "they owe" kept a day late."""
+
+
+def _moment(today: date, days: int) -> datetime:
+    """Noon UTC that many days from ``today``: the same date in UTC and in TZ=UTC."""
+    return datetime.combine(today + timedelta(days=days), clock_time(12), tzinfo=UTC)
+
+
+def _day(today: date, days: int | None) -> date | None:
+    return None if days is None else today + timedelta(days=days)
+
+
+def seed(home: Path, today: date) -> dict[str, int]:
+    """Ana's and Bo's calls; the contacts' ids by first name."""
+    repo = Repository.open(database_path(home))
+    started = _moment(today, -20)
+    ids: dict[str, int] = {}
+    try:
+
+        def closed_call(
+            name: str, step: NextStep, promises: list[Promise]
+        ) -> tuple[Call, list[tuple[int, Promise]]]:
+            call = repo.start_call(
+                Call(
+                    contact=Contact(name=name, company=f"{name} Ltd"),
+                    goal="Pilot",
+                    started_at=started,
+                )
+            )
+            assert call.id is not None
+            notes = []
+            for promise in promises:
+                note = repo.save_note(
+                    call.id, Note(kind=promise[0], text=promise[1], created_at=started)
+                )
+                assert note.id is not None
+                notes.append((note.id, promise))
+            updates = [CommitmentUpdate(i, "", _day(today, p[2])) for i, p in notes]
+            closed = repo.finish_call(
+                call.id, outcome=Outcome.YES, next_step=step, ended_at=started, commitments=updates
+            )
+            return closed, notes
+
+        for number, (owner, due, kept, moved) in enumerate(ANA_STEPS):
+            step = NextStep(what=f"Step {number}", owner=owner, due=_day(today, due))
+            call, notes = closed_call("Ana", step, ANA_PROMISES if number == 0 else [])
+            assert call.id is not None
+            ids["Ana"] = call.contact.id or 0
+            if moved is not None:
+                repo.reschedule_step(call.id, today + timedelta(days=moved))
+            if kept is not None:
+                repo.mark_step_done(call.id, _moment(today, kept))
+            for note_id, (_kind, _what, _due, done, deleted) in notes:
+                if done is not None:
+                    repo.set_commitment_done(note_id, _moment(today, done))
+                if deleted:
+                    repo.delete_note(note_id, _moment(today, -1))
+        bo_step = NextStep(what="Send the draft", owner=Owner.US, due=_day(today, 1))
+        bo_late: Promise = (NoteKind.THEIRS, "Usage numbers", -3, -2, False)
+        call, ((note_id, _promise),) = closed_call("Bo", bo_step, [bo_late])
+        repo.set_commitment_done(note_id, _moment(today, -2))
+        ids["Bo"] = call.contact.id or 0
+    finally:
+        repo.close()
+    return ids
+
+
+def test_the_store_counts_each_person_in_one_query(isolated_home: Path) -> None:
+    ids = seed(isolated_home, NOW.date())
+    repo = Repository.open(database_path(isolated_home))
+    try:
+        records = repo.promise_records([ids["Ana"], ids["Bo"], 999], NOW.date())
+    finally:
+        repo.close()
+    assert records == {ids["Ana"]: ANA, ids["Bo"]: BO, 999: PromiseRecord()}
+    statements: list[str] = []
+    with closing(sqlite3.connect(database_path(isolated_home))) as db:
+        db.set_trace_callback(statements.append)
+        assert queries.promise_records(db, [ids["Bo"], ids["Ana"]], NOW.date())[ids["Bo"]] == BO
+    assert len(statements) == 1, "one query, however many people"
+
+
+def test_kept_uses_the_local_date_of_the_moment_it_was_kept(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept at 02:00 UTC on the 21st is still the 20th in New York: on time there."""
+    repo = Repository.open(database_path(isolated_home))
+    try:
+        started = datetime(2026, 11, 10, 15, tzinfo=UTC)
+        call = repo.start_call(Call(contact=Contact(name="Eve"), goal="Demo", started_at=started))
+        assert call.id is not None
+        repo.finish_call(
+            call.id,
+            outcome=Outcome.YES,
+            next_step=NextStep(what="Trial", due=date(2026, 11, 20)),
+            ended_at=started,
+        )
+        repo.mark_step_done(call.id, datetime(2026, 11, 21, 2, tzinfo=UTC))
+        contact = call.contact.id or 0
+        assert repo.promise_records([contact], NOW.date())[contact].ours == Tally(late=1)
+        monkeypatch.setenv("TZ", "America/New_York")
+        time.tzset()
+        try:
+            assert repo.promise_records([contact], NOW.date())[contact].ours == Tally(on_time=1)
+        finally:
+            monkeypatch.setenv("TZ", "UTC")
+            time.tzset()
+    finally:
+        repo.close()
+
+
+def test_due_json_gives_each_item_its_persons_record(tmp_path: Path) -> None:
+    seed(tmp_path, TODAY)
+    result = cli("due", "--json", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    items = json.loads(result.stdout)
+    keys = ["kind", "call_id", "note_id", "contact", "company", "what", "owner", "due"]
+    assert all(list(item) == [*keys, "days_overdue", "contact_record"] for item in items)
+    by_person = {item["contact"]: item["contact_record"] for item in items}
+    assert by_person == {"Ana": ANA.as_dict(), "Bo": BO.as_dict()}
+    assert by_person["Ana"] == {
+        "ours": {"on_time": 4, "late": 2, "open_overdue": 1},
+        "theirs": {"on_time": 1, "late": 1, "open_overdue": 2},
+    }
+    # Every one of Ana's open promises is listed, each with the same record.
+    ana = [item for item in items if item["contact"] == "Ana"]
+    assert sorted(item["what"] for item in ana) == [
+        "Open two days past",
+        "Open, due today",
+        "Step 1",
+        "Step 2",
+        "Still not sent",
+        "Undated, open",
+    ]
+    assert len({json.dumps(item["contact_record"]) for item in ana}) == 1
+    # The words-only output is as it was: no record in it.
+    text = cli("due", home=tmp_path).stdout
+    assert "on_time" not in text and "kept on time" not in text
+
+
+def test_due_json_with_nothing_due_is_an_empty_list(tmp_path: Path) -> None:
+    result = cli("due", "--json", home=tmp_path)
+    assert result.returncode == 0 and json.loads(result.stdout) == []
+
+
+async def test_the_timeline_says_how_promises_were_kept(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    ids = seed(isolated_home, NOW.date())
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        app.push_screen(TimelineScreen(ids["Ana"]))
+        await settle(pilot)
+        text = screen_text(pilot)
+        assert (
+            "Promises · ours: 4 kept on time, 2 late, 1 overdue · "
+            "theirs: 1 kept on time, 1 late, 2 overdue"
+        ) in text
+        # Marking the overdue "we owe" kept today makes it late, as the line says.
+        lines = [str(o.prompt) for o in app.screen.query_one("#timeline").options]  # type: ignore[attr-defined]
+        index = next(i for i, line in enumerate(lines) if "Open two days past" in line)
+        app.screen.query_one("#timeline").highlighted = index  # type: ignore[attr-defined]
+        await pilot.press("d")
+        await settle(pilot)
+        assert "ours: 4 kept on time, 3 late · theirs:" in screen_text(pilot)
+        app.pop_screen()
+        await settle(pilot)
+        app.push_screen(TimelineScreen(ids["Bo"]))
+        await settle(pilot)
+        assert "Promises · ours: none kept yet · theirs: 0 kept on time, 1 late" in (
+            screen_text(pilot)
+        )
+
+
+async def test_a_person_without_promises_kept_or_overdue(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    repo = Repository.open(database_path(isolated_home))
+    try:
+        call = repo.start_call(
+            Call(contact=Contact(name="New Person"), goal="Intro", started_at=NOW)
+        )
+        assert call.id is not None  # an undated promise, still open, counts nowhere
+        repo.save_note(call.id, Note(kind=NoteKind.OURS, text="send the deck", created_at=NOW))
+    finally:
+        repo.close()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.push_screen(TimelineScreen(call.contact.id or 0))
+        await settle(pilot)
+        assert "Promises: none kept or overdue yet" in screen_text(pilot)
+
+
+def test_the_json_shape_and_the_line_agree() -> None:
+    record = PromiseRecord(ours=Tally(4, 1, 1), theirs=Tally(2))
+    assert record.line() == (
+        "Promises · ours: 4 kept on time, 1 late, 1 overdue · theirs: 2 kept on time"
+    )
+    assert record.as_dict()["theirs"] == {"on_time": 2, "late": 0, "open_overdue": 0}
+    assert os.environ["TZ"] == "UTC"
