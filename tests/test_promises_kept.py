@@ -212,24 +212,23 @@ async def test_the_timeline_says_how_promises_were_kept(
         app.push_screen(TimelineScreen(ids["Ana"]))
         await settle(pilot)
         text = screen_text(pilot)
-        assert (
-            "Promises · ours: 4 kept on time, 2 late, 1 overdue · "
-            "theirs: 1 kept on time, 1 late, 2 overdue"
-        ) in text
+        assert "Our promises:   4 kept on time, 2 late, 1 overdue" in text
+        assert "Their promises: 1 kept on time, 1 late, 2 overdue" in text
         # Marking the overdue "we owe" kept today makes it late, as the line says.
         lines = [str(o.prompt) for o in app.screen.query_one("#timeline").options]  # type: ignore[attr-defined]
         index = next(i for i, line in enumerate(lines) if "Open two days past" in line)
         app.screen.query_one("#timeline").highlighted = index  # type: ignore[attr-defined]
         await pilot.press("d")
         await settle(pilot)
-        assert "ours: 4 kept on time, 3 late · theirs:" in screen_text(pilot)
+        rows = [row.strip() for row in screen_text(pilot).splitlines()]
+        assert "Our promises:   4 kept on time, 3 late" in rows
         app.pop_screen()
         await settle(pilot)
         app.push_screen(TimelineScreen(ids["Bo"]))
         await settle(pilot)
-        assert "Promises · ours: none kept yet · theirs: 0 kept on time, 1 late" in (
-            screen_text(pilot)
-        )
+        text = screen_text(pilot)
+        assert "Our promises:   none kept yet" in text
+        assert "Their promises: 0 kept on time, 1 late" in text
 
 
 async def test_a_person_without_promises_kept_or_overdue(
@@ -253,8 +252,8 @@ async def test_a_person_without_promises_kept_or_overdue(
 
 def test_the_json_shape_and_the_line_agree() -> None:
     record = PromiseRecord(ours=Tally(4, 1, 1), theirs=Tally(2))
-    assert record.line() == (
-        "Promises · ours: 4 kept on time, 1 late, 1 overdue · theirs: 2 kept on time"
+    assert record.lines() == (
+        "Our promises:   4 kept on time, 1 late, 1 overdue\nTheir promises: 2 kept on time"
     )
     assert record.as_dict()["theirs"] == {"on_time": 2, "late": 0, "open_overdue": 0}
     assert os.environ["TZ"] == "UTC"

@@ -2,7 +2,7 @@
 
 Follow-through is the method's spine (METHOD.md rules 10, 12, 16): a
 salesperson who sees "ours: 1 late, 2 overdue" beside a name knows what to
-fix before dialling. The timeline shows :meth:`PromiseRecord.line`, and
+fix before dialling. The timeline shows :meth:`PromiseRecord.lines`, and
 ``callmate due --json`` gives :meth:`PromiseRecord.as_dict` with each item.
 
 The rules, written once here and counted by the one query
@@ -66,11 +66,15 @@ class PromiseRecord:
         """The JSON shape: ``{"ours": {"on_time", "late", "open_overdue"}, "theirs": …}``."""
         return {"ours": self.ours.as_dict(), "theirs": self.theirs.as_dict()}
 
-    def line(self) -> str:
-        """One readable line for the top of the timeline."""
+    def lines(self) -> str:
+        """What the top of the timeline says: a line per side, so it fits 80 columns.
+
+        ``Our promises:   4 kept on time, 1 late, 1 overdue`` and
+        ``Their promises: 2 kept on time``.
+        """
         if self.ours.empty and self.theirs.empty:
             return "Promises: none kept or overdue yet"
-        return f"Promises · ours: {self.ours.phrase()} · theirs: {self.theirs.phrase()}"
+        return f"Our promises:   {self.ours.phrase()}\nTheir promises: {self.theirs.phrase()}"
 
 
 EMPTY_RECORD = PromiseRecord()

@@ -132,7 +132,7 @@ class TimelineScreen(CallmateScreen[None]):
         self.query_one("#timeline-title", Static).update(
             f"{title} · {contact.role.label} · {count(len(calls), 'call')} · next steps kept: "
             f"{kept} of {steps}. Enter opens a call; d marks a line kept or open.\n"
-            f"{records[contact_id].line()}"
+            f"{records[contact_id].lines()}"
         )
         options: list[Option] = []
         self.entries = []
