@@ -259,7 +259,17 @@ def _export(base: Path, fmt: str, out: Path | None) -> int:
     elif fmt == "csv":
         text = exporters.to_csv(calls)
     else:
-        text = "\n".join(exporters.call_to_markdown(call, *_recap_parts(call)) for call in calls)
+        from callmate.domain.recap import earlier_open_by_call
+
+        carried = earlier_open_by_call(calls)  # from the calls loaded: no query per call
+        documents = []
+        for call in calls:
+            earlier = carried.get(call.id or 0, [])
+            recap = _recap_of(call, carried=earlier)
+            documents.append(
+                exporters.call_to_markdown(call, recap.subject, recap.body, carried=earlier)
+            )
+        text = "\n".join(documents)
     if out is None:
         sys.stdout.write(text)
         return 0
@@ -286,11 +296,6 @@ def _write_out(out: Path, text: str) -> None:
             handle.write(text)
         return
     write_atomic(target, text)
-
-
-def _recap_parts(call):  # type: ignore[no-untyped-def]
-    recap = _recap_of(call)
-    return recap.subject, recap.body
 
 
 def _import(base: Path, file: Path) -> int:
@@ -436,22 +441,26 @@ def _load_call(base: Path, call_id: int):  # type: ignore[no-untyped-def]
         repo.close()
 
 
-def _recap_of(call, base: Path | None = None):  # type: ignore[no-untyped-def]
-    """The recap as last edited, or built; with ``base``, it repeats earlier open promises."""
+def _recap_of(call, *, carried):  # type: ignore[no-untyped-def]
+    """The recap as last edited, or built repeating the earlier open promises."""
     from callmate.domain.recap import Recap, compose_recap
     from callmate.settings import load_settings
 
     if call.recap_body is not None:
         return Recap(subject=call.recap_subject or "", body=call.recap_body)
     settings, _problem = load_settings()
-    carried = []
-    if base is not None and call.id is not None:
-        repo = _open_repository(base)
-        try:
-            carried = repo.earlier_open_commitments(call.id)
-        finally:
-            repo.close()
     return compose_recap(call, signature=settings.sign_off(), carried=carried)
+
+
+def _earlier_open(base: Path, call):  # type: ignore[no-untyped-def]
+    """The promises of earlier calls with this call's person still open."""
+    if call.id is None:
+        return []
+    repo = _open_repository(base)
+    try:
+        return repo.earlier_open_commitments(call.id)
+    finally:
+        repo.close()
 
 
 def _recap(base: Path, call_id: int, fmt: str, *, copy: bool) -> int:
@@ -460,11 +469,12 @@ def _recap(base: Path, call_id: int, fmt: str, *, copy: bool) -> int:
     call = _load_call(base, call_id)
     if call is None:
         return 1
-    recap = _recap_of(call, base)
+    carried = _earlier_open(base, call)
+    recap = _recap_of(call, carried=carried)
     if fmt == "md":
         from callmate.domain.exporters import call_to_markdown
 
-        text = call_to_markdown(call, recap.subject, recap.body)
+        text = call_to_markdown(call, recap.subject, recap.body, carried=carried)
     else:
         text = recap.as_text()
     sys.stdout.write(clean(text))

@@ -137,7 +137,22 @@ def test_the_store_counts_each_person_in_one_query(isolated_home: Path) -> None:
     with closing(sqlite3.connect(database_path(isolated_home))) as db:
         db.set_trace_callback(statements.append)
         assert queries.promise_records(db, [ids["Bo"], ids["Ana"]], NOW.date())[ids["Bo"]] == BO
-    assert len(statements) == 1, "one query, however many people"
+    assert len([s for s in statements if "promises" in s]) == 1, "one query for everyone"
+
+
+@pytest.mark.parametrize("share", [0, 1_000_000], ids=["index-per-person", "one-pass"])
+def test_both_ways_of_reading_count_the_same(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch, share: int
+) -> None:
+    """A few people are read by index, many in one pass over the notes."""
+    ids = seed(isolated_home, NOW.date())
+    monkeypatch.setattr(queries, "_SCAN_SHARE", share)
+    plans: list[str] = []
+    with closing(sqlite3.connect(database_path(isolated_home))) as db:
+        db.set_trace_callback(plans.append)
+        records = queries.promise_records(db, [ids["Ana"], ids["Bo"]], NOW.date())
+    assert records == {ids["Ana"]: ANA, ids["Bo"]: BO}
+    assert ("+k.contact_id IN asked" in plans[-1]) is bool(share)
 
 
 def test_kept_uses_the_local_date_of_the_moment_it_was_kept(
@@ -257,3 +272,111 @@ def test_the_json_shape_and_the_line_agree() -> None:
     )
     assert record.as_dict()["theirs"] == {"on_time": 2, "late": 0, "open_overdue": 0}
     assert os.environ["TZ"] == "UTC"
+
+
+# -- earlier open promises in Markdown recaps --------------------------------
+def seed_carry(home: Path) -> dict[str, int]:
+    """Dana: four calls (two started at the same moment), promises open, kept
+    and deleted; Eli: a promise of his own that must not reach Dana's."""
+    repo = Repository.open(database_path(home))
+    ids: dict[str, int] = {}
+    try:
+        for key, name, days_ago, promises in [
+            (
+                "first",
+                "Dana",
+                10,
+                [
+                    (NoteKind.OURS, "send pricing", 3, False, False),
+                    (NoteKind.THEIRS, "intro to the CFO", None, False, False),
+                    (NoteKind.OURS, "kept one", 1, True, False),
+                    (NoteKind.OURS, "deleted one", 1, False, True),
+                ],
+            ),
+            ("eli", "Eli", 7, [(NoteKind.OURS, "Eli's own promise", 2, False, False)]),
+            ("second", "Dana", 5, [(NoteKind.THEIRS, "usage numbers", 1, False, False)]),
+            ("twin", "Dana", 5, []),
+            ("last", "Dana", 1, []),
+        ]:
+            started = NOW - timedelta(days=days_ago)
+            call = repo.start_call(
+                Call(
+                    contact=Contact(name=name, company="Northwind"),
+                    goal="Pilot",
+                    started_at=started,
+                )
+            )
+            assert call.id is not None
+            ids[key] = call.id
+            updates = []
+            for kind, text, due_in, kept, deleted in promises:
+                note = repo.save_note(call.id, Note(kind=kind, text=text, created_at=started))
+                assert note.id is not None
+                due = None if due_in is None else NOW.date() + timedelta(days=due_in)
+                updates.append(
+                    CommitmentUpdate(note.id, "Sam" if kind is NoteKind.OURS else "", due)
+                )
+                if kept:
+                    repo.set_commitment_done(note.id, started)
+                if deleted:
+                    repo.delete_note(note.id, started)
+            repo.finish_call(
+                call.id,
+                outcome=Outcome.YES,
+                next_step=NextStep(what="Call again", due=NOW.date() + timedelta(days=7)),
+                ended_at=started,
+                commitments=updates,
+            )
+    finally:
+        repo.close()
+    return ids
+
+
+def test_earlier_open_promises_are_worked_out_from_the_loaded_calls(isolated_home: Path) -> None:
+    from callmate.domain.recap import earlier_open_by_call
+
+    ids = seed_carry(isolated_home)
+    repo = Repository.open(database_path(isolated_home))
+    try:
+        calls = repo.all_calls()
+        carried = earlier_open_by_call(calls)
+        for call in calls:  # the same as the recap email's own query, call by call
+            assert call.id is not None
+            expected = repo.earlier_open_commitments(call.id)
+            assert [n.id for n in carried[call.id]] == [n.id for n in expected]
+    finally:
+        repo.close()
+    texts = {key: [n.text for n in carried[ids[key]]] for key in ids}
+    assert texts == {
+        "first": [],
+        "eli": [],
+        "second": ["send pricing", "intro to the CFO"],
+        "twin": ["usage numbers", "send pricing", "intro to the CFO"],
+        "last": ["usage numbers", "send pricing", "intro to the CFO"],
+    }
+
+
+def test_markdown_export_lists_earlier_open_promises_per_call(tmp_path: Path) -> None:
+    ids = seed_carry(tmp_path)
+    result = cli("export", "--format", "md", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    documents = result.stdout.split("\n# Call with ")
+    assert len(documents) == 5
+    first, _eli, second, _twin, last = documents
+    assert "Still open from earlier calls" not in first
+    due = (NOW.date() + timedelta(days=3)).isoformat()
+    section = (
+        "## Still open from earlier calls\n\n"
+        f"- **We owe:** send pricing (Sam, due {due})\n"
+        "- **They owe:** intro to the CFO\n"
+    )
+    assert section in second
+    assert "- **They owe:** usage numbers" in last and "Eli's own promise" not in last
+    assert "kept one" not in last.split("## Still open")[1]
+    assert "deleted one" not in result.stdout
+    # The recap email inside repeats them, as `callmate recap` does.
+    assert "Still open from our earlier calls:" in second
+    recap = cli("recap", str(ids["second"]), "--format", "md", home=tmp_path)
+    assert recap.returncode == 0, recap.stderr
+    assert section in recap.stdout
+    assert recap.stdout.split("# Call with ")[1] == second.removeprefix("# Call with ")
