@@ -262,10 +262,11 @@ def _export(base: Path, fmt: str, out: Path | None) -> int:
         from callmate.domain.recap import earlier_open_by_call
 
         carried = earlier_open_by_call(calls)  # from the calls loaded: no query per call
+        sign_off = _sign_off()  # the settings file read once, not once a call
         documents = []
         for call in calls:
             earlier = carried.get(call.id or 0, [])
-            recap = _recap_of(call, carried=earlier)
+            recap = _recap_of(call, carried=earlier, sign_off=sign_off)
             documents.append(
                 exporters.call_to_markdown(call, recap.subject, recap.body, carried=earlier)
             )
@@ -441,15 +442,21 @@ def _load_call(base: Path, call_id: int):  # type: ignore[no-untyped-def]
         repo.close()
 
 
-def _recap_of(call, *, carried):  # type: ignore[no-untyped-def]
-    """The recap as last edited, or built repeating the earlier open promises."""
+def _recap_of(call, *, carried, sign_off: str | None = None):  # type: ignore[no-untyped-def]
+    """The recap as last edited, or built repeating the earlier open promises
+    (signed with ``sign_off``, read from the settings when not given)."""
     from callmate.domain.recap import Recap, compose_recap
-    from callmate.settings import load_settings
 
     if call.recap_body is not None:
         return Recap(subject=call.recap_subject or "", body=call.recap_body)
+    return compose_recap(call, signature=sign_off or _sign_off(), carried=carried)
+
+
+def _sign_off() -> str:
+    from callmate.settings import load_settings
+
     settings, _problem = load_settings()
-    return compose_recap(call, signature=settings.sign_off(), carried=carried)
+    return settings.sign_off()
 
 
 def _earlier_open(base: Path, call):  # type: ignore[no-untyped-def]
