@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import tempfile
 import time
 from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
@@ -14,10 +15,21 @@ from datetime import time as clock_time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from callmate.app import CallmateApp
 from callmate.domain.closing import CommitmentUpdate
-from callmate.domain.models import Call, Contact, NextStep, Note, NoteKind, Outcome, Owner
+from callmate.domain.models import (
+    Call,
+    CallStatus,
+    Contact,
+    NextStep,
+    Note,
+    NoteKind,
+    Outcome,
+    Owner,
+)
 from callmate.domain.promise_record import PromiseRecord, Tally
 from callmate.locations import database_path
 from callmate.screens.timeline import TimelineScreen
@@ -380,3 +392,91 @@ def test_markdown_export_lists_earlier_open_promises_per_call(tmp_path: Path) ->
     assert recap.returncode == 0, recap.stderr
     assert section in recap.stdout
     assert recap.stdout.split("# Call with ")[1] == second.removeprefix("# Call with ")
+
+
+# -- the rules against a plain reading of them, on random histories ------------
+SOON = st.integers(-6, 6).map(lambda days: NOW.date() + timedelta(days=days))
+KEPT_AT = st.integers(-7 * 24 * 60, 0).map(lambda minutes: NOW + timedelta(minutes=minutes))
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> Call:
+    started = NOW - timedelta(days=draw(st.integers(1, 4)))
+    notes = [
+        Note(
+            kind=draw(st.sampled_from([NoteKind.OURS, NoteKind.THEIRS, NoteKind.NOTE])),
+            text="promise",
+            created_at=started,
+            due=draw(st.none() | SOON),
+            done_at=draw(st.none() | KEPT_AT),
+        )
+        for _ in range(draw(st.integers(0, 4)))
+    ]
+    notes = [
+        n if n.is_commitment else n.model_copy(update={"due": None, "done_at": None}) for n in notes
+    ]
+    return Call(
+        contact=Contact(name=draw(st.sampled_from(["Ana", "Bo"]))),
+        goal="Pilot",
+        notes=notes,
+        status=CallStatus.DONE,
+        started_at=started,
+        ended_at=started,
+        outcome=Outcome.YES,
+        next_step=NextStep(what="step", owner=draw(st.sampled_from(list(Owner))), due=draw(SOON)),
+        next_step_done_at=draw(st.none() | KEPT_AT),
+    )
+
+
+def by_hand(calls: list[Call], today: date) -> dict[int, PromiseRecord]:
+    """The rules of domain/promise_record.py read plainly, one promise at a time."""
+    counts: dict[tuple[int, str], list[int]] = {}
+
+    def count(person: int, side: str, due: date | None, kept: datetime | None) -> None:
+        tally = counts.setdefault((person, side), [0, 0, 0])
+        kept_on = kept.astimezone().date() if kept else None
+        if kept_on is not None:
+            tally[0 if due is None or kept_on <= due else 1] += 1
+        elif due is not None and due < today:
+            tally[2] += 1
+
+    for call in calls:
+        person = call.contact.id or 0
+        if call.next_step is not None:
+            side = "theirs" if call.next_step.owner is Owner.THEM else "ours"
+            count(person, side, call.next_step.due, call.next_step_done_at)
+        for note in call.notes_of(NoteKind.OURS, NoteKind.THEIRS):
+            count(person, note.kind.value, note.due, note.done_at)
+    people = {call.contact.id or 0 for call in calls}
+    return {
+        person: PromiseRecord(
+            ours=Tally(*counts.get((person, "ours"), [0, 0, 0])),
+            theirs=Tally(*counts.get((person, "theirs"), [0, 0, 0])),
+        )
+        for person in people
+    }
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(histories(), min_size=1, max_size=6), st.sampled_from([0, 1_000_000]))
+def test_the_query_counts_as_the_rules_say(generated: list[Call], share: int) -> None:
+    from callmate.domain.recap import earlier_open_by_call
+
+    with tempfile.TemporaryDirectory() as folder:
+        repo = Repository.open(Path(folder) / "callmate.db")
+        try:
+            repo.import_calls(generated)
+            calls = repo.all_calls()
+            people = {call.contact.id or 0 for call in calls}
+            original = queries._SCAN_SHARE
+            queries._SCAN_SHARE = share  # a few by index, or all in one pass
+            try:
+                assert repo.promise_records(list(people), NOW.date()) == by_hand(calls, NOW.date())
+            finally:
+                queries._SCAN_SHARE = original
+            carried = earlier_open_by_call(calls)  # and the Markdown's carried promises
+            for call in calls:
+                expected = repo.earlier_open_commitments(call.id or 0)
+                assert [n.id for n in carried[call.id or 0]] == [n.id for n in expected]
+        finally:
+            repo.close()
