@@ -259,7 +259,18 @@ def _export(base: Path, fmt: str, out: Path | None) -> int:
     elif fmt == "csv":
         text = exporters.to_csv(calls)
     else:
-        text = "\n".join(exporters.call_to_markdown(call, *_recap_parts(call)) for call in calls)
+        from callmate.domain.recap import earlier_open_by_call
+
+        carried = earlier_open_by_call(calls)  # from the calls loaded: no query per call
+        sign_off = _sign_off()  # the settings file read once, not once a call
+        documents = []
+        for call in calls:
+            earlier = carried.get(call.id or 0, [])
+            recap = _recap_of(call, carried=earlier, sign_off=sign_off)
+            documents.append(
+                exporters.call_to_markdown(call, recap.subject, recap.body, carried=earlier)
+            )
+        text = "\n".join(documents)
     if out is None:
         sys.stdout.write(text)
         return 0
@@ -286,11 +297,6 @@ def _write_out(out: Path, text: str) -> None:
             handle.write(text)
         return
     write_atomic(target, text)
-
-
-def _recap_parts(call):  # type: ignore[no-untyped-def]
-    recap = _recap_of(call)
-    return recap.subject, recap.body
 
 
 def _import(base: Path, file: Path) -> int:
@@ -349,6 +355,12 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
     try:
         steps, _total = repo.open_steps(before=before, limit=10_000)
         commitments = repo.open_commitments(before=before)
+        # Each person's record once, in one query, however many items they have.
+        records = (
+            repo.promise_records([i.contact_id for i in (*steps, *commitments)], today)
+            if as_json
+            else {}
+        )
     finally:
         repo.close()
     dated = sorted(
@@ -368,6 +380,7 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
                 "owner": item.owner,
                 "due": item.due.isoformat() if item.due else None,
                 "days_overdue": max(0, (today - item.due).days) if item.due else 0,
+                "contact_record": records[item.contact_id].as_dict(),
             }
             for item in [*dated, *undated]
         ]
@@ -429,22 +442,32 @@ def _load_call(base: Path, call_id: int):  # type: ignore[no-untyped-def]
         repo.close()
 
 
-def _recap_of(call, base: Path | None = None):  # type: ignore[no-untyped-def]
-    """The recap as last edited, or built; with ``base``, it repeats earlier open promises."""
+def _recap_of(call, *, carried, sign_off: str | None = None):  # type: ignore[no-untyped-def]
+    """The recap as last edited, or built repeating the earlier open promises
+    (signed with ``sign_off``, read from the settings when not given)."""
     from callmate.domain.recap import Recap, compose_recap
-    from callmate.settings import load_settings
 
     if call.recap_body is not None:
         return Recap(subject=call.recap_subject or "", body=call.recap_body)
+    return compose_recap(call, signature=sign_off or _sign_off(), carried=carried)
+
+
+def _sign_off() -> str:
+    from callmate.settings import load_settings
+
     settings, _problem = load_settings()
-    carried = []
-    if base is not None and call.id is not None:
-        repo = _open_repository(base)
-        try:
-            carried = repo.earlier_open_commitments(call.id)
-        finally:
-            repo.close()
-    return compose_recap(call, signature=settings.sign_off(), carried=carried)
+    return settings.sign_off()
+
+
+def _earlier_open(base: Path, call):  # type: ignore[no-untyped-def]
+    """The promises of earlier calls with this call's person still open."""
+    if call.id is None:
+        return []
+    repo = _open_repository(base)
+    try:
+        return repo.earlier_open_commitments(call.id)
+    finally:
+        repo.close()
 
 
 def _recap(base: Path, call_id: int, fmt: str, *, copy: bool) -> int:
@@ -453,11 +476,12 @@ def _recap(base: Path, call_id: int, fmt: str, *, copy: bool) -> int:
     call = _load_call(base, call_id)
     if call is None:
         return 1
-    recap = _recap_of(call, base)
+    carried = _earlier_open(base, call)
+    recap = _recap_of(call, carried=carried)
     if fmt == "md":
         from callmate.domain.exporters import call_to_markdown
 
-        text = call_to_markdown(call, recap.subject, recap.body)
+        text = call_to_markdown(call, recap.subject, recap.body, carried=carried)
     else:
         text = recap.as_text()
     sys.stdout.write(clean(text))

@@ -371,3 +371,80 @@ def test_live_call_with_the_prep_in_view(
         await steady(pilot)
 
     assert snap_compare(app, run_before=prepare, terminal_size=size)
+
+
+def test_timeline_with_a_moved_date_and_kept_counts(
+    snap_compare: SnapCompare, app: CallmateApp, isolated_home: Path
+) -> None:
+    """Issue 12: a next step moved twice shows its first date, and the line at
+    the top counts promises kept on time, kept late and overdue, ours and theirs."""
+    from callmate.domain.closing import CommitmentUpdate
+    from callmate.screens.timeline import TimelineScreen
+
+    today = NOW.date()
+    repo = Repository.open(database_path(isolated_home))
+    try:
+        contact_id = 0
+        for days_ago, step, owner, due_in, promises in [
+            (
+                20,
+                "Security review",
+                Owner.US,
+                -14,
+                [
+                    (NoteKind.OURS, "Send the security pack", -16, -13),  # kept late
+                    (NoteKind.THEIRS, "Usage numbers", -15, -15),  # kept on the day
+                ],
+            ),
+            (
+                6,
+                "Pilot kickoff",
+                Owner.BOTH,
+                2,
+                [
+                    (NoteKind.OURS, "Draft the pilot plan", -2, None),  # overdue
+                    (NoteKind.THEIRS, "Sign the NDA", -1, None),  # overdue
+                ],
+            ),
+        ]:
+            started = NOW - timedelta(days=days_ago)
+            call = repo.start_call(
+                Call(
+                    contact=Contact(name="Mia Chen", company="Umbrella"),
+                    goal="Pilot scope" if days_ago < 10 else "Security questions",
+                    started_at=started,
+                )
+            )
+            assert call.id is not None and call.contact.id is not None
+            contact_id = call.contact.id
+            kept: list[tuple[int, int]] = []
+            updates = []
+            for kind, text, note_due, kept_in in promises:
+                note = repo.save_note(call.id, Note(kind=kind, text=text, created_at=started))
+                assert note.id is not None
+                updates.append(CommitmentUpdate(note.id, "", today + timedelta(days=note_due)))
+                if kept_in is not None:
+                    kept.append((note.id, kept_in))
+            repo.finish_call(
+                call.id,
+                outcome=Outcome.YES,
+                next_step=NextStep(what=step, owner=owner, due=today + timedelta(days=due_in)),
+                ended_at=started + timedelta(minutes=20),
+                commitments=updates,
+            )
+            for note_id, kept_in in kept:
+                repo.set_commitment_done(note_id, NOW + timedelta(days=kept_in))
+            if days_ago == 20:
+                repo.mark_step_done(call.id, NOW - timedelta(days=15))  # a day early
+            else:  # moved twice: 24 Nov, then 1 Dec, now 8 Dec
+                repo.reschedule_step(call.id, today + timedelta(days=9))
+                repo.reschedule_step(call.id, today + timedelta(days=16))
+    finally:
+        repo.close()
+
+    async def prepare(pilot: Pilot[Any]) -> None:
+        await home(pilot)
+        pilot.app.push_screen(TimelineScreen(contact_id))
+        await steady(pilot)
+
+    assert snap_compare(app, run_before=prepare, terminal_size=(80, 24))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -86,8 +86,14 @@ def _said(research: ResearchLine) -> str:
     return " (said)" if research.said else " (not said)"
 
 
-def call_to_markdown(call: Call, recap_subject: str, recap_body: str) -> str:
-    """The whole call as a Markdown document: plan, notes, close and recap."""
+def call_to_markdown(
+    call: Call, recap_subject: str, recap_body: str, *, carried: Iterable[Note] = ()
+) -> str:
+    """The whole call as a Markdown document: plan, notes, close and recap.
+
+    ``carried`` are the promises of earlier calls with this person still open
+    (:func:`callmate.domain.recap.earlier_open_by_call`), listed as the recap does.
+    """
     from callmate.domain.models import NoteKind, format_offset
 
     def line(text: str) -> str:
@@ -134,9 +140,22 @@ def call_to_markdown(call: Call, recap_subject: str, recap_body: str) -> str:
             out.append(
                 f"- `{format_offset(note.offset_seconds)}` **{note.kind.label}:** {text}{suffix}"
             )
+    still_open = [_carried_line(note, line) for note in carried]
+    if still_open:
+        out += ["", "## Still open from earlier calls", "", *still_open]
     out += ["", "## Recap email", "", f"**Subject:** {line(recap_subject)}", ""]
     out += [f"> {row}" if row else ">" for row in recap_body.rstrip("\n").split("\n")]
     return "\n".join(out) + "\n"
+
+
+def _carried_line(note: Note, line: Callable[[str], str]) -> str:
+    """``- **We owe:** send the pricing sheet (Sam, due 2026-11-24)``."""
+    who = "We owe" if note.kind.value == "ours" else "They owe"
+    extra = [line(note.owner)] if note.owner else []
+    if note.due:
+        extra.append(f"due {note.due.isoformat()}")
+    suffix = f" ({', '.join(extra)})" if extra else ""
+    return f"- **{who}:** {line(note.text)}{suffix}"
 
 
 def next_step_ics(call: Call, now: datetime) -> str:

@@ -7,9 +7,9 @@ with the same understanding. It is plain text, written to be edited.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from callmate.domain.models import Call, Note, NoteKind, Owner
 
@@ -103,3 +103,47 @@ def compose_recap(call: Call, *, signature: str = "", carried: Sequence[Note] = 
     if step is not None:
         subject += f": next step by {long_date(step.due)}"
     return Recap(subject=subject, body="\n".join(lines).rstrip() + "\n")
+
+
+def _carry_order(note: Note) -> tuple[bool, date, datetime, int]:
+    """Oldest due date first, the undated last; then as they were made."""
+    return (
+        note.due is None,
+        note.due or date.min,
+        note.created_at or datetime.min.replace(tzinfo=UTC),
+        note.id or 0,
+    )
+
+
+def earlier_open_by_call(calls: Iterable[Call]) -> dict[int, list[Note]]:
+    """For each call, the promises of earlier calls with the same person that
+    are still open: what :meth:`Repository.earlier_open_commitments` reads for
+    one call, worked out for a whole export from the calls already loaded.
+
+    "Earlier" is started at or before the call (itself left out), as there.
+    One pass per person, with no query: an export of every call stays one read.
+    """
+    by_person: dict[int, list[Call]] = {}
+    for call in calls:
+        if call.id is not None and call.contact.id is not None:
+            by_person.setdefault(call.contact.id, []).append(call)
+    carried: dict[int, list[Note]] = {}
+    for person in by_person.values():
+        person.sort(key=lambda call: call.started_at)
+        before: list[Note] = []  # open promises of calls started strictly earlier
+        start = 0
+        while start < len(person):
+            end = start
+            while end < len(person) and person[end].started_at == person[start].started_at:
+                end += 1
+            same_moment = person[start:end]
+            for call in same_moment:
+                others = [n for c in same_moment if c is not call for n in _open_promises(c)]
+                carried[call.id or 0] = sorted([*before, *others], key=_carry_order)
+            before += [n for c in same_moment for n in _open_promises(c)]
+            start = end
+    return carried
+
+
+def _open_promises(call: Call) -> list[Note]:
+    return [n for n in call.notes_of(NoteKind.OURS, NoteKind.THEIRS) if n.done_at is None]

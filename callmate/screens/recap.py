@@ -224,7 +224,7 @@ class RecapScreen(CallmateScreen[None]):
 
         subject = self.query_one("#recap-subject", Input).value
         body = self.query_one("#recap-body", RecapEditor).text
-        text = call_to_markdown(self.call, subject, body)
+        text = call_to_markdown(self.call, subject, body, carried=self.carried)
         self.write_export(text, f"call-{self.call_id}.md", "Markdown")
 
     @work(thread=True, group="export", exit_on_error=False)

@@ -121,15 +121,18 @@ class TimelineScreen(CallmateScreen[None]):
     @work(exclusive=True, group="timeline", exit_on_error=False)
     async def load(self) -> None:
         contact_id = self.contact_id
-        contact, calls = await self.store.run(lambda repo: repo.timeline(contact_id))
-        self.contact, self.calls = contact, calls
         today = self.callmate.today()
+        (contact, calls), records = await self.store.run(
+            lambda repo: (repo.timeline(contact_id), repo.promise_records([contact_id], today))
+        )
+        self.contact, self.calls = contact, calls
         title = contact.name + (f" · {contact.company}" if contact.company else "")
         kept = sum(1 for c in calls if c.next_step_done_at is not None)
         steps = sum(1 for c in calls if c.next_step is not None)
         self.query_one("#timeline-title", Static).update(
             f"{title} · {contact.role.label} · {count(len(calls), 'call')} · next steps kept: "
-            f"{kept} of {steps}. Enter opens a call; d marks a line kept or open."
+            f"{kept} of {steps}. Enter opens a call; d marks a line kept or open.\n"
+            f"{records[contact_id].lines()}"
         )
         options: list[Option] = []
         self.entries = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from callmate.domain.agenda import (
@@ -23,6 +24,7 @@ from callmate.domain.agenda import (
     SearchHit,
     week_end,
 )
+from callmate.domain.promise_record import EMPTY_RECORD, PromiseRecord, Tally
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -346,3 +348,62 @@ def search(db: sqlite3.Connection, query: str, limit: int = 40) -> list[SearchHi
             for call_id, contact_id, name, company, started, text in rows
         )
     return hits
+
+
+_PROMISES = """
+    WITH asked(id) AS (SELECT value FROM json_each(:contacts)),
+    promises(contact_id, side, due, kept_on) AS (
+        SELECT k.contact_id, CASE k.next_step_owner WHEN 'them' THEN 'theirs' ELSE 'ours' END,
+               k.next_step_due, date(k.next_step_done_at, 'localtime')
+        FROM calls k
+        WHERE {person} IN asked
+          AND k.next_step_what IS NOT NULL AND k.next_step_due IS NOT NULL
+        UNION ALL
+        SELECT k.contact_id, n.kind, n.due, date(n.done_at, 'localtime')
+        FROM calls k JOIN notes n ON n.call_id = k.id
+        WHERE {person} IN asked
+          AND n.kind IN ('ours', 'theirs') AND n.deleted_at IS NULL
+    )
+    SELECT contact_id, side,
+           count(*) FILTER (WHERE kept_on IS NOT NULL AND (due IS NULL OR kept_on <= due)),
+           count(*) FILTER (WHERE kept_on > due),
+           count(*) FILTER (WHERE kept_on IS NULL AND due < :today)
+    FROM promises GROUP BY contact_id, side
+"""
+"""Each person's promises counted by side: the rules are
+:mod:`callmate.domain.promise_record`'s. ``kept_on`` is the local date the
+promise was marked kept, as ``today`` is. ``{person}`` is ``k.contact_id``
+(an index range per person) or ``+k.contact_id`` (one pass over the tables:
+the unary plus keeps SQLite off the index)."""
+
+_SCAN_SHARE = 8
+"""Past one person in this many, one pass over every note beats an index range
+per person: at 100,000 calls and 1,000,000 notes (5,000 people) 100 people take
+0.19 s by index and 1.4 s by a pass, all 5,000 take 5.6 s by index and 1.7 s by
+a pass (the two meet near one in seven)."""
+
+
+def promise_records(
+    db: sqlite3.Connection, contact_ids: Iterable[int], today: date
+) -> dict[int, PromiseRecord]:
+    """How each person's promises went: kept on time, kept late, open past
+    their date; ours and theirs apart. One grouped query, however many people."""
+    import json
+
+    wanted = sorted(set(contact_ids))
+    records = dict.fromkeys(wanted, EMPTY_RECORD)
+    if not wanted:
+        return records
+    people = int(db.execute("SELECT count(*) FROM contacts").fetchone()[0])
+    person = "+k.contact_id" if len(wanted) * _SCAN_SHARE >= people else "k.contact_id"
+    params = {"contacts": json.dumps(wanted), "today": today.isoformat()}
+    tallies: dict[tuple[int, str], Tally] = {}
+    rows = db.execute(_PROMISES.format(person=person), params)
+    for contact_id, side, on_time, late, overdue in rows:
+        tallies[(contact_id, side)] = Tally(int(on_time), int(late), int(overdue))
+    for contact_id in wanted:
+        records[contact_id] = PromiseRecord(
+            ours=tallies.get((contact_id, "ours"), Tally()),
+            theirs=tallies.get((contact_id, "theirs"), Tally()),
+        )
+    return records

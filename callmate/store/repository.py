@@ -29,6 +29,7 @@ from callmate.domain.models import (
     PrepBrief,
     Reason,
 )
+from callmate.domain.promise_record import PromiseRecord
 from callmate.domain.text import clean, clean_line
 from callmate.store import converters, migrations, queries
 from callmate.store.errors import storage_errors
@@ -368,6 +369,11 @@ class Repository:
 
     def agenda(self, today: date, cold_before: datetime, *, recent: int = 30) -> Agenda:
         return self._read(lambda db: queries.agenda(db, today, cold_before, recent=recent))
+
+    def promise_records(self, contact_ids: Sequence[int], today: date) -> dict[int, PromiseRecord]:
+        """Each person's promises kept on time, kept late and open past their
+        date, ours and theirs apart; one query for all of them."""
+        return self._read(lambda db: queries.promise_records(db, contact_ids, today))
 
     def timeline(self, contact_id: int) -> tuple[Contact, list[Call]]:
         """Every call with this person, oldest first, with notes and questions."""
