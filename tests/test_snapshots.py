@@ -32,15 +32,26 @@ from callmate.screens.interrupted import InterruptedScreen
 from callmate.screens.live_call import LiveCallScreen
 from callmate.store.repository import Repository
 from tests.conftest import NOW
-from tests.helpers import settle, type_text
+from tests.helpers import screen_text, settle, type_text
 
 SnapCompare = Callable[..., bool]
 RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
 
 
 async def steady(pilot: Pilot[Any]) -> None:
-    """Wait for data, then stop cursors blinking so the picture is stable."""
+    """Wait for data, then stop cursors blinking so the picture is stable.
+
+    A screen switched to may start loading only after the first settle (on a
+    busy machine the recap was once drawn before its editor took focus), so
+    settle until the screen and its focus stop changing.
+    """
     await settle(pilot)
+    for _ in range(10):
+        shown, focused = screen_text(pilot), pilot.app.focused
+        await pilot.pause(0.05)
+        await settle(pilot)
+        if screen_text(pilot) == shown and pilot.app.focused is focused:
+            break
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
     for area in pilot.app.screen.query(TextArea):
