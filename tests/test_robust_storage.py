@@ -62,13 +62,17 @@ def seed_old(path: Path, version: int, monkeypatch: pytest.MonkeyPatch, calls: i
     """A database as callmate ``version`` left it (see tests/test_store.py).
 
     Seeded by today's repository, whose ORM reads the date history that
-    migration 7 adds; for an older version that table is taken out again
-    afterwards, so the file is what that version had.
+    migration 7 adds and the columns of migration 9; for an older version
+    those are taken out again afterwards, so the file is what that version had.
     """
     with monkeypatch.context() as patch:
-        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[: max(version, 7)])
-        patch.setattr(migrations, "LATEST", max(version, 7))
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[: max(version, 9)])
+        patch.setattr(migrations, "LATEST", max(version, 9))
         seed(path, calls)
+    if version < 9:
+        undo_9(path, version)
+    if version < 8:
+        _script(path, f"DROP INDEX ix_notes_open_commitments; PRAGMA user_version = {version};")
     if version < 7:
         db = sqlite3.connect(path)
         try:
@@ -79,6 +83,30 @@ def seed_old(path: Path, version: int, monkeypatch: pytest.MonkeyPatch, calls: i
         finally:
             db.close()
     assert migrations.schema_version(path) == version
+
+
+UNDO_9 = """
+DROP INDEX ix_calls_discarded; DROP INDEX ix_calls_streak;
+DROP TRIGGER calls_last_call_at; DROP TRIGGER calls_last_call_at_changed;
+ALTER TABLE calls DROP COLUMN connection; ALTER TABLE calls DROP COLUMN discarded_at;
+CREATE TRIGGER calls_last_call_at AFTER INSERT ON calls BEGIN
+    UPDATE contacts SET last_call_at = new.started_at
+    WHERE id = new.contact_id AND (last_call_at IS NULL OR last_call_at < new.started_at);
+END;
+"""
+"""Migration 9 taken back out: the file as version 8 left it."""
+
+
+def undo_9(path: Path, version: int) -> None:
+    _script(path, UNDO_9 + f"PRAGMA user_version = {version};")
+
+
+def _script(path: Path, script: str) -> None:
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(script)
+    finally:
+        db.close()
 
 
 def corrupt(path: Path, how: str) -> str:
