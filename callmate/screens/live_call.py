@@ -58,6 +58,7 @@ PASTE_DRAW_WAIT = 0.1
 class LiveCallScreen(CallmateScreen[None]):
     BINDINGS = [
         Binding("ctrl+o", "close_call", "End call", priority=True),
+        Binding("ctrl+r", "attempt", "Didn't connect", priority=True),
         Binding("ctrl+t", "cycle_kind", "Kind", priority=True),
         Binding("ctrl+g", "toggle_hold", "Hold", priority=True),
         Binding("ctrl+z", "undo_delete", "Undo delete", priority=True),
@@ -564,6 +565,14 @@ class LiveCallScreen(CallmateScreen[None]):
 
         call = self.call.model_copy(update={"notes": list(self.notes)})
         self.app.push_screen(ClosingScreen(call, self.closing_draft), self.after_closing)
+
+    def action_attempt(self) -> None:
+        """Ctrl+R: no answer, voicemail...; or discard a mistake (screens/attempt.py)."""
+        from callmate.screens.attempt import attempt_from_call
+
+        self.cancel_edit()
+        self.flush_line()
+        attempt_from_call(self)
 
     @work(group="close-call", exclusive=True, exit_on_error=False)
     async def close_after_saves(self) -> None:
