@@ -337,3 +337,18 @@ def test_tries_count_the_streak() -> None:
     assert tries(calls) == {1: 1, 3: 1, 4: 2}
     assert attempts_since_conversation(calls) == 2
     assert attempts_since_conversation(calls[:2]) == 0
+
+
+def test_a_long_streak_is_counted_up_to_a_cap(isolated_home: Path) -> None:
+    """Home reads a bounded stretch of history per row, however long the streak."""
+    from callmate.domain.agenda import TRIES_COUNTED, describe_try
+
+    seed(isolated_home, Connection.CONNECTED, *[Connection.NO_ANSWER] * 25, days_ago=30)
+    repo = Repository.open(database_path(isolated_home))
+    try:
+        (last, *_rest) = repo.recent_calls(3)
+        assert last.tries == TRIES_COUNTED + 1
+        assert describe_try(last.connection, last.tries) == "no answer, 20+ tries in a row"
+        assert [c.tries for c in repo.recent_calls(30)][-6:] == [5, 4, 3, 2, 1, 0]
+    finally:
+        repo.close()

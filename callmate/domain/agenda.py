@@ -93,6 +93,11 @@ CONNECTION_WORDS = {
 labels come from (kept here, in plain strings, for the first frame)."""
 
 
+TRIES_COUNTED = 20
+"""Tries in a row counted at most (home stays as fast however long a streak
+gets); beyond that, a list says "20+ tries in a row"."""
+
+
 def ordinal(number: int) -> str:
     """``1st``, ``2nd``, ``3rd``, ``4th``, ``11th``, ``22nd``."""
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10)
@@ -108,6 +113,8 @@ def describe_try(connection: str, tries: int) -> str:
     words = CONNECTION_WORDS.get(connection)
     if words is None or connection == "connected":
         return ""
+    if tries > TRIES_COUNTED:
+        return f"{words}, {TRIES_COUNTED}+ tries in a row"
     return f"{words}, {ordinal(max(tries, 1))} try"
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from callmate.domain.agenda import (
     GROUP_LIMIT,
+    TRIES_COUNTED,
     Agenda,
     CallSummary,
     ColdContact,
@@ -40,20 +41,23 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
 
 
-TRIES = """CASE WHEN k.connection = 'connected' THEN 0 ELSE (
-    SELECT count(*) FROM calls a
+_STREAK = f"""
+    SELECT a.started_at, a.connection FROM calls a
     WHERE a.contact_id = k.contact_id AND a.discarded_at IS NULL
       AND a.started_at <= k.started_at
-      AND a.started_at > coalesce((
-          SELECT b.started_at FROM calls b
-          WHERE b.contact_id = k.contact_id AND b.discarded_at IS NULL
-            AND b.started_at < k.started_at AND b.connection = 'connected'
-          ORDER BY b.started_at DESC LIMIT 1), '')
+    ORDER BY a.started_at DESC LIMIT {TRIES_COUNTED + 1}"""
+"""Call ``k`` and the contact's calls before it, newest first: one walk back
+along the streak index (migration 9), never further than the count needs."""
+
+TRIES = f"""CASE WHEN k.connection = 'connected' THEN 0 ELSE (
+    SELECT coalesce(min(CASE WHEN x.connection = 'connected' THEN x.n END) - 1, count(*))
+    FROM (SELECT row_number() OVER (ORDER BY s.started_at DESC) AS n, s.connection
+          FROM ({_STREAK}) s) x
 ) END"""
 """For an attempt (call ``k``): which try in a row it was, counting the attempts
-since the contact's last connected call. Both halves walk only that streak in
-the streak index (migration 9), so a long history costs nothing more; it runs
-for the rows shown, never for the whole table."""
+since the contact's last connected call, up to :data:`TRIES_COUNTED` + 1. It
+runs for the rows shown only, and reads at most that many index entries for
+each, however long the history or the streak."""
 
 _SUMMARY = f"""
     SELECT k.id, c.name, c.company, k.goal, k.status, k.started_at, k.outcome,
@@ -121,7 +125,10 @@ def open_steps(
     newest_first: bool = False,
 ) -> tuple[list[DueStep], int]:
     """Open next steps due strictly between ``after`` and ``before``, and how many."""
-    where = ["k.next_step_due IS NOT NULL", "k.next_step_done_at IS NULL", _KEPT]
+    # No discarded_at test: only a live call (one with no next step) can be
+    # discarded, and a discarded call can't be closed; the test would cost a
+    # table read per open step where the counts now read only the index.
+    where = ["k.next_step_due IS NOT NULL", "k.next_step_done_at IS NULL"]
     params: list[object] = []
     if after is not None:
         where.append("k.next_step_due > ?")
