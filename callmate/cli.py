@@ -347,6 +347,7 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
     from datetime import timedelta
 
     from callmate.clock import SystemClock, local_today
+    from callmate.domain.agenda import describe_try
     from callmate.domain.text import count
 
     repo = _open_repository(base)
@@ -380,6 +381,8 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
                 "owner": item.owner,
                 "due": item.due.isoformat() if item.due else None,
                 "days_overdue": max(0, (today - item.due).days) if item.due else 0,
+                "connection": item.connection if item.is_step else None,
+                "try": item.tries if item.is_step and item.connection != "connected" else None,
                 "contact_record": records[item.contact_id].as_dict(),
             }
             for item in [*dated, *undated]
@@ -392,6 +395,8 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
     def line(item: DueStep, label: str) -> str:
         who = item.contact_name + (f", {item.company}" if item.company else "")
         owner = f" ({item.owner})" if item.owner and not item.is_step else ""
+        tried = describe_try(item.connection, item.tries) if item.is_step else ""
+        owner += f" ({tried})" if tried else ""
         when = f"{item.due:%a %d %b}" if item.due else ""
         return _printable(
             f"{label:<16} {when:<10}  {item.owes:<9}  {who}: {item.what}{owner}"

@@ -76,6 +76,7 @@ def test_export_json_shape(tmp_path: Path) -> None:
     assert call == {
         "id": 1,
         "status": "done",
+        "connection": "connected",
         "contact": {"name": "Dana Whitfield", "company": "Northwind", "role": "other"},
         "call_type": "discovery",
         "goal": "Book a demo",

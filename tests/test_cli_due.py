@@ -111,11 +111,14 @@ def test_due_json_has_the_kind_of_each_promise(tmp_path: Path) -> None:
         "owner": "them",
         "due": (TODAY - timedelta(days=3)).isoformat(),
         "days_overdue": 3,
+        "connection": "connected",
+        "try": None,
         "contact_record": {  # Olga's step, on them, is 3 days late; our SLA is not due yet
             "ours": {"on_time": 0, "late": 0, "open_overdue": 0},
             "theirs": {"on_time": 0, "late": 0, "open_overdue": 1},
         },
     }
+    assert sla["connection"] is None and sla["try"] is None  # a commitment
     assert sla["owner"] == "Sam" and sla["note_id"] == ids["Sendthe"]
     assert sla["due"] == (TODAY + timedelta(days=1)).isoformat() and sla["days_overdue"] == 0
     assert undated["due"] is None and undated["days_overdue"] == 0

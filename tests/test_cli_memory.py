@@ -21,6 +21,7 @@ from callmate.domain.models import (
     Call,
     CallStatus,
     CallType,
+    Connection,
     Contact,
     ContactRole,
     GoalResult,
@@ -269,6 +270,7 @@ def calls(draw: st.DrawFn) -> Call:
         next_step_done_at=draw(st.none() | MOMENT) if finished else None,
         recap_subject=draw(LINE) if finished else None,
         recap_body=draw(TEXT) if finished else None,
+        connection=draw(st.sampled_from(list(Connection))),
     )
 
 

@@ -120,6 +120,7 @@ def test_deep_nesting_is_refused_not_a_recursion_error() -> None:
         ({"questions": [{"text": "q" * 600}]}, "[0].questions[0].text", "at most 500"),
         ({"recap": {"subject": "s", "body": "b" * 1_000_001}}, "[0].recap.body", "1,000,000"),
         ({"goal": {"a": "table"}}, "[0].goal", ""),
+        ({"connection": "busy"}, "[0].connection", "'connected'"),
     ],
 )
 def test_a_bad_value_is_named_by_its_path(change: dict[str, Any], where: str, why: str) -> None:
@@ -187,6 +188,7 @@ LONG = "é" * ONE_LINE_MAX
 ALLOWED_EDGES: dict[str, list[Any]] = {
     "id": [1, ID_MAX, None],
     "follows_call_id": [ID_MAX, 1, None],
+    "connection": ["connected", "no_answer", "voicemail", "gatekeeper", "wrong_number"],
     "goal": [LONG, "\u202e" + "x" * ONE_LINE_MAX, "x" * ONE_LINE_MAX + "\x1b"],
     "backup_goal": [LONG, ""],
     "contact.name": [LONG, " Dana\r\n"],

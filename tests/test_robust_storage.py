@@ -62,7 +62,16 @@ def seed(path: Path, calls: int = 1) -> None:
 UNDO = {
     7: "DROP TRIGGER calls_next_step_moved; DROP TRIGGER notes_due_moved; DROP TABLE date_moves;",
     8: "DROP INDEX ix_notes_open_commitments;",
-    9: "ALTER TABLE research DROP COLUMN said;",
+    9: """
+DROP INDEX ix_calls_discarded; DROP INDEX ix_calls_streak;
+DROP TRIGGER calls_last_call_at; DROP TRIGGER calls_last_call_at_changed;
+ALTER TABLE calls DROP COLUMN connection; ALTER TABLE calls DROP COLUMN discarded_at;
+CREATE TRIGGER calls_last_call_at AFTER INSERT ON calls BEGIN
+    UPDATE contacts SET last_call_at = new.started_at
+    WHERE id = new.contact_id AND (last_call_at IS NULL OR last_call_at < new.started_at);
+END;
+""",
+    10: "ALTER TABLE research DROP COLUMN said;",
 }
 
 
@@ -70,7 +79,7 @@ def seed_old(path: Path, version: int, monkeypatch: pytest.MonkeyPatch, calls: i
     """A database as callmate ``version`` left it (see tests/test_store.py).
 
     Seeded by today's repository, whose ORM reads and writes what the later
-    migrations add (the date history of 7, the "said" ticks of 9); those are
+    migrations add (the date history of 7, the attempts of 9, the "said" ticks of 10); those are
     taken out again afterwards, newest first, so the file is what that
     version had.
     """

@@ -260,6 +260,12 @@ async def bank(pilot: Pilot[Any]) -> None:
     await type_text(pilot, "bdgt")
 
 
+async def attempt(pilot: Pilot[Any]) -> None:
+    """Ctrl+R on the live call, n: "no answer", the next try tomorrow."""
+    await live_call(pilot)
+    await pilot.press("ctrl+r", "n")
+
+
 CASES: dict[str, tuple[RunBefore, bool]] = {
     # name: (what to do first, seed two calls first?)
     "home_empty": (home, False),
@@ -282,6 +288,7 @@ CASES: dict[str, tuple[RunBefore, bool]] = {
     "search": (search, True),
     "reschedule": (reschedule, True),
     "recap": (recap, False),
+    "attempt": (attempt, False),
 }
 
 

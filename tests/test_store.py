@@ -300,6 +300,9 @@ def test_upgrade_to_7_keeps_every_row_and_starts_the_date_history(
         assert migrations.schema_version(path) == migrations.LATEST  # through 7 and on
         after = dump(path)
         assert after.pop("date_moves") == []
+        # Version 9 adds two columns to calls: connected, not discarded.
+        assert [row[-2:] for row in after["calls"]] == [("connected", None)]
+        after["calls"] = [row[:-2] for row in after["calls"]]
         assert after == before, "the upgrade changed no stored row"
         assert (path.parent / "callmate.db.v6.bak").exists()
         (call,) = repo.all_calls()
@@ -322,14 +325,14 @@ def test_upgrade_to_7_keeps_every_row_and_starts_the_date_history(
         repo.close()
 
 
-def test_upgrade_to_9_keeps_research_and_starts_every_say_aloud_line_unsaid(
+def test_upgrade_to_10_keeps_research_and_starts_every_say_aloud_line_unsaid(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Version 9 adds the "said" tick: old lines read back unticked, and can be ticked."""
+    """Version 10 adds the "said" tick: old lines read back unticked, and can be ticked."""
     path = tmp_path / "callmate.db"
     with monkeypatch.context() as patch:
-        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:8])
-        patch.setattr(migrations, "LATEST", 8)
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:9])
+        patch.setattr(migrations, "LATEST", 9)
         Repository.open(path).close()
         seed_old_database(path)
         with sqlite3.connect(path) as db:
@@ -372,14 +375,20 @@ def test_search_index_rebuilt_with_prefixes_keeps_every_entry(
         repo = Repository.open(path)
         # Written as a version-5 callmate wrote it (today's ORM reads later tables).
         seed_old_database(path)
-        before = repo.search("budg")
         repo.close()
+    with sqlite3.connect(path) as db:  # today's search reads columns version 9 adds
+        before_rows = db.execute(
+            "SELECT text FROM search_notes WHERE search_notes MATCH 'budg*'"
+        ).fetchall()
+    assert before_rows == [("budget freeze until March",)]
     assert migrations.schema_version(path) == 5
 
     repo = Repository.open(path)
     try:
         assert migrations.schema_version(path) == migrations.LATEST  # through 6 and on
-        assert repo.search("budg") == before
+        assert [(h.source, h.text) for h in repo.search("budg")] == [
+            ("note", "budget freeze until March")
+        ]
         assert [hit.text for hit in repo.search("b") if hit.source == "note"] == [
             "budget freeze until March"
         ]
@@ -429,3 +438,40 @@ async def test_home_says_so_while_an_old_database_is_upgraded(
         assert "No calls yet" in text and "Updating" not in text
     app.store.close()
     assert migrations.schema_version(home / "callmate.db") == migrations.LATEST
+
+
+def test_upgrade_to_9_keeps_every_row_and_every_call_connected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 9 adds how a call went and discards: old calls are conversations,
+    kept, and still set the contact's "last called"."""
+    path = tmp_path / "callmate.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:8])
+        patch.setattr(migrations, "LATEST", 8)
+        migrations.upgrade(path)
+        seed_old_database(path)
+    before = dump(path)
+
+    repo = Repository.open(path)
+    try:
+        assert migrations.schema_version(path) == migrations.LATEST
+        assert (path.parent / "callmate.db.v8.bak").exists()
+        after = dump(path)
+        assert [row[-2:] for row in after["calls"]] == [("connected", None)]
+        after["calls"] = [row[:-2] for row in after["calls"]]
+        assert after == before, "the upgrade changed no stored row"
+        (call,) = repo.all_calls()
+        assert call.connection.value == "connected"
+        # A call that didn't connect leaves "last called" where it was.
+        later = repo.start_call(new_call(started_at=NOW + timedelta(days=3)))
+        assert later.id is not None
+        from callmate.domain.models import Connection
+
+        step = NextStep(what="Try again", due=date(2026, 11, 26))
+        repo.log_attempt(later.id, Connection.NO_ANSWER, step, NOW + timedelta(days=3))
+        with sqlite3.connect(path) as db:
+            (last,) = db.execute("SELECT last_call_at FROM contacts").fetchone()
+        assert last == "2026-11-22 15:00:00.000000"
+    finally:
+        repo.close()

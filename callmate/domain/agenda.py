@@ -46,6 +46,10 @@ class DueStep:
     """"next_step", "ours" or "theirs" (a key of :data:`OWES`)."""
     note_id: int | None = None
     """The commitment's note; None for a next step."""
+    connection: str = "connected"
+    """For a next step: how its call went ("no_answer"... for an attempt)."""
+    tries: int = 0
+    """For an attempt's step: which try in a row it was since the last conversation."""
 
     def __post_init__(self) -> None:
         for name in ("contact_name", "company", "what", "goal", "owner"):
@@ -74,6 +78,44 @@ def cadence_question(what: str, days_out: int, cadence_days: int) -> str | None:
         f"{cadence_days}-day rhythm; a competitor could get there first.\n\n"
         "Move it anyway?"
     )
+
+
+CONNECTION_WORDS = {
+    "connected": "connected",
+    "no_answer": "no answer",
+    "voicemail": "voicemail",
+    "gatekeeper": "gatekeeper",
+    "wrong_number": "wrong number",
+}
+
+
+"""How a call went, in words: the one table :class:`~callmate.domain.models.Connection`
+labels come from (kept here, in plain strings, for the first frame)."""
+
+
+TRIES_COUNTED = 20
+"""Tries in a row counted at most (home stays as fast however long a streak
+gets); beyond that, a list says "20+ tries in a row"."""
+
+
+def ordinal(number: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``4th``, ``11th``, ``22nd``."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10)
+    return f"{number}{suffix or 'th'}"
+
+
+def describe_try(connection: str, tries: int) -> str:
+    """``no answer, 3rd try`` for a call that didn't connect; "" for a conversation.
+
+    Plain strings (not the models' enum): the home screen is drawn before
+    pydantic loads.
+    """
+    words = CONNECTION_WORDS.get(connection)
+    if words is None or connection == "connected":
+        return ""
+    if tries > TRIES_COUNTED:
+        return f"{words}, {TRIES_COUNTED}+ tries in a row"
+    return f"{words}, {ordinal(max(tries, 1))} try"
 
 
 @dataclass(frozen=True)
@@ -105,6 +147,9 @@ class CallSummary:
     outcome: str | None = None
     next_step_what: str = ""
     next_step_due: date | None = None
+    connection: str = "connected"
+    tries: int = 0
+    """For an attempt: which try in a row it was since the last conversation."""
 
     def __post_init__(self) -> None:
         for name in ("contact_name", "company", "goal", "next_step_what"):
@@ -136,6 +181,8 @@ class Agenda:
     recent: list[CallSummary] = field(default_factory=list)
     no_date: Group = field(default_factory=lambda: Group("nodate", "No date yet"))
     """Commitments without a due date: in view, so nothing is invisible."""
+    restorable: CallSummary | None = None
+    """A call discarded as started by mistake that Ctrl+Z can still bring back."""
 
     @property
     def groups(self) -> list[Group]:

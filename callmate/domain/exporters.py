@@ -15,6 +15,7 @@ def call_to_dict(call: Call) -> dict[str, Any]:
     return {
         "id": call.id,
         "status": call.status.value,
+        "connection": call.connection.value,
         "contact": {
             "name": call.contact.name,
             "company": call.contact.company,

@@ -36,6 +36,7 @@ from callmate.domain.models import (
     Call,
     CallStatus,
     CallType,
+    Connection,
     Contact,
     ContactRole,
     GoalResult,
@@ -178,6 +179,8 @@ class ImportRecap(_Model):
 class ImportCall(_Model):
     id: CallId | None = None
     status: CallStatus
+    connection: Connection = Connection.CONNECTED
+    """Absent in exports made before it existed: those calls all connected."""
     contact: ImportContact
     call_type: CallType = CallType.DISCOVERY
     goal: Required
@@ -214,6 +217,7 @@ class ImportCall(_Model):
                 for n in self.notes
             ],
             status=self.status,
+            connection=self.connection,
             started_at=self.started_at,
             ended_at=self.ended_at,
             paused_seconds=self.paused_seconds,

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from callmate.domain.agenda import CONNECTION_WORDS
 from callmate.domain.limits import OFFSET_MAX_SECONDS, ONE_LINE_MAX, TEXT_MAX
 from callmate.domain.question_bank import CallType
 from callmate.domain.text import clean, clean_line, fit
@@ -200,6 +201,40 @@ class Owner(StrEnum):
     BOTH = "both"
 
 
+class Connection(StrEnum):
+    """Whether the call reached the person. Most dials don't; each is an attempt."""
+
+    CONNECTED = "connected"
+    NO_ANSWER = "no_answer"
+    VOICEMAIL = "voicemail"
+    GATEKEEPER = "gatekeeper"
+    WRONG_NUMBER = "wrong_number"
+
+    @property
+    def label(self) -> str:
+        return CONNECTION_WORDS[self.value]
+
+    @property
+    def key(self) -> str:
+        """The one key that picks this kind in the attempt dialog ("" for connected)."""
+        return _CONNECTION_KEYS.get(self, "")
+
+    @property
+    def is_attempt(self) -> bool:
+        return self is not Connection.CONNECTED
+
+
+_CONNECTION_KEYS = {
+    Connection.NO_ANSWER: "n",
+    Connection.VOICEMAIL: "v",
+    Connection.GATEKEEPER: "g",
+    Connection.WRONG_NUMBER: "w",
+}
+ATTEMPT_KINDS = tuple(kind for kind in Connection if kind.is_attempt)
+TRY_AGAIN = "Try again"
+"""The next step an attempt ends on: the method's gate holds, nothing else is asked."""
+
+
 class CallStatus(StrEnum):
     LIVE = "live"
     DONE = "done"
@@ -360,6 +395,8 @@ class Call(BaseModel):
     """When the next step was kept (done); None while it is open."""
     follows_call_id: int | None = None
     """The call whose next step led to this one."""
+    connection: Connection = Connection.CONNECTED
+    """Whether it reached the person; anything else is an attempt (no outcome asked)."""
 
     def elapsed(self, now: datetime) -> int:
         """Seconds of conversation: wall time since the start, minus time on hold."""

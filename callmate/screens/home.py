@@ -38,11 +38,21 @@ class HomeScreen(CallmateScreen[None]):
         Binding("slash", "search", "Search", priority=True),
         Binding("s", "settings", "Settings", priority=True),
         Binding("enter", "open", "Open", show=False),
+        Binding("ctrl+z", "restore_discarded", "Undo discard", priority=True),
         Binding("q", "app.quit", "Quit", priority=True),
     ]
 
     NEEDS_STORE = frozenset(
-        {"new_call", "follow_up", "done", "reschedule", "timeline", "search", "open"}
+        {
+            "new_call",
+            "follow_up",
+            "done",
+            "reschedule",
+            "timeline",
+            "search",
+            "open",
+            "restore_discarded",
+        }
     )
     """What can't work while the database can't be used (quitting and settings can)."""
 
@@ -65,6 +75,8 @@ class HomeScreen(CallmateScreen[None]):
         self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "restore_discarded" and (self.agenda is None or not self.agenda.restorable):
+            return False  # nothing to bring back: not in the key line either
         return self.unavailable is None or action not in self.NEEDS_STORE
 
     @property
@@ -142,12 +154,19 @@ class HomeScreen(CallmateScreen[None]):
             self.unavailable = None
             self.refresh_bindings()
         self.agenda = agenda
+        self.refresh_bindings()  # Ctrl+Z is offered only while a discard can come back
         listing = self.agenda_list
         listing.display = not agenda.empty
         listing.show(agenda)
         status = self.query_one("#home-status", Static)
+        restorable = ""
+        if agenda.restorable is not None:
+            restorable = (
+                f"\nA call with {agenda.restorable.contact_name} was discarded: "
+                "Ctrl+Z brings it back."
+            )
         if agenda.empty:
-            status.update("No calls yet. Press n to plan your first call.")
+            status.update("No calls yet. Press n to plan your first call." + restorable)
             return
         parts = []
         if agenda.overdue.total:
@@ -161,7 +180,10 @@ class HomeScreen(CallmateScreen[None]):
         if agenda.no_date.total:
             parts.append(f"{agenda.no_date.total:,} with no date yet")
         status.update(
-            f"{agenda.today:%A %d %B}: " + ", ".join(parts) + ". Enter opens; f follows up."
+            f"{agenda.today:%A %d %B}: "
+            + ", ".join(parts)
+            + ". Enter opens; f follows up."
+            + restorable
         )
         if self.focused is None:
             self.set_focus(listing)
@@ -216,7 +238,9 @@ class HomeScreen(CallmateScreen[None]):
             # Only a next step is kept by the call that follows it; a commitment
             # is its goal, and is marked kept on its own (d).
             follows = promise.call_id if promise.is_step else None
-            self.follow_up_contact(promise.contact_id, promise.what, follows)
+            # "Try again" is no goal: a retry keeps the goal of the call that didn't connect.
+            goal = promise.goal if promise.connection != "connected" else promise.what
+            self.follow_up_contact(promise.contact_id, goal, follows)
         elif kind == "cold":
             from callmate.domain.models import Contact, ContactRole
 
@@ -343,6 +367,17 @@ class HomeScreen(CallmateScreen[None]):
         from callmate.screens.settings import SettingsScreen
 
         self.app.push_screen(SettingsScreen(self.callmate.settings))
+
+    def action_restore_discarded(self) -> None:
+        if self.agenda is not None and self.agenda.restorable is not None:
+            self.restore_discarded(self.agenda.restorable.id)
+
+    @work(group="restore", exclusive=True, exit_on_error=False)
+    async def restore_discarded(self, call_id: int) -> None:
+        """Bring the discarded call back, live as it was, and resume it."""
+        call = await self.store.run(lambda repo: repo.restore_call(call_id))
+        self.notify(f"Call with {call.contact.name} brought back.", markup=False)
+        self.open_live(call_id)
 
     # -- open calls ---------------------------------------------------------
     def after_interrupted(self, choice: tuple[str, int] | None) -> None:

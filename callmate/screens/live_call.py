@@ -70,7 +70,9 @@ WIDE = (120, 40)
 class LiveCallScreen(CallmateScreen[None]):
     BINDINGS = [
         Binding("ctrl+o", "close_call", "End call", priority=True),
-        Binding("ctrl+t", "cycle_kind", "Kind", priority=True),
+        Binding("ctrl+r", "attempt", "Didn't connect", priority=True),
+        # Ctrl+T is named on the prefix line above the keys; the key line must fit 80 columns.
+        Binding("ctrl+t", "cycle_kind", "Kind", show=False, priority=True),
         Binding("ctrl+g", "toggle_hold", "Hold", priority=True),
         Binding("ctrl+z", "undo_delete", "Undo", priority=True),
         Binding("ctrl+b", "toggle_prep", "Prep", priority=True),
@@ -162,9 +164,9 @@ class LiveCallScreen(CallmateScreen[None]):
                 text.append(f"{key} ", style="bold")
                 text.append(f"{binding.description}  ", style="dim")
         text.append("↑ ", style="bold")
-        text.append("edit notes  ", style="dim")
+        text.append("notes  ", style="dim")
         text.append("^p ", style="bold")
-        text.append("all commands", style="dim")
+        text.append("more", style="dim")
         return text
 
     def on_mount(self) -> None:
@@ -715,6 +717,14 @@ class LiveCallScreen(CallmateScreen[None]):
 
         call = self.call.model_copy(update={"notes": list(self.notes)})
         self.app.push_screen(ClosingScreen(call, self.closing_draft), self.after_closing)
+
+    def action_attempt(self) -> None:
+        """Ctrl+R: no answer, voicemail...; or discard a mistake (screens/attempt.py)."""
+        from callmate.screens.attempt import attempt_from_call
+
+        self.cancel_edit()
+        self.flush_line()
+        attempt_from_call(self)
 
     @work(group="close-call", exclusive=True, exit_on_error=False)
     async def close_after_saves(self) -> None:

@@ -126,6 +126,7 @@ class PreCallScreen(CallmateScreen[None]):
     SUB_TITLE = "Plan the call"
     BINDINGS = [
         Binding("ctrl+s", "start_call", "Start call", priority=True),
+        Binding("ctrl+r", "attempt", "Didn't connect", priority=True),
         Binding("ctrl+f", "bank", "Find in question bank", priority=True),
         Binding("ctrl+l", "carry_over", "Add unasked", priority=True),
         Binding("ctrl+n", "start_afresh", "Start afresh", priority=True, show=False),
@@ -598,6 +599,30 @@ class PreCallScreen(CallmateScreen[None]):
     def action_start_call(self) -> None:
         if self.starting:
             return
+        call = self.planned_call()
+        if call is None:
+            return
+        self.starting = True
+        self._keeping = False  # the plan becomes a call: no draft after this
+        self.start_call(call)
+
+    def action_attempt(self) -> None:
+        """Ctrl+R: dialled from the plan and it didn't connect (screens/attempt.py)."""
+        if self.starting:
+            return
+        call = self.planned_call()
+        if call is not None:
+            from callmate.screens.attempt import attempt_from_plan
+
+            attempt_from_plan(self, call)
+
+    def planned_and_stored(self) -> None:
+        """The plan was stored as a call (an attempt): no draft of it any more."""
+        self._keeping = False
+        self.drafts.remove_later(self.draft_key)
+
+    def planned_call(self) -> Call | None:
+        """The call as planned, or None (and the reason shown) when it can't start."""
         problem = self._problem()
         error = self.query_one("#precall-error", Static)
         if problem is not None:
@@ -605,7 +630,7 @@ class PreCallScreen(CallmateScreen[None]):
             error.update(message)
             error.display = True
             self.set_focus(self.query_one(f"#{field_id}", Input))
-            return
+            return None
         error.display = False
         role = self.query_one("#role", ChoiceBar).value or ContactRole.OTHER.value
         call = Call(
@@ -622,9 +647,7 @@ class PreCallScreen(CallmateScreen[None]):
             started_at=self.callmate.clock.now(),
             follows_call_id=self.prefill.follows_call_id if self.prefill else None,
         )
-        self.starting = True
-        self._keeping = False  # the plan becomes a call: no draft after this
-        self.start_call(call)
+        return call
 
     @work(group="start-call", exit_on_error=False)
     async def start_call(self, call: Call) -> None:

@@ -39,12 +39,16 @@ def kept_label(done: bool, due: date | None, today: date) -> tuple[str, str]:
     return "OPEN", "dim"
 
 
-def call_prompt(call: Call, today: date) -> Text:
+def call_prompt(call: Call, today: date, tries: int = 0) -> Text:
     out = Text()
     started = call.started_at.astimezone()
     out.append(f"{started:%a %d %b %Y} · {call.call_type.label}", style="bold")
     if call.status.value == "live":
         out.append(" · STILL OPEN", style="bold reverse")
+    elif call.connection.is_attempt:
+        from callmate.domain.agenda import describe_try
+
+        out.append(f" · DIDN'T CONNECT: {describe_try(call.connection.value, tries)}")
     elif call.outcome:
         out.append(f" · {call.outcome.value.upper()}", style="bold")
         if call.goal_result:
@@ -129,15 +133,25 @@ class TimelineScreen(CallmateScreen[None]):
         title = contact.name + (f" · {contact.company}" if contact.company else "")
         kept = sum(1 for c in calls if c.next_step_done_at is not None)
         steps = sum(1 for c in calls if c.next_step is not None)
+        from callmate.domain.attempts import attempts_since_conversation, tries
+
+        tried = tries(calls)
+        since = attempts_since_conversation(calls)
+        since_text = (
+            f" · {count(since, 'attempt')} since the last conversation"
+            if since and len(tried) < len(calls)
+            else (f" · {count(since, 'attempt')}, no conversation yet" if since else "")
+        )
         self.query_one("#timeline-title", Static).update(
-            f"{title} · {contact.role.label} · {count(len(calls), 'call')} · next steps kept: "
-            f"{kept} of {steps}. Enter opens a call; d marks a line kept or open.\n"
+            f"{title} · {contact.role.label} · {count(len(calls), 'call')}{since_text}"
+            f" · next steps kept: {kept} of {steps}. "
+            "Enter opens a call; d marks a line kept or open.\n"
             f"{records[contact_id].lines()}"
         )
         options: list[Option] = []
         self.entries = []
         for call in calls:
-            options.append(Option(call_prompt(call, today)))
+            options.append(Option(call_prompt(call, today, tried.get(call.id or 0, 0))))
             self.entries.append(("call", call, None))
             for note in call.notes:
                 if note.is_commitment:
@@ -193,6 +207,9 @@ class TimelineScreen(CallmateScreen[None]):
 
         last = self.calls[-1] if self.calls else None
         goal = last.next_step.what if last and last.next_step else ""
+        if last and last.connection.is_attempt:
+            goal = last.goal  # "Try again" is no goal: the retry keeps the call's
+
         follows = last.id if last and last.next_step and not last.next_step_done_at else None
         self.app.push_screen(
             PreCallScreen(

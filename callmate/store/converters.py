@@ -12,6 +12,7 @@ from callmate.domain.models import (
     Call,
     CallStatus,
     CallType,
+    Connection,
     Contact,
     ContactRole,
     GoalResult,
@@ -160,4 +161,5 @@ def call_from_row(row: CallRow, *, details: bool = True) -> Call:
         recap_body=row.recap_body,
         next_step_done_at=row.next_step_done_at,
         follows_call_id=row.follows_call_id,
+        connection=_enum(Connection, row.connection, Connection.CONNECTED),
     )

@@ -232,7 +232,39 @@ MIGRATIONS: list[str] = [
     CREATE INDEX ix_notes_open_commitments ON notes (due)
         WHERE kind IN ('ours', 'theirs') AND done_at IS NULL AND deleted_at IS NULL;
     """,
-    # 9: "say aloud" lines are ticked on the call, as questions are, once the
+    # 9: calls that don't connect, and calls started by mistake (issue 13).
+    # Every existing call connected. A discarded call keeps its rows (Ctrl+Z
+    # brings it back) but leaves every list; its notes are hidden with the
+    # call's discard time as their deleted_at, so the notes' queries and
+    # indexes (search, open commitments) leave them out without a join.
+    # "Last called" (going cold) now counts connected calls that were not
+    # discarded: the insert trigger skips the others and a change of either
+    # column recomputes it from the new streak index. That index holds each
+    # contact's calls in time order, so "3rd try" (the attempts since the
+    # last connected call) reads only the attempts in the streak.
+    """
+    ALTER TABLE calls ADD COLUMN connection VARCHAR(16) NOT NULL DEFAULT 'connected';
+    ALTER TABLE calls ADD COLUMN discarded_at DATETIME;
+    CREATE INDEX ix_calls_discarded ON calls (discarded_at) WHERE discarded_at IS NOT NULL;
+    CREATE INDEX ix_calls_streak ON calls (contact_id, started_at, connection)
+        WHERE discarded_at IS NULL;
+    DROP TRIGGER calls_last_call_at;
+    CREATE TRIGGER calls_last_call_at AFTER INSERT ON calls
+    WHEN new.connection = 'connected' AND new.discarded_at IS NULL BEGIN
+        UPDATE contacts SET last_call_at = new.started_at
+        WHERE id = new.contact_id
+          AND (last_call_at IS NULL OR last_call_at < new.started_at);
+    END;
+    CREATE TRIGGER calls_last_call_at_changed AFTER UPDATE OF connection, discarded_at ON calls
+    BEGIN
+        UPDATE contacts SET last_call_at = (
+            SELECT max(started_at) FROM calls
+            WHERE contact_id = new.contact_id AND connection = 'connected'
+              AND discarded_at IS NULL)
+        WHERE id = new.contact_id;
+    END;
+    """,
+    # 10: "say aloud" lines are ticked on the call, as questions are, once the
     # customer has put them into words. Existing lines were never ticked.
     """
     ALTER TABLE research ADD COLUMN said BOOLEAN NOT NULL DEFAULT 0;

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from callmate.domain.agenda import (
     GROUP_LIMIT,
+    TRIES_COUNTED,
     Agenda,
     CallSummary,
     ColdContact,
@@ -42,11 +43,31 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
 
 
-_SUMMARY = """
+_STREAK = f"""
+    SELECT a.started_at, a.connection FROM calls a
+    WHERE a.contact_id = k.contact_id AND a.discarded_at IS NULL
+      AND a.started_at <= k.started_at
+    ORDER BY a.started_at DESC LIMIT {TRIES_COUNTED + 1}"""
+"""Call ``k`` and the contact's calls before it, newest first: one walk back
+along the streak index (migration 9), never further than the count needs."""
+
+TRIES = f"""CASE WHEN k.connection = 'connected' THEN 0 ELSE (
+    SELECT coalesce(min(CASE WHEN x.connection = 'connected' THEN x.n END) - 1, count(*))
+    FROM (SELECT row_number() OVER (ORDER BY s.started_at DESC) AS n, s.connection
+          FROM ({_STREAK}) s) x
+) END"""
+"""For an attempt (call ``k``): which try in a row it was, counting the attempts
+since the contact's last connected call, up to :data:`TRIES_COUNTED` + 1. It
+runs for the rows shown only, and reads at most that many index entries for
+each, however long the history or the streak."""
+
+_SUMMARY = f"""
     SELECT k.id, c.name, c.company, k.goal, k.status, k.started_at, k.outcome,
-           k.next_step_what, k.next_step_due
+           k.next_step_what, k.next_step_due, k.connection, {TRIES}
     FROM calls k JOIN contacts c ON c.id = k.contact_id
 """
+_KEPT = "k.discarded_at IS NULL"
+"""Every list leaves out calls discarded as started by mistake."""
 
 
 def _summaries(rows: list[tuple[object, ...]]) -> list[CallSummary]:
@@ -61,20 +82,40 @@ def _summaries(rows: list[tuple[object, ...]]) -> list[CallSummary]:
             outcome=r[6] if r[6] else None,  # type: ignore[arg-type]
             next_step_what=str(r[7] or ""),
             next_step_due=_day(r[8]),  # type: ignore[arg-type]
+            connection=str(r[9] or "connected"),
+            tries=int(r[10] or 0),  # type: ignore[call-overload]
         )
         for r in rows
     ]
 
 
 def recent_calls(db: sqlite3.Connection, limit: int = 50) -> list[CallSummary]:
-    rows = db.execute(f"{_SUMMARY} ORDER BY k.started_at DESC, k.id DESC LIMIT ?", (limit,))
+    rows = db.execute(
+        f"{_SUMMARY} WHERE {_KEPT} ORDER BY k.started_at DESC, k.id DESC LIMIT ?", (limit,)
+    )
     return _summaries(rows.fetchall())
 
 
 def live_calls(db: sqlite3.Connection) -> list[CallSummary]:
-    """Calls started and never closed: offered for resume, never dropped."""
-    rows = db.execute(f"{_SUMMARY} WHERE k.status = 'live' ORDER BY k.started_at DESC")
+    """Calls started and never closed: offered for resume, never dropped.
+
+    A call discarded as started by mistake is not one of them.
+    """
+    rows = db.execute(f"{_SUMMARY} WHERE k.status = 'live' AND {_KEPT} ORDER BY k.started_at DESC")
     return _summaries(rows.fetchall())
+
+
+def restorable_discard(db: sqlite3.Connection) -> CallSummary | None:
+    """The call discarded last, while no call has started since: Ctrl+Z on home
+    brings it back. One step in each of two indexes."""
+    rows = db.execute(
+        f"{_SUMMARY} WHERE k.discarded_at IS NOT NULL AND NOT EXISTS ("
+        "  SELECT 1 FROM calls n WHERE n.started_at >= k.discarded_at"
+        "  AND (n.started_at > k.discarded_at OR n.id > k.id))"
+        " ORDER BY k.discarded_at DESC LIMIT 1"
+    ).fetchall()
+    found = _summaries(rows)
+    return found[0] if found else None
 
 
 def open_steps(
@@ -86,6 +127,9 @@ def open_steps(
     newest_first: bool = False,
 ) -> tuple[list[DueStep], int]:
     """Open next steps due strictly between ``after`` and ``before``, and how many."""
+    # No discarded_at test: only a live call (one with no next step) can be
+    # discarded, and a discarded call can't be closed; the test would cost a
+    # table read per open step where the counts now read only the index.
     where = ["k.next_step_due IS NOT NULL", "k.next_step_done_at IS NULL"]
     params: list[object] = []
     if after is not None:
@@ -98,7 +142,8 @@ def open_steps(
     order = "DESC" if newest_first else "ASC"
     rows = db.execute(
         "SELECT k.id, c.id, c.name, c.company, k.next_step_what, k.next_step_owner, "
-        "k.next_step_due, k.goal FROM calls k JOIN contacts c ON c.id = k.contact_id "
+        f"k.next_step_due, k.goal, k.connection, {TRIES} "
+        "FROM calls k JOIN contacts c ON c.id = k.contact_id "
         f"WHERE {condition} ORDER BY k.next_step_due {order}, k.id LIMIT ?",
         (*params, limit),
     ).fetchall()
@@ -113,6 +158,8 @@ def open_steps(
             owner=r[5] if r[5] in ("us", "them", "both") else "us",
             due=date.fromisoformat(r[6]),
             goal=r[7],
+            connection=r[8] or "connected",
+            tries=int(r[9] or 0),
         )
         for r in rows
     ]
@@ -268,6 +315,7 @@ def agenda(
         cold_total=cold_total,
         recent=recent_calls(db, recent),
         no_date=no_date,
+        restorable=restorable_discard(db),
     )
 
 
@@ -290,7 +338,7 @@ _SEARCH_SOURCES = (
         10,
         "SELECT k.id, c.id, c.name, c.company, k.started_at, k.goal "
         "FROM search_calls s JOIN calls k ON k.id = s.rowid "
-        "JOIN contacts c ON c.id = k.contact_id",
+        "JOIN contacts c ON c.id = k.contact_id AND k.discarded_at IS NULL",
     ),
     (
         "research",
@@ -298,7 +346,8 @@ _SEARCH_SOURCES = (
         10,
         "SELECT k.id, c.id, c.name, c.company, k.started_at, s.text "
         "FROM search_research s JOIN research r ON r.id = s.rowid "
-        "JOIN calls k ON k.id = r.call_id JOIN contacts c ON c.id = k.contact_id",
+        "JOIN calls k ON k.id = r.call_id "
+        "JOIN contacts c ON c.id = k.contact_id AND k.discarded_at IS NULL",
     ),
     (
         "note",

@@ -20,6 +20,7 @@ from callmate.domain.agenda import Agenda, CallSummary, ColdContact, DueStep, Se
 from callmate.domain.models import (
     Call,
     CallStatus,
+    Connection,
     Contact,
     GoalResult,
     NextStep,
@@ -275,7 +276,11 @@ class Repository:
             # One conditional UPDATE: of two closes racing, exactly one matches.
             closed = session.execute(
                 update(CallRow)
-                .where(CallRow.id == call_id, CallRow.status == CallStatus.LIVE.value)
+                .where(
+                    CallRow.id == call_id,
+                    CallRow.status == CallStatus.LIVE.value,
+                    CallRow.discarded_at.is_(None),
+                )
                 .values(
                     status=CallStatus.DONE.value,
                     ended_at=ended_at,
@@ -315,6 +320,101 @@ class Repository:
         if closed.rowcount != 1:  # type: ignore[attr-defined]
             raise AlreadyClosedError(call)
         return call
+
+    def _keep_followed_step(self, session: Session, call_id: int, at: datetime) -> None:
+        """This call was the next step agreed last time: that step was kept."""
+        follows = session.scalar(select(CallRow.follows_call_id).where(CallRow.id == call_id))
+        if follows is not None:
+            session.execute(
+                update(CallRow)
+                .where(CallRow.id == follows, CallRow.next_step_done_at.is_(None))
+                .values(next_step_done_at=at)
+            )
+
+    def log_attempt(
+        self, call_id: int, connection: Connection, next_step: NextStep, at: datetime
+    ) -> Call:
+        """End a call that never connected: no outcome, only a dated "try again".
+
+        The same conditional UPDATE as :meth:`finish_call`: a call is closed
+        once, and a call closed (or discarded) elsewhere first raises
+        :class:`~callmate.domain.closing.AlreadyClosedError` with it as saved.
+        The step this call followed counts as kept: it was tried, and the
+        attempt's own "try again" carries it on (never both on the agenda).
+        """
+        from callmate.domain.closing import AlreadyClosedError
+
+        if not connection.is_attempt:
+            raise ValueError("an attempt is a call that did not connect")
+        with self._session() as session:
+            closed = session.execute(
+                update(CallRow)
+                .where(
+                    CallRow.id == call_id,
+                    CallRow.status == CallStatus.LIVE.value,
+                    CallRow.discarded_at.is_(None),
+                )
+                .values(
+                    status=CallStatus.DONE.value,
+                    ended_at=at,
+                    connection=connection.value,
+                    next_step_what=next_step.what,
+                    next_step_owner=next_step.owner.value,
+                    next_step_due=next_step.due,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            done = closed.rowcount == 1  # type: ignore[attr-defined]
+            if done:
+                self._keep_followed_step(session, call_id, at)
+        call = self.get_call(call_id)
+        if not done:
+            raise AlreadyClosedError(call)
+        return call
+
+    def discard_call(self, call_id: int, at: datetime) -> bool:
+        """Set aside a live call started by mistake; False if it was not live.
+
+        Its rows stay for :meth:`restore_call`. Its notes are hidden with the
+        same ``deleted_at`` as the call's ``discarded_at`` (migration 9), so
+        that restoring brings back those and not a note deleted before.
+        """
+        with self._session() as session:
+            result = session.execute(
+                update(CallRow)
+                .where(
+                    CallRow.id == call_id,
+                    CallRow.status == CallStatus.LIVE.value,
+                    CallRow.discarded_at.is_(None),
+                )
+                .values(discarded_at=at)
+            )
+            if not getattr(result, "rowcount", 0):
+                return False
+            session.execute(
+                update(NoteRow)
+                .where(NoteRow.call_id == call_id, NoteRow.deleted_at.is_(None))
+                .values(deleted_at=at)
+            )
+            return True
+
+    def restore_call(self, call_id: int) -> Call:
+        """Bring a discarded call back as it was: live, with its notes."""
+        with self._session() as session:
+            at = session.scalar(select(CallRow.discarded_at).where(CallRow.id == call_id))
+            if at is not None:
+                session.execute(
+                    update(NoteRow)
+                    .where(NoteRow.call_id == call_id, NoteRow.deleted_at == at)
+                    .values(deleted_at=None)
+                )
+                session.execute(
+                    update(CallRow).where(CallRow.id == call_id).values(discarded_at=None)
+                )
+        return self.get_call(call_id)
+
+    def restorable_discard(self) -> CallSummary | None:
+        return self._read(queries.restorable_discard)
 
     # -- next steps and commitments ----------------------------------------
     def mark_step_done(self, call_id: int, at: datetime | None) -> None:
@@ -383,7 +483,7 @@ class Repository:
                 raise LookupError(f"contact {contact_id}")
             rows = session.scalars(
                 select(CallRow)
-                .where(CallRow.contact_id == contact_id)
+                .where(CallRow.contact_id == contact_id, CallRow.discarded_at.is_(None))
                 .options(*WHOLE_CALL)
                 .order_by(CallRow.started_at, CallRow.id)
             )
@@ -433,6 +533,7 @@ class Repository:
                     next_step_done_at=call.next_step_done_at,
                     recap_subject=call.recap_subject,
                     recap_body=call.recap_body,
+                    connection=call.connection.value,
                 )
                 converters.fill_plan(row, call)
                 session.add(row)
@@ -568,7 +669,10 @@ class Repository:
     def all_calls(self) -> list[Call]:
         with self._session() as session:
             rows = session.scalars(
-                select(CallRow).options(*WHOLE_CALL).order_by(CallRow.started_at, CallRow.id)
+                select(CallRow)
+                .where(CallRow.discarded_at.is_(None))  # set aside: never exported
+                .options(*WHOLE_CALL)
+                .order_by(CallRow.started_at, CallRow.id)
             )
             return [converters.call_from_row(row) for row in rows]
 

@@ -69,6 +69,18 @@ class CallRow(Base):
             sqlite_where=text("next_step_done_at IS NULL"),
         ),
         Index("ix_calls_follows", "follows_call_id"),
+        Index(
+            "ix_calls_discarded",
+            "discarded_at",
+            sqlite_where=text("discarded_at IS NOT NULL"),
+        ),
+        Index(
+            "ix_calls_streak",
+            "contact_id",
+            "started_at",
+            "connection",
+            sqlite_where=text("discarded_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -96,6 +108,10 @@ class CallRow(Base):
     follows_call_id: Mapped[int | None] = mapped_column(
         Integer, ForeignKey("calls.id", ondelete="SET NULL"), nullable=True
     )
+
+    connection: Mapped[str] = mapped_column(String(16), nullable=False, server_default="connected")
+    discarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    """Set when the call was discarded (started by mistake); None for every kept call."""
 
     contact: Mapped[ContactRow] = relationship(back_populates="calls")
     questions: Mapped[list[QuestionRow]] = relationship(

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from callmate.domain.agenda import describe_try
 from callmate.widgets.call_list import call_prompt
 from callmate.widgets.known_height import KnownHeight
 
@@ -53,6 +54,9 @@ def step_prompt(step: DueStep, group: str, today_days: int, styles: dict[str, st
     else:
         owner = f"  ({step.owner})" if step.owner else ""
     line.append(owner, style="dim")
+    tried = describe_try(step.connection, step.tries) if step.is_step else ""
+    if tried:
+        line.append(f"  ({tried})", style="dim")
     grid.add_row(label, Text(step.owes, style="bold" if not step.is_step else ""), line)
     return grid
 

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from callmate.domain.agenda import describe_try
 from callmate.widgets.known_height import KnownHeight
 
 if TYPE_CHECKING:  # the home screen is the first frame: no pydantic before it
@@ -25,12 +26,17 @@ def call_prompt(summary: CallSummary) -> Table:
     who = Text(summary.contact_name, style="bold")
     if summary.company:
         who.append(f" · {summary.company}", style="")
+    tried = describe_try(summary.connection, summary.tries)
     if summary.status == "live":
         outcome = Text("LIVE", style="bold reverse")
+    elif tried:
+        outcome = Text("TRY", style="dim")
     else:
         outcome = Text(summary.outcome.upper() if summary.outcome else "")
     who.append(f"  {summary.goal}", style="dim")
     detail = Text("")
+    if tried:
+        detail.append(f"{tried} · ", style="bold")
     if summary.next_step_what:
         due = f"{summary.next_step_due:%a %d %b}: " if summary.next_step_due else ""
         detail.append("next ", style="dim")

@@ -1,0 +1,101 @@
+"""An attempt: a call that never connected still ends on a dated next step.
+
+Most dials don't connect (no answer, voicemail, a gatekeeper, a wrong
+number). The method's gate holds (rule 12: a dated next step, today or
+later) but nothing else is asked: no outcome, no reason, no recap. The date
+is read with the close's grammar and judged by the close's rules (a past day
+refused, past the cadence questioned), and the step is "Try again", on us.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from callmate.domain.closing import DEFAULT_CADENCE_DAYS, MISSING_DATE
+from callmate.domain.dates import DateParseError, describe, parse_date
+from callmate.domain.models import TRY_AGAIN, Call, Connection, NextStep, Owner
+from callmate.domain.nudges import next_step_cadence_warning
+from callmate.domain.text import clean_line
+
+SUGGESTED_DATE = "tomorrow"
+"""What the date field holds when the dialog opens: Enter takes it as it is."""
+MISSING_KIND = "Say what happened: n no answer, v voicemail, g gatekeeper, w wrong number."
+
+
+@dataclass(frozen=True)
+class AttemptCheck:
+    missing: list[str] = field(default_factory=list)
+    next_step: NextStep | None = None
+    due_preview: str = ""
+    cadence_warning: str | None = None
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing
+
+
+def check_attempt(
+    connection: Connection | None,
+    due_text: str,
+    today: date,
+    *,
+    cadence_days: int = DEFAULT_CADENCE_DAYS,
+) -> AttemptCheck:
+    """What is still missing before the attempt may be saved, in order."""
+    missing: list[str] = []
+    if connection is None or not connection.is_attempt:
+        missing.append(MISSING_KIND)
+    due: date | None = None
+    preview = ""
+    warning = None
+    text = clean_line(due_text)
+    if not text:
+        missing.append(MISSING_DATE)
+    else:
+        try:
+            due = parse_date(text, today)
+        except DateParseError as error:
+            missing.append(str(error))
+        else:
+            preview = describe(due, today)
+            if due < today:
+                missing.append(
+                    f"The next try's date, {preview}, is in the past. Pick today or a later day."
+                )
+                due = None
+            else:
+                warning = next_step_cadence_warning((due - today).days, cadence_days)
+    step = NextStep(what=TRY_AGAIN, owner=Owner.US, due=due) if due is not None else None
+    return AttemptCheck(
+        missing=missing,
+        next_step=step if not missing else None,
+        due_preview=preview,
+        cadence_warning=warning,
+    )
+
+
+def tries(calls: Sequence[Call]) -> dict[int, int]:
+    """Each attempt's place in its streak (1st, 2nd... try since the last
+    conversation), by call id; ``calls`` are one contact's, oldest first."""
+    out: dict[int, int] = {}
+    streak = 0
+    for call in calls:
+        if call.connection.is_attempt:
+            streak += 1
+            if call.id is not None:
+                out[call.id] = streak
+        else:
+            streak = 0
+    return out
+
+
+def attempts_since_conversation(calls: Sequence[Call]) -> int:
+    """Attempts after the last connected call (all of them if none connected)."""
+    count = 0
+    for call in reversed(calls):
+        if not call.connection.is_attempt:
+            break
+        count += 1
+    return count
