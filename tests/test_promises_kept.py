@@ -202,7 +202,10 @@ def test_due_json_gives_each_item_its_persons_record(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     items = json.loads(result.stdout)
     keys = ["kind", "call_id", "note_id", "contact", "company", "what", "owner", "due"]
-    assert all(list(item) == [*keys, "days_overdue", "contact_record"] for item in items)
+    assert all(
+        list(item) == [*keys, "days_overdue", "connection", "try", "contact_record"]
+        for item in items
+    )
     by_person = {item["contact"]: item["contact_record"] for item in items}
     assert by_person == {"Ana": ANA.as_dict(), "Bo": BO.as_dict()}
     assert by_person["Ana"] == {
