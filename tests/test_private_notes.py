@@ -134,12 +134,11 @@ def calls_with_private_notes(draw: st.DrawFn) -> Call:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(call=calls_with_private_notes(), carried=st.lists(st.sampled_from(list(NoteKind))))
-def test_no_private_note_leaves_the_users_hands(call: Call, carried: list[NoteKind]) -> None:
+@given(call=calls_with_private_notes(), carried=st.integers(0, 2))
+def test_no_private_note_leaves_the_users_hands(call: Call, carried: int) -> None:
     assert MARKER not in json.dumps(call_outside_the_notes(call))
     # Even handed in as "carried" promises, private notes are not repeated.
-    earlier = [Note(kind=kind, text=f"{MARKER} earlier") for kind in carried]
-    earlier = [n for n in earlier if n.kind is NoteKind.PRIVATE]
+    earlier = [Note(kind=NoteKind.PRIVATE, text=f"{MARKER} earlier {i}") for i in range(carried)]
     recap = compose_recap(call, signature="Sam", carried=earlier)
     assert MARKER not in recap.subject and MARKER not in recap.body
     assert MARKER not in to_csv([call])
