@@ -66,6 +66,12 @@ class CallmateApp(App[None]):
         self._warmed = False
         self._closing = False
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """``$text-private``: the colour of private notes, one no other kind uses,
+        readable on dark and light themes (a theme may set its own)."""
+        dark = self.current_theme.dark
+        return {"text-private": "#C792EA" if dark else "#7B3F9E"}
+
     @property
     def settings(self) -> Settings:
         """The user's settings (read from settings.toml the first time they're needed)."""

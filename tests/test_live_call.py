@@ -61,6 +61,7 @@ async def start_call(pilot: Pilot[Any], questions: str = "budget\ntimeline\n") -
         (">send pricing", NoteKind.OURS, "WE OWE"),
         ("<intro to CFO", NoteKind.THEIRS, "THEY OWE"),
         ("?SSO support", NoteKind.FOLLOW_UP, "FOLLOW UP"),
+        ("#margin floor 12%", NoteKind.PRIVATE, "PRIVATE"),
     ],
 )
 async def test_each_prefix_sets_the_kind(
@@ -76,7 +77,7 @@ async def test_each_prefix_sets_the_kind(
         assert screen.note_line.value == "", "Enter clears the line"
         assert app.focused is screen.note_line
     (call,) = stored(isolated_home)
-    assert [(n.kind, n.text) for n in call.notes] == [(kind, line.lstrip('"!~><?').rstrip('"'))]
+    assert [(n.kind, n.text) for n in call.notes] == [(kind, line.lstrip('"!~><?#').rstrip('"'))]
 
 
 async def test_kind_cycles_without_leaving_the_line(app: CallmateApp, isolated_home: Path) -> None:
@@ -84,12 +85,12 @@ async def test_kind_cycles_without_leaving_the_line(app: CallmateApp, isolated_h
         screen = await start_call(pilot)
         await type_text(pilot, "they want weekends back")
         labels = []
-        for _ in range(8):
+        for _ in range(9):
             await pilot.press("ctrl+t")
             labels.append(str(screen.query_one("#kind-label").render()))
             assert screen.note_line.value.endswith("they want weekends back")
-        assert labels[0] == "quote ▸" and labels[1] == "pain ▸" and labels[6] == "note ▸"
-        assert labels[7] == "quote ▸"
+        assert labels[0] == "quote ▸" and labels[1] == "pain ▸" and labels[6] == "private ▸"
+        assert labels[7] == "note ▸" and labels[8] == "quote ▸"
         await pilot.press("ctrl+t")  # pain
         assert screen.note_line.value == "!they want weekends back"
         assert app.focused is screen.note_line

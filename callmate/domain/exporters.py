@@ -209,11 +209,15 @@ CSV_COLUMNS = [
 
 
 def to_csv(calls: Iterable[Call]) -> str:
-    """One row per call, for a spreadsheet; notes in one cell, a line each."""
+    """One row per call, for a spreadsheet; notes in one cell, a line each.
+
+    Private notes are left out: a spreadsheet is shared and fed to CRMs, so it
+    is treated as leaving the user's hands (the JSON and Markdown keep them).
+    """
     import csv
     import io
 
-    from callmate.domain.models import format_offset
+    from callmate.domain.models import NoteKind, format_offset
     from callmate.domain.text import clean, clean_line
 
     out = io.StringIO()
@@ -225,6 +229,7 @@ def to_csv(calls: Iterable[Call]) -> str:
         notes = "\n".join(
             f"[{n.kind.label} {format_offset(n.offset_seconds)}] {clean(n.text)}"
             for n in call.notes
+            if n.kind is not NoteKind.PRIVATE
         )
         writer.writerow(
             [

@@ -59,6 +59,9 @@ class NoteKind(StrEnum):
     OURS = "ours"
     THEIRS = "theirs"
     FOLLOW_UP = "follow_up"
+    PRIVATE = "private"
+    """For the user's eyes only: kept, searched and exported in the user's own
+    JSON and Markdown, never in the recap email, the ``.ics`` or the CSV."""
 
     @property
     def label(self) -> str:
@@ -77,6 +80,7 @@ _KIND_LABELS = {
     NoteKind.OURS: "we owe",
     NoteKind.THEIRS: "they owe",
     NoteKind.FOLLOW_UP: "follow up",
+    NoteKind.PRIVATE: "private",
 }
 _KIND_PREFIXES = {
     NoteKind.QUOTE: '"',
@@ -85,6 +89,7 @@ _KIND_PREFIXES = {
     NoteKind.OURS: ">",
     NoteKind.THEIRS: "<",
     NoteKind.FOLLOW_UP: "?",
+    NoteKind.PRIVATE: "#",
 }
 PREFIX_KINDS = {prefix: kind for kind, prefix in _KIND_PREFIXES.items()}
 

@@ -3,6 +3,9 @@
 The method (METHOD.md rule 15) asks for a short email after every call that
 confirms what was learned and repeats the commitments, so both sides leave
 with the same understanding. It is plain text, written to be edited.
+
+Private notes (``#``) never appear in it: every section names the kinds it
+takes, and :attr:`NoteKind.PRIVATE` is none of them.
 """
 
 from __future__ import annotations

@@ -58,7 +58,8 @@ if TYPE_CHECKING:
     from callmate.screens.closing import ClosingScreen
     from callmate.store.repository import Repository
 
-PREFIX_HINT = '"quote  !pain  ~objection  >we owe  <they owe  ?follow up  · Ctrl+T cycles'
+PREFIX_HINT = '"quote  !pain  ~objection  >we owe  <they owe  ?follow up  #private  ^T cycles'
+"""At most 80 characters, so it fits on one line of an 80-column terminal."""
 KIND_CYCLE = list(NoteKind)
 RETRY_SECONDS = 2.0
 PASTE_DRAW_WAIT = 0.1

@@ -19,6 +19,10 @@ from callmate.screens.base import CallmateScreen
 if TYPE_CHECKING:
     from callmate.domain.models import Call, Contact, Note
 
+PRIVATE_SHOWN = 3
+"""Private notes listed under a call, the first ones made ..."""
+PRIVATE_CHARS = 120
+"""... each cut to this many characters."""
 GOAL_RESULT = {"primary": "goal met", "backup": "backup met", "neither": "neither goal met"}
 
 
@@ -74,6 +78,13 @@ def call_prompt(call: Call, today: date, tries: int = 0) -> Text:
         out.append("\n  “")
         out.append(" ".join(quote.text.split()))
         out.append("”")
+    # Private notes are the user's own: shown here, never in what is sent.
+    for private in [n for n in call.notes if n.kind.value == "private"][:PRIVATE_SHOWN]:
+        text = " ".join(private.text.split())
+        if len(text) > PRIVATE_CHARS:
+            text = text[: PRIVATE_CHARS - 1] + "…"
+        out.append("\n  PRIVATE ", style="bold")
+        out.append(text)
     return out
 
 

@@ -23,6 +23,7 @@ KIND_COLOURS: dict[NoteKind, str | None] = {
     NoteKind.OURS: "text-accent",
     NoteKind.THEIRS: "text-primary",
     NoteKind.FOLLOW_UP: "text-secondary",
+    NoteKind.PRIVATE: "text-private",  # defined by CallmateApp.get_theme_variable_defaults
 }
 LABEL_WIDTH = max(len(kind.label) for kind in NoteKind)
 PREVIEW_CHARS = 320
@@ -30,9 +31,14 @@ PREVIEW_LINES = 6
 
 
 def kind_styles(theme_variables: dict[str, str]) -> dict[NoteKind, str]:
-    """Rich styles for each kind, resolved from the current theme's colours."""
+    """Rich styles for each kind, resolved from the current theme's colours.
+
+    Every kind gets a style: one with no colour, or whose variable the theme
+    lacks, is shown bold (or dim for a plain note) rather than failing.
+    """
     styles = {}
-    for kind, variable in KIND_COLOURS.items():
+    for kind in NoteKind:
+        variable = KIND_COLOURS.get(kind)
         colour = theme_variables.get(variable or "", "")
         styles[kind] = f"bold {colour}".strip() if variable else "dim"
     return styles
@@ -83,7 +89,7 @@ def note_prompt(note: Note, styles: dict[NoteKind, str], *, state: str = "") -> 
     grid.add_column(ratio=1)
     grid.add_row(
         Text(format_offset(note.offset_seconds), style="dim"),
-        Text(note.kind.label.upper(), style=styles[note.kind]),
+        Text(note.kind.label.upper(), style=styles.get(note.kind, "bold")),
         body,
     )
     return grid
