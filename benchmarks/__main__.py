@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         start = startup.main([*runs, "--big", str(big)])
         print("\n== keystroke ==", flush=True)
         keys = keystroke.main(["--runs", "1" if args.quick else "3"])
+        print("\n== keystroke, 120x40 with the prep panel beside the notes ==", flush=True)
+        wide_keys = keystroke.main(["--runs", "1" if args.quick else "3", "--size", "120x40"])
         print("\n== note save ==", flush=True)
         save = note_save.main(["--runs", "1" if args.quick else "3"])
         print("\n== paste save ==", flush=True)
@@ -65,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         ("data shown with 100k calls vs bare Textual", start["big_data_ratio"], 2.5),
         ("home at 100k calls vs empty", start["big_vs_empty_data"], 1.5),
         ("keystroke vs bare Input", keys["ratio"], 1.2),
+        ("keystroke at 120x40, prep panel shown", wide_keys["ratio"], 1.2),
         ("slowest search query at 1M notes (ms)", found["big_query_max"] * 1000, 50),
         ("slowest date phrase, parse + preview (µs)", parsed["max"] * 1e6, 100),
         ("slowest typed date prefix, parse + preview (µs)", parsed["typed_max"] * 1e6, 100),

@@ -2,7 +2,8 @@
 
     python -m benchmarks.keystroke [--keys 150] [--runs 3]
 
-Each program runs on its own 80x24 pseudo-terminal. For every key the clock
+Each program runs on its own 80x24 pseudo-terminal (``--size 120x40``: the
+size from which the live call shows its prep panel beside the notes). For every key the clock
 runs from writing the key to the moment the line, with that key in it, has
 been written back to the terminal: the latency a typist sees. The figure is
 the median over all keys; the ratio compares the two programs measured in
@@ -43,8 +44,8 @@ def type_and_time(program: PtyProgram, keys: int, gap: float = 0.03) -> list[flo
     return latencies
 
 
-def bare(keys: int) -> list[float]:
-    program = PtyProgram([sys.executable, "-m", "benchmarks.bare_input"])
+def bare(keys: int, size: tuple[int, int] = (80, 24)) -> list[float]:
+    program = PtyProgram([sys.executable, "-m", "benchmarks.bare_input"], size=size)
     try:
         program.wait_for("ready")
         time.sleep(0.3)
@@ -53,8 +54,8 @@ def bare(keys: int) -> list[float]:
         program.stop()
 
 
-def callmate(home: Path, keys: int) -> list[float]:
-    program = resume_open_call(home)
+def callmate(home: Path, keys: int, size: tuple[int, int] = (80, 24)) -> list[float]:
+    program = resume_open_call(home, size)
     try:
         return type_and_time(program, keys)
     finally:
@@ -66,14 +67,17 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--keys", type=int, default=150)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--notes", type=int, default=1000)
+    parser.add_argument("--size", default="80x24", help="columns x rows, e.g. 120x40")
     args = parser.parse_args(argv)
+    columns, rows = (int(n) for n in args.size.split("x"))
+    size = (columns, rows)
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
         seed(home, live_notes=args.notes)
         ratios, ours, floor = [], [], []
         for run in range(args.runs):
-            b = median(bare(args.keys))
-            c = median(callmate(home, args.keys))
+            b = median(bare(args.keys, size))
+            c = median(callmate(home, args.keys, size))
             floor.append(b)
             ours.append(c)
             ratios.append(c / b)

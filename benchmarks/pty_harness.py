@@ -111,9 +111,11 @@ class PtyProgram:
             os.close(self.master)
 
 
-def resume_open_call(home: Path) -> PtyProgram:
+def resume_open_call(home: Path, size: tuple[int, int] = (80, 24)) -> PtyProgram:
     """callmate on ``home``, its one open call resumed and on screen."""
-    program = PtyProgram([sys.executable, "-m", "callmate"], env={"CALLMATE_HOME": str(home)})
+    program = PtyProgram(
+        [sys.executable, "-m", "callmate"], env={"CALLMATE_HOME": str(home)}, size=size
+    )
     try:
         program.wait_for("left open")  # the open call is offered for resume
         program.write("r")

@@ -130,7 +130,7 @@ def _note(rng: random.Random, call_id: int, now: datetime) -> dict[str, object]:
 
 
 def _open_call(repo: Repository, rng: random.Random, now: datetime, count: int) -> None:
-    from callmate.domain.models import Call, Contact, Question
+    from callmate.domain.models import Call, Contact, Question, ResearchArea, ResearchLine
 
     call = repo.start_call(
         Call(
@@ -138,6 +138,11 @@ def _open_call(repo: Repository, rng: random.Random, now: datetime, count: int) 
             goal="Book a demo with the ops team",
             backup_goal="Name of the ops lead",
             questions=[Question(text=t) for t in ("budget cycle", "who decides", "timeline")],
+            research=[  # what the prep panel shows beside the notes at 120x40
+                ResearchLine(area=ResearchArea.NEWS, text="new CFO since October"),
+                ResearchLine(area=ResearchArea.LEARN, text="who signs off on tools"),
+                ResearchLine(area=ResearchArea.SAY, text="a day lost every week"),
+            ],
             started_at=now - timedelta(minutes=40),
         )
     )
