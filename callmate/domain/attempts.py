@@ -13,11 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from callmate.domain.closing import DEFAULT_CADENCE_DAYS, MISSING_DATE
-from callmate.domain.dates import DateParseError, describe, parse_date
+from callmate.domain.closing import DEFAULT_CADENCE_DAYS, check_step_date
 from callmate.domain.models import TRY_AGAIN, Call, Connection, NextStep, Owner
-from callmate.domain.nudges import next_step_cadence_warning
-from callmate.domain.text import clean_line
 
 SUGGESTED_DATE = "tomorrow"
 """What the date field holds when the dialog opens: Enter takes it as it is."""
@@ -47,26 +44,12 @@ def check_attempt(
     missing: list[str] = []
     if connection is None or not connection.is_attempt:
         missing.append(MISSING_KIND)
-    due: date | None = None
-    preview = ""
-    warning = None
-    text = clean_line(due_text)
-    if not text:
-        missing.append(MISSING_DATE)
-    else:
-        try:
-            due = parse_date(text, today)
-        except DateParseError as error:
-            missing.append(str(error))
-        else:
-            preview = describe(due, today)
-            if due < today:
-                missing.append(
-                    f"The next try's date, {preview}, is in the past. Pick today or a later day."
-                )
-                due = None
-            else:
-                warning = next_step_cadence_warning((due - today).days, cadence_days)
+    step_date = check_step_date(
+        due_text, today, cadence_days=cadence_days, what="The next try's date"
+    )
+    due, preview, warning = step_date.due, step_date.preview, step_date.cadence_warning
+    if step_date.problem:
+        missing.append(step_date.problem)
     step = NextStep(what=TRY_AGAIN, owner=Owner.US, due=due) if due is not None else None
     return AttemptCheck(
         missing=missing,

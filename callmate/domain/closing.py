@@ -97,6 +97,38 @@ def _read_date(text: str, today: date) -> tuple[date | None, str | None]:
         return None, str(error)
 
 
+@dataclass(frozen=True)
+class StepDate:
+    """A next step's date as typed, judged by the close's rules."""
+
+    due: date | None = None
+    """The date, when it can be saved (read, and not in the past)."""
+    preview: str = ""
+    problem: str | None = None
+    """Why it can't be saved, in a line; None when it can."""
+    cadence_warning: str | None = None
+
+
+def check_step_date(
+    text: str, today: date, *, cadence_days: int, what: str = "The next step's date"
+) -> StepDate:
+    """Read a next step's date: empty, unreadable or past is a problem; far is a warning."""
+    text = clean_line(text)
+    if not text:
+        return StepDate(problem=MISSING_DATE)
+    due, error = _read_date(text, today)
+    if due is None:
+        return StepDate(problem=error)
+    preview = describe(due, today)
+    if due < today:
+        return StepDate(
+            preview=preview,
+            problem=f"{what}, {preview}, is in the past. Pick today or a later day.",
+        )
+    warning = next_step_cadence_warning((due - today).days, cadence_days)
+    return StepDate(due=due, preview=preview, cadence_warning=warning)
+
+
 def check_closing(
     draft: ClosingDraft, today: date, *, cadence_days: int = DEFAULT_CADENCE_DAYS
 ) -> ClosingCheck:
@@ -115,25 +147,10 @@ def check_closing(
     if not what:
         missing.append(MISSING_WHAT)
 
-    due: date | None = None
-    preview = ""
-    warning = None
-    due_text = clean_line(draft.due_text)
-    if not due_text:
-        missing.append(MISSING_DATE)
-    else:
-        due, error = _read_date(due_text, today)
-        if error:
-            missing.append(error)
-        elif due is not None:
-            preview = describe(due, today)
-            if due < today:
-                missing.append(
-                    f"The next step's date, {preview}, is in the past. Pick today or a later day."
-                )
-                due = None
-            else:
-                warning = next_step_cadence_warning((due - today).days, cadence_days)
+    step_date = check_step_date(draft.due_text, today, cadence_days=cadence_days)
+    due, preview, warning = step_date.due, step_date.preview, step_date.cadence_warning
+    if step_date.problem:
+        missing.append(step_date.problem)
 
     updates: list[CommitmentUpdate] = []
     previews: dict[int, str] = {}

@@ -273,53 +273,54 @@ class Repository:
 
         reason_text = clean_line(reason_text)
         with self._session() as session:
-            # One conditional UPDATE: of two closes racing, exactly one matches.
-            closed = session.execute(
-                update(CallRow)
-                .where(
-                    CallRow.id == call_id,
-                    CallRow.status == CallStatus.LIVE.value,
-                    CallRow.discarded_at.is_(None),
-                )
-                .values(
-                    status=CallStatus.DONE.value,
-                    ended_at=ended_at,
-                    outcome=outcome.value,
-                    reason=reason.value if reason and outcome is not Outcome.YES else None,
-                    reason_text=reason_text if outcome is not Outcome.YES else "",
-                    goal_result=goal_result.value if goal_result else None,
-                    next_step_what=next_step.what,
-                    next_step_owner=next_step.owner.value,
-                    next_step_due=next_step.due,
-                )
-                .execution_options(synchronize_session=False)
+            closed = self._close_once(
+                session,
+                call_id,
+                next_step,
+                ended_at=ended_at,
+                outcome=outcome.value,
+                reason=reason.value if reason and outcome is not Outcome.YES else None,
+                reason_text=reason_text if outcome is not Outcome.YES else "",
+                goal_result=goal_result.value if goal_result else None,
             )
-            follows = session.execute(
-                select(CallRow.follows_call_id).where(CallRow.id == call_id)
-            ).one_or_none()
-            if follows is None:
-                raise CallNotFoundError(call_id)
-            if closed.rowcount == 1:  # type: ignore[attr-defined]
-                if follows.follows_call_id is not None:
-                    # This call was the next step agreed last time: it was kept.
-                    session.execute(
-                        update(CallRow)
-                        .where(
-                            CallRow.id == follows.follows_call_id,
-                            CallRow.next_step_done_at.is_(None),
-                        )
-                        .values(next_step_done_at=ended_at)
-                    )
+            if closed:
+                self._keep_followed_step(session, call_id, ended_at)
                 for update_ in commitments:
                     session.execute(
                         update(NoteRow)
                         .where(NoteRow.id == update_.note_id, NoteRow.call_id == call_id)
                         .values(owner=clean_line(update_.owner), due=update_.due)
                     )
-        call = self.get_call(call_id)
-        if closed.rowcount != 1:  # type: ignore[attr-defined]
+        call = self.get_call(call_id)  # CallNotFoundError if there is no such call
+        if not closed:
             raise AlreadyClosedError(call)
         return call
+
+    def _close_once(
+        self, session: Session, call_id: int, next_step: NextStep, **values: Any
+    ) -> bool:
+        """Close a live call with ``values``; False if it was closed or discarded meanwhile.
+
+        One conditional UPDATE: of two closes racing (or a close and a
+        discard), exactly one matches.
+        """
+        closed = session.execute(
+            update(CallRow)
+            .where(
+                CallRow.id == call_id,
+                CallRow.status == CallStatus.LIVE.value,
+                CallRow.discarded_at.is_(None),
+            )
+            .values(
+                status=CallStatus.DONE.value,
+                next_step_what=next_step.what,
+                next_step_owner=next_step.owner.value,
+                next_step_due=next_step.due,
+                **values,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(closed.rowcount == 1)  # type: ignore[attr-defined]
 
     def _keep_followed_step(self, session: Session, call_id: int, at: datetime) -> None:
         """This call was the next step agreed last time: that step was kept."""
@@ -347,24 +348,9 @@ class Repository:
         if not connection.is_attempt:
             raise ValueError("an attempt is a call that did not connect")
         with self._session() as session:
-            closed = session.execute(
-                update(CallRow)
-                .where(
-                    CallRow.id == call_id,
-                    CallRow.status == CallStatus.LIVE.value,
-                    CallRow.discarded_at.is_(None),
-                )
-                .values(
-                    status=CallStatus.DONE.value,
-                    ended_at=at,
-                    connection=connection.value,
-                    next_step_what=next_step.what,
-                    next_step_owner=next_step.owner.value,
-                    next_step_due=next_step.due,
-                )
-                .execution_options(synchronize_session=False)
+            done = self._close_once(
+                session, call_id, next_step, ended_at=at, connection=connection.value
             )
-            done = closed.rowcount == 1  # type: ignore[attr-defined]
             if done:
                 self._keep_followed_step(session, call_id, at)
         call = self.get_call(call_id)
