@@ -352,3 +352,50 @@ def test_a_long_streak_is_counted_up_to_a_cap(isolated_home: Path) -> None:
         assert [c.tries for c in repo.recent_calls(30)][-6:] == [5, 4, 3, 2, 1, 0]
     finally:
         repo.close()
+
+
+def test_the_prep_brief_hands_on_the_last_conversation_not_an_attempt(
+    isolated_home: Path,
+) -> None:
+    from callmate.widgets.prep_brief import brief_text
+
+    ids = seed(
+        isolated_home,
+        Connection.CONNECTED,
+        Connection.CONNECTED,
+        Connection.NO_ANSWER,
+        Connection.VOICEMAIL,
+    )
+    repo = Repository.open(database_path(isolated_home))
+    try:
+        contact_id = repo.get_call(ids[0]).contact.id
+        assert contact_id is not None
+        brief = repo.prep_brief(contact_id)
+    finally:
+        repo.close()
+    assert brief is not None
+    assert brief.last_call_id == ids[1], "the last call that reached Dana"
+    assert (brief.calls_before, brief.attempts_since) == (2, 2)
+    assert brief.next_step is not None and brief.next_step.what == "Demo"
+    head = brief_text(brief, TODAY).plain.splitlines()[0]
+    assert head.startswith("2 earlier calls · last ")
+    assert head.endswith(" · MAYBE · 2 attempts since")
+
+
+def test_the_prep_brief_before_any_conversation_counts_the_attempts(
+    isolated_home: Path,
+) -> None:
+    from callmate.widgets.prep_brief import brief_text
+
+    ids = seed(isolated_home, Connection.NO_ANSWER, Connection.GATEKEEPER)
+    repo = Repository.open(database_path(isolated_home))
+    try:
+        contact_id = repo.get_call(ids[0]).contact.id
+        assert contact_id is not None
+        brief = repo.prep_brief(contact_id)
+    finally:
+        repo.close()
+    assert brief is not None
+    assert brief.last_call_id == ids[1]
+    assert (brief.calls_before, brief.attempts_since) == (0, 2)
+    assert brief_text(brief, TODAY).plain.startswith("No conversation yet · 2 attempts · last ")

@@ -289,3 +289,17 @@ def test_keep_commands_read_only_promise_letters() -> None:
     assert parse_keep_command(" /a, c ") == ["a", "c"]
     for note in ["/", "/z", "/ab", "a", "/a budget", "/1"]:
         assert parse_keep_command(note) is None, note
+
+
+def test_the_panel_names_a_role_only_when_one_was_chosen() -> None:
+    from callmate.domain.models import Call, Contact, ContactRole
+    from callmate.widgets.prep_panel import PanelPromises, panel_text
+
+    def first_line(contact: Contact) -> str:
+        call = Call(contact=contact, goal="Book a demo", started_at=NOW)
+        text = panel_text(call, None, PanelPromises(), NOW.date(), loading=False)
+        return text.plain.splitlines()[0]
+
+    assert first_line(Contact(name="Dana", company="Northwind")) == "Dana, Northwind"
+    champion = Contact(name="Dana", company="Northwind", role=ContactRole.CHAMPION)
+    assert first_line(champion) == "Champion · Dana, Northwind"

@@ -417,6 +417,9 @@ class PrepBrief(BaseModel):
 
     contact: Contact
     calls_before: int
+    """Earlier conversations: finished calls that reached the person."""
+    attempts_since: int = 0
+    """Calls since the last conversation that didn't connect (all of them if none did)."""
     last_call_id: int
     last_started_at: datetime
     last_call_type: CallType

@@ -574,23 +574,42 @@ class Repository:
             return converters.call_from_row(row)
 
     def prep_brief(self, contact_id: int) -> PrepBrief | None:
-        """What earlier finished calls with this contact hand on to the next one."""
+        """What earlier finished calls with this contact hand on to the next one.
+
+        The "last call" is the last conversation: an attempt that never
+        reached the person has no outcome or next step to hand on, so it
+        only counts as an attempt since then. Two counts and one row are
+        read whatever the length of the history.
+        """
+        done = (CallRow.contact_id == contact_id, CallRow.status == CallStatus.DONE.value)
+        talked = CallRow.connection == Connection.CONNECTED.value
+        newest = (CallRow.started_at.desc(), CallRow.id.desc())
         with self._session() as session:
-            calls = list(
-                session.scalars(
-                    select(CallRow)
-                    .where(
-                        CallRow.contact_id == contact_id,
-                        CallRow.status == CallStatus.DONE.value,
-                    )
-                    .options(selectinload(CallRow.contact), selectinload(CallRow.questions))
-                    .order_by(CallRow.started_at.desc(), CallRow.id.desc())
-                )
-            )
-            if not calls:
+            total, talks = session.execute(
+                select(func.count(), func.count().filter(talked)).where(*done)
+            ).one()
+            if not total:
                 return None
-            last = calls[0]
-            call_ids = [call.id for call in calls]
+            last = session.scalars(
+                select(CallRow)
+                .where(*done, *((talked,) if talks else ()))
+                .options(selectinload(CallRow.contact), selectinload(CallRow.questions))
+                .order_by(*newest)
+                .limit(1)
+            ).one()
+            attempts_since = (
+                session.scalar(
+                    select(func.count()).where(
+                        *done,
+                        ~talked,
+                        (CallRow.started_at > last.started_at)
+                        | ((CallRow.started_at == last.started_at) & (CallRow.id > last.id)),
+                    )
+                )
+                if talks
+                else total
+            ) or 0
+            call_ids = select(CallRow.id).where(*done).scalar_subquery()
             open_rows = session.scalars(
                 _open_commitments_of(call_ids).order_by(NoteRow.created_at, NoteRow.id)
             )
@@ -616,7 +635,8 @@ class Repository:
             summary = converters.call_from_row(last, details=False)
             return PrepBrief(
                 contact=summary.contact,
-                calls_before=len(calls),
+                calls_before=talks,
+                attempts_since=attempts_since,
                 last_call_id=last.id,
                 last_started_at=summary.started_at,
                 last_call_type=summary.call_type,

@@ -22,10 +22,16 @@ def brief_text(brief: PrepBrief, today: date) -> Text:
     """Plain text with light styling; every user string goes in as Text, never markup."""
     out = Text()
     last = brief.last_started_at.astimezone()
-    calls = count(brief.calls_before, "earlier call")
-    out.append(f"{calls} · last {last:%a %d %b} · {brief.last_call_type.label}", style="bold")
-    if brief.last_outcome:
-        out.append(f" · {brief.last_outcome.value.upper()}", style="bold")
+    tries = count(brief.attempts_since, "attempt")
+    if not brief.calls_before:
+        out.append(f"No conversation yet · {tries} · last {last:%a %d %b}", style="bold")
+    else:
+        calls = count(brief.calls_before, "earlier call")
+        out.append(f"{calls} · last {last:%a %d %b} · {brief.last_call_type.label}", style="bold")
+        if brief.last_outcome:
+            out.append(f" · {brief.last_outcome.value.upper()}", style="bold")
+        if brief.attempts_since:
+            out.append(f" · {tries} since", style="dim")
     out.append("\nLast goal: ", style="dim")
     out.append(brief.last_goal)
     step = brief.next_step

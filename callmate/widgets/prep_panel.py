@@ -13,7 +13,15 @@ from datetime import date
 from rich.text import Text
 from textual.widgets import Static
 
-from callmate.domain.models import PROMISE_KEYS, Call, Note, NoteKind, PrepBrief, ResearchArea
+from callmate.domain.models import (
+    PROMISE_KEYS,
+    Call,
+    ContactRole,
+    Note,
+    NoteKind,
+    PrepBrief,
+    ResearchArea,
+)
 from callmate.domain.text import count
 
 QUOTES_SHOWN = 3
@@ -69,8 +77,10 @@ def panel_text(
             out.append(f"  {hint}", style="dim")
 
     contact = call.contact
-    out.append(f"{contact.role.label}", style="bold")
-    out.append(f" · {contact.name}" + (f", {contact.company}" if contact.company else ""))
+    if contact.role is not ContactRole.OTHER:
+        out.append(contact.role.label, style="bold")
+        out.append(" · ")
+    out.append(contact.name + (f", {contact.company}" if contact.company else ""))
 
     learn = [r for r in call.research if r.area is ResearchArea.LEARN]
     if learn:
