@@ -399,3 +399,39 @@ def test_the_prep_brief_before_any_conversation_counts_the_attempts(
     assert brief.last_call_id == ids[1]
     assert (brief.calls_before, brief.attempts_since) == (0, 2)
     assert brief_text(brief, TODAY).plain.startswith("No conversation yet · 2 attempts · last ")
+
+
+async def test_the_timeline_offers_no_recap_for_an_attempt(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    from textual.widgets import OptionList
+
+    from callmate.screens.recap import RecapScreen
+    from callmate.screens.timeline import TimelineScreen
+
+    seed(isolated_home, Connection.CONNECTED, Connection.VOICEMAIL)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await on_home(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        timeline = app.screen
+        assert isinstance(timeline, TimelineScreen)
+        options = timeline.query_one("#timeline", OptionList)
+
+        def highlight(attempt: bool) -> None:
+            options.highlighted = next(
+                index
+                for index, (_, call, note) in enumerate(timeline.entries)
+                if note is None and call.connection.is_attempt is attempt
+            )
+
+        highlight(attempt=True)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is timeline
+        assert "Voicemail: no conversation, so no recap to send." in toasts(app)
+
+        highlight(attempt=False)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RecapScreen)

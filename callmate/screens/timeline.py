@@ -189,6 +189,14 @@ class TimelineScreen(CallmateScreen[None]):
         entry = self._entry()
         if entry is None or entry[1].id is None:
             return
+        call = entry[1]
+        if call.connection.is_attempt:
+            # Nobody was reached, so there is nothing to recap to them.
+            self.notify(
+                f"{call.connection.label.capitalize()}: no conversation, so no recap to send.",
+                markup=False,
+            )
+            return
         from callmate.screens.recap import RecapScreen
 
         self.app.push_screen(RecapScreen(entry[1].id))
