@@ -277,9 +277,9 @@ async def test_timeline_shows_every_call_and_what_was_kept(isolated_home: Path) 
             await settle(pilot)
             assert isinstance(app.screen, TimelineScreen)
             rows = lines(pilot)
-            assert "Dana Whitfield · Dana Ltd · Other · 2 calls · next steps kept: 1 of 2" in (
-                " ".join(rows)
-            )
+            header = " ".join(rows)
+            assert "Dana Whitfield · Dana Ltd · 2 calls. Enter opens a call" in header
+            assert "Other" not in header, "no role was chosen, so none is named"
             assert position(rows, "Next step: Demo") < position(rows, "Next step: Pilot plan")
             assert "KEPT" in rows[position(rows, "Next step: Demo")]
             assert "OPEN" in rows[position(rows, "Next step: Pilot plan")]

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from callmate.domain.models import ContactRole
 from callmate.domain.text import count
 from callmate.screens.base import CallmateScreen
 
@@ -142,8 +143,7 @@ class TimelineScreen(CallmateScreen[None]):
         )
         self.contact, self.calls = contact, calls
         title = contact.name + (f" · {contact.company}" if contact.company else "")
-        kept = sum(1 for c in calls if c.next_step_done_at is not None)
-        steps = sum(1 for c in calls if c.next_step is not None)
+        role = "" if contact.role is ContactRole.OTHER else f" · {contact.role.label}"
         from callmate.domain.attempts import attempts_since_conversation, tries
 
         tried = tries(calls)
@@ -154,8 +154,7 @@ class TimelineScreen(CallmateScreen[None]):
             else (f" · {count(since, 'attempt')}, no conversation yet" if since else "")
         )
         self.query_one("#timeline-title", Static).update(
-            f"{title} · {contact.role.label} · {count(len(calls), 'call')}{since_text}"
-            f" · next steps kept: {kept} of {steps}. "
+            f"{title}{role} · {count(len(calls), 'call')}{since_text}. "
             "Enter opens a call; d marks a line kept or open.\n"
             f"{records[contact_id].lines()}"
         )
