@@ -16,7 +16,6 @@ from callmate.widgets.agenda_list import AgendaList
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from datetime import date
 
     from callmate.domain.agenda import Agenda, DueStep
     from callmate.domain.dates import When

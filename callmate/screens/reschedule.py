@@ -67,7 +67,8 @@ class RescheduleScreen(ModalScreen[When | None]):
             if self.due is None:
                 question = f"When is “{self.what}” due?"
             else:
-                question = f"Move “{self.what}”, now due {describe(self.due, self.today, self.due_time)}, to:"
+                now_due = describe(self.due, self.today, self.due_time)
+                question = f"Move “{self.what}”, now due {now_due}, to:"
             yield Static(question, markup=False)
             yield TextField(placeholder=", ".join(EXAMPLES[:5]), id="reschedule-date")
             yield Static("", id="reschedule-preview", markup=False)
