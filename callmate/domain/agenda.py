@@ -79,6 +79,11 @@ class DueStep:
     def sort_due(self) -> date:
         return self.due or date.max
 
+    @property
+    def sort_when(self) -> tuple[date, bool, time]:
+        """By day, then within a day those without a time first, then by time."""
+        return self.sort_due, self.due_time is not None, self.due_time or time.min
+
 
 def cadence_question(what: str, days_out: int, cadence_days: int) -> str | None:
     """Rule 14 (002_2589912f4c3288ea.txt) when a date is moved: past the cadence a

@@ -265,7 +265,7 @@ def _merge(group: Group, commitments: tuple[list[DueStep], int], *, newest_first
     sign = -1 if newest_first else 1
     merged = sorted(  # stable: undated commitments keep the query's order
         [*group.steps, *items],
-        key=lambda item: (sign * item.sort_due.toordinal(), not item.is_step),
+        key=lambda item: (sign * item.sort_due.toordinal(), item.sort_when[1:], not item.is_step),
     )
     group.steps = merged[:GROUP_LIMIT]
     group.total += total
