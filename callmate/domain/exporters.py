@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
+from callmate.domain.agenda import format_clock
 from callmate.domain.models import Call, Note, ResearchArea, ResearchLine
 
 
@@ -38,6 +39,7 @@ def call_to_dict(call: Call) -> dict[str, Any]:
                 "what": step.what,
                 "owner": step.owner.value,
                 "date": step.due.isoformat(),
+                "time": format_clock(step.due_time) if step.due_time else None,
                 "done_at": _iso(call.next_step_done_at),
                 "moved_from": [day.isoformat() for day in step.moved_from],
             }
@@ -69,6 +71,7 @@ def _note(note: Note) -> dict[str, Any]:
     if note.is_commitment:
         data["owner"] = note.owner
         data["due"] = note.due.isoformat() if note.due else None
+        data["time"] = format_clock(note.due_time) if note.due and note.due_time else None
         data["done_at"] = _iso(note.done_at)
         # History leads to a date; a commitment whose date was cleared has none.
         data["moved_from"] = [day.isoformat() for day in note.moved_from] if note.due else []
@@ -118,7 +121,7 @@ def call_to_markdown(
     if call.next_step:
         step = call.next_step
         out.append(
-            f"- **Next step:** {line(step.what)} ({step.owner.value}, {step.due.isoformat()})"
+            f"- **Next step:** {line(step.what)} ({step.owner.value}, {_day_time(step.due, step.due_time)})"
         )
     if call.research:
         out += ["", "## Research", ""]
@@ -136,7 +139,7 @@ def call_to_markdown(
             if note.owner:
                 extra.append(line(note.owner))
             if note.due:
-                extra.append(f"due {note.due.isoformat()}")
+                extra.append(f"due {_day_time(note.due, note.due_time)}")
             suffix = f" ({', '.join(extra)})" if extra else ""
             out.append(
                 f"- `{format_offset(note.offset_seconds)}` **{note.kind.label}:** {text}{suffix}"
@@ -149,12 +152,17 @@ def call_to_markdown(
     return "\n".join(out) + "\n"
 
 
+def _day_time(day: date, at: time | None) -> str:
+    """``2026-12-03`` or ``2026-12-03 15:00`` in the Markdown export."""
+    return day.isoformat() if at is None else f"{day.isoformat()} {format_clock(at)}"
+
+
 def _carried_line(note: Note, line: Callable[[str], str]) -> str:
     """``- **We owe:** send the pricing sheet (Sam, due 2026-11-24)``."""
     who = "We owe" if note.kind.value == "ours" else "They owe"
     extra = [line(note.owner)] if note.owner else []
     if note.due:
-        extra.append(f"due {note.due.isoformat()}")
+        extra.append(f"due {_day_time(note.due, note.due_time)}")
     suffix = f" ({', '.join(extra)})" if extra else ""
     return f"- **{who}:** {line(note.text)}{suffix}"
 
