@@ -120,9 +120,8 @@ def call_to_markdown(
         out.append(f"- **Outcome:** {call.outcome.value}" + (f" ({why})" if why else ""))
     if call.next_step:
         step = call.next_step
-        out.append(
-            f"- **Next step:** {line(step.what)} ({step.owner.value}, {_day_time(step.due, step.due_time)})"
-        )
+        when = _day_time(step.due, step.due_time)
+        out.append(f"- **Next step:** {line(step.what)} ({step.owner.value}, {when})")
     if call.research:
         out += ["", "## Research", ""]
         out += [f"- *{r.area.label}:* {line(r.text)}{_said(r)}" for r in call.research]
