@@ -520,5 +520,9 @@ def _ics(base: Path, call_id: int) -> int:
             f"callmate: call {call_id} has no next step yet (it was never closed)", file=sys.stderr
         )
         return 1
-    sys.stdout.write(next_step_ics(call, SystemClock().now()))
+    from callmate.settings import load_settings
+
+    settings, _problem = load_settings()
+    minutes = settings.event_minutes
+    sys.stdout.write(next_step_ics(call, SystemClock().now(), minutes=minutes))
     return 0

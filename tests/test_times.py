@@ -5,7 +5,7 @@ The frozen clock of every UI test reads Sunday 22 November 2026, 15:00 (TZ=UTC).
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -77,3 +77,37 @@ async def test_close_refuses_a_time_already_gone_today(
         assert isinstance(app.screen, ClosingScreen)
         assert "Sun 22 Nov 2026 at 09:00 · today, is in the past" in screen_text(pilot)
     assert stored(isolated_home).next_step is None
+
+
+def test_ics_of_a_timed_step_and_its_sequence_rises_with_each_move(tmp_path: Path) -> None:
+    import icalendar
+
+    from callmate.domain.exporters import next_step_ics
+    from callmate.domain.models import Contact, NextStep, Outcome
+    from tests.conftest import NOW
+
+    repo = Repository.open(tmp_path / "callmate.db")
+    try:
+        call = repo.start_call(Call(contact=Contact(name="Dana"), goal="Demo", started_at=NOW))
+        assert call.id is not None
+        step = NextStep(what="Demo", due=date(2026, 12, 3), due_time=time(15, 0))
+        repo.finish_call(call.id, outcome=Outcome.YES, next_step=step, ended_at=NOW)
+
+        def event() -> Any:
+            ics = next_step_ics(repo.get_call(call.id), NOW, minutes=45)  # type: ignore[arg-type]
+            (found,) = icalendar.Calendar.from_ical(ics.encode()).walk("VEVENT")
+            return found
+
+        first = event()
+        assert first.decoded("DTSTART") == datetime(2026, 12, 3, 15, 0, tzinfo=UTC)  # TZ=UTC
+        assert first.decoded("DTEND") == datetime(2026, 12, 3, 15, 45, tzinfo=UTC)
+        assert int(first["SEQUENCE"]) == 0
+        repo.reschedule_step(call.id, date(2026, 12, 3), time(16, 0))  # only the time moves
+        assert int(event()["SEQUENCE"]) == 1
+        repo.reschedule_step(call.id, date(2026, 12, 4))  # a day, no time: all day
+        moved = event()
+        assert int(moved["SEQUENCE"]) == 2
+        assert moved.decoded("DTSTART") == date(2026, 12, 4)
+        assert str(moved["UID"]) == str(first["UID"])  # the same event, replaced
+    finally:
+        repo.close()

@@ -166,8 +166,11 @@ def _carried_line(note: Note, line: Callable[[str], str]) -> str:
     return f"- **{who}:** {line(note.text)}{suffix}"
 
 
-def next_step_ics(call: Call, now: datetime) -> str:
-    """The call's next step as an all-day calendar event (RFC 5545)."""
+def next_step_ics(call: Call, now: datetime, *, minutes: int = 30) -> str:
+    """The call's next step as a calendar event (RFC 5545): all day, or `minutes` from its time.
+
+    Its SEQUENCE is the number of moves, so a calendar replaces the copy it has.
+    """
     from callmate.domain.ics import next_step_event
 
     step = call.next_step
@@ -188,6 +191,9 @@ def next_step_ics(call: Call, now: datetime) -> str:
         description=description,
         due=step.due,
         stamp=now,
+        at=step.due_time,
+        minutes=minutes,
+        sequence=len(step.moved_from),
     )
 
 
