@@ -19,6 +19,7 @@ from callmate import __version__
 from callmate.clipboard import PyperclipClipboard, SystemClipboard
 from callmate.clock import Clock, SystemClock, local_today
 from callmate.clock import local_now as clock_local_now
+from callmate.due_soon import DueSoon
 from callmate.keys import enable_alt_digits
 from callmate.locations import database_path
 from callmate.store.gateway import StoreGateway
@@ -66,6 +67,11 @@ class CallmateApp(App[None]):
         self._warm_up_deadline = 0.0
         self._warmed = False
         self._closing = False
+        self.due_soon = DueSoon(self)
+        """Announces our timed next steps as they come due (callmate/due_soon.py)."""
+
+    def on_mount(self) -> None:
+        self.due_soon.start()
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """``$text-private``: the colour of private notes, one no other kind uses,

@@ -111,3 +111,81 @@ def test_ics_of_a_timed_step_and_its_sequence_rises_with_each_move(tmp_path: Pat
         assert str(moved["UID"]) == str(first["UID"])  # the same event, replaced
     finally:
         repo.close()
+
+
+async def test_home_and_timeline_show_the_time_and_reschedule_sets_one(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    from callmate.screens.home import HomeScreen
+    from callmate.screens.reschedule import RescheduleScreen
+    from callmate.screens.timeline import TimelineScreen
+
+    async with app.run_test(size=(100, 40)) as pilot:
+        await start_call_with_notes(pilot)
+        await type_text(pilot, "y\n\nDemo\n\ntoday 5pm\n")
+        await settle(pilot)
+        assert isinstance(app.screen, RecapScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "TODAY 17:00" in screen_text(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, RescheduleScreen)
+        assert "now due Sun 22 Nov 2026 at 17:00 · today" in screen_text(pilot)
+        await type_text(pilot, "2pm")
+        assert "14:00 today has passed" in screen_text(pilot)
+        app.screen.query_one("#reschedule-date").value = ""  # type: ignore[attr-defined]
+        await type_text(pilot, "tue 9:30am")
+        assert "→ Tue 24 Nov 2026 at 09:30 · in 2 days" in screen_text(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        text = screen_text(pilot)
+        assert "Demo  at 09:30" in text and "Tue 24 Nov" in text
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+        assert "Next step: Demo (us, Tue 24 Nov 09:30) OPEN · moved once" in screen_text(pilot)
+    step = stored(isolated_home).next_step
+    assert step is not None
+    assert (step.due, step.due_time, step.moved_from) == (
+        date(2026, 11, 24),
+        time(9, 30),
+        [date(2026, 11, 22)],
+    )
+
+
+async def test_a_timed_step_coming_due_is_announced_once(
+    app: CallmateApp, isolated_home: Path, clock: Any
+) -> None:
+    from callmate.domain.models import Contact, NextStep, Outcome, Owner
+    from tests.conftest import NOW
+
+    repo = Repository.open(database_path(isolated_home))
+    try:
+        for name, at, owner in [
+            ("Dana", time(15, 5), Owner.US),
+            ("Olga", time(15, 30), Owner.BOTH),
+            ("Tara", time(15, 6), Owner.THEM),  # theirs to do: not ours to be reminded of
+        ]:
+            call = repo.start_call(Call(contact=Contact(name=name), goal="Demo", started_at=NOW))
+            assert call.id is not None
+            step = NextStep(what=f"Call {name}", owner=owner, due=NOW.date(), due_time=at)
+            repo.finish_call(call.id, outcome=Outcome.YES, next_step=step, ended_at=NOW)
+    finally:
+        repo.close()
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        await settle(pilot)
+        first = await app.due_soon.check()
+        await pilot.pause()
+        assert [s.contact_name for s in first] == ["Dana"]
+        assert "In 5 minutes, at 15:05: Call Dana with Dana." in screen_text(pilot)
+        assert bells == [1]
+        assert await app.due_soon.check() == [], "announced once"
+        clock.advance(21 * 60)  # 15:21: Olga's 15:30 is within ten minutes
+        assert [s.contact_name for s in await app.due_soon.check()] == ["Olga"]
+        assert await app.due_soon.check() == []
+        assert bells == [1, 1]

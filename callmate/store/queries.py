@@ -471,3 +471,34 @@ def promise_records(
             theirs=tallies.get((contact_id, "theirs"), Tally()),
         )
     return records
+
+
+def timed_steps_due(db: sqlite3.Connection, day: date, start: time, end: time) -> list[DueStep]:
+    """Our open next steps on ``day`` with a time from ``start`` to ``end`` (inclusive).
+
+    One range of the open-steps index (a day's steps), so it stays cheap enough
+    to run every half minute while the app is open.
+    """
+    rows = db.execute(
+        "SELECT k.id, c.id, c.name, c.company, k.next_step_what, k.next_step_owner, "
+        "k.next_step_due, k.goal, k.next_step_time "
+        "FROM calls k JOIN contacts c ON c.id = k.contact_id "
+        "WHERE k.next_step_due = ? AND k.next_step_done_at IS NULL "
+        "AND k.next_step_time BETWEEN ? AND ? AND k.next_step_owner IN ('us', 'both') "
+        "ORDER BY k.next_step_time, k.id",
+        (day.isoformat(), start.strftime("%H:%M"), end.strftime("%H:%M")),
+    ).fetchall()
+    return [
+        DueStep(
+            call_id=r[0],
+            contact_id=r[1],
+            contact_name=r[2],
+            company=r[3],
+            what=r[4] or "",
+            owner=r[5],
+            due=date.fromisoformat(r[6]),
+            goal=r[7],
+            due_time=read_clock(r[8]),
+        )
+        for r in rows
+    ]
