@@ -189,3 +189,25 @@ async def test_a_timed_step_coming_due_is_announced_once(
         assert [s.contact_name for s in await app.due_soon.check()] == ["Olga"]
         assert await app.due_soon.check() == []
         assert bells == [1, 1]
+
+
+def test_a_commitment_date_at_the_close_keeps_its_time() -> None:
+    from callmate.domain.closing import ClosingDraft, CommitmentDraft, check_closing
+    from callmate.domain.models import Outcome
+
+    draft = ClosingDraft(
+        outcome=Outcome.YES,
+        next_what="Demo",
+        due_text="fri",
+        commitments=(
+            CommitmentDraft(1, "Sam", "tomorrow 10am"),
+            CommitmentDraft(2, "", "noon"),  # today at 12:00: gone at 15:00
+        ),
+    )
+    result = check_closing(draft, date(2026, 11, 22), now=time(15, 0))
+    first, second = result.commitments
+    assert (first.due, first.due_time) == (date(2026, 11, 23), time(10, 0))
+    assert result.commitment_dates[1] == "Mon 23 Nov 2026 at 10:00 · tomorrow"
+    assert (second.due, second.due_time) == (None, None)
+    assert any("12:00 today has passed" in line for line in result.missing)
+    assert result.next_step is not None and result.next_step.due_time is None
