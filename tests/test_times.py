@@ -211,3 +211,24 @@ def test_a_commitment_date_at_the_close_keeps_its_time() -> None:
     assert (second.due, second.due_time) == (None, None)
     assert any("12:00 today has passed" in line for line in result.missing)
     assert result.next_step is not None and result.next_step.due_time is None
+
+
+def test_the_announcement_query_reads_one_day_of_the_open_steps_index(tmp_path: Path) -> None:
+    """It runs every half minute: one index range, never a scan of the calls."""
+    import sqlite3
+
+    from callmate.store import migrations, queries
+
+    path = tmp_path / "callmate.db"
+    migrations.upgrade(path)
+    db = sqlite3.connect(path)
+    traced: list[str] = []
+    db.set_trace_callback(traced.append)
+    try:
+        assert queries.timed_steps_due(db, date(2026, 11, 22), time(15, 0), time(15, 10)) == []
+        (sql,) = [s for s in traced if s.lstrip().startswith("SELECT")]
+        plan = " ".join(str(row) for row in db.execute(f"EXPLAIN QUERY PLAN {sql}"))
+    finally:
+        db.close()
+    assert "USING INDEX ix_calls_open_steps (next_step_due=?)" in plan
+    assert "SCAN k" not in plan
