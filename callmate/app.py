@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,8 @@ from textual.widget import Widget
 from callmate import __version__
 from callmate.clipboard import PyperclipClipboard, SystemClipboard
 from callmate.clock import Clock, SystemClock, local_today
+from callmate.clock import local_now as clock_local_now
+from callmate.due_soon import DueSoon
 from callmate.keys import enable_alt_digits
 from callmate.locations import database_path
 from callmate.store.gateway import StoreGateway
@@ -65,6 +67,11 @@ class CallmateApp(App[None]):
         self._warm_up_deadline = 0.0
         self._warmed = False
         self._closing = False
+        self.due_soon = DueSoon(self)
+        """Announces our timed next steps as they come due (callmate/due_soon.py)."""
+
+    def on_mount(self) -> None:
+        self.due_soon.start()
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """``$text-private``: the colour of private notes, one no other kind uses,
@@ -236,6 +243,10 @@ class CallmateApp(App[None]):
 
     def today(self) -> date:
         return local_today(self.clock)
+
+    def local_now(self) -> datetime:
+        """Local wall-clock time, naive: a typed time of day is read against it."""
+        return clock_local_now(self.clock)
 
     def get_default_screen(self) -> Screen:
         from callmate.screens.home import HomeScreen

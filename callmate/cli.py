@@ -347,7 +347,7 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
     from datetime import timedelta
 
     from callmate.clock import SystemClock, local_today
-    from callmate.domain.agenda import describe_try
+    from callmate.domain.agenda import describe_try, format_clock, short_when
     from callmate.domain.text import count
 
     repo = _open_repository(base)
@@ -366,7 +366,7 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
         repo.close()
     dated = sorted(
         [*steps, *(c for c in commitments if c.due is not None)],
-        key=lambda item: (item.sort_due, not item.is_step),
+        key=lambda item: (item.sort_when, not item.is_step),
     )
     undated = [c for c in commitments if c.due is None]
     if as_json:
@@ -380,6 +380,7 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
                 "what": item.what,
                 "owner": item.owner,
                 "due": item.due.isoformat() if item.due else None,
+                "time": format_clock(item.due_time) if item.due and item.due_time else None,
                 "days_overdue": max(0, (today - item.due).days) if item.due else 0,
                 "connection": item.connection if item.is_step else None,
                 "try": item.tries if item.is_step and item.connection != "connected" else None,
@@ -392,14 +393,17 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
     if not dated:
         print(f"Nothing due in the next {count(days, 'day')}.")
 
+    # The day column widens only when some promise has a time ("Thu 03 Dec 15:00").
+    width = 16 if any(item.due_time for item in dated) else 10
+
     def line(item: DueStep, label: str) -> str:
         who = item.contact_name + (f", {item.company}" if item.company else "")
         owner = f" ({item.owner})" if item.owner and not item.is_step else ""
         tried = describe_try(item.connection, item.tries) if item.is_step else ""
         owner += f" ({tried})" if tried else ""
-        when = f"{item.due:%a %d %b}" if item.due else ""
+        when = short_when(item.due, item.due_time) if item.due else ""
         return _printable(
-            f"{label:<16} {when:<10}  {item.owes:<9}  {who}: {item.what}{owner}"
+            f"{label:<16} {when:<{width}}  {item.owes:<9}  {who}: {item.what}{owner}"
             f"  [call {item.call_id}]"
         )
 
@@ -516,5 +520,9 @@ def _ics(base: Path, call_id: int) -> int:
             f"callmate: call {call_id} has no next step yet (it was never closed)", file=sys.stderr
         )
         return 1
-    sys.stdout.write(next_step_ics(call, SystemClock().now()))
+    from callmate.settings import load_settings
+
+    settings, _problem = load_settings()
+    minutes = settings.event_minutes
+    sys.stdout.write(next_step_ics(call, SystemClock().now(), minutes=minutes))
     return 0

@@ -39,3 +39,8 @@ class FrozenClock:
 def local_today(clock: Clock) -> date:
     """Today's date where the user is (next steps are local calendar dates)."""
     return clock.now().astimezone().date()
+
+
+def local_now(clock: Clock) -> datetime:
+    """The wall-clock time where the user is, naive: what a typed "3pm" is compared with."""
+    return clock.now().astimezone().replace(tzinfo=None)

@@ -40,6 +40,8 @@ class Settings(BaseModel):
     """When, into a call, to remind you to acknowledge the time."""
     cadence_days: int = Field(default=30, ge=1, le=365)
     """Stay in touch at least this often: later next steps get a warning."""
+    event_minutes: int = Field(default=30, ge=5, le=480)
+    """How long a next step with a time of day lasts in the calendar (.ics) file."""
 
     def sign_off(self) -> str:
         if self.signature.strip():

@@ -95,6 +95,7 @@ def test_export_json_shape(tmp_path: Path) -> None:
             "what": "Demo",
             "owner": "them",
             "date": "2026-11-22",
+            "time": None,
             "done_at": None,
             "moved_from": [],
         },

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from callmate.domain.closing import CommitmentUpdate
@@ -110,6 +110,7 @@ def test_due_json_has_the_kind_of_each_promise(tmp_path: Path) -> None:
         "what": "Step Olga",
         "owner": "them",
         "due": (TODAY - timedelta(days=3)).isoformat(),
+        "time": None,
         "days_overdue": 3,
         "connection": "connected",
         "try": None,
@@ -143,3 +144,21 @@ def test_due_with_only_undated_commitments_still_lists_them(tmp_path: Path) -> N
     assert result.stdout.startswith("Nothing due in the next 7 day")
     assert "No date yet (1 commitment):" in result.stdout
     assert "WE OWE" in result.stdout and "Nia: Case study" in result.stdout
+
+
+def test_due_shows_a_time_of_day_in_text_and_json(tmp_path: Path) -> None:
+    """A step at 15:00 says so in both forms; those without a time have null."""
+    ids = seed(tmp_path)
+    repo = Repository.open(database_path(tmp_path))
+    try:
+        repo.reschedule_step(ids["Olga"], TODAY + timedelta(days=2), time(15, 0))
+    finally:
+        repo.close()
+    data = json.loads(cli("due", "--days", "40", "--json", home=tmp_path).stdout)
+    olga = next(d for d in data if d["what"] == "Step Olga")
+    assert (olga["due"], olga["time"]) == ((TODAY + timedelta(days=2)).isoformat(), "15:00")
+    assert [d["time"] for d in data if d is not olga] == [None] * (len(data) - 1)
+    assert list(olga)[7:9] == ["due", "time"]
+    text = cli("due", "--days", "40", home=tmp_path).stdout
+    (row,) = [line for line in text.splitlines() if "Step Olga" in line]
+    assert f"{TODAY + timedelta(days=2):%a %d %b} 15:00" in row

@@ -200,6 +200,7 @@ MOMENT = st.datetimes(
     min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
 )
 DAY = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1))
+CLOCK = st.times().map(lambda at: at.replace(second=0, microsecond=0))
 
 
 @st.composite
@@ -213,6 +214,7 @@ def calls(draw: st.DrawFn) -> Call:
                 text=TEXT,
                 offset_seconds=st.integers(0, 10_000),
                 due=st.none() | DAY,
+                due_time=st.none() | CLOCK,
                 owner=st.just("") | LINE,
                 done_at=st.none() | MOMENT,
             ),
@@ -220,9 +222,13 @@ def calls(draw: st.DrawFn) -> Call:
         )
     )
     notes = [
-        n if n.is_commitment else n.model_copy(update={"due": None, "owner": "", "done_at": None})
+        n
+        if n.is_commitment
+        else n.model_copy(update={"due": None, "owner": "", "done_at": None, "due_time": None})
         for n in notes
     ]
+    # A time of day belongs to a day: none without a due date.
+    notes = [n if n.due else n.model_copy(update={"due_time": None}) for n in notes]
     outcome = draw(st.sampled_from(list(Outcome))) if finished else None
     return Call(
         contact=Contact(
@@ -264,7 +270,12 @@ def calls(draw: st.DrawFn) -> Call:
         reason=draw(st.none() | st.sampled_from(list(Reason))) if outcome else None,
         reason_text=draw(st.just("") | LINE) if outcome else "",
         goal_result=draw(st.none() | st.sampled_from(list(GoalResult))) if finished else None,
-        next_step=NextStep(what=draw(LINE), owner=draw(st.sampled_from(list(Owner))), due=draw(DAY))
+        next_step=NextStep(
+            what=draw(LINE),
+            owner=draw(st.sampled_from(list(Owner))),
+            due=draw(DAY),
+            due_time=draw(st.none() | CLOCK),
+        )
         if finished
         else None,
         next_step_done_at=draw(st.none() | MOMENT) if finished else None,

@@ -457,6 +457,7 @@ async def test_cli_recap_ics_and_markdown(app: CallmateApp, isolated_home: Path)
         "offset_seconds": 0,
         "owner": "",
         "due": None,
+        "time": None,
         "done_at": None,
         "moved_from": [],
     }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+import os
+import time as _time
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import icalendar
 import pytest
@@ -62,7 +64,7 @@ def test_calendar_and_event_fields() -> None:
     assert str(calendar["VERSION"]) == "2.0"
     assert str(calendar["PRODID"]) == "-//callmate//callmate//EN"
     assert str(calendar["CALSCALE"]) == "GREGORIAN"
-    assert str(calendar["METHOD"]) == "PUBLISH"
+    assert "METHOD" not in calendar  # no ORGANIZER, so no iTIP method
     assert str(event["UID"]) == "step-42@callmate"
     assert str(event["SUMMARY"]) == "Send pricing to Acme"
     assert str(event["DESCRIPTION"]) == "Promised a quote, incl. 3 seats; ask about SSO."
@@ -79,12 +81,11 @@ def test_calendar_and_event_fields() -> None:
 
 def test_exact_wire_lines() -> None:
     lines = _event().split("\r\n")
-    assert lines[:6] == [
+    assert lines[:5] == [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//callmate//callmate//EN",
         "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
         "BEGIN:VEVENT",
     ]
     assert "DTSTART;VALUE=DATE:20261204" in lines
@@ -234,3 +235,37 @@ def test_folding_respects_octets_for_any_offset(text: str, width: int) -> None:
 def test_lone_surrogates_are_dropped_not_crashed_on() -> None:
     _, event = _parse(_event(summary="a\ud800b\udfffc"))
     assert str(event["SUMMARY"]) == "abc"
+
+
+def test_all_day_event_has_sequence_zero_and_no_time() -> None:
+    _calendar, event = _parse(_event())
+    assert event.decoded("DTSTART") == DUE and not isinstance(event.decoded("DTSTART"), datetime)
+    assert int(event["SEQUENCE"]) == 0
+
+
+def test_a_time_of_day_makes_a_timed_event_in_utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """15:00 in Berlin (UTC+1 in December) is 14:00Z; 45 minutes long; no TZID to resolve."""
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    _time.tzset()
+    try:
+        ics = _event(due=date(2026, 12, 3), at=time(15, 0), minutes=45, sequence=2)
+    finally:
+        monkeypatch.setenv("TZ", "UTC")
+        _time.tzset()
+    assert os.environ["TZ"] == "UTC"
+    _assert_wire_format(ics)
+    lines = ics.split("\r\n")
+    assert "DTSTART:20261203T140000Z" in lines and "DTEND:20261203T144500Z" in lines
+    assert not any("TZID" in line for line in lines)
+    _calendar, event = _parse(ics)
+    assert event.decoded("DTSTART") == datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
+    assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(minutes=45)
+    assert int(event["SEQUENCE"]) == 2
+    assert str(event["TRANSP"]) == "OPAQUE"
+    (alarm,) = event.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == -timedelta(minutes=10)
+
+
+def test_an_event_must_last() -> None:
+    with pytest.raises(ValueError, match="at least a minute"):
+        _event(at=time(9, 0), minutes=0)

@@ -121,6 +121,31 @@ def test_deep_nesting_is_refused_not_a_recursion_error() -> None:
         ({"recap": {"subject": "s", "body": "b" * 1_000_001}}, "[0].recap.body", "1,000,000"),
         ({"goal": {"a": "table"}}, "[0].goal", ""),
         ({"connection": "busy"}, "[0].connection", "'connected'"),
+        (
+            {"next_step": {"what": "x", "owner": "us", "date": "2026-11-27", "time": "25:00"}},
+            "[0].next_step.time",
+            '"HH:MM", 24-hour',
+        ),
+        (
+            {"next_step": {"what": "x", "owner": "us", "date": "2026-11-27", "time": 1500}},
+            "[0].next_step.time",
+            '"HH:MM", 24-hour',
+        ),
+        (
+            {
+                "notes": [
+                    {
+                        "kind": "ours",
+                        "text": "x",
+                        "offset_seconds": 1,
+                        "due": "2026-11-24",
+                        "time": "3pm",
+                    }
+                ]
+            },
+            "[0].notes[0].time",
+            '"HH:MM", 24-hour',
+        ),
     ],
 )
 def test_a_bad_value_is_named_by_its_path(change: dict[str, Any], where: str, why: str) -> None:

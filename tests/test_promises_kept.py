@@ -201,7 +201,7 @@ def test_due_json_gives_each_item_its_persons_record(tmp_path: Path) -> None:
     result = cli("due", "--json", home=tmp_path)
     assert result.returncode == 0, result.stderr
     items = json.loads(result.stdout)
-    keys = ["kind", "call_id", "note_id", "contact", "company", "what", "owner", "due"]
+    keys = ["kind", "call_id", "note_id", "contact", "company", "what", "owner", "due", "time"]
     assert all(
         list(item) == [*keys, "days_overdue", "connection", "try", "contact_record"]
         for item in items

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -81,6 +81,8 @@ def test_multi_line_notes_become_one_bullet() -> None:
 def test_long_date() -> None:
     assert long_date(date(2026, 12, 3)) == "Thursday 3 December"
     assert long_date(date(2027, 1, 1)) == "Friday 1 January"
+    assert long_date(date(2026, 12, 3), time(15, 0)) == "Thursday 3 December at 15:00"
+    assert long_date(date(2026, 12, 3), time(9, 5)) == "Thursday 3 December at 09:05"
 
 
 NOTE_TEXT = st.text(min_size=1).filter(lambda t: clean(t).strip())

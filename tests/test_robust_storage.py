@@ -72,6 +72,24 @@ CREATE TRIGGER calls_last_call_at AFTER INSERT ON calls BEGIN
 END;
 """,
     10: "ALTER TABLE research DROP COLUMN said;",
+    11: """
+DROP TRIGGER calls_next_step_moved; DROP TRIGGER notes_due_moved;
+ALTER TABLE calls DROP COLUMN next_step_time; ALTER TABLE notes DROP COLUMN due_time;
+ALTER TABLE date_moves DROP COLUMN from_time; ALTER TABLE date_moves DROP COLUMN to_time;
+CREATE TRIGGER calls_next_step_moved AFTER UPDATE OF next_step_due ON calls
+WHEN old.next_step_due IS NOT NULL AND new.next_step_due IS NOT NULL
+    AND new.next_step_due <> old.next_step_due
+BEGIN
+    INSERT INTO date_moves (call_id, note_id, from_date, to_date, moved_at)
+    VALUES (new.id, NULL, old.next_step_due, new.next_step_due, datetime('now'));
+END;
+CREATE TRIGGER notes_due_moved AFTER UPDATE OF due ON notes
+WHEN old.due IS NOT NULL AND new.due IS NOT NULL AND new.due <> old.due
+BEGIN
+    INSERT INTO date_moves (call_id, note_id, from_date, to_date, moved_at)
+    VALUES (new.call_id, new.id, old.due, new.due, datetime('now'));
+END;
+""",
 }
 
 
@@ -79,9 +97,9 @@ def seed_old(path: Path, version: int, monkeypatch: pytest.MonkeyPatch, calls: i
     """A database as callmate ``version`` left it (see tests/test_store.py).
 
     Seeded by today's repository, whose ORM reads and writes what the later
-    migrations add (the date history of 7, the attempts of 9, the "said" ticks of 10); those are
-    taken out again afterwards, newest first, so the file is what that
-    version had.
+    migrations add (the date history of 7, the attempts of 9, the "said" ticks
+    of 10, the times of 11); those are taken out again afterwards, newest
+    first, so the file is what that version had.
     """
     seeded = max(version, *UNDO)
     with monkeypatch.context() as patch:

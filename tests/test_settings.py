@@ -45,6 +45,15 @@ def test_one_bad_value_keeps_the_good_ones(tmp_path: Path) -> None:
     assert problem is not None and "cadence_days" in problem and "question_limit" in problem
 
 
+def test_event_minutes_is_read_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text("event_minutes = 45\n")
+    assert load_settings(path)[0].event_minutes == 45
+    path.write_text("event_minutes = 0\n")
+    settings, problem = load_settings(path)
+    assert settings.event_minutes == 30 and problem is not None and "event_minutes" in problem
+
+
 def test_where_settings_live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CALLMATE_CONFIG", str(tmp_path / "elsewhere.toml"))
     assert settings_path() == tmp_path / "elsewhere.toml"

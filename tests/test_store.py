@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -282,6 +282,17 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
         }
 
 
+def without_times(rows: dict[str, list[tuple[object, ...]]]) -> dict[str, list[tuple[object, ...]]]:
+    """``rows`` without the columns version 11 adds, checked empty (no old row has a time)."""
+    added = {"calls": 1, "notes": 1, "date_moves": 2}
+    out = dict(rows)
+    for table, count_ in added.items():
+        if table in out:
+            assert all(row[-count_:] == (None,) * count_ for row in out[table]), table
+            out[table] = [row[:-count_] for row in out[table]]
+    return out
+
+
 def test_upgrade_to_7_keeps_every_row_and_starts_the_date_history(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -298,7 +309,7 @@ def test_upgrade_to_7_keeps_every_row_and_starts_the_date_history(
     repo = Repository.open(path)
     try:
         assert migrations.schema_version(path) == migrations.LATEST  # through 7 and on
-        after = dump(path)
+        after = without_times(dump(path))
         assert after.pop("date_moves") == []
         # Version 9 adds two columns to calls: connected, not discarded.
         assert [row[-2:] for row in after["calls"]] == [("connected", None)]
@@ -345,7 +356,7 @@ def test_upgrade_to_10_keeps_research_and_starts_every_say_aloud_line_unsaid(
     repo = Repository.open(path)
     try:
         assert migrations.schema_version(path) == migrations.LATEST
-        after = dump(path)
+        after = without_times(dump(path))
         assert [row[:5] for row in after.pop("research")] == [
             row[:5] for row in before.pop("research")
         ]
@@ -457,7 +468,7 @@ def test_upgrade_to_9_keeps_every_row_and_every_call_connected(
     try:
         assert migrations.schema_version(path) == migrations.LATEST
         assert (path.parent / "callmate.db.v8.bak").exists()
-        after = dump(path)
+        after = without_times(dump(path))
         assert [row[-2:] for row in after["calls"]] == [("connected", None)]
         after["calls"] = [row[:-2] for row in after["calls"]]
         assert after == before, "the upgrade changed no stored row"
@@ -473,5 +484,56 @@ def test_upgrade_to_9_keeps_every_row_and_every_call_connected(
         with sqlite3.connect(path) as db:
             (last,) = db.execute("SELECT last_call_at FROM contacts").fetchone()
         assert last == "2026-11-22 15:00:00.000000"
+    finally:
+        repo.close()
+
+
+def test_upgrade_to_11_keeps_every_row_and_a_moved_time_is_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 11 adds a time of day: old steps and commitments have none, and
+    from then on moving only the time is kept in the history as a date move is."""
+    path = tmp_path / "callmate.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:10])
+        patch.setattr(migrations, "LATEST", 10)
+        migrations.upgrade(path)
+        seed_old_database(path)
+    before = dump(path)
+
+    repo = Repository.open(path)
+    try:
+        assert migrations.schema_version(path) == migrations.LATEST
+        assert (path.parent / "callmate.db.v10.bak").exists()
+        assert without_times(dump(path)) == before, "the upgrade changed no stored row"
+        (call,) = repo.all_calls()
+        assert call.next_step is not None
+        assert (call.next_step.due, call.next_step.due_time) == (date(2026, 11, 27), None)
+        assert [(n.due, n.due_time) for n in call.notes] == [
+            (None, None),
+            (date(2026, 11, 24), None),
+        ]
+
+        repo.reschedule_step(1, date(2026, 11, 27), time(15, 0))  # same day, now at 15:00
+        repo.reschedule_step(1, date(2026, 11, 27), time(15, 0))  # no change, no move
+        repo.reschedule_step(1, date(2026, 11, 27), time(16, 30))
+        commitment = call.notes[1].id
+        assert commitment is not None
+        assert repo.reschedule_commitment(commitment, date(2026, 11, 24), time(9, 0))
+        (call,) = repo.all_calls()
+        assert call.next_step is not None
+        assert (call.next_step.due, call.next_step.due_time) == (date(2026, 11, 27), time(16, 30))
+        assert call.next_step.moved_from == [date(2026, 11, 27), date(2026, 11, 27)]
+        assert (call.notes[1].due, call.notes[1].due_time) == (date(2026, 11, 24), time(9, 0))
+        assert call.notes[1].moved_from == [date(2026, 11, 24)]
+        with sqlite3.connect(path) as db:
+            moves = db.execute(
+                "SELECT note_id, from_time, to_time FROM date_moves ORDER BY id"
+            ).fetchall()
+        assert moves == [
+            (None, None, "15:00"),
+            (None, "15:00", "16:30"),
+            (commitment, None, "09:00"),
+        ]
     finally:
         repo.close()

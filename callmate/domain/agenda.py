@@ -14,7 +14,7 @@ drawn, and reading it must not wait for pydantic or SQLAlchemy to load
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from callmate.domain.text import clean_line, count
 
@@ -25,6 +25,16 @@ GROUP_LIMIT = 30
 OWES = {"next_step": "NEXT STEP", "ours": "WE OWE", "theirs": "THEY OWE"}
 """Who owes an open promise, by its kind: the label the home screen and
 ``callmate due`` show in words (never colour alone)."""
+
+
+def format_clock(at: time) -> str:
+    """``15:00``: a time of day as stored, exported and shown (24-hour, to the minute)."""
+    return f"{at.hour:02d}:{at.minute:02d}"
+
+
+def short_when(day: date, at: time | None = None) -> str:
+    """``Thu 03 Dec`` or ``Thu 03 Dec 15:00``: a promise's day (and time) in a list."""
+    return f"{day:%a %d %b}" if at is None else f"{day:%a %d %b} {format_clock(at)}"
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,8 @@ class DueStep:
     """For a next step: how its call went ("no_answer"... for an attempt)."""
     tries: int = 0
     """For an attempt's step: which try in a row it was since the last conversation."""
+    due_time: time | None = None
+    """The time of day on ``due``, when one was agreed (local)."""
 
     def __post_init__(self) -> None:
         for name in ("contact_name", "company", "what", "goal", "owner"):
@@ -66,6 +78,11 @@ class DueStep:
     @property
     def sort_due(self) -> date:
         return self.due or date.max
+
+    @property
+    def sort_when(self) -> tuple[date, bool, time]:
+        """By day, then within a day those without a time first, then by time."""
+        return self.sort_due, self.due_time is not None, self.due_time or time.min
 
 
 def cadence_question(what: str, days_out: int, cadence_days: int) -> str | None:
@@ -150,6 +167,7 @@ class CallSummary:
     connection: str = "connected"
     tries: int = 0
     """For an attempt: which try in a row it was since the last conversation."""
+    next_step_time: time | None = None
 
     def __post_init__(self) -> None:
         for name in ("contact_name", "company", "goal", "next_step_what"):

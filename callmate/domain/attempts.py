@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from callmate.domain.closing import DEFAULT_CADENCE_DAYS, check_step_date
 from callmate.domain.models import TRY_AGAIN, Call, Connection, NextStep, Owner
@@ -39,18 +39,25 @@ def check_attempt(
     today: date,
     *,
     cadence_days: int = DEFAULT_CADENCE_DAYS,
+    now: datetime | time | None = None,
 ) -> AttemptCheck:
-    """What is still missing before the attempt may be saved, in order."""
+    """What is still missing before the attempt may be saved, in order.
+
+    ``now`` (local time of day) refuses a time already gone today."""
     missing: list[str] = []
     if connection is None or not connection.is_attempt:
         missing.append(MISSING_KIND)
     step_date = check_step_date(
-        due_text, today, cadence_days=cadence_days, what="The next try's date"
+        due_text, today, cadence_days=cadence_days, what="The next try's date", now=now
     )
     due, preview, warning = step_date.due, step_date.preview, step_date.cadence_warning
     if step_date.problem:
         missing.append(step_date.problem)
-    step = NextStep(what=TRY_AGAIN, owner=Owner.US, due=due) if due is not None else None
+    step = (
+        NextStep(what=TRY_AGAIN, owner=Owner.US, due=due, due_time=step_date.due_time)
+        if due is not None
+        else None
+    )
     return AttemptCheck(
         missing=missing,
         next_step=step if not missing else None,

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
-from callmate.domain.dates import DateParseError, describe, parse_date
+from callmate.domain.dates import DateParseError, When, describe, parse_when
 from callmate.domain.models import Call, GoalResult, NextStep, Outcome, Owner, Reason
 from callmate.domain.nudges import next_step_cadence_warning
 from callmate.domain.text import clean_line
@@ -50,12 +50,14 @@ class CommitmentUpdate:
     note_id: int
     owner: str
     due: date | None
+    due_time: time | None = None
 
 
 @dataclass(frozen=True)
 class ClosingCheck:
     missing: list[str] = field(default_factory=list)
     due: date | None = None
+    due_time: time | None = None
     due_preview: str = ""
     next_step: NextStep | None = None
     cadence_warning: str | None = None
@@ -90,11 +92,22 @@ def missing_reason(outcome: Outcome) -> str:
     return f"Say why it's a {outcome.value}: pick a reason or type one."
 
 
-def _read_date(text: str, today: date) -> tuple[date | None, str | None]:
+def _read_date(text: str, today: date, now: time | None) -> tuple[When | None, str | None]:
     try:
-        return parse_date(text, today), None
+        return parse_when(text, today, now), None
     except DateParseError as error:
         return None, str(error)
+
+
+def _is_past(when: When, today: date, now: time | None) -> bool:
+    """Before today, or today at a time already gone (to the minute)."""
+    if when.date != today or when.time is None or now is None:
+        return when.date < today
+    return when.time < now.replace(second=0, microsecond=0, tzinfo=None)
+
+
+def _clock_now(now: datetime | time | None) -> time | None:
+    return now.time() if isinstance(now, datetime) else now
 
 
 @dataclass(frozen=True)
@@ -103,6 +116,8 @@ class StepDate:
 
     due: date | None = None
     """The date, when it can be saved (read, and not in the past)."""
+    due_time: time | None = None
+    """The time of day typed with it, if any."""
     preview: str = ""
     problem: str | None = None
     """Why it can't be saved, in a line; None when it can."""
@@ -110,29 +125,48 @@ class StepDate:
 
 
 def check_step_date(
-    text: str, today: date, *, cadence_days: int, what: str = "The next step's date"
+    text: str,
+    today: date,
+    *,
+    cadence_days: int,
+    what: str = "The next step's date",
+    now: datetime | time | None = None,
 ) -> StepDate:
-    """Read a next step's date: empty, unreadable or past is a problem; far is a warning."""
+    """Read a next step's date: empty, unreadable or past is a problem; far is a warning.
+
+    ``now`` is the local time of day: with it a time already gone today is
+    refused ("3pm" at 4pm, "today 9am" at 10am); without it only the day is judged.
+    """
     text = clean_line(text)
     if not text:
         return StepDate(problem=MISSING_DATE)
-    due, error = _read_date(text, today)
-    if due is None:
+    clock = _clock_now(now)
+    when, error = _read_date(text, today, clock)
+    if when is None:
         return StepDate(problem=error)
-    preview = describe(due, today)
-    if due < today:
+    due = when.date
+    preview = describe(due, today, when.time)
+    if _is_past(when, today, clock):
+        later = "time" if due == today else "day"
         return StepDate(
             preview=preview,
-            problem=f"{what}, {preview}, is in the past. Pick today or a later day.",
+            problem=f"{what}, {preview}, is in the past. Pick a later {later}.",
         )
     warning = next_step_cadence_warning((due - today).days, cadence_days)
-    return StepDate(due=due, preview=preview, cadence_warning=warning)
+    return StepDate(due=due, due_time=when.time, preview=preview, cadence_warning=warning)
 
 
 def check_closing(
-    draft: ClosingDraft, today: date, *, cadence_days: int = DEFAULT_CADENCE_DAYS
+    draft: ClosingDraft,
+    today: date,
+    *,
+    cadence_days: int = DEFAULT_CADENCE_DAYS,
+    now: datetime | time | None = None,
 ) -> ClosingCheck:
-    """Everything still missing before this call may be saved, in order."""
+    """Everything still missing before this call may be saved, in order.
+
+    ``now`` (local time of day) lets a time already gone today be refused.
+    """
     missing: list[str] = []
     if draft.outcome is None:
         missing.append(MISSING_OUTCOME)
@@ -147,7 +181,8 @@ def check_closing(
     if not what:
         missing.append(MISSING_WHAT)
 
-    step_date = check_step_date(draft.due_text, today, cadence_days=cadence_days)
+    clock = _clock_now(now)
+    step_date = check_step_date(draft.due_text, today, cadence_days=cadence_days, now=clock)
     due, preview, warning = step_date.due, step_date.preview, step_date.cadence_warning
     if step_date.problem:
         missing.append(step_date.problem)
@@ -157,28 +192,35 @@ def check_closing(
     for commitment in draft.commitments:
         text = clean_line(commitment.due_text)
         commitment_due: date | None = None
+        commitment_time: time | None = None
         if text:
-            commitment_due, error = _read_date(text, today)
+            read, error = _read_date(text, today, clock)
             if error:
                 missing.append(f"A commitment's due date: {error}")
-            elif commitment_due is not None:
-                previews[commitment.note_id] = describe(commitment_due, today)
-                if commitment_due < today:
+            elif read is not None:
+                previews[commitment.note_id] = describe(read.date, today, read.time)
+                if _is_past(read, today, clock):
                     missing.append(
                         f"A commitment's date, {previews[commitment.note_id]}, is in the past."
-                        " Pick today or a later day."
+                        " Pick a later day or time."
                     )
-                    commitment_due = None
+                else:
+                    commitment_due, commitment_time = read.date, read.time
         updates.append(
-            CommitmentUpdate(commitment.note_id, clean_line(commitment.owner), commitment_due)
+            CommitmentUpdate(
+                commitment.note_id, clean_line(commitment.owner), commitment_due, commitment_time
+            )
         )
 
     next_step = None
     if what and due is not None:
-        next_step = NextStep(what=what, owner=draft.next_owner, due=due)
+        next_step = NextStep(
+            what=what, owner=draft.next_owner, due=due, due_time=step_date.due_time
+        )
     return ClosingCheck(
         missing=missing,
         due=due,
+        due_time=step_date.due_time,
         due_preview=preview,
         next_step=next_step,
         cadence_warning=warning,
@@ -212,7 +254,7 @@ def describe_close(
     parts = [outcome.value.capitalize() if outcome else "no outcome picked"]
     if next_step is not None:
         what, owner = next_step.what, next_step.owner
-        when = describe(next_step.due, today)
+        when = describe(next_step.due, today, next_step.due_time)
         if not relative:
             when = when.split(" · ")[0]
     else:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
+from callmate.domain.agenda import format_clock
 from callmate.domain.models import Call, Note, ResearchArea, ResearchLine
 
 
@@ -38,6 +39,7 @@ def call_to_dict(call: Call) -> dict[str, Any]:
                 "what": step.what,
                 "owner": step.owner.value,
                 "date": step.due.isoformat(),
+                "time": format_clock(step.due_time) if step.due_time else None,
                 "done_at": _iso(call.next_step_done_at),
                 "moved_from": [day.isoformat() for day in step.moved_from],
             }
@@ -69,6 +71,7 @@ def _note(note: Note) -> dict[str, Any]:
     if note.is_commitment:
         data["owner"] = note.owner
         data["due"] = note.due.isoformat() if note.due else None
+        data["time"] = format_clock(note.due_time) if note.due and note.due_time else None
         data["done_at"] = _iso(note.done_at)
         # History leads to a date; a commitment whose date was cleared has none.
         data["moved_from"] = [day.isoformat() for day in note.moved_from] if note.due else []
@@ -117,9 +120,8 @@ def call_to_markdown(
         out.append(f"- **Outcome:** {call.outcome.value}" + (f" ({why})" if why else ""))
     if call.next_step:
         step = call.next_step
-        out.append(
-            f"- **Next step:** {line(step.what)} ({step.owner.value}, {step.due.isoformat()})"
-        )
+        when = _day_time(step.due, step.due_time)
+        out.append(f"- **Next step:** {line(step.what)} ({step.owner.value}, {when})")
     if call.research:
         out += ["", "## Research", ""]
         out += [f"- *{r.area.label}:* {line(r.text)}{_said(r)}" for r in call.research]
@@ -136,7 +138,7 @@ def call_to_markdown(
             if note.owner:
                 extra.append(line(note.owner))
             if note.due:
-                extra.append(f"due {note.due.isoformat()}")
+                extra.append(f"due {_day_time(note.due, note.due_time)}")
             suffix = f" ({', '.join(extra)})" if extra else ""
             out.append(
                 f"- `{format_offset(note.offset_seconds)}` **{note.kind.label}:** {text}{suffix}"
@@ -149,18 +151,26 @@ def call_to_markdown(
     return "\n".join(out) + "\n"
 
 
+def _day_time(day: date, at: time | None) -> str:
+    """``2026-12-03`` or ``2026-12-03 15:00`` in the Markdown export."""
+    return day.isoformat() if at is None else f"{day.isoformat()} {format_clock(at)}"
+
+
 def _carried_line(note: Note, line: Callable[[str], str]) -> str:
     """``- **We owe:** send the pricing sheet (Sam, due 2026-11-24)``."""
     who = "We owe" if note.kind.value == "ours" else "They owe"
     extra = [line(note.owner)] if note.owner else []
     if note.due:
-        extra.append(f"due {note.due.isoformat()}")
+        extra.append(f"due {_day_time(note.due, note.due_time)}")
     suffix = f" ({', '.join(extra)})" if extra else ""
     return f"- **{who}:** {line(note.text)}{suffix}"
 
 
-def next_step_ics(call: Call, now: datetime) -> str:
-    """The call's next step as an all-day calendar event (RFC 5545)."""
+def next_step_ics(call: Call, now: datetime, *, minutes: int = 30) -> str:
+    """The call's next step as a calendar event (RFC 5545): all day, or `minutes` from its time.
+
+    Its SEQUENCE is the number of moves, so a calendar replaces the copy it has.
+    """
     from callmate.domain.ics import next_step_event
 
     step = call.next_step
@@ -181,6 +191,9 @@ def next_step_ics(call: Call, now: datetime) -> str:
         description=description,
         due=step.due,
         stamp=now,
+        at=step.due_time,
+        minutes=minutes,
+        sequence=len(step.moved_from),
     )
 
 

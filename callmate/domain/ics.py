@@ -1,7 +1,15 @@
 """RFC 5545 (iCalendar) export of a call's next step, written by hand with the stdlib.
 
-A next step is a date, not a meeting, so it becomes one all-day, "free" (TRANSP:TRANSPARENT)
-event that any calendar app can import, with a reminder at 09:00 on the day.
+A next step with only a day becomes one all-day, "free" (TRANSP:TRANSPARENT) event that
+any calendar app can import, with a reminder at 09:00 on the day. One with a time of day
+becomes a timed, busy event of ``minutes`` (a setting, 30 by default) with a reminder ten
+minutes before. Its local time is converted to UTC (``DTSTART:20261203T140000Z``): RFC
+5545 requires a VTIMEZONE for every TZID, and UTC needs none, so every calendar shows the
+same moment in its own zone.
+
+``SEQUENCE`` is how many times the step has been moved: a calendar that imports the file
+again replaces its copy instead of adding a second event. There is no ``METHOD``: that
+belongs to scheduling messages (iTIP), which need an ``ORGANIZER``.
 
 User text is untrusted: control characters are stripped and the rest is escaped per
 RFC 5545 §3.3.11, so a note containing ``\\r\\nATTENDEE:...`` stays inside its own
@@ -11,7 +19,7 @@ property instead of adding one, and terminal escape sequences never reach a file
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 __all__ = ["clean_text", "next_step_event"]
 
@@ -79,20 +87,37 @@ def next_step_event(
     due: date,
     stamp: datetime,
     location: str = "",
+    at: time | None = None,
+    minutes: int = 30,
+    sequence: int = 0,
 ) -> str:
-    """A complete VCALENDAR holding one all-day VEVENT on `due`, with CRLF line endings.
+    """A complete VCALENDAR holding one VEVENT on `due`, with CRLF line endings.
+
+    All-day without `at`; with it, `minutes` long from `at` on `due` in the local
+    time zone, written in UTC. `sequence` is the event's revision (times moved).
 
     Raises ValueError if `uid` is empty after cleaning or `due` is the last representable day
-    (an all-day event's DTEND is the following day).
+    (an all-day event's DTEND is the following day), or `minutes` is not positive.
     """
     if isinstance(due, datetime):
         due = due.date()
     uid_value = _escape(uid).strip()
     if not uid_value:
         raise ValueError("uid must not be empty")
+    if minutes < 1:
+        raise ValueError("an event lasts at least a minute")
     try:
-        end = due + timedelta(days=1)
-    except OverflowError:
+        if at is None:
+            span = [
+                f"DTSTART;VALUE=DATE:{_ical_date(due)}",
+                f"DTEND;VALUE=DATE:{_ical_date(due + timedelta(days=1))}",
+            ]
+        else:
+            # A naive datetime's astimezone() reads it in the local zone (TZ, /etc/localtime).
+            start = datetime.combine(due, at.replace(tzinfo=None)).astimezone(UTC)
+            end = start + timedelta(minutes=minutes)
+            span = [f"DTSTART:{_utc_stamp(start)}", f"DTEND:{_utc_stamp(end)}"]
+    except (OverflowError, ValueError):
         raise ValueError(f"{due.isoformat()} is too late for a calendar entry") from None
 
     summary_value = _escape(summary)
@@ -101,12 +126,11 @@ def next_step_event(
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"UID:{uid_value}",
         f"DTSTAMP:{_utc_stamp(stamp)}",
-        f"DTSTART;VALUE=DATE:{_ical_date(due)}",
-        f"DTEND;VALUE=DATE:{_ical_date(end)}",
+        *span,
+        f"SEQUENCE:{max(0, sequence)}",
         f"SUMMARY:{summary_value}",
         f"DESCRIPTION:{_escape(description)}",
     ]
@@ -114,13 +138,14 @@ def next_step_event(
     if location_value.strip():
         lines.append(f"LOCATION:{location_value}")
     lines += [
-        "TRANSP:TRANSPARENT",
+        "TRANSP:TRANSPARENT" if at is None else "TRANSP:OPAQUE",
         "BEGIN:VALARM",
         "ACTION:DISPLAY",
         # A DISPLAY alarm must carry a DESCRIPTION; fall back when the summary is blank.
         f"DESCRIPTION:{summary_value if summary_value.strip() else 'Next step'}",
-        # Relative to the all-day start (local midnight): 09:00 on the day itself.
-        "TRIGGER;RELATED=START:PT9H",
+        # All day: relative to the start (local midnight), 09:00 on the day itself.
+        # Timed: ten minutes before.
+        "TRIGGER;RELATED=START:PT9H" if at is None else "TRIGGER;RELATED=START:-PT10M",
         "END:VALARM",
         "END:VEVENT",
         "END:VCALENDAR",

@@ -8,12 +8,14 @@ bad value) and changes nothing.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+import re
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -110,6 +112,20 @@ Required = Annotated[OneLine, StringConstraints(min_length=1)]
 MultiLine = Annotated[str, AfterValidator(lambda text: clean(text).strip()), _at_most(TEXT_MAX)]
 Text = Annotated[MultiLine, StringConstraints(min_length=1)]
 Day = Annotated[date, AfterValidator(_in_years)]
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
+
+
+def _clock(value: object) -> time:
+    """A time of day exactly as the export writes it: "HH:MM", 24-hour."""
+    found = _CLOCK.fullmatch(value) if isinstance(value, str) else None
+    if found is None:
+        raise PydanticCustomError(
+            "bad_time", 'a time of day is written "HH:MM", 24-hour, like "15:00"'
+        )
+    return time(int(found[1]), int(found[2]))
+
+
+Clock = Annotated[time, BeforeValidator(_clock)]
 Moment = Annotated[datetime, AfterValidator(_utc)]
 CallId = Annotated[int, Field(ge=1, le=ID_MAX)]
 Offset = Annotated[int, _seconds(OFFSET_MAX_SECONDS)]
@@ -149,6 +165,8 @@ class ImportNote(_Model):
     offset_seconds: Offset
     owner: OneLine = ""
     due: Day | None = None
+    time: Clock | None = None
+    """The time of day on ``due`` (none without a due date)."""
     done_at: Moment | None = None
     moved_from: Moves = Field(default_factory=list)
 
@@ -160,6 +178,7 @@ class ImportNote(_Model):
         # import back.
         if self.due is None:
             self.moved_from = []
+            self.time = None
         return self
 
 
@@ -167,6 +186,7 @@ class ImportNextStep(_Model):
     what: Required
     owner: Owner
     date: Day
+    time: Clock | None = None
     done_at: Moment | None = None
     moved_from: Moves = Field(default_factory=list)
 
@@ -211,7 +231,8 @@ class ImportCall(_Model):
             questions=[Question(**q.model_dump()) for q in self.questions],
             notes=[
                 Note(
-                    **n.model_dump(),
+                    **n.model_dump(exclude={"time"}),
+                    due_time=n.time,
                     created_at=_at(self.started_at, n.offset_seconds),
                 )
                 for n in self.notes
@@ -227,7 +248,11 @@ class ImportCall(_Model):
             goal_result=self.goal_result,
             next_step=(
                 NextStep(
-                    what=step.what, owner=step.owner, due=step.date, moved_from=step.moved_from
+                    what=step.what,
+                    owner=step.owner,
+                    due=step.date,
+                    due_time=step.time,
+                    moved_from=step.moved_from,
                 )
                 if step
                 else None

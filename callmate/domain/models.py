@@ -8,7 +8,7 @@ an escape sequence.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated
 
@@ -47,6 +47,10 @@ MultiLine = Annotated[str, AfterValidator(_multi_line)]
 :data:`TEXT_MAX` characters."""
 Offset = Annotated[int, _within(0, OFFSET_MAX_SECONDS)]
 """Seconds into a call (or on hold), kept within 0 .. :data:`OFFSET_MAX_SECONDS`."""
+Minutes = Annotated[
+    time, AfterValidator(lambda at: at.replace(second=0, microsecond=0, tzinfo=None, fold=0))
+]
+"""A time of day to the minute, local and without a zone: what "15:00" means."""
 
 
 class NoteKind(StrEnum):
@@ -335,6 +339,8 @@ class Note(BaseModel):
     created_at: datetime | None = None
     due: date | None = None
     """For commitments: when it is due, if agreed."""
+    due_time: Minutes | None = None
+    """For commitments: the time of day on ``due``, if one was given (local, minutes)."""
     owner: OneLine = ""
     """For commitments: who will do it, when not simply "us" or "them"."""
     done_at: datetime | None = None
@@ -353,8 +359,11 @@ class NextStep(BaseModel):
     what: Required
     owner: Owner = Owner.US
     due: date
+    due_time: Minutes | None = None
+    """The time of day on ``due``, if one was agreed (local wall-clock time, minutes)."""
     moved_from: list[date] = Field(default_factory=list)
-    """The earlier dates, oldest first: a slipping date is history, not an overwrite."""
+    """The earlier dates, oldest first: a slipping date is history, not an overwrite.
+    A move of the time alone keeps the day it was on, so it counts as a move too."""
 
 
 _TIMES = {1: "once", 2: "twice"}

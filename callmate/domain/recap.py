@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from callmate.domain.models import Call, Note, NoteKind, Owner
 
@@ -26,9 +26,10 @@ class Recap:
         return f"Subject: {self.subject}\n\n{self.body}"
 
 
-def long_date(day: date) -> str:
-    """``Friday 4 December``: how people write dates in an email."""
-    return f"{day:%A} {day.day} {day:%B}"
+def long_date(day: date, at: time | None = None) -> str:
+    """``Friday 4 December``, or ``Thursday 3 December at 15:00``: dates as emails write them."""
+    when = f"{day:%A} {day.day} {day:%B}"
+    return when if at is None else f"{when} at {at.hour:02d}:{at.minute:02d}"
 
 
 def _bullets(lines: list[str]) -> list[str]:

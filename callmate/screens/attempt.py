@@ -17,7 +17,9 @@ binding and one line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -27,6 +29,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
+from callmate.domain.agenda import short_when
 from callmate.domain.attempts import SUGGESTED_DATE, AttemptCheck, check_attempt
 from callmate.domain.models import ATTEMPT_KINDS, Call, Connection, NextStep
 from callmate.widgets.choice_bar import Choice, ChoiceBar
@@ -92,11 +95,19 @@ class AttemptScreen(ModalScreen["AttemptScreen.Result | None"]):
     ]
 
     def __init__(
-        self, who: str, today: date, *, cadence_days: int, discardable: bool = True
+        self,
+        who: str,
+        today: date,
+        *,
+        cadence_days: int,
+        discardable: bool = True,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
         self.who = who
         self.today = today
+        self.now = now
+        """Local wall-clock time: a time already gone today is refused."""
         self.cadence_days = cadence_days
         self.discardable = discardable
 
@@ -136,7 +147,11 @@ class AttemptScreen(ModalScreen["AttemptScreen.Result | None"]):
 
     def check(self) -> AttemptCheck:
         return check_attempt(
-            self.connection(), self.date_field.value, self.today, cadence_days=self.cadence_days
+            self.connection(),
+            self.date_field.value,
+            self.today,
+            cadence_days=self.cadence_days,
+            now=self.now().time() if self.now else None,
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -222,7 +237,13 @@ class AttemptScreen(ModalScreen["AttemptScreen.Result | None"]):
 
 
 def _dialog(app: CallmateApp, who: str, *, discardable: bool) -> AttemptScreen:
-    return AttemptScreen(who, app.today(), cadence_days=app.cadence_days, discardable=discardable)
+    return AttemptScreen(
+        who,
+        app.today(),
+        cadence_days=app.cadence_days,
+        discardable=discardable,
+        now=app.local_now,
+    )
 
 
 def _who(call: Call) -> str:
@@ -232,7 +253,7 @@ def _who(call: Call) -> str:
 
 def _logged(call: Call) -> str:
     step = call.next_step
-    when = f": try again {step.due:%a %d %b}" if step else ""
+    when = f": try again {short_when(step.due, step.due_time)}" if step else ""
     return f"Logged {call.connection.label} with {call.contact.name}{when}."
 
 

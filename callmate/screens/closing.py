@@ -216,7 +216,10 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         )
 
     def check(self) -> ClosingCheck:
-        return check_closing(self.draft(), self.callmate.today(), cadence_days=self.cadence_days)
+        now = self.callmate.local_now()  # one reading: the day and the time agree
+        return check_closing(
+            self.draft(), now.date(), cadence_days=self.cadence_days, now=now.time()
+        )
 
     @on(ChoiceBar.Changed, "#outcome")
     def _show_reasons(self) -> None:

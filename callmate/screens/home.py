@@ -16,9 +16,9 @@ from callmate.widgets.agenda_list import AgendaList
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from datetime import date
 
     from callmate.domain.agenda import Agenda, DueStep
+    from callmate.domain.dates import When
     from callmate.domain.models import Contact
     from callmate.store.repository import Repository
     from callmate.widgets.agenda_list import Kind
@@ -290,26 +290,26 @@ class HomeScreen(CallmateScreen[None]):
         promise = self._promise()
         if promise is None:
             return
-        from callmate.domain.agenda import cadence_question
+        from callmate.domain.agenda import cadence_question, short_when
         from callmate.screens.reschedule import RescheduleScreen
 
         today = self.callmate.today()
         call_id, note_id = promise.call_id, promise.note_id
 
-        def move(when: date) -> None:
+        def move(when: When) -> None:
             def job(repo: Repository) -> bool:
                 if note_id is None:
-                    repo.reschedule_step(call_id, when)
+                    repo.reschedule_step(call_id, when.date, when.time)
                     return True
-                return repo.reschedule_commitment(note_id, when)
+                return repo.reschedule_commitment(note_id, when.date, when.time)
 
-            self.change_step(job, f"Moved to {when:%a %d %b}: {promise.what}.")
+            self.change_step(job, f"Moved to {short_when(when.date, when.time)}: {promise.what}.")
 
-        def moved(when: date | None) -> None:
+        def moved(when: When | None) -> None:
             if when is None:
                 return
             question = cadence_question(
-                promise.what, (when - today).days, self.callmate.cadence_days
+                promise.what, (when.date - today).days, self.callmate.cadence_days
             )
             if question is None:
                 move(when)
@@ -324,7 +324,14 @@ class HomeScreen(CallmateScreen[None]):
 
             self.app.push_screen(ConfirmScreen(question), answered)
 
-        self.app.push_screen(RescheduleScreen(promise.what, promise.due, today), moved)
+        screen = RescheduleScreen(
+            promise.what,
+            promise.due,
+            today,
+            due_time=promise.due_time,
+            now=self.callmate.local_now,
+        )
+        self.app.push_screen(screen, moved)
 
     @work(group="change-step", exit_on_error=False)
     async def change_step(self, job: Callable[[Repository], bool | None], message: str) -> None:

@@ -214,7 +214,8 @@ class RecapScreen(CallmateScreen[None]):
             return
         from callmate.domain.exporters import next_step_ics
 
-        text = next_step_ics(self.call, self.callmate.clock.now())
+        minutes = self.callmate.settings.event_minutes
+        text = next_step_ics(self.call, self.callmate.clock.now(), minutes=minutes)
         self.write_export(text, f"call-{self.call_id}-next-step.ics", "Calendar event")
 
     def action_export_markdown(self) -> None:

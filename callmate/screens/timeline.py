@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from callmate.domain.agenda import short_when
 from callmate.domain.models import ContactRole
 from callmate.domain.text import count
 from callmate.screens.base import CallmateScreen
@@ -72,7 +73,7 @@ def call_prompt(call: Call, today: date, tries: int = 0) -> Text:
     if step is not None:
         label, style = kept_label(call.next_step_done_at is not None, step.due, today)
         out.append("\n  Next step: ", style="dim")
-        out.append(f"{step.what} ({step.owner.value}, {step.due:%a %d %b}) ")
+        out.append(f"{step.what} ({step.owner.value}, {short_when(step.due, step.due_time)}) ")
         out.append(label, style=style)
         out.append(slipped(step.moved_from), style="dim")
     for quote in [n for n in call.notes if n.kind.value == "quote"][:3]:
@@ -96,7 +97,7 @@ def commitment_prompt(note: Note, today: date) -> Text:
     out.append(" ".join(note.text.split()))
     details = [note.owner] if note.owner else []
     if note.due:
-        details.append(f"by {note.due:%a %d %b}")
+        details.append(f"by {short_when(note.due, note.due_time)}")
     if details:
         out.append(f" ({', '.join(details)})", style="dim")
     out.append("  ")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from itertools import pairwise
 from typing import TypeVar
 
+from callmate.domain.agenda import format_clock
 from callmate.domain.models import (
     Call,
     CallStatus,
@@ -27,6 +28,7 @@ from callmate.domain.models import (
     ResearchArea,
     ResearchLine,
 )
+from callmate.store.queries import read_clock
 from callmate.store.schema import (
     CallRow,
     ContactRow,
@@ -45,6 +47,11 @@ def _enum(kind: type[E], value: str | None, default: E) -> E:
         return kind(value or default)
     except ValueError:
         return default
+
+
+def clock_text(at: time | None) -> str | None:
+    """A time of day as stored: 'HH:MM', or None."""
+    return None if at is None else format_clock(at)
 
 
 def _outcome(value: str | None) -> Outcome | None:
@@ -86,6 +93,7 @@ def note_from_row(row: NoteRow, moved_from: Sequence[date] = ()) -> Note:
         offset_seconds=row.offset_seconds,
         created_at=row.created_at,
         due=row.due,
+        due_time=read_clock(row.due_time) if row.due is not None else None,
         owner=row.owner,
         done_at=row.done_at,
         moved_from=list(moved_from),
@@ -107,6 +115,7 @@ def next_step_from_row(row: CallRow, moved_from: Sequence[date] = ()) -> NextSte
         what=row.next_step_what,
         owner=_enum(Owner, row.next_step_owner, Owner.US),
         due=row.next_step_due,
+        due_time=read_clock(row.next_step_time),
         moved_from=list(moved_from),
     )
 

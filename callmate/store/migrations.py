@@ -269,6 +269,35 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE research ADD COLUMN said BOOLEAN NOT NULL DEFAULT 0;
     """,
+    # 11: a time of day for a next step and a dated commitment (issue 14),
+    # stored as 'HH:MM' text, local wall-clock time; NULL is a day without a
+    # time, which every existing row is. A moved time is history too: the
+    # slip triggers are replaced by ones that also fire when only the time
+    # changes, and date_moves keeps the times on either side.
+    """
+    ALTER TABLE calls ADD COLUMN next_step_time VARCHAR(5);
+    ALTER TABLE notes ADD COLUMN due_time VARCHAR(5);
+    ALTER TABLE date_moves ADD COLUMN from_time VARCHAR(5);
+    ALTER TABLE date_moves ADD COLUMN to_time VARCHAR(5);
+    DROP TRIGGER calls_next_step_moved;
+    DROP TRIGGER notes_due_moved;
+    CREATE TRIGGER calls_next_step_moved AFTER UPDATE OF next_step_due, next_step_time ON calls
+    WHEN old.next_step_due IS NOT NULL AND new.next_step_due IS NOT NULL
+        AND (new.next_step_due <> old.next_step_due
+             OR new.next_step_time IS NOT old.next_step_time)
+    BEGIN
+        INSERT INTO date_moves (call_id, note_id, from_date, to_date, moved_at, from_time, to_time)
+        VALUES (new.id, NULL, old.next_step_due, new.next_step_due, datetime('now'),
+                old.next_step_time, new.next_step_time);
+    END;
+    CREATE TRIGGER notes_due_moved AFTER UPDATE OF due, due_time ON notes
+    WHEN old.due IS NOT NULL AND new.due IS NOT NULL
+        AND (new.due <> old.due OR new.due_time IS NOT old.due_time)
+    BEGIN
+        INSERT INTO date_moves (call_id, note_id, from_date, to_date, moved_at, from_time, to_time)
+        VALUES (new.call_id, new.id, old.due, new.due, datetime('now'), old.due_time, new.due_time);
+    END;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from callmate.domain.agenda import (
     GROUP_LIMIT,
@@ -39,6 +39,17 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def read_clock(value: str | None) -> time | None:
+    """A stored 'HH:MM' time of day; anything else reads as no time."""
+    if not value:
+        return None
+    try:
+        hours, minutes = value.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        return None
+
+
 def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
 
@@ -63,7 +74,7 @@ each, however long the history or the streak."""
 
 _SUMMARY = f"""
     SELECT k.id, c.name, c.company, k.goal, k.status, k.started_at, k.outcome,
-           k.next_step_what, k.next_step_due, k.connection, {TRIES}
+           k.next_step_what, k.next_step_due, k.connection, {TRIES}, k.next_step_time
     FROM calls k JOIN contacts c ON c.id = k.contact_id
 """
 _KEPT = "k.discarded_at IS NULL"
@@ -84,6 +95,7 @@ def _summaries(rows: list[tuple[object, ...]]) -> list[CallSummary]:
             next_step_due=_day(r[8]),  # type: ignore[arg-type]
             connection=str(r[9] or "connected"),
             tries=int(r[10] or 0),  # type: ignore[call-overload]
+            next_step_time=read_clock(r[11]) if r[8] else None,  # type: ignore[arg-type]
         )
         for r in rows
     ]
@@ -142,7 +154,7 @@ def open_steps(
     order = "DESC" if newest_first else "ASC"
     rows = db.execute(
         "SELECT k.id, c.id, c.name, c.company, k.next_step_what, k.next_step_owner, "
-        f"k.next_step_due, k.goal, k.connection, {TRIES} "
+        f"k.next_step_due, k.goal, k.connection, {TRIES}, k.next_step_time "
         "FROM calls k JOIN contacts c ON c.id = k.contact_id "
         f"WHERE {condition} ORDER BY k.next_step_due {order}, k.id LIMIT ?",
         (*params, limit),
@@ -160,6 +172,7 @@ def open_steps(
             goal=r[7],
             connection=r[8] or "connected",
             tries=int(r[9] or 0),
+            due_time=read_clock(r[10]),
         )
         for r in rows
     ]
@@ -171,7 +184,8 @@ _OPEN_COMMITMENT = "n.kind IN ('ours', 'theirs') AND n.done_at IS NULL AND n.del
 so that SQLite uses that partial index once it exists."""
 
 _COMMITMENT_COLUMNS = (
-    "SELECT n.id, k.id, c.id, c.name, c.company, n.text, n.owner, n.due, n.kind, k.goal "
+    "SELECT n.id, k.id, c.id, c.name, c.company, n.text, n.owner, n.due, n.kind, k.goal, "
+    "n.due_time "
     "FROM notes n JOIN calls k ON k.id = n.call_id JOIN contacts c ON c.id = k.contact_id"
 )
 
@@ -188,6 +202,7 @@ def _commitment(r: tuple[object, ...]) -> DueStep:
         goal=str(r[9] or ""),
         kind=str(r[8]),
         note_id=int(r[0]),  # type: ignore[call-overload]
+        due_time=read_clock(r[10]) if r[7] else None,  # type: ignore[arg-type]
     )
 
 
@@ -250,7 +265,7 @@ def _merge(group: Group, commitments: tuple[list[DueStep], int], *, newest_first
     sign = -1 if newest_first else 1
     merged = sorted(  # stable: undated commitments keep the query's order
         [*group.steps, *items],
-        key=lambda item: (sign * item.sort_due.toordinal(), not item.is_step),
+        key=lambda item: (sign * item.sort_due.toordinal(), item.sort_when[1:], not item.is_step),
     )
     group.steps = merged[:GROUP_LIMIT]
     group.total += total
@@ -456,3 +471,34 @@ def promise_records(
             theirs=tallies.get((contact_id, "theirs"), Tally()),
         )
     return records
+
+
+def timed_steps_due(db: sqlite3.Connection, day: date, start: time, end: time) -> list[DueStep]:
+    """Our open next steps on ``day`` with a time from ``start`` to ``end`` (inclusive).
+
+    One range of the open-steps index (a day's steps), so it stays cheap enough
+    to run every half minute while the app is open.
+    """
+    rows = db.execute(
+        "SELECT k.id, c.id, c.name, c.company, k.next_step_what, k.next_step_owner, "
+        "k.next_step_due, k.goal, k.next_step_time "
+        "FROM calls k JOIN contacts c ON c.id = k.contact_id "
+        "WHERE k.next_step_due = ? AND k.next_step_done_at IS NULL "
+        "AND k.next_step_time BETWEEN ? AND ? AND k.next_step_owner IN ('us', 'both') "
+        "ORDER BY k.next_step_time, k.id",
+        (day.isoformat(), start.strftime("%H:%M"), end.strftime("%H:%M")),
+    ).fetchall()
+    return [
+        DueStep(
+            call_id=r[0],
+            contact_id=r[1],
+            contact_name=r[2],
+            company=r[3],
+            what=r[4] or "",
+            owner=r[5],
+            due=date.fromisoformat(r[6]),
+            goal=r[7],
+            due_time=read_clock(r[8]),
+        )
+        for r in rows
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -201,6 +201,7 @@ class Repository:
                 offset_seconds=note.offset_seconds,
                 created_at=created,
                 due=note.due,
+                due_time=converters.clock_text(note.due_time) if note.due else None,
                 done_at=note.done_at,
             )
             session.add(row)
@@ -289,7 +290,13 @@ class Repository:
                     session.execute(
                         update(NoteRow)
                         .where(NoteRow.id == update_.note_id, NoteRow.call_id == call_id)
-                        .values(owner=clean_line(update_.owner), due=update_.due)
+                        .values(
+                            owner=clean_line(update_.owner),
+                            due=update_.due,
+                            due_time=converters.clock_text(update_.due_time)
+                            if update_.due
+                            else None,
+                        )
                     )
         call = self.get_call(call_id)  # CallNotFoundError if there is no such call
         if not closed:
@@ -316,6 +323,7 @@ class Repository:
                 next_step_what=next_step.what,
                 next_step_owner=next_step.owner.value,
                 next_step_due=next_step.due,
+                next_step_time=converters.clock_text(next_step.due_time),
                 **values,
             )
             .execution_options(synchronize_session=False)
@@ -410,13 +418,17 @@ class Repository:
                 update(CallRow).where(CallRow.id == call_id).values(next_step_done_at=at)
             )
 
-    def reschedule_step(self, call_id: int, due: date) -> None:
-        """Move the next step; the date it had is kept (migration 7's trigger)."""
+    def reschedule_step(self, call_id: int, due: date, due_time: time | None = None) -> None:
+        """Move the next step to a day (and time, or none); the old ones are kept (migration 11)."""
         with self._session() as session:
             session.execute(
                 update(CallRow)
                 .where(CallRow.id == call_id)
-                .values(next_step_due=due, next_step_done_at=None)
+                .values(
+                    next_step_due=due,
+                    next_step_time=converters.clock_text(due_time),
+                    next_step_done_at=None,
+                )
             )
 
     def set_commitment_done(self, note_id: int, at: datetime | None) -> None:
@@ -516,6 +528,7 @@ class Repository:
                     next_step_what=step.what if step else None,
                     next_step_owner=step.owner.value if step else None,
                     next_step_due=step.due if step else None,
+                    next_step_time=converters.clock_text(step.due_time) if step else None,
                     next_step_done_at=call.next_step_done_at,
                     recap_subject=call.recap_subject,
                     recap_body=call.recap_body,
@@ -537,6 +550,7 @@ class Repository:
                         offset_seconds=note.offset_seconds,
                         created_at=note.created_at or call.started_at,
                         due=note.due,
+                        due_time=converters.clock_text(note.due_time) if note.due else None,
                         owner=note.owner,
                         done_at=note.done_at,
                     )
@@ -683,7 +697,7 @@ class Repository:
             return [converters.call_from_row(row) for row in rows]
 
     # -- commitments on the home screen (issue 12) ---------------------------
-    def reschedule_commitment(self, note_id: int, due: date) -> bool:
+    def reschedule_commitment(self, note_id: int, due: date, due_time: time | None = None) -> bool:
         """Give an open "we owe" / "they owe" commitment a new due date.
 
         False, and nothing changed, when it was kept or deleted meanwhile (in
@@ -694,7 +708,7 @@ class Repository:
                 update(NoteRow)
                 .where(NoteRow.id == note_id, NoteRow.done_at.is_(None))
                 .where(NoteRow.deleted_at.is_(None))
-                .values(due=due)
+                .values(due=due, due_time=converters.clock_text(due_time))
             )
             return bool(getattr(result, "rowcount", 0))
 

@@ -96,6 +96,8 @@ class CallRow(Base):
     next_step_what: Mapped[str | None] = mapped_column(Text, nullable=True)
     next_step_owner: Mapped[str | None] = mapped_column(String(16), nullable=True)
     next_step_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    next_step_time: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    """'HH:MM' local time on next_step_due, or None for a day without a time."""
     call_type: Mapped[str] = mapped_column(String(24), nullable=False, server_default="discovery")
     paused_seconds: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -166,6 +168,8 @@ class NoteRow(Base):
     offset_seconds: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_time: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    """'HH:MM' local time on due, or None."""
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     owner: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
@@ -188,7 +192,8 @@ class ResearchRow(Base):
 class DateMoveRow(Base):
     """A date that slipped: the next step's (``note_id`` None) or a commitment's.
 
-    Migration 7's triggers write these when a date changes; import writes the
+    Migration 7's triggers (11's, which also see a time change) write these
+    when a date changes; import writes the
     history it reads.
     """
 
@@ -204,4 +209,6 @@ class DateMoveRow(Base):
     )
     from_date: Mapped[date] = mapped_column(Date, nullable=False)
     to_date: Mapped[date] = mapped_column(Date, nullable=False)
+    from_time: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    to_time: Mapped[str | None] = mapped_column(String(5), nullable=True)
     moved_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

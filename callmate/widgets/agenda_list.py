@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from callmate.domain.agenda import describe_try
+from callmate.domain.agenda import describe_try, format_clock
 from callmate.widgets.call_list import call_prompt
 from callmate.widgets.known_height import KnownHeight
 
@@ -41,7 +41,8 @@ def step_prompt(step: DueStep, group: str, today_days: int, styles: dict[str, st
         late = f"{today_days}d" if today_days < 100 else "99d+"
         label = Text(f"OVERDUE {late}", style=styles["overdue"])
     elif group == "today":
-        label = Text("TODAY", style=styles["today"])
+        at = f" {format_clock(step.due_time)}" if step.due_time else ""
+        label = Text(f"TODAY{at}", style=styles["today"])
     elif step.due is None:
         label = Text("NO DATE", style="dim")
     else:
@@ -49,6 +50,8 @@ def step_prompt(step: DueStep, group: str, today_days: int, styles: dict[str, st
     line = _who(step.contact_name, step.company)
     line.append("  ")
     line.append(step.what)
+    if step.due_time is not None and group != "today":
+        line.append(f"  at {format_clock(step.due_time)}", style="bold")
     if step.is_step:
         owner = {"us": "", "them": "  (theirs)", "both": "  (together)"}.get(step.owner, "")
     else:

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from callmate.domain.agenda import describe_try
+from callmate.domain.agenda import describe_try, short_when
 from callmate.widgets.known_height import KnownHeight
 
 if TYPE_CHECKING:  # the home screen is the first frame: no pydantic before it
@@ -38,7 +38,8 @@ def call_prompt(summary: CallSummary) -> Table:
     if tried:
         detail.append(f"{tried} · ", style="bold")
     if summary.next_step_what:
-        due = f"{summary.next_step_due:%a %d %b}: " if summary.next_step_due else ""
+        day, at = summary.next_step_due, summary.next_step_time
+        due = f"{short_when(day, at)}: " if day else ""
         detail.append("next ", style="dim")
         detail.append(f"{due}{summary.next_step_what}")
     grid.add_row(Text(f"{when:%d %b %H:%M}", style="dim"), who, outcome)

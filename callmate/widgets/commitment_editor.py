@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Static
 
+from callmate.domain.agenda import format_clock
 from callmate.domain.models import Note, NoteKind
 from callmate.widgets.text_field import TextField
 
@@ -51,6 +52,8 @@ class CommitmentEditor(Vertical):
             yield TextField(self.note.owner, placeholder="e.g. Sam", advance=True, classes="owner")
             yield Label("by")
             due = self.note.due.isoformat() if self.note.due else ""
+            if self.note.due and self.note.due_time:  # the time stays, as the preview shows
+                due += f" {format_clock(self.note.due_time)}"
             yield TextField(due, placeholder="e.g. fri", advance=True, classes="due")
             yield Static("", classes="commitment-date", markup=False)
 

@@ -7,6 +7,7 @@ from datetime import date
 from rich.text import Text
 from textual.widgets import Static
 
+from callmate.domain.agenda import short_when
 from callmate.domain.models import Note, NoteKind, PrepBrief
 from callmate.domain.text import count
 
@@ -37,7 +38,7 @@ def brief_text(brief: PrepBrief, today: date) -> Text:
     step = brief.next_step
     if step is not None:
         out.append("\nAgreed next step: ", style="dim")
-        out.append(f"{step.what} ({step.owner.value}, {step.due:%a %d %b})")
+        out.append(f"{step.what} ({step.owner.value}, {short_when(step.due, step.due_time)})")
     for kind, heading in ((NoteKind.OURS, "We still owe"), (NoteKind.THEIRS, "They still owe")):
         promises = [n for n in brief.open_commitments if n.kind is kind]
         if not promises:
@@ -51,7 +52,7 @@ def brief_text(brief: PrepBrief, today: date) -> Text:
             out.append(" ".join(note.text.split()))
             details = [note.owner] if note.owner else []
             if note.due is not None:
-                details.append(f"by {note.due:%a %d %b}")
+                details.append(f"by {short_when(note.due, note.due_time)}")
             if details:
                 out.append(f" ({', '.join(details)})", style="dim")
     if brief.quotes:

@@ -13,6 +13,7 @@ from datetime import date
 from rich.text import Text
 from textual.widgets import Static
 
+from callmate.domain.agenda import short_when
 from callmate.domain.models import (
     PROMISE_KEYS,
     Call,
@@ -128,7 +129,7 @@ def panel_text(
         elif note.due < today:
             out.append(f"\n  OVERDUE since {note.due:%a %d %b}", style="bold")
         else:
-            out.append(f"\n  by {note.due:%a %d %b}", style="dim")
+            out.append(f"\n  by {short_when(note.due, note.due_time)}", style="dim")
     return out
 
 
