@@ -72,6 +72,7 @@ CREATE TRIGGER calls_last_call_at AFTER INSERT ON calls BEGIN
 END;
 """,
     10: "ALTER TABLE research DROP COLUMN said;",
+    12: "ALTER TABLE notes DROP COLUMN in_email;",
 }
 
 
@@ -79,7 +80,8 @@ def seed_old(path: Path, version: int, monkeypatch: pytest.MonkeyPatch, calls: i
     """A database as callmate ``version`` left it (see tests/test_store.py).
 
     Seeded by today's repository, whose ORM reads and writes what the later
-    migrations add (the date history of 7, the attempts of 9, the "said" ticks of 10); those are
+    migrations add (the date history of 7, the attempts of 9, the "said" ticks of 10, the
+    in-email choice of 12); those are
     taken out again afterwards, newest first, so the file is what that
     version had.
     """

@@ -269,6 +269,15 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE research ADD COLUMN said BOOLEAN NOT NULL DEFAULT 0;
     """,
+    # 11: reserved for a migration written on another branch at the same
+    # time; this empty one stands in for it until the two are merged.
+    "",
+    # 12: whether each note goes into the recap email, as the user chose
+    # (issue 15). NULL, as every existing note gets, means "the default for
+    # its kind" (Note.in_recap): nothing changes until the user picks.
+    """
+    ALTER TABLE notes ADD COLUMN in_email BOOLEAN;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)
