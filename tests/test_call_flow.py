@@ -70,8 +70,8 @@ async def test_whole_call_by_keyboard(
         assert body.startswith("Hi Dana,")
         assert '- "we lose a day every week on reports"' in body
         assert "- they run it all in spreadsheets" in body
-        assert "- I will: send the pricing sheet" in body
-        assert "- You will: intro to ops lead" in body
+        assert "- I will send the pricing sheet" in body
+        assert "- You offered to intro to ops lead" in body
         assert "Next step: Demo for the ops team (together), by Friday 27 November." in body
         assert "Recap of our call: next step by Friday 27 November" in screen_text(pilot)
 
