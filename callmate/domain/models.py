@@ -362,7 +362,8 @@ class Note(BaseModel):
             return False
         if self.in_email is not None:
             return self.in_email
-        return self.kind is not NoteKind.FOLLOW_UP and "\n" not in self.text
+        several_lines = "\n" in self.text or "\r" in self.text  # a paste not cleaned yet
+        return self.kind is not NoteKind.FOLLOW_UP and not several_lines
 
 
 class NextStep(BaseModel):
