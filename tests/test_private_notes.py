@@ -56,7 +56,7 @@ async def test_a_private_note_stays_with_the_user(
         await type_text(pilot, f"{SECRET[:-1]}")
         await type_text(pilot, f"{SECRET[-1]}\nthey run three sites\n>send pricing\n")
         await settle(pilot)
-        row = next(r for r in screen_text(pilot).splitlines() if "00:00 PRIVATE" in r)
+        row = next(r for r in screen_text(pilot).splitlines() if "00:00 · PRIVATE" in r)
         assert SECRET in row
         # Its own colour: no other kind is drawn like it.
         styles = live.notes_log.kind_styles
