@@ -52,10 +52,10 @@ async def test_whole_call_by_keyboard(
         await pilot.press("alt+6")
         await settle(pilot)
         text = screen_text(pilot)
-        assert "01:05 QUOTE     “we lose a day every week on" in text  # wraps at 80 columns
+        assert "01:05 @ QUOTE     “we lose a day every week on" in text  # wraps at 80 columns
         assert "reports”" in text
-        assert "01:35 NOTE" in text and "they run it all in spreadsheets" in text
-        assert "01:35 WE OWE" in text and "01:35 THEY OWE" in text
+        assert "01:35 @ NOTE" in text and "they run it all in spreadsheets" in text
+        assert "01:35 @ WE OWE" in text and "01:35 @ THEY OWE" in text
         assert "6 [x] budget cycle" in text
         assert "7 [ ] rollout date" in text
 
@@ -70,8 +70,8 @@ async def test_whole_call_by_keyboard(
         assert body.startswith("Hi Dana,")
         assert '- "we lose a day every week on reports"' in body
         assert "- they run it all in spreadsheets" in body
-        assert "- I will: send the pricing sheet" in body
-        assert "- You will: intro to ops lead" in body
+        assert "- I will send the pricing sheet" in body
+        assert "- You offered to intro to ops lead" in body
         assert "Next step: Demo for the ops team (together), by Friday 27 November." in body
         assert "Recap of our call: next step by Friday 27 November" in screen_text(pilot)
 

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -217,6 +218,7 @@ def calls(draw: st.DrawFn) -> Call:
                 due_time=st.none() | CLOCK,
                 owner=st.just("") | LINE,
                 done_at=st.none() | MOMENT,
+                in_email=st.none() | st.booleans(),
             ),
             max_size=4,
         )
@@ -296,6 +298,10 @@ def test_export_then_import_round_trips_field_for_field(generated: list[Call]) -
             exported = to_json(first.all_calls())
             second.import_calls(parse_export(exported))
             assert to_json(second.all_calls()) == exported
+            # The in-email choice, unmade (None) included, survives the trip.
+            assert Counter(n.in_email for c in second.all_calls() for n in c.notes) == Counter(
+                n.in_email for c in generated for n in c.notes
+            )
         finally:
             first.close()
             second.close()

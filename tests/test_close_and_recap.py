@@ -239,8 +239,8 @@ async def test_commitments_get_an_owner_and_a_due_date(
         await settle(pilot)
         assert isinstance(app.screen, RecapScreen)
         body = app.screen.query_one(RecapEditor).text
-        assert "- I will: send the pricing sheet (Sam, by Monday 23 November)" in body
-        assert "- You will: intro to the ops lead (by Friday 27 November)" in body
+        assert "- Sam will send the pricing sheet by Monday 23 November." in body
+        assert "- You offered to intro to the ops lead by Friday 27 November." in body
     notes = {n.text: n for n in stored(isolated_home)[0].notes}
     assert (notes["send the pricing sheet"].owner, notes["send the pricing sheet"].due) == (
         "Sam",

@@ -53,7 +53,7 @@ async def test_superscript_digits_on_a_live_call_are_a_note_not_a_crash(
         assert app.return_code is None and app.screen is screen, "still on the call"
         text = shown_text(pilot)
         for line in ("/²", "/1 ³", "/①"):
-            assert f"00:00 NOTE {line}" in text, text
+            assert f"00:00 @ NOTE {line}" in text, text
         assert "[x]" not in text, "nothing was ticked"
         assert app.focused is screen.note_line
         await type_text(pilot, "/2\n")  # real ticks still work

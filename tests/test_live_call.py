@@ -73,7 +73,8 @@ async def test_each_prefix_sets_the_kind(
         assert kind.label in str(screen.query_one("#kind-label").render())
         await type_text(pilot, line[1:] + "\n")
         text = screen_text(pilot)
-        assert f"00:00 {label}" in text
+        mark = "·" if kind in (NoteKind.FOLLOW_UP, NoteKind.PRIVATE) else "@"
+        assert f"00:00 {mark} {label}" in text
         assert screen.note_line.value == "", "Enter clears the line"
         assert app.focused is screen.note_line
     (call,) = stored(isolated_home)
@@ -201,7 +202,7 @@ async def test_time_check_nudges_at_twenty_minutes_without_blocking(
         assert "20 minutes in. Say so, and ask if they are happy to keep going." in text
         assert "On call 20:00" in text
         await type_text(pilot, "still typing\n")
-        assert "20:00 NOTE" in screen_text(pilot), "the nudge does not take the focus"
+        assert "20:00 @ NOTE" in screen_text(pilot), "the nudge does not take the focus"
 
 
 async def test_hold_pauses_the_clock_and_the_offsets(
@@ -349,7 +350,7 @@ async def test_interrupted_call_is_offered_for_resume(
             screen = second.screen
             assert isinstance(screen, LiveCallScreen)
             text = screen_text(pilot)
-            assert "01:30 NOTE" in text and "saved before the crash" in text
+            assert "01:30 @ NOTE" in text and "saved before the crash" in text
             assert "On call 02:00" in text, "the clock goes on from the call's start"
             await type_text(pilot, "after resuming\n")
             await pilot.press("ctrl+o")

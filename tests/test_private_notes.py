@@ -56,7 +56,7 @@ async def test_a_private_note_stays_with_the_user(
         await type_text(pilot, f"{SECRET[:-1]}")
         await type_text(pilot, f"{SECRET[-1]}\nthey run three sites\n>send pricing\n")
         await settle(pilot)
-        row = next(r for r in screen_text(pilot).splitlines() if "00:00 PRIVATE" in r)
+        row = next(r for r in screen_text(pilot).splitlines() if "00:00 · PRIVATE" in r)
         assert SECRET in row
         # Its own colour: no other kind is drawn like it.
         styles = live.notes_log.kind_styles
@@ -109,7 +109,8 @@ async def test_a_private_note_stays_with_the_user(
 
 
 MARKER = "PRIVMARK7Q3X"
-"""In every private note generated below and, by construction, nowhere else."""
+"""In every private note generated below, and every note left out of the
+email (toggled out), and by construction nowhere else."""
 
 
 @st.composite
@@ -127,18 +128,35 @@ def calls_with_private_notes(draw: st.DrawFn) -> Call:
             max_size=3,
         )
     )
+    left_out = draw(
+        st.lists(
+            st.builds(
+                Note,
+                kind=st.sampled_from([k for k in NoteKind if k is not NoteKind.PRIVATE]),
+                text=st.text(max_size=40).map(lambda t: f"{MARKER} {t}"),
+                offset_seconds=st.integers(0, 10_000),
+                in_email=st.just(False),
+            ),
+            max_size=3,
+        )
+    )
     notes = list(call.notes)
-    for secret in secrets:
+    for secret in [*secrets, *left_out]:
         notes.insert(draw(st.integers(0, len(notes))), secret)
     return call.model_copy(update={"notes": notes})
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(call=calls_with_private_notes(), carried=st.integers(0, 2))
-def test_no_private_note_leaves_the_users_hands(call: Call, carried: int) -> None:
+def test_no_private_or_left_out_note_leaves_the_users_hands(call: Call, carried: int) -> None:
     assert MARKER not in json.dumps(call_outside_the_notes(call))
-    # Even handed in as "carried" promises, private notes are not repeated.
+    # Even handed in as "carried" promises, private notes and promises left
+    # out of the email are not repeated.
     earlier = [Note(kind=NoteKind.PRIVATE, text=f"{MARKER} earlier {i}") for i in range(carried)]
+    earlier += [
+        Note(kind=kind, text=f"{MARKER} left out {i}", in_email=False)
+        for i, kind in enumerate([NoteKind.OURS, NoteKind.THEIRS][:carried])
+    ]
     recap = compose_recap(call, signature="Sam", carried=earlier)
     assert MARKER not in recap.subject and MARKER not in recap.body
     assert MARKER not in to_csv([call])

@@ -155,10 +155,10 @@ async def test_the_recap_repeats_promises_still_open_from_earlier_calls(
         body = app.screen.query_one(RecapEditor).text
         app_subject = app.screen.query_one("#recap-subject").value  # type: ignore[attr-defined]
     assert (
-        "What we agreed:\n- I will: draft the pilot plan (by Monday 23 November)\n\n"
+        "What we agreed:\n- I will draft the pilot plan by Monday 23 November.\n\n"
         "Still open from our earlier calls:\n"
-        "- I will: send the case study (by Friday 27 November)\n"
-        "- You will: intro to the ops lead\n"
+        "- I will send the case study by Friday 27 November.\n"
+        "- You offered to intro to the ops lead.\n"
     ) in body
     assert "book the venue" not in body, "a kept promise is not repeated"
     shell = subprocess.run(

@@ -90,6 +90,7 @@ BEGIN
     VALUES (new.call_id, new.id, old.due, new.due, datetime('now'));
 END;
 """,
+    12: "ALTER TABLE notes DROP COLUMN in_email;",
 }
 
 
@@ -98,8 +99,8 @@ def seed_old(path: Path, version: int, monkeypatch: pytest.MonkeyPatch, calls: i
 
     Seeded by today's repository, whose ORM reads and writes what the later
     migrations add (the date history of 7, the attempts of 9, the "said" ticks
-    of 10, the times of 11); those are taken out again afterwards, newest
-    first, so the file is what that version had.
+    of 10, the times of 11, the in-email choice of 12); those are taken out
+    again afterwards, newest first, so the file is what that version had.
     """
     seeded = max(version, *UNDO)
     with monkeypatch.context() as patch:

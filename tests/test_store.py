@@ -314,6 +314,7 @@ def test_upgrade_to_7_keeps_every_row_and_starts_the_date_history(
         # Version 9 adds two columns to calls: connected, not discarded.
         assert [row[-2:] for row in after["calls"]] == [("connected", None)]
         after["calls"] = [row[:-2] for row in after["calls"]]
+        after["notes"] = without_in_email(after["notes"])
         assert after == before, "the upgrade changed no stored row"
         assert (path.parent / "callmate.db.v6.bak").exists()
         (call,) = repo.all_calls()
@@ -360,6 +361,7 @@ def test_upgrade_to_10_keeps_research_and_starts_every_say_aloud_line_unsaid(
         assert [row[:5] for row in after.pop("research")] == [
             row[:5] for row in before.pop("research")
         ]
+        after["notes"] = without_in_email(after["notes"])
         assert {k: v for k, v in after.items() if k in before} == before
         (call,) = repo.all_calls()
         assert [(r.text, r.said) for r in call.research] == [
@@ -371,6 +373,45 @@ def test_upgrade_to_10_keeps_research_and_starts_every_say_aloud_line_unsaid(
         repo.set_research_said(said, True)
         (call,) = repo.all_calls()
         assert [r.said for r in call.research] == [True, False]
+    finally:
+        repo.close()
+
+
+def without_in_email(notes: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    """Version 12 adds ``in_email`` (last) to every note, NULL: the kind's default."""
+    assert all(row[-1] is None for row in notes)
+    return [row[:-1] for row in notes]
+
+
+def test_upgrade_to_12_leaves_every_note_to_its_kinds_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 12 adds the in-email choice: old notes read back unchosen, and can be chosen."""
+    path = tmp_path / "callmate.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:11])
+        patch.setattr(migrations, "LATEST", 11)
+        Repository.open(path).close()
+        seed_old_database(path)
+    before = dump(path)
+
+    repo = Repository.open(path)
+    try:
+        assert migrations.schema_version(path) == migrations.LATEST == 12
+        assert (path.parent / "callmate.db.v11.bak").exists()
+        after = dump(path)
+        after["notes"] = without_in_email(after["notes"])
+        assert after == before
+        (call,) = repo.all_calls()
+        assert [(n.text, n.in_email, n.in_recap) for n in call.notes] == [
+            ("budget freeze until March", None, True),
+            ("send the pricing sheet", None, True),
+        ]
+        first = call.notes[0].id
+        assert first is not None
+        repo.set_note_in_email(first, False)
+        (call,) = repo.all_calls()
+        assert [(n.in_email, n.in_recap) for n in call.notes] == [(False, False), (None, True)]
     finally:
         repo.close()
 
@@ -471,6 +512,7 @@ def test_upgrade_to_9_keeps_every_row_and_every_call_connected(
         after = without_times(dump(path))
         assert [row[-2:] for row in after["calls"]] == [("connected", None)]
         after["calls"] = [row[:-2] for row in after["calls"]]
+        after["notes"] = without_in_email(after["notes"])
         assert after == before, "the upgrade changed no stored row"
         (call,) = repo.all_calls()
         assert call.connection.value == "connected"

@@ -75,6 +75,8 @@ def _note(note: Note) -> dict[str, Any]:
         data["done_at"] = _iso(note.done_at)
         # History leads to a date; a commitment whose date was cleared has none.
         data["moved_from"] = [day.isoformat() for day in note.moved_from] if note.due else []
+    if note.in_email is not None:  # the user's choice; absent means the kind's default
+        data["in_email"] = note.in_email
     return data
 
 
@@ -224,13 +226,15 @@ CSV_COLUMNS = [
 def to_csv(calls: Iterable[Call]) -> str:
     """One row per call, for a spreadsheet; notes in one cell, a line each.
 
-    Private notes are left out: a spreadsheet is shared and fed to CRMs, so it
-    is treated as leaving the user's hands (the JSON and Markdown keep them).
+    Only the notes the recap email takes are in it (:attr:`Note.in_recap`):
+    a spreadsheet is shared and fed to CRMs, so it is treated as leaving the
+    user's hands. Private notes and those kept out of the email stay in the
+    JSON and Markdown.
     """
     import csv
     import io
 
-    from callmate.domain.models import NoteKind, format_offset
+    from callmate.domain.models import format_offset
     from callmate.domain.text import clean, clean_line
 
     out = io.StringIO()
@@ -242,7 +246,7 @@ def to_csv(calls: Iterable[Call]) -> str:
         notes = "\n".join(
             f"[{n.kind.label} {format_offset(n.offset_seconds)}] {clean(n.text)}"
             for n in call.notes
-            if n.kind is not NoteKind.PRIVATE
+            if n.in_recap
         )
         writer.writerow(
             [

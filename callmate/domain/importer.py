@@ -169,6 +169,8 @@ class ImportNote(_Model):
     """The time of day on ``due`` (none without a due date)."""
     done_at: Moment | None = None
     moved_from: Moves = Field(default_factory=list)
+    in_email: bool | None = None
+    """Absent in exports made before it existed, and for a note left to its kind's default."""
 
     @model_validator(mode="after")
     def _history_needs_a_date(self) -> ImportNote:

@@ -347,10 +347,29 @@ class Note(BaseModel):
     """For commitments: when it was kept. Open until then."""
     moved_from: list[date] = Field(default_factory=list)
     """For commitments: the earlier due dates, oldest first (each move keeps one)."""
+    in_email: bool | None = None
+    """Whether the recap email takes it, as the user chose; None until they
+    choose, which means the default for its kind (:attr:`in_recap`)."""
 
     @property
     def is_commitment(self) -> bool:
         return self.kind in (NoteKind.OURS, NoteKind.THEIRS)
+
+    @property
+    def in_recap(self) -> bool:
+        """Whether the recap email (and what else leaves the user's hands) takes it.
+
+        A private note never does, whatever was chosen. Otherwise the user's
+        choice holds; without one, a ``?`` follow-up (the user's own to-do)
+        and a note of several lines (a paste, most likely) are left out, and
+        everything else goes in.
+        """
+        if self.kind is NoteKind.PRIVATE:
+            return False
+        if self.in_email is not None:
+            return self.in_email
+        several_lines = "\n" in self.text or "\r" in self.text  # a paste not cleaned yet
+        return self.kind is not NoteKind.FOLLOW_UP and not several_lines
 
 
 class NextStep(BaseModel):

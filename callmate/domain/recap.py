@@ -4,17 +4,20 @@ The method (METHOD.md rule 15) asks for a short email after every call that
 confirms what was learned and repeats the commitments, so both sides leave
 with the same understanding. It is plain text, written to be edited.
 
-Private notes (``#``) never appear in it: every section names the kinds it
-takes, and :attr:`NoteKind.PRIVATE` is none of them.
+It takes only the notes meant for it (:attr:`Note.in_recap`): a private
+note (``#``) never, and each other note as the user chose with one key, by
+default everything but ``?`` follow-ups and multi-line pastes. Lines are
+wrapped at 72 columns for plain-text mail.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from callmate.domain.models import Call, Note, NoteKind, Owner
+from callmate.domain.models import Call, Contact, Note, NoteKind, Owner
 
 
 @dataclass(frozen=True)
@@ -32,21 +35,64 @@ def long_date(day: date, at: time | None = None) -> str:
     return when if at is None else f"{when} at {at.hour:02d}:{at.minute:02d}"
 
 
-def _bullets(lines: list[str]) -> list[str]:
-    return [f"- {line}" for line in lines]
+WIDTH = 72
+"""Plain-text mail is read at this width; longer lines are wrapped."""
 
 
-def _note_lines(notes: list[Note]) -> list[str]:
-    return [" ".join(note.text.split()) for note in notes]
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
-def _commitment(note: Note) -> str:
-    """``send pricing (Sam, by Friday 27 November)``: who and when, where known."""
-    text = " ".join(note.text.split())
-    details = [note.owner] if note.owner else []
-    if note.due is not None:
-        details.append(f"by {long_date(note.due)}")
-    return f"{text} ({', '.join(details)})" if details else text
+def _wrapped(text: str, *, bullet: bool = False) -> list[str]:
+    """Lines of at most :data:`WIDTH` characters; a bullet's lines hang under its text.
+
+    Words are never split, hyphens included, so an address or a link stays
+    whole (on a line of its own when longer than the width).
+    """
+    return textwrap.wrap(
+        text,
+        width=WIDTH,
+        initial_indent="- " if bullet else "",
+        subsequent_indent="  " if bullet else "",
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or ["- " if bullet else ""]
+
+
+def _section(heading: str, items: list[str]) -> list[str]:
+    if not items:
+        return []
+    lines = ["", heading]
+    for item in items:
+        lines += _wrapped(item, bullet=True)
+    return lines
+
+
+def _sentence(lead: str, note: Note) -> str:
+    """``I will send the pricing sheet by Friday 27 November.``"""
+    what = _one_line(note.text)
+    if what.endswith(".") and not what.endswith(".."):
+        what = what[:-1]
+    due = f" by {long_date(note.due, note.due_time)}" if note.due is not None else ""
+    sentence = f"{lead} {what}{due}"
+    return sentence if sentence.endswith((".", "!", "?")) else sentence + "."
+
+
+def _promise(note: Note, contact: Contact) -> str:
+    """A commitment as one would write it to the customer.
+
+    Ours: "I will …", or "Sam will …" when someone else on our side owns it.
+    Theirs: "You offered to …", or "Priya offered to …" when the owner is
+    someone other than the person on the call.
+    """
+    owner = _one_line(note.owner)
+    if note.kind is NoteKind.THEIRS:
+        yours = not owner or owner.casefold() in {
+            contact.name.casefold(),
+            contact.first_name.casefold(),
+        }
+        return _sentence("You offered to" if yours else f"{owner} offered to", note)
+    return _sentence(f"{owner} will" if owner else "I will", note)
 
 
 _OWNER_PHRASE = {
@@ -57,55 +103,46 @@ _OWNER_PHRASE = {
 
 
 def compose_recap(call: Call, *, signature: str = "", carried: Sequence[Note] = ()) -> Recap:
-    """Build the email from the call's notes; sections without content are left out.
+    """Build the email from the notes it takes; sections without content are left out.
 
-    ``carried`` are promises from earlier calls with this contact still open:
-    they are repeated apart from the ones made today, so none is forgotten.
+    Only notes that are :attr:`Note.in_recap` are used: never a private note,
+    nor one the user left out. ``carried`` are promises from earlier calls
+    with this contact still open: they are repeated apart from the ones made
+    today, so none is forgotten.
     """
-    first_name = call.contact.first_name
-    lines: list[str] = [f"Hi {first_name},", ""]
+    contact = call.contact
+    notes = [note for note in call.notes if note.in_recap]
+
+    def of(*kinds: NoteKind) -> list[Note]:
+        return [note for note in notes if note.kind in kinds]
+
+    lines: list[str] = [f"Hi {contact.first_name},", ""]
     lines.append("Thank you for your time today. Here is what I took away from our call,")
     lines.append("so we can be sure we understood each other.")
-
-    learned = _note_lines(call.notes_of(NoteKind.NOTE, NoteKind.PAIN))
-    if learned:
-        lines += ["", "What I understood:", *_bullets(learned)]
-
-    concerns = _note_lines(call.notes_of(NoteKind.OBJECTION))
-    if concerns:
-        lines += ["", "Concerns you raised:", *_bullets(concerns)]
-
-    quotes = _note_lines(call.notes_of(NoteKind.QUOTE))
-    if quotes:
-        lines += ["", "In your words:", *[f'- "{quote}"' for quote in quotes]]
-
-    ours = [_commitment(n) for n in call.notes_of(NoteKind.OURS, NoteKind.FOLLOW_UP)]
-    theirs = [_commitment(n) for n in call.notes_of(NoteKind.THEIRS)]
-    if ours or theirs:
-        lines += ["", "What we agreed:"]
-        lines += [f"- I will: {item}" for item in ours]
-        lines += [f"- You will: {item}" for item in theirs]
-
-    still_ours = [_commitment(n) for n in carried if n.kind is NoteKind.OURS]
-    still_theirs = [_commitment(n) for n in carried if n.kind is NoteKind.THEIRS]
-    if still_ours or still_theirs:
-        lines += ["", "Still open from our earlier calls:"]
-        lines += [f"- I will: {item}" for item in still_ours]
-        lines += [f"- You will: {item}" for item in still_theirs]
+    lines += _section("What I understood:", [_one_line(n.text) for n in of(NoteKind.NOTE)])
+    lines += _section("What matters to you:", [_one_line(n.text) for n in of(NoteKind.PAIN)])
+    lines += _section("Concerns you raised:", [_one_line(n.text) for n in of(NoteKind.OBJECTION)])
+    lines += _section("In your words:", [f'"{_one_line(n.text)}"' for n in of(NoteKind.QUOTE)])
+    agreed = of(NoteKind.OURS, NoteKind.FOLLOW_UP) + of(NoteKind.THEIRS)
+    lines += _section("What we agreed:", [_promise(n, contact) for n in agreed])
+    still = [n for n in carried if n.is_commitment and n.in_recap]
+    still.sort(key=lambda n: n.kind is NoteKind.THEIRS)  # ours first, each in its order
+    lines += _section("Still open from our earlier calls:", [_promise(n, contact) for n in still])
 
     step = call.next_step
     if step is not None:
-        lines += [
-            "",
-            f"Next step: {step.what} ({_OWNER_PHRASE[step.owner]}), by {long_date(step.due)}.",
-        ]
+        lines.append("")
+        lines += _wrapped(
+            f"Next step: {_one_line(step.what)} ({_OWNER_PHRASE[step.owner]}),"
+            f" by {long_date(step.due, step.due_time)}."
+        )
 
     lines += ["", "If I missed or misread anything, just reply and I will correct it.", ""]
     lines += [signature.strip() or "Best regards,"]
 
     subject = "Recap of our call"
     if step is not None:
-        subject += f": next step by {long_date(step.due)}"
+        subject += f": next step by {long_date(step.due, step.due_time)}"
     return Recap(subject=subject, body="\n".join(lines).rstrip() + "\n")
 
 

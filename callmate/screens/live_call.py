@@ -175,7 +175,7 @@ class LiveCallScreen(CallmateScreen[None]):
         checklist.border_title = "Questions · Alt+N or /N"
         checklist.show(self.call.questions, self.say)
         log = self.query_one("#notes", NotesLog)
-        log.border_title = "Notes · ↑ to edit or delete"
+        log.border_title = "Notes · ↑ edit · space: @ in email"
         log.show(self.notes)
         log.scroll_end(animate=False)
         self.query_one("#time-check", Static).display = False
@@ -432,6 +432,8 @@ class LiveCallScreen(CallmateScreen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """Typing while the log or checklist has focus goes to the note line."""
+        if event.key == "space" and self.focused is self.notes_log:
+            return  # the log's own key: in or out of the email
         if event.is_printable and event.character and self.focused is not self.note_line:
             event.stop()
             self.set_focus(self.note_line)
@@ -513,6 +515,25 @@ class LiveCallScreen(CallmateScreen[None]):
     def _restore_draft(self) -> None:
         self.note_line.value = self._draft_while_editing
         self.note_line.cursor_position = len(self._draft_while_editing)
+
+    @on(NotesLog.EmailToggleRequested)
+    def toggle_in_email(self, event: NotesLog.EmailToggleRequested) -> None:
+        """Space on a note: into the recap email, or out of it. Only that row is redrawn."""
+        note = self._saved_note(event.index)
+        if note is None:
+            return
+        if note.kind is NoteKind.PRIVATE:
+            self.notify("A private note never goes into the email.")
+            return
+        changed = note.model_copy(update={"in_email": not note.in_recap})
+        self.notes[event.index] = changed
+        self.notes_log.update_note(event.index, changed)
+        note_id, in_email = note.id, changed.in_recap
+        assert note_id is not None
+        self._watch_write(
+            self.store.submit(lambda repo: repo.set_note_in_email(note_id, in_email)),
+            "The note's place in the email could not be saved",
+        )
 
     @on(NotesLog.DeleteRequested)
     def delete_note(self, event: NotesLog.DeleteRequested) -> None:

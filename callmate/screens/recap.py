@@ -2,13 +2,18 @@
 
 Edits are kept (saved a moment after typing stops), so leaving and coming
 back shows the email as it was left. Ctrl+N rebuilds it from the notes, and
-asks first when that would replace the user's own words. Exports are written
+asks first when that would replace the user's own words. Below the email,
+the call's notes, each marked @ when the email takes it: space puts one in
+or takes it out and rebuilds the email, asking first if the user has edited
+it (cancelling changes nothing). Exports are written
 whole or not at all; a failed one says why in one line and loses nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import errno
+from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -19,11 +24,13 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 
 from callmate.clipboard import CopyReport, copy_text, timestamped_name
+from callmate.domain.models import NoteKind
 from callmate.domain.recap import Recap, compose_recap
 from callmate.domain.text import shown
 from callmate.files import private_dir, write_atomic
 from callmate.locations import exports_dir, recaps_dir
 from callmate.screens.base import CallmateScreen
+from callmate.widgets.notes_log import NotesLog
 from callmate.widgets.recap_editor import RecapEditor
 from callmate.widgets.text_field import TextField
 
@@ -57,6 +64,7 @@ class RecapScreen(CallmateScreen[None]):
         # taken down (quit), when the widgets can no longer be looked up.
         self.subject_field = TextField(id="recap-subject")
         self.editor = RecapEditor(id="recap-body")
+        self.notes_log = NotesLog(id="recap-notes", editable=False)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,12 +73,14 @@ class RecapScreen(CallmateScreen[None]):
             yield Label("Subject", classes="field-label")
             yield self.subject_field
         yield self.editor
+        yield self.notes_log
         yield Static("", id="copy-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#recap-subject", Input).disabled = True
         self.query_one("#recap-body", RecapEditor).disabled = True
+        self.notes_log.border_title = "Notes · Tab here, space: @ in the email or out"
         self.load_call()
 
     @work(exclusive=True, group="recap-load", exit_on_error=False)
@@ -87,6 +97,7 @@ class RecapScreen(CallmateScreen[None]):
             self.show(Recap(subject=call.recap_subject or "", body=call.recap_body))
         else:
             self.show(self.compose_recap())
+        self.notes_log.show(call.notes)
         subject = self.query_one("#recap-subject", Input)
         editor = self.query_one("#recap-body", RecapEditor)
         subject.disabled = editor.disabled = False
@@ -172,6 +183,71 @@ class RecapScreen(CallmateScreen[None]):
         call_id = self.call_id
         self.store.submit(lambda repo: repo.save_recap(call_id, recap.subject, recap.body))
         self.notify("Rebuilt from the call's notes.")
+
+    # -- which notes the email takes ---------------------------------------
+    @on(NotesLog.EmailToggleRequested)
+    def toggle_in_email(self, event: NotesLog.EmailToggleRequested) -> None:
+        """Put a note into the email or take it out, and rebuild the email.
+
+        If the email no longer reads as built from the notes (the user edited
+        it), rebuilding would replace their words: ask first. No: nothing
+        changes, neither the note nor the email.
+        """
+        if self.call is None or not 0 <= event.index < len(self.call.notes):
+            return
+        note = self.call.notes[event.index]
+        if note.kind is NoteKind.PRIVATE:
+            self.notify("A private note never goes into the email.")
+            return
+        built = self.compose_recap().body
+        if self.editor.text == built:
+            self._toggle(event.index)
+            return
+        from callmate.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._toggle(event.index)
+            else:
+                self.notify("Nothing changed: the note and your email are as they were.")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Rebuild the email? Your edits to it will be replaced.\n"
+                "(The subject stays as you left it.)"
+            ),
+            answered,
+        )
+
+    def _toggle(self, index: int) -> None:
+        """Flip the note's choice (one row redrawn, one write) and rebuild the body."""
+        assert self.call is not None
+        note = self.call.notes[index]
+        changed = note.model_copy(update={"in_email": not note.in_recap})
+        self.call.notes[index] = changed
+        self.notes_log.update_note(index, changed)
+        note_id, in_email = note.id, changed.in_recap
+        if note_id is not None:
+            self._watch_write(
+                self.store.submit(lambda repo: repo.set_note_in_email(note_id, in_email)),
+                "The note's place in the email could not be saved",
+            )
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        subject, body = self.subject_field.value, self.compose_recap().body
+        self.show(Recap(subject=subject, body=body))
+        self.call.recap_subject, self.call.recap_body = subject, body
+        call_id = self.call_id
+        self.store.submit(lambda repo: repo.save_recap(call_id, subject, body))
+        self.notify("In the email." if in_email else "Left out of the email.")
+
+    @work(group="small-writes", exit_on_error=False)
+    async def _watch_write(self, future: Future[None], failed: str) -> None:
+        try:
+            await asyncio.wrap_future(future)
+        except Exception as error:
+            self.notify(f"{failed}: {error}", severity="error", markup=False, timeout=10)
 
     # -- copying and exporting --------------------------------------------
     def action_copy_body(self) -> None:

@@ -97,6 +97,7 @@ def note_from_row(row: NoteRow, moved_from: Sequence[date] = ()) -> Note:
         owner=row.owner,
         done_at=row.done_at,
         moved_from=list(moved_from),
+        in_email=row.in_email,
     )
 
 

@@ -298,6 +298,12 @@ MIGRATIONS: list[str] = [
         VALUES (new.call_id, new.id, old.due, new.due, datetime('now'), old.due_time, new.due_time);
     END;
     """,
+    # 12: whether each note goes into the recap email, as the user chose
+    # (issue 15). NULL, as every existing note gets, means "the default for
+    # its kind" (Note.in_recap): nothing changes until the user picks.
+    """
+    ALTER TABLE notes ADD COLUMN in_email BOOLEAN;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

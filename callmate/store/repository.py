@@ -203,6 +203,7 @@ class Repository:
                 due=note.due,
                 due_time=converters.clock_text(note.due_time) if note.due else None,
                 done_at=note.done_at,
+                in_email=note.in_email,
             )
             session.add(row)
             session.flush()
@@ -219,6 +220,11 @@ class Repository:
             row.text = checked.text
             session.flush()
             return converters.note_from_row(row)
+
+    def set_note_in_email(self, note_id: int, in_email: bool) -> None:
+        """Put a note into the recap email, or keep it out (a private note stays out)."""
+        with self._session() as session:
+            session.execute(update(NoteRow).where(NoteRow.id == note_id).values(in_email=in_email))
 
     def delete_note(self, note_id: int, at: datetime) -> None:
         """Hide a note; it stays in the table so the delete can be undone."""
@@ -553,6 +559,7 @@ class Repository:
                         due_time=converters.clock_text(note.due_time) if note.due else None,
                         owner=note.owner,
                         done_at=note.done_at,
+                        in_email=note.in_email,
                     )
                     session.add(note_row)
                     if note.due is not None and note.moved_from:

@@ -173,6 +173,7 @@ class NoteRow(Base):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     owner: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    in_email: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
 
 class ResearchRow(Base):

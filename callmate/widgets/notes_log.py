@@ -26,6 +26,9 @@ KIND_COLOURS: dict[NoteKind, str | None] = {
     NoteKind.PRIVATE: "text-private",  # defined by CallmateApp.get_theme_variable_defaults
 }
 LABEL_WIDTH = max(len(kind.label) for kind in NoteKind)
+IN_EMAIL = "@"
+"""Beside a note the recap email takes; the others show :data:`NOT_IN_EMAIL`."""
+NOT_IN_EMAIL = "·"
 PREVIEW_CHARS = 320
 PREVIEW_LINES = 6
 
@@ -62,7 +65,7 @@ def preview(text: str) -> tuple[str, int, int]:
 
 
 def note_prompt(note: Note, styles: dict[NoteKind, str], *, state: str = "") -> Table:
-    """Offset, kind and text in columns, so wrapped text keeps its indent.
+    """Offset, in-email mark, kind and text in columns, so wrapped text keeps its indent.
 
     ``state`` is "" (saved), "saving" or "failed". A long note is folded to
     its first lines; the whole of it opens with Enter.
@@ -85,10 +88,12 @@ def note_prompt(note: Note, styles: dict[NoteKind, str], *, state: str = "") -> 
         body.append("  NOT SAVED YET, retrying", style="bold reverse")
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(width=5, no_wrap=True)
+    grid.add_column(width=1, no_wrap=True)
     grid.add_column(width=LABEL_WIDTH, no_wrap=True)
     grid.add_column(ratio=1)
     grid.add_row(
         Text(format_offset(note.offset_seconds), style="dim"),
+        Text(IN_EMAIL, style="bold") if note.in_recap else Text(NOT_IN_EMAIL, style="dim"),
         Text(note.kind.label.upper(), style=styles.get(note.kind, "bold")),
         body,
     )
@@ -96,17 +101,25 @@ def note_prompt(note: Note, styles: dict[NoteKind, str], *, state: str = "") -> 
 
 
 class NotesLog(OptionList):
-    """Every note of the call. Appending is cheap: only new lines are measured."""
+    """Every note of the call. Appending is cheap: only new lines are measured.
+
+    With ``editable`` off (the recap screen) only the in-email key is offered.
+    """
 
     BINDINGS = [
+        Binding("space", "toggle_email", "In email / out"),
         Binding("enter", "edit", "Edit note"),
         Binding("delete,backspace", "delete", "Delete note"),
         Binding("escape", "back", "Back to typing"),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, editable: bool = True) -> None:
         super().__init__(id=id, markup=False)
+        self.editable = editable
         self._kind_styles: dict[NoteKind, str] | None = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.editable or action not in ("edit", "delete", "back")
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._forget_styles)
@@ -166,6 +179,12 @@ class NotesLog(OptionList):
     class DeleteRequested(Message):
         index: int
 
+    @dataclass
+    class EmailToggleRequested(Message):
+        """Put this note into the recap email, or take it out."""
+
+        index: int
+
     class BackRequested(Message):
         """Back to the note line."""
 
@@ -173,6 +192,10 @@ class NotesLog(OptionList):
     def action_edit(self) -> None:
         if self.highlighted is not None:
             self.post_message(self.EditRequested(self.highlighted))
+
+    def action_toggle_email(self) -> None:
+        if self.highlighted is not None:
+            self.post_message(self.EmailToggleRequested(self.highlighted))
 
     def action_delete(self) -> None:
         if self.highlighted is not None:
