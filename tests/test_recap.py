@@ -114,3 +114,14 @@ def test_due_in_the_future_reads_naturally() -> None:
     assert call.next_step is not None
     call.next_step = call.next_step.model_copy(update={"due": NOW.date() + timedelta(days=1)})
     assert "by Monday 23 November" in compose_recap(call).body
+
+
+def test_a_time_agreed_with_the_date_is_in_the_recap() -> None:
+    call = call_with([(NoteKind.OURS, "send the pricing sheet")])
+    step = NextStep(what="Demo", owner=Owner.BOTH, due=date(2026, 12, 3), due_time=time(15, 0))
+    call.next_step = step
+    call.notes[0].due, call.notes[0].due_time = date(2026, 11, 27), time(9, 30)
+    recap = compose_recap(call)
+    assert recap.subject.endswith("next step by Thursday 3 December at 15:00")
+    assert "by Thursday 3 December at 15:00." in recap.body
+    assert "by Friday 27 November at 09:30." in recap.body
