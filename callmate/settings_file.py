@@ -42,6 +42,18 @@ def peek_int(name: str, *, default: int, low: int, high: int) -> int:
     return value
 
 
+def peek_all() -> dict[str, object]:
+    """The whole file as TOML data, or ``{}`` when it can't be read (never raises).
+
+    For what the first frame needs without pydantic: the theme and the keys.
+    """
+    try:
+        raw = read_bytes(settings_path())
+        return tomllib.loads(raw.decode("utf-8", errors="replace"))
+    except Exception:  # load_settings reports why, once pydantic is loaded
+        return {}
+
+
 MAX_BYTES = 1_000_000
 """A settings file is a few hundred bytes; anything past this is not one."""
 

@@ -87,8 +87,8 @@ class AttemptScreen(ModalScreen["AttemptScreen.Result | None"]):
             return self.connection is None
 
     BINDINGS = [
-        Binding("escape", "cancel", "Back"),
-        Binding("x", "discard", "Discard call", priority=True),
+        Binding("escape", "cancel", "Back", id="attempt.cancel"),
+        Binding("x", "discard", "Discard call", priority=True, id="attempt.discard"),
     ]
 
     def __init__(

@@ -15,9 +15,10 @@ from callmate.screens.base import CallmateScreen
 from callmate.widgets.agenda_list import AgendaList
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from datetime import date
 
+    from callmate.commands import Command
     from callmate.domain.agenda import Agenda, DueStep
     from callmate.domain.models import Contact
     from callmate.store.repository import Repository
@@ -30,16 +31,22 @@ class HomeScreen(CallmateScreen[None]):
     SUB_TITLE = "Home"
     # Priority: keys act at once, even when typed ahead of a screen change.
     BINDINGS = [
-        Binding("n", "new_call", "New call", priority=True),
-        Binding("f", "follow_up", "Follow up", priority=True),
-        Binding("d", "done", "Done", priority=True),
-        Binding("r", "reschedule", "Move", priority=True),
-        Binding("t", "timeline", "Timeline", priority=True),
-        Binding("slash", "search", "Search", priority=True),
-        Binding("s", "settings", "Settings", priority=True),
-        Binding("enter", "open", "Open", show=False),
-        Binding("ctrl+z", "restore_discarded", "Undo discard", priority=True),
-        Binding("q", "app.quit", "Quit", priority=True),
+        Binding("n", "new_call", "New call", priority=True, id="home.new_call"),
+        Binding("f", "follow_up", "Follow up", priority=True, id="home.follow_up"),
+        Binding("d", "done", "Done", priority=True, id="home.done"),
+        Binding("r", "reschedule", "Move", priority=True, id="home.reschedule"),
+        Binding("t", "timeline", "Timeline", priority=True, id="home.timeline"),
+        Binding("slash", "search", "Search", priority=True, id="home.search"),
+        Binding("s", "settings", "Settings", priority=True, id="home.settings"),
+        Binding("enter", "open", "Open", show=False, id="home.open"),
+        Binding(
+            "ctrl+z",
+            "restore_discarded",
+            "Undo discard",
+            priority=True,
+            id="home.restore_discarded",
+        ),
+        Binding("q", "app.quit", "Quit", priority=True, id="home.quit"),
     ]
 
     NEEDS_STORE = frozenset(
@@ -73,6 +80,33 @@ class HomeScreen(CallmateScreen[None]):
 
     def on_screen_resume(self) -> None:
         self.load()
+
+    HELP = (
+        "Your day: what is due (overdue first), promises both ways, who is going "
+        "cold, recent calls. Move with the arrows; the keys act on the highlighted line."
+    )
+    HELP_GROUPS = (
+        ("Calls", ("new_call", "follow_up", "open", "restore_discarded")),
+        ("The highlighted promise", ("done", "reschedule", "timeline")),
+        ("Elsewhere", ("search", "settings", "app.quit")),
+    )
+
+    def extra_commands(self) -> Iterator[Command]:
+        """An open call (left open when callmate stopped) can be resumed from Ctrl+P."""
+        from callmate.commands import Command
+
+        for summary in self.agenda.recent if self.agenda is not None else []:
+            if summary.status == "live":
+                call_id = summary.id
+
+                def resume(call_id: int = call_id) -> None:
+                    self.open_live(call_id)
+
+                yield Command(
+                    f"Resume call with {summary.contact_name}",
+                    f"Back to the open call: {summary.goal}",
+                    resume,
+                )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "restore_discarded" and (self.agenda is None or not self.agenda.restorable):

@@ -125,12 +125,19 @@ class PreCallScreen(CallmateScreen[None]):
 
     SUB_TITLE = "Plan the call"
     BINDINGS = [
-        Binding("ctrl+s", "start_call", "Start call", priority=True),
-        Binding("ctrl+r", "attempt", "Didn't connect", priority=True),
-        Binding("ctrl+f", "bank", "Find in question bank", priority=True),
-        Binding("ctrl+l", "carry_over", "Add unasked", priority=True),
-        Binding("ctrl+n", "start_afresh", "Start afresh", priority=True, show=False),
-        Binding("escape", "cancel", "Back"),
+        Binding("ctrl+s", "start_call", "Start call", priority=True, id="plan.start_call"),
+        Binding("ctrl+r", "attempt", "Didn't connect", priority=True, id="plan.attempt"),
+        Binding("ctrl+f", "bank", "Find in question bank", priority=True, id="plan.bank"),
+        Binding("ctrl+l", "carry_over", "Add unasked", priority=True, id="plan.carry_over"),
+        Binding(
+            "ctrl+n",
+            "start_afresh",
+            "Start afresh",
+            priority=True,
+            show=False,
+            id="plan.start_afresh",
+        ),
+        Binding("escape", "cancel", "Back", id="plan.cancel"),
     ]
 
     def __init__(

@@ -36,13 +36,15 @@ SAVE_DELAY = 0.6
 
 class RecapScreen(CallmateScreen[None]):
     SUB_TITLE = "Recap email"
+    LEAVES_FREELY = True
+    """Ctrl+P may leave it for home, a new call, search or settings."""
     BINDINGS = [
-        Binding("ctrl+r", "copy_body", "Copy email", priority=True),
-        Binding("ctrl+t", "copy_subject", "Copy subject", priority=True),
-        Binding("ctrl+g", "export_ics", "Calendar .ics", priority=True),
-        Binding("ctrl+o", "export_markdown", "Markdown", priority=True),
-        Binding("ctrl+n", "rebuild", "Rebuild from notes", priority=True),
-        Binding("escape", "done", "Home"),
+        Binding("ctrl+r", "copy_body", "Copy email", priority=True, id="recap.copy_body"),
+        Binding("ctrl+t", "copy_subject", "Copy subject", priority=True, id="recap.copy_subject"),
+        Binding("ctrl+g", "export_ics", "Calendar .ics", priority=True, id="recap.export_ics"),
+        Binding("ctrl+o", "export_markdown", "Markdown", priority=True, id="recap.export_markdown"),
+        Binding("ctrl+n", "rebuild", "Rebuild from notes", priority=True, id="recap.rebuild"),
+        Binding("escape", "done", "Home", id="recap.done"),
     ]
 
     def __init__(self, call_id: int) -> None:

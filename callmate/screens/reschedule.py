@@ -39,7 +39,7 @@ class RescheduleScreen(ModalScreen[date | None]):
     }
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Keep the date")]
+    BINDINGS = [Binding("escape", "cancel", "Keep the date", id="reschedule.cancel")]
 
     def __init__(self, what: str, due: date | None, today: date) -> None:
         super().__init__()

@@ -31,9 +31,9 @@ class SettingsScreen(CallmateScreen["Settings | None"]):
 
     SUB_TITLE = "Settings"
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("ctrl+n", "never_ask", "Don't ask again", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="settings.save"),
+        Binding("ctrl+n", "never_ask", "Don't ask again", priority=True, id="settings.never_ask"),
+        Binding("escape", "cancel", "Cancel", id="settings.cancel"),
     ]
 
     def __init__(self, settings: Settings, *, first_time: bool = False) -> None:
