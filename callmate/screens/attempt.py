@@ -116,7 +116,7 @@ class AttemptScreen(ModalScreen["AttemptScreen.Result | None"]):
             if self.discardable:
                 keys += " · x discards this call (started by mistake)"
             yield Static(keys, id="attempt-keys", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.set_focus(self.kind_bar)

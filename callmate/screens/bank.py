@@ -74,7 +74,7 @@ class BankScreen(ModalScreen[list[str]]):
             yield TextField(placeholder="type to search, e.g. budget", id="bank-search")
             yield OptionList(id="bank-results", markup=False, compact=True)
             yield Static("Enter adds the highlighted question · Esc when done", id="bank-help")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#bank-search", Input))

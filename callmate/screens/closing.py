@@ -173,7 +173,7 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
                     yield CommitmentEditor(note)
         # Outside the scrolling form: what is missing is always in view.
         yield Static("", id="missing", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.initial is not None:

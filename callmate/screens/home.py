@@ -31,22 +31,80 @@ class HomeScreen(CallmateScreen[None]):
     SUB_TITLE = "Home"
     # Priority: keys act at once, even when typed ahead of a screen change.
     BINDINGS = [
-        Binding("n", "new_call", "New call", priority=True, id="home.new_call"),
-        Binding("f", "follow_up", "Follow up", priority=True, id="home.follow_up"),
-        Binding("d", "done", "Done", priority=True, id="home.done"),
-        Binding("r", "reschedule", "Move", priority=True, id="home.reschedule"),
-        Binding("t", "timeline", "Timeline", priority=True, id="home.timeline"),
-        Binding("slash", "search", "Search", priority=True, id="home.search"),
-        Binding("s", "settings", "Settings", priority=True, id="home.settings"),
-        Binding("enter", "open", "Open", show=False, id="home.open"),
+        Binding(
+            "n",
+            "new_call",
+            "New call",
+            priority=True,
+            tooltip="Plan a new call",
+            id="home.new_call",
+        ),
+        Binding(
+            "f",
+            "follow_up",
+            "Follow up",
+            priority=True,
+            tooltip="Plan the call the highlighted promise or cold contact asks for",
+            id="home.follow_up",
+        ),
+        Binding(
+            "d",
+            "done",
+            "Done",
+            priority=True,
+            tooltip="Mark the highlighted next step or commitment kept",
+            id="home.done",
+        ),
+        Binding(
+            "r",
+            "reschedule",
+            "Move",
+            priority=True,
+            tooltip="Move the highlighted next step or commitment to another date",
+            id="home.reschedule",
+        ),
+        Binding(
+            "t",
+            "timeline",
+            "Timeline",
+            priority=True,
+            show=False,
+            tooltip="The highlighted person's timeline",
+            id="home.timeline",
+        ),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            priority=True,
+            tooltip="Search notes, quotes, goals, research and people",
+            id="home.search",
+        ),
+        Binding(
+            "s",
+            "settings",
+            "Settings",
+            priority=True,
+            tooltip="Your name, signature, question limit, time check, cadence",
+            id="home.settings",
+        ),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            show=False,
+            tooltip="Open the highlighted call (resume it if still open)",
+            id="home.open",
+        ),
         Binding(
             "ctrl+z",
             "restore_discarded",
             "Undo discard",
             priority=True,
+            tooltip="Bring back the call just discarded",
             id="home.restore_discarded",
         ),
-        Binding("q", "app.quit", "Quit", priority=True, id="home.quit"),
+        Binding("q", "app.quit", "Quit", priority=True, tooltip="Quit callmate", id="home.quit"),
     ]
 
     NEEDS_STORE = frozenset(
@@ -73,7 +131,7 @@ class HomeScreen(CallmateScreen[None]):
         yield Header()
         yield Static("Loading your day…", id="home-status", markup=False)
         yield AgendaList(id="agenda")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#agenda", AgendaList).display = False

@@ -73,7 +73,7 @@ class InterruptedScreen(ModalScreen[Choice | None]):
                 id="interrupted-calls",
                 markup=False,
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

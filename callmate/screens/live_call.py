@@ -71,14 +71,64 @@ WIDE = (120, 40)
 
 class LiveCallScreen(CallmateScreen[None]):
     BINDINGS = [
-        Binding("ctrl+o", "close_call", "End call", priority=True, id="live.close_call"),
-        Binding("ctrl+r", "attempt", "Didn't connect", priority=True, id="live.attempt"),
+        Binding(
+            "ctrl+o",
+            "close_call",
+            "End call",
+            priority=True,
+            tooltip="End the call and go to its close",
+            id="live.close_call",
+        ),
+        Binding(
+            "ctrl+r",
+            "attempt",
+            "Didn't connect",
+            priority=True,
+            tooltip="Didn't connect: log an attempt, or discard the call",
+            id="live.attempt",
+        ),
         # Ctrl+T is named on the prefix line above the keys; the key line must fit 80 columns.
-        Binding("ctrl+t", "cycle_kind", "Kind", show=False, priority=True, id="live.cycle_kind"),
-        Binding("ctrl+g", "toggle_hold", "Hold", priority=True, id="live.toggle_hold"),
-        Binding("ctrl+z", "undo_delete", "Undo", priority=True, id="live.undo_delete"),
-        Binding("ctrl+b", "toggle_prep", "Prep", priority=True, id="live.toggle_prep"),
-        Binding("up", "to_notes", "Earlier notes", show=False, id="live.to_notes"),
+        Binding(
+            "ctrl+t",
+            "cycle_kind",
+            "Kind",
+            show=False,
+            priority=True,
+            tooltip="Change the kind of the line being typed",
+            id="live.cycle_kind",
+        ),
+        Binding(
+            "ctrl+g",
+            "toggle_hold",
+            "Hold",
+            priority=True,
+            tooltip="Put the call on hold (the clock pauses) and back",
+            id="live.toggle_hold",
+        ),
+        Binding(
+            "ctrl+z",
+            "undo_delete",
+            "Undo",
+            priority=True,
+            tooltip="Undo the last delete",
+            id="live.undo_delete",
+        ),
+        Binding(
+            "ctrl+b",
+            "toggle_prep",
+            "Prep",
+            priority=True,
+            tooltip="Show or hide the prep: research, their words, open promises",
+            id="live.toggle_prep",
+        ),
+        Binding(
+            "up",
+            "to_notes",
+            "Earlier notes",
+            show=False,
+            tooltip="Go to the notes: Enter edits one, Delete deletes it",
+            id="live.to_notes",
+        ),
         *[
             Binding(
                 f"alt+{n}",

@@ -125,19 +125,55 @@ class PreCallScreen(CallmateScreen[None]):
 
     SUB_TITLE = "Plan the call"
     BINDINGS = [
-        Binding("ctrl+s", "start_call", "Start call", priority=True, id="plan.start_call"),
-        Binding("ctrl+r", "attempt", "Didn't connect", priority=True, id="plan.attempt"),
-        Binding("ctrl+f", "bank", "Find in question bank", priority=True, id="plan.bank"),
-        Binding("ctrl+l", "carry_over", "Add unasked", priority=True, id="plan.carry_over"),
+        Binding(
+            "ctrl+s",
+            "start_call",
+            "Start call",
+            priority=True,
+            tooltip="Start the call with this plan",
+            id="plan.start_call",
+        ),
+        Binding(
+            "ctrl+r",
+            "attempt",
+            "Didn't connect",
+            priority=True,
+            tooltip="Didn't connect: log an attempt",
+            id="plan.attempt",
+        ),
+        Binding(
+            "ctrl+f",
+            "bank",
+            "Question bank",
+            priority=True,
+            tooltip="Find questions in the question bank",
+            id="plan.bank",
+        ),
+        Binding(
+            "ctrl+l",
+            "carry_over",
+            "Add unasked",
+            priority=True,
+            show=False,
+            tooltip="Add the questions not asked last time and last time's follow-ups",
+            id="plan.carry_over",
+        ),
         Binding(
             "ctrl+n",
             "start_afresh",
             "Start afresh",
             priority=True,
             show=False,
+            tooltip="Clear the plan (asks first) and start afresh",
             id="plan.start_afresh",
         ),
-        Binding("escape", "cancel", "Back", id="plan.cancel"),
+        Binding(
+            "escape",
+            "cancel",
+            "Back",
+            tooltip="Back home; the plan is kept as a draft",
+            id="plan.cancel",
+        ),
     ]
 
     def __init__(
@@ -231,7 +267,7 @@ class PreCallScreen(CallmateScreen[None]):
                 id="question-input",
             )
             yield QuestionPlan(id="plan")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._fields = {name: self.query_one(f"#{name}", Widget) for name in FORM_FIELDS}

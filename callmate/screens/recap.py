@@ -39,12 +39,48 @@ class RecapScreen(CallmateScreen[None]):
     LEAVES_FREELY = True
     """Ctrl+P may leave it for home, a new call, search or settings."""
     BINDINGS = [
-        Binding("ctrl+r", "copy_body", "Copy email", priority=True, id="recap.copy_body"),
-        Binding("ctrl+t", "copy_subject", "Copy subject", priority=True, id="recap.copy_subject"),
-        Binding("ctrl+g", "export_ics", "Calendar .ics", priority=True, id="recap.export_ics"),
-        Binding("ctrl+o", "export_markdown", "Markdown", priority=True, id="recap.export_markdown"),
-        Binding("ctrl+n", "rebuild", "Rebuild from notes", priority=True, id="recap.rebuild"),
-        Binding("escape", "done", "Home", id="recap.done"),
+        Binding(
+            "ctrl+r",
+            "copy_body",
+            "Copy email",
+            priority=True,
+            tooltip="Copy the email",
+            id="recap.copy_body",
+        ),
+        Binding(
+            "ctrl+t",
+            "copy_subject",
+            "Copy subject",
+            priority=True,
+            tooltip="Copy the subject",
+            id="recap.copy_subject",
+        ),
+        Binding(
+            "ctrl+g",
+            "export_ics",
+            "Calendar .ics",
+            priority=True,
+            tooltip="Save the next step as a calendar event (.ics)",
+            id="recap.export_ics",
+        ),
+        Binding(
+            "ctrl+o",
+            "export_markdown",
+            "Markdown",
+            priority=True,
+            tooltip="Save the whole call as Markdown",
+            id="recap.export_markdown",
+        ),
+        Binding(
+            "ctrl+n",
+            "rebuild",
+            "Rebuild from notes",
+            priority=True,
+            show=False,
+            tooltip="Rebuild the email from the notes",
+            id="recap.rebuild",
+        ),
+        Binding("escape", "done", "Home", tooltip="Back home", id="recap.done"),
     ]
 
     def __init__(self, call_id: int) -> None:
@@ -68,7 +104,7 @@ class RecapScreen(CallmateScreen[None]):
             yield self.subject_field
         yield self.editor
         yield Static("", id="copy-status", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#recap-subject", Input).disabled = True

@@ -56,7 +56,7 @@ class RescheduleScreen(ModalScreen[date | None]):
             yield Static(question, markup=False)
             yield TextField(placeholder=", ".join(EXAMPLES[:5]), id="reschedule-date")
             yield Static("", id="reschedule-preview", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(TextField))

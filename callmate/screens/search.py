@@ -62,7 +62,7 @@ class SearchScreen(CallmateScreen[None]):
         )
         yield Static("Type to search. Newest first.", id="search-status", markup=False)
         yield OptionList(id="search-results", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#search-input", Input))

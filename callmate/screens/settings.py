@@ -76,7 +76,7 @@ class SettingsScreen(CallmateScreen["Settings | None"]):
                     yield Label(hint, classes="hint")
             yield Static("", id="settings-error", classes="error", markup=False)
             yield Static(f"Saved in {settings_path()}", classes="hint", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def _default_signature(self) -> str:
         return "Best regards,\n" + (self.current.user_name or "")

@@ -126,7 +126,7 @@ class TimelineScreen(CallmateScreen[None]):
         yield Header()
         yield Static("Loading…", id="timeline-title", markup=False)
         yield OptionList(id="timeline", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load()
