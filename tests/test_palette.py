@@ -221,3 +221,21 @@ async def test_a_clash_and_an_unknown_id_are_reported(isolated_home: Path) -> No
         assert "home.nothing_such: no key has this id" in messages
         assert "live.tick_1: the key must be text" in messages
     app.store.close()
+
+
+async def test_help_on_the_plan_gives_the_date_grammar_from_its_examples(
+    app: CallmateApp,
+) -> None:
+    from callmate.domain.dates import EXAMPLES
+
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, PreCallScreen)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(screen_text(pilot).split())
+        assert ", ".join(EXAMPLES[:3]) in text
+        assert "Start the call" in text

@@ -99,6 +99,11 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         draft: ClosingDraft
         """What was filled in, to show again if the user comes back."""
 
+    def help_extra(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        from callmate.screens.help import date_lines
+
+        return [("Dates", date_lines())]
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save call", priority=True, id="closing.save"),
         Binding("escape", "back", "Back to call", id="closing.back"),

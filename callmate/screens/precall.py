@@ -124,6 +124,19 @@ class PreCallScreen(CallmateScreen[None]):
     """Plan the call. Ctrl+S starts it; a goal is required, nothing else is."""
 
     SUB_TITLE = "Plan the call"
+    HELP = (
+        "Plan the call: who, the goal and a backup goal, what you found out, the "
+        "questions. Enter moves to the next field; the plan is kept as a draft."
+    )
+
+    def help_extra(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        from callmate.screens.help import date_lines, prefix_lines
+
+        return [
+            ("Note prefixes on the call (type first)", prefix_lines()),
+            ("Dates (the next step, the next try)", date_lines()),
+        ]
+
     BINDINGS = [
         Binding(
             "ctrl+s",
