@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
@@ -25,6 +26,10 @@ from callmate.locations import database_path
 from callmate.store.gateway import StoreGateway
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from textual.command import Provider
+    from textual.theme import Theme
     from textual.timer import Timer
 
     from callmate.settings import Settings
@@ -35,15 +40,32 @@ WARM_UP_AT_LATEST = 2.0
 """... or this long after the home screen was filled in, keys or not."""
 
 
+def _screen_commands() -> type[Provider]:
+    from callmate.commands import ScreenCommands
+
+    return ScreenCommands
+
+
 class CallmateApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "callmate"
     SUB_TITLE = f"v{__version__}"
+    COMMANDS = App.COMMANDS | {_screen_commands}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False, id="app.quit"),
+        Binding("f1", "help", "Help", priority=True, show=False, id="app.help"),
+        # Never while typing: Textual leaves a key a focused field would type to the field.
+        Binding("question_mark", "help", "Help", priority=True, show=False, id="app.help_key"),
         # Priority, so focus moves before the next key is routed (see on_event).
-        Binding("tab", "focus_next", "Next field", priority=True, show=False),
-        Binding("shift+tab", "focus_previous", "Previous field", priority=True, show=False),
+        Binding("tab", "focus_next", "Next field", priority=True, show=False, id="app.next_field"),
+        Binding(
+            "shift+tab",
+            "focus_previous",
+            "Previous field",
+            priority=True,
+            show=False,
+            id="app.previous_field",
+        ),
     ]
 
     def __init__(
@@ -69,9 +91,97 @@ class CallmateApp(App[None]):
         self._closing = False
         self.due_soon = DueSoon(self)
         """Announces our timed next steps as they come due (callmate/due_soon.py)."""
+        self.startup_problems: list[str] = []
+        """What settings.toml asked for that can't be done (a theme, a key): said once."""
+        self._theme_lock = threading.Lock()
+        self.keymap: dict[str, str] = {}
+        """The ``[keys]`` table as applied: binding id → key(s)."""
+        self._read_preferences()
+
+    # -- theme and keys, read before the first frame (no pydantic) ------------
+    def _read_preferences(self) -> None:
+        from callmate.domain.text import shown
+        from callmate.keymap import read_keymap
+        from callmate.settings_file import peek_all
+
+        data = peek_all()
+        theme = data.get("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+        elif theme is not None:
+            self.startup_problems.append(
+                f"settings.toml: there is no theme {shown(theme)!r}; using {self.theme}."
+            )
+        self._saved_theme = self.theme
+        keymap, problems = read_keymap(data.get("keys"))
+        self.startup_problems += [f"settings.toml [keys]: {problem}." for problem in problems]
+        self.keymap = keymap
+        if keymap:
+            self.set_keymap(keymap)
 
     def on_mount(self) -> None:
         self.due_soon.start()
+        for problem in self.startup_problems:
+            self.notify(" ".join(problem.split()), severity="warning", timeout=12, markup=False)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """A theme picked in the palette is remembered in settings.toml."""
+        if theme.name != self._saved_theme:
+            self._saved_theme = theme.name
+            self.run_worker(self._save_theme, thread=True, group="save-theme", exit_on_error=False)
+
+    def _save_theme(self) -> None:
+        from callmate.settings_file import settings_path, update_file
+
+        with self._theme_lock:
+            theme = self._saved_theme  # the latest pick, whichever worker gets here last
+            try:
+                update_file(settings_path(), {"theme": theme})
+            except OSError as error:
+                from callmate.domain.text import clean_line
+
+                self.call_from_thread(
+                    self.notify,
+                    clean_line(f"Could not remember the theme: {error}"),
+                    severity="warning",
+                    markup=False,
+                )
+
+    def check_keymap(self) -> None:
+        """Report ids and clashes the ``[keys]`` table can't honour (one line).
+
+        Reads every screen's bindings: done on the warm-up's thread, and only
+        when there is a table."""
+        if not self.keymap:
+            return
+        from callmate.keymap import all_bindings, check_keymap
+
+        problems = check_keymap(self.keymap, all_bindings(), Binding.make_bindings(self.BINDINGS))
+        if problems:
+            message = "settings.toml [keys]: " + "; ".join(problems) + "."
+            self.call_from_thread(
+                self.notify, " ".join(message.split()), severity="warning", timeout=15, markup=False
+            )
+
+    # -- help and the palette ----------------------------------------------------
+    def action_help(self) -> None:
+        from callmate.screens.help import HelpScreen, help_text
+
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            screen.dismiss(None)
+            return
+        title = f"Keys · {screen.sub_title or screen.title or 'callmate'}"
+        self.push_screen(HelpScreen(help_text(screen), title))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own (theme, quit …) with this app's help in place of its Keys panel."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Keys":
+                continue
+            yield command
+        yield SystemCommand("Help", "The keys of this screen, by task (F1)", self.action_help)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """``$text-private``: the colour of private notes, one no other kind uses,
@@ -140,6 +250,7 @@ class CallmateApp(App[None]):
         if self._settings is None:
             self.call_from_thread(self._apply_settings, *settings)
         self.store.warm_up()
+        self.check_keymap()
 
     @property
     def cadence_days(self) -> int:

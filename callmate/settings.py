@@ -125,9 +125,12 @@ def _bad_fields(error: ValidationError) -> set[str]:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
-    """Write the file atomically (0600, in a 0700 folder): a crash mid-write
-    never leaves half a file. Raises OSError when it can't be written."""
-    from callmate.files import private_dir, write_atomic
+    """Write the settings into the file, keeping the user's comments, unknown keys
+    and order (a new file starts with a comment per setting). Atomic (0600, in a
+    0700 folder): a crash mid-write never leaves half a file. Raises OSError when
+    it can't be written, or when the file there can't be read (it is left alone)."""
+    from callmate.files import private_dir
+    from callmate.settings_file import update_file
 
     path = path or settings_path()
     if os.environ.get(CONFIG_ENV):
@@ -137,6 +140,13 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
     else:
         private_dir(path.parent)
+    values = {name: getattr(settings, name) for name in Settings.model_fields}
+    defaults = Settings().model_dump()
+    return update_file(path, values, fresh=_fresh_file(settings), defaults=defaults)
+
+
+def _fresh_file(settings: Settings) -> str:
+    """A new settings.toml: every setting, each with its description above it."""
     lines = ["# callmate settings. Edit here or in the app (s on the home screen).", ""]
     for name, field in Settings.model_fields.items():
         if field.description:
@@ -151,4 +161,4 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
             rendered = json.dumps(value, ensure_ascii=False)
         lines.append(f"{name} = {rendered}")
         lines.append("")
-    return write_atomic(path, "\n".join(lines))
+    return "\n".join(lines)

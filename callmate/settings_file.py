@@ -42,6 +42,18 @@ def peek_int(name: str, *, default: int, low: int, high: int) -> int:
     return value
 
 
+def peek_all() -> dict[str, object]:
+    """The whole file as TOML data, or ``{}`` when it can't be read (never raises).
+
+    For what the first frame needs without pydantic: the theme and the keys.
+    """
+    try:
+        raw = read_bytes(settings_path())
+        return tomllib.loads(raw.decode("utf-8", errors="replace"))
+    except Exception:  # load_settings reports why, once pydantic is loaded
+        return {}
+
+
 MAX_BYTES = 1_000_000
 """A settings file is a few hundred bytes; anything past this is not one."""
 
@@ -64,3 +76,61 @@ def read_bytes(path: Path) -> bytes:
     if len(raw) > MAX_BYTES:
         raise NotASettingsFile(f"it is over {MAX_BYTES:,} bytes, too big to be a settings file")
     return raw
+
+
+class UnreadableSettings(OSError):
+    """The file exists but isn't TOML callmate can edit: it is left as it is."""
+
+
+def update_file(
+    path: Path,
+    values: dict[str, object],
+    *,
+    fresh: str = "",
+    defaults: dict[str, object] | None = None,
+) -> Path:
+    """Set ``values`` in settings.toml, keeping everything else the user wrote.
+
+    Comments, unknown keys, tables and their order survive (tomlkit, imported
+    here only: saving is never on the startup path). A key already holding
+    the value is not touched, nor is a default added where the user left it
+    out. With no file yet, ``fresh`` is the starting
+    text. A file that can't be read as TOML is never overwritten:
+    :class:`UnreadableSettings` says why. Written atomically (0600).
+    """
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    from callmate.domain.text import shown
+    from callmate.files import write_atomic
+
+    where = shown(path)
+    try:
+        text = read_bytes(path).decode("utf-8")
+    except FileNotFoundError:
+        text = fresh
+    except UnicodeDecodeError as error:
+        raise UnreadableSettings(
+            f"{where} has bytes that are not UTF-8 text; fix or remove it first"
+        ) from error
+    try:
+        document = tomlkit.parse(text)
+    except (TOMLKitError, RecursionError, ValueError) as error:
+        reason = shown(" ".join(str(error).split()))
+        raise UnreadableSettings(
+            f"{where} is not valid TOML ({reason}); fix or remove it first"
+        ) from error
+    for name, value in values.items():
+        current = document.get(name)
+        if current is not None and _plain(current) == value:
+            continue
+        if current is None and defaults is not None and defaults.get(name) == value:
+            continue
+        document[name] = value
+    return write_atomic(path, tomlkit.dumps(document))
+
+
+def _plain(item: object) -> object:
+    """A tomlkit item as the Python value it holds."""
+    unwrap = getattr(item, "unwrap", None)
+    return unwrap() if callable(unwrap) else item

@@ -116,3 +116,54 @@ async def test_a_number_is_overwritten_by_typing_when_its_field_is_entered(
         await settle(pilot)
     settings, _ = load_settings(isolated_home / "settings.toml")
     assert settings.cadence_days == 14
+
+
+HAND_WRITTEN = """\
+# Sam's callmate settings (kept in my dotfiles)
+user_name = "Sam Rivera"  # as on my cards
+signature = "Best regards,\\nSam Rivera"
+signature_asked = true
+
+# a monthly rhythm suits my accounts
+cadence_days = 30
+my_own_note = "callmate does not know this key"
+
+[keys]
+# Alt+digit doesn't reach me in this terminal
+"live.tick_1" = "f2"
+"""
+
+
+async def test_saving_from_the_app_keeps_comments_unknown_keys_and_order(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    path = isolated_home / "settings.toml"
+    path.write_text(HAND_WRITTEN)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        app.screen.query_one("#cadence-days", TextField).value = "14"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, SettingsScreen)
+    assert path.read_text() == HAND_WRITTEN.replace("cadence_days = 30", "cadence_days = 14")
+    assert load_settings(path)[0].cadence_days == 14
+
+
+def test_a_file_that_is_not_toml_is_never_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('user_name = "unterminated\n# my notes\n')
+    with pytest.raises(OSError, match="not valid TOML"):
+        save_settings(Settings(user_name="Sam"), path)
+    assert path.read_text() == 'user_name = "unterminated\n# my notes\n'
+
+
+def test_a_new_key_joins_the_top_level_not_a_table(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('user_name = "Sam"\n\n[keys]\n"home.new_call" = "c"\n')
+    save_settings(Settings(user_name="Sam", question_limit=7), path)
+    text = path.read_text()
+    assert text.index("question_limit = 7") < text.index("[keys]")
+    assert load_settings(path)[0].question_limit == 7

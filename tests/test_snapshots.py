@@ -466,3 +466,64 @@ def test_timeline_with_a_moved_date_and_kept_counts(
         await steady(pilot)
 
     assert snap_compare(app, run_before=prepare, terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("case", list(CASES))
+async def test_no_footer_key_is_cut_at_80x24(
+    app: CallmateApp, isolated_home: Path, case: str
+) -> None:
+    """Issue 16: every key a footer shows is whole on an 80x24 screen."""
+    from textual.widgets import Footer
+
+    run_before, seeded = CASES[case]
+    if seeded:
+        seed_calls(isolated_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await run_before(pilot)
+        await steady(pilot)
+        screen = pilot.app.screen
+        footers = list(screen.query(Footer))
+        if not footers:  # the live call draws its own key line
+            assert isinstance(screen, LiveCallScreen)
+            rows = str(screen.query_one("#keys-hint").render()).splitlines()
+            assert rows and all(len(row) <= 80 for row in rows)
+            return
+        bottom = screen_text(pilot).splitlines()[footers[0].region.y]
+        shown = [
+            active.binding.description
+            for active in screen.active_bindings.values()
+            if active.binding.show and active.enabled
+        ]
+        assert shown, "a footer with nothing in it"
+        for description in shown:
+            assert description in bottom, f"{description!r} is cut from {bottom.strip()!r}"
+        if not screen.is_modal:  # Textual offers Ctrl+P on full screens only
+            assert "palette" in bottom
+
+
+def test_help_on_the_live_call(snap_compare: SnapCompare, app: CallmateApp) -> None:
+    """Issue 16: F1 shows the live call's keys by task, the prefixes, and how to scroll."""
+
+    async def prepare(pilot: Pilot[Any]) -> None:
+        await live_call(pilot)
+        await pilot.press("f1")
+        await steady(pilot)
+
+    assert snap_compare(app, run_before=prepare, terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("case", ["home_with_calls", "live_call"])
+def test_light_theme(
+    snap_compare: SnapCompare, app: CallmateApp, isolated_home: Path, case: str
+) -> None:
+    """Issue 16: readable in Textual's light theme too (private notes keep their colour)."""
+    run_before, seeded = CASES[case]
+    if seeded:
+        seed_calls(isolated_home)
+
+    async def prepare(pilot: Pilot[Any]) -> None:
+        pilot.app.theme = "textual-light"
+        await run_before(pilot)
+        await steady(pilot)
+
+    assert snap_compare(app, run_before=prepare, terminal_size=(80, 24))

@@ -90,8 +90,8 @@ class AttemptScreen(ModalScreen["AttemptScreen.Result | None"]):
             return self.connection is None
 
     BINDINGS = [
-        Binding("escape", "cancel", "Back"),
-        Binding("x", "discard", "Discard call", priority=True),
+        Binding("escape", "cancel", "Back", id="attempt.cancel"),
+        Binding("x", "discard", "Discard call", priority=True, id="attempt.discard"),
     ]
 
     def __init__(
@@ -127,7 +127,7 @@ class AttemptScreen(ModalScreen["AttemptScreen.Result | None"]):
             if self.discardable:
                 keys += " · x discards this call (started by mistake)"
             yield Static(keys, id="attempt-keys", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.set_focus(self.kind_bar)

@@ -52,11 +52,13 @@ class BankScreen(ModalScreen[list[str]]):
     """
 
     BINDINGS = [
-        Binding("escape", "close", "Done"),
-        Binding("up", "move(-1)", "Up", show=False, priority=True),
-        Binding("down", "move(1)", "Down", show=False, priority=True),
-        Binding("pageup", "move(-10)", "Page up", show=False, priority=True),
-        Binding("pagedown", "move(10)", "Page down", show=False, priority=True),
+        Binding("escape", "close", "Done", id="bank.close"),
+        Binding("up", "move(-1)", "Up", show=False, priority=True, id="bank.up"),
+        Binding("down", "move(1)", "Down", show=False, priority=True, id="bank.down"),
+        Binding("pageup", "move(-10)", "Page up", show=False, priority=True, id="bank.page_up"),
+        Binding(
+            "pagedown", "move(10)", "Page down", show=False, priority=True, id="bank.page_down"
+        ),
     ]
 
     def __init__(self, call_type: CallType, already: list[str]) -> None:
@@ -72,7 +74,7 @@ class BankScreen(ModalScreen[list[str]]):
             yield TextField(placeholder="type to search, e.g. budget", id="bank-search")
             yield OptionList(id="bank-results", markup=False, compact=True)
             yield Static("Enter adds the highlighted question · Esc when done", id="bank-help")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#bank-search", Input))

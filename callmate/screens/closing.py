@@ -99,12 +99,23 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         draft: ClosingDraft
         """What was filled in, to show again if the user comes back."""
 
+    def help_extra(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        from callmate.screens.help import date_lines
+
+        return [("Dates", date_lines())]
+
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save call", priority=True),
-        Binding("escape", "back", "Back to call"),
+        Binding("ctrl+s", "save", "Save call", priority=True, id="closing.save"),
+        Binding("escape", "back", "Back to call", id="closing.back"),
         # Once another window has closed this call, the same keys offer the way on.
-        Binding("ctrl+s", "keep_mine_as_note", "Add mine as a note", priority=True),
-        Binding("escape", "to_saved_recap", "Recap, without mine"),
+        Binding(
+            "ctrl+s",
+            "keep_mine_as_note",
+            "Add mine as a note",
+            priority=True,
+            id="closing.keep_mine_as_note",
+        ),
+        Binding("escape", "to_saved_recap", "Recap, without mine", id="closing.to_saved_recap"),
     ]
 
     def __init__(self, call: Call, draft: ClosingDraft | None = None) -> None:
@@ -167,7 +178,7 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
                     yield CommitmentEditor(note)
         # Outside the scrolling form: what is missing is always in view.
         yield Static("", id="missing", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.initial is not None:

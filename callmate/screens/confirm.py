@@ -27,8 +27,8 @@ class ConfirmScreen(ModalScreen[bool]):
     """
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
     def __init__(self, question: str) -> None:
@@ -39,7 +39,7 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(id="confirm"):
             yield Static(self.question, markup=False)
             yield Static("y = yes · n = no", classes="hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

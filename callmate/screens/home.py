@@ -15,8 +15,9 @@ from callmate.screens.base import CallmateScreen
 from callmate.widgets.agenda_list import AgendaList
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
+    from callmate.commands import Command
     from callmate.domain.agenda import Agenda, DueStep
     from callmate.domain.dates import When
     from callmate.domain.models import Contact
@@ -30,16 +31,80 @@ class HomeScreen(CallmateScreen[None]):
     SUB_TITLE = "Home"
     # Priority: keys act at once, even when typed ahead of a screen change.
     BINDINGS = [
-        Binding("n", "new_call", "New call", priority=True),
-        Binding("f", "follow_up", "Follow up", priority=True),
-        Binding("d", "done", "Done", priority=True),
-        Binding("r", "reschedule", "Move", priority=True),
-        Binding("t", "timeline", "Timeline", priority=True),
-        Binding("slash", "search", "Search", priority=True),
-        Binding("s", "settings", "Settings", priority=True),
-        Binding("enter", "open", "Open", show=False),
-        Binding("ctrl+z", "restore_discarded", "Undo discard", priority=True),
-        Binding("q", "app.quit", "Quit", priority=True),
+        Binding(
+            "n",
+            "new_call",
+            "New call",
+            priority=True,
+            tooltip="Plan a new call",
+            id="home.new_call",
+        ),
+        Binding(
+            "f",
+            "follow_up",
+            "Follow up",
+            priority=True,
+            tooltip="Plan the call the highlighted promise or cold contact asks for",
+            id="home.follow_up",
+        ),
+        Binding(
+            "d",
+            "done",
+            "Done",
+            priority=True,
+            tooltip="Mark the highlighted next step or commitment kept",
+            id="home.done",
+        ),
+        Binding(
+            "r",
+            "reschedule",
+            "Move",
+            priority=True,
+            tooltip="Move the highlighted next step or commitment to another date",
+            id="home.reschedule",
+        ),
+        Binding(
+            "t",
+            "timeline",
+            "Timeline",
+            priority=True,
+            show=False,
+            tooltip="The highlighted person's timeline",
+            id="home.timeline",
+        ),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            priority=True,
+            tooltip="Search notes, quotes, goals, research and people",
+            id="home.search",
+        ),
+        Binding(
+            "s",
+            "settings",
+            "Settings",
+            priority=True,
+            tooltip="Your name, signature, question limit, time check, cadence",
+            id="home.settings",
+        ),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            show=False,
+            tooltip="Open the highlighted call (resume it if still open)",
+            id="home.open",
+        ),
+        Binding(
+            "ctrl+z",
+            "restore_discarded",
+            "Undo discard",
+            priority=True,
+            tooltip="Bring back the call just discarded",
+            id="home.restore_discarded",
+        ),
+        Binding("q", "app.quit", "Quit", priority=True, tooltip="Quit callmate", id="home.quit"),
     ]
 
     NEEDS_STORE = frozenset(
@@ -66,13 +131,40 @@ class HomeScreen(CallmateScreen[None]):
         yield Header()
         yield Static("Loading your day…", id="home-status", markup=False)
         yield AgendaList(id="agenda")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#agenda", AgendaList).display = False
 
     def on_screen_resume(self) -> None:
         self.load()
+
+    HELP = (
+        "Your day: what is due (overdue first), promises both ways, who is going "
+        "cold, recent calls. Move with the arrows; the keys act on the highlighted line."
+    )
+    HELP_GROUPS = (
+        ("Calls", ("new_call", "follow_up", "open", "restore_discarded")),
+        ("The highlighted promise", ("done", "reschedule", "timeline")),
+        ("Elsewhere", ("search", "settings", "app.quit")),
+    )
+
+    def extra_commands(self) -> Iterator[Command]:
+        """An open call (left open when callmate stopped) can be resumed from Ctrl+P."""
+        from callmate.commands import Command
+
+        for summary in self.agenda.recent if self.agenda is not None else []:
+            if summary.status == "live":
+                call_id = summary.id
+
+                def resume(call_id: int = call_id) -> None:
+                    self.open_live(call_id)
+
+                yield Command(
+                    f"Resume call with {summary.contact_name}",
+                    f"Back to the open call: {summary.goal}",
+                    resume,
+                )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "restore_discarded" and (self.agenda is None or not self.agenda.restorable):

@@ -50,9 +50,9 @@ class InterruptedScreen(ModalScreen[Choice | None]):
     """
 
     BINDINGS = [
-        Binding("r", "choose('resume')", "Resume the call"),
-        Binding("c", "choose('close')", "Close it properly"),
-        Binding("escape", "later", "Later"),
+        Binding("r", "choose('resume')", "Resume the call", id="interrupted.resume"),
+        Binding("c", "choose('close')", "Close it properly", id="interrupted.close"),
+        Binding("escape", "later", "Later", id="interrupted.later"),
     ]
 
     def __init__(self, calls: list[CallSummary]) -> None:
@@ -73,7 +73,7 @@ class InterruptedScreen(ModalScreen[Choice | None]):
                 id="interrupted-calls",
                 markup=False,
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

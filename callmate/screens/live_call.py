@@ -27,6 +27,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
+from callmate.commands import key_of
 from callmate.domain.limits import TEXT_MAX
 from callmate.domain.models import (
     PROMISE_KEYS,
@@ -70,23 +71,120 @@ WIDE = (120, 40)
 
 class LiveCallScreen(CallmateScreen[None]):
     BINDINGS = [
-        Binding("ctrl+o", "close_call", "End call", priority=True),
-        Binding("ctrl+r", "attempt", "Didn't connect", priority=True),
+        Binding(
+            "ctrl+o",
+            "close_call",
+            "End call",
+            priority=True,
+            tooltip="End the call and go to its close",
+            id="live.close_call",
+        ),
+        Binding(
+            "ctrl+r",
+            "attempt",
+            "Didn't connect",
+            priority=True,
+            tooltip="Didn't connect: log an attempt, or discard the call",
+            id="live.attempt",
+        ),
         # Ctrl+T is named on the prefix line above the keys; the key line must fit 80 columns.
-        Binding("ctrl+t", "cycle_kind", "Kind", show=False, priority=True),
-        Binding("ctrl+g", "toggle_hold", "Hold", priority=True),
-        Binding("ctrl+z", "undo_delete", "Undo", priority=True),
-        Binding("ctrl+b", "toggle_prep", "Prep", priority=True),
-        Binding("up", "to_notes", "Earlier notes", show=False),
+        Binding(
+            "ctrl+t",
+            "cycle_kind",
+            "Kind",
+            show=False,
+            priority=True,
+            tooltip="Change the kind of the line being typed",
+            id="live.cycle_kind",
+        ),
+        Binding(
+            "ctrl+g",
+            "toggle_hold",
+            "Hold",
+            priority=True,
+            tooltip="Put the call on hold (the clock pauses) and back",
+            id="live.toggle_hold",
+        ),
+        Binding(
+            "ctrl+z",
+            "undo_delete",
+            "Undo",
+            priority=True,
+            tooltip="Undo the last delete",
+            id="live.undo_delete",
+        ),
+        Binding(
+            "ctrl+b",
+            "toggle_prep",
+            "Prep",
+            priority=True,
+            tooltip="Show or hide the prep: research, their words, open promises",
+            id="live.toggle_prep",
+        ),
+        Binding(
+            "up",
+            "to_notes",
+            "Earlier notes",
+            show=False,
+            tooltip="Go to the notes: Enter edits one, Delete deletes it",
+            id="live.to_notes",
+        ),
         *[
-            Binding(f"alt+{n}", f"toggle_question({n})", f"Tick {n}", show=False, priority=True)
+            Binding(
+                f"alt+{n}",
+                f"toggle_question({n})",
+                f"Tick {n}",
+                show=False,
+                priority=True,
+                tooltip="Tick or untick a planned question (also /N on the note line)",
+                id=f"live.tick_{n}",
+            )
             for n in range(1, 10)
         ],
         *[
-            Binding(f"alt+{key}", f"keep_promise('{key}')", "Mark kept", show=False, priority=True)
+            Binding(
+                f"alt+{key}",
+                f"keep_promise('{key}')",
+                "Mark kept",
+                show=False,
+                priority=True,
+                tooltip="Mark an open promise from an earlier call kept (its letter in the prep)",
+                id=f"live.keep_{key}",
+            )
             for key in PROMISE_KEYS
         ],
     ]
+
+    HELP = (
+        "Type a note and press Enter: it is saved at once. A prefix as the first "
+        "character says what kind of note it is."
+    )
+    HELP_GROUPS = (
+        ("The call", ("close_call", "attempt", "toggle_hold", "toggle_prep")),
+        ("Notes", ("cycle_kind", "undo_delete", "to_notes")),
+        ("Questions and promises", ("toggle_question", "keep_promise")),
+    )
+
+    def help_extra(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        from callmate.screens.help import prefix_lines
+
+        return [("Note prefixes (type first)", prefix_lines())]
+
+    def command_title(self, binding: Binding) -> str | None:
+        """The palette's words for the call as it is now."""
+        action = binding.action
+        if action == "toggle_hold":
+            return "Take the call off hold" if self.call.paused_at else "Put the call on hold"
+        if action == "close_call":
+            return "End call and close it"
+        if action.startswith("toggle_question("):
+            number = int(action[len("toggle_question(") : -1])
+            if number > len(self.call.questions):
+                return None
+            return f"Tick question {number}: {self.call.questions[number - 1].text}"
+        if action.startswith("keep_promise("):
+            return None  # lettered in the prep; too many to list
+        return binding.description
 
     def __init__(self, call: Call, *, time_check_minutes: int = 20) -> None:
         super().__init__()
@@ -161,7 +259,7 @@ class LiveCallScreen(CallmateScreen[None]):
         text = Text(PREFIX_HINT + "\n", style="dim")
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and binding.show:
-                key = binding.key.replace("ctrl+", "^")
+                key = key_of(self.app, binding)
                 text.append(f"{key} ", style="bold")
                 text.append(f"{binding.description}  ", style="dim")
         text.append("↑ ", style="bold")

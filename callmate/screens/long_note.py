@@ -61,8 +61,8 @@ class LongNoteScreen(ModalScreen[str | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel", priority=True),
+        Binding("ctrl+s", "save", "Save", priority=True, id="long_note.save"),
+        Binding("escape", "cancel", "Cancel", priority=True, id="long_note.cancel"),
     ]
 
     def __init__(self, title: str, text: str) -> None:

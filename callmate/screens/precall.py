@@ -124,13 +124,69 @@ class PreCallScreen(CallmateScreen[None]):
     """Plan the call. Ctrl+S starts it; a goal is required, nothing else is."""
 
     SUB_TITLE = "Plan the call"
+    HELP = (
+        "Plan the call: who, the goal and a backup goal, what you found out, the "
+        "questions. Enter moves to the next field; the plan is kept as a draft."
+    )
+
+    def help_extra(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        from callmate.screens.help import date_lines, prefix_lines
+
+        return [
+            ("Note prefixes on the call (type first)", prefix_lines()),
+            ("Dates (the next step, the next try)", date_lines()),
+        ]
+
     BINDINGS = [
-        Binding("ctrl+s", "start_call", "Start call", priority=True),
-        Binding("ctrl+r", "attempt", "Didn't connect", priority=True),
-        Binding("ctrl+f", "bank", "Find in question bank", priority=True),
-        Binding("ctrl+l", "carry_over", "Add unasked", priority=True),
-        Binding("ctrl+n", "start_afresh", "Start afresh", priority=True, show=False),
-        Binding("escape", "cancel", "Back"),
+        Binding(
+            "ctrl+s",
+            "start_call",
+            "Start call",
+            priority=True,
+            tooltip="Start the call with this plan",
+            id="plan.start_call",
+        ),
+        Binding(
+            "ctrl+r",
+            "attempt",
+            "Didn't connect",
+            priority=True,
+            tooltip="Didn't connect: log an attempt",
+            id="plan.attempt",
+        ),
+        Binding(
+            "ctrl+f",
+            "bank",
+            "Question bank",
+            priority=True,
+            tooltip="Find questions in the question bank",
+            id="plan.bank",
+        ),
+        Binding(
+            "ctrl+l",
+            "carry_over",
+            "Add unasked",
+            priority=True,
+            show=False,
+            tooltip="Add the questions not asked last time and last time's follow-ups",
+            id="plan.carry_over",
+        ),
+        Binding(
+            "ctrl+n",
+            "start_afresh",
+            "Start afresh",
+            priority=True,
+            show=False,
+            tooltip="Clear the plan (asks first) and start afresh",
+            id="plan.start_afresh",
+        ),
+        Binding(
+            "escape",
+            "cancel",
+            "Back",
+            tooltip="Back home; the plan is kept as a draft",
+            id="plan.cancel",
+        ),
     ]
 
     def __init__(
@@ -224,7 +280,7 @@ class PreCallScreen(CallmateScreen[None]):
                 id="question-input",
             )
             yield QuestionPlan(id="plan")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._fields = {name: self.query_one(f"#{name}", Widget) for name in FORM_FIELDS}

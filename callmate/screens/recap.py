@@ -43,13 +43,51 @@ SAVE_DELAY = 0.6
 
 class RecapScreen(CallmateScreen[None]):
     SUB_TITLE = "Recap email"
+    LEAVES_FREELY = True
+    """Ctrl+P may leave it for home, a new call, search or settings."""
     BINDINGS = [
-        Binding("ctrl+r", "copy_body", "Copy email", priority=True),
-        Binding("ctrl+t", "copy_subject", "Copy subject", priority=True),
-        Binding("ctrl+g", "export_ics", "Calendar .ics", priority=True),
-        Binding("ctrl+o", "export_markdown", "Markdown", priority=True),
-        Binding("ctrl+n", "rebuild", "Rebuild from notes", priority=True),
-        Binding("escape", "done", "Home"),
+        Binding(
+            "ctrl+r",
+            "copy_body",
+            "Copy email",
+            priority=True,
+            tooltip="Copy the email",
+            id="recap.copy_body",
+        ),
+        Binding(
+            "ctrl+t",
+            "copy_subject",
+            "Copy subject",
+            priority=True,
+            tooltip="Copy the subject",
+            id="recap.copy_subject",
+        ),
+        Binding(
+            "ctrl+g",
+            "export_ics",
+            "Calendar .ics",
+            priority=True,
+            tooltip="Save the next step as a calendar event (.ics)",
+            id="recap.export_ics",
+        ),
+        Binding(
+            "ctrl+o",
+            "export_markdown",
+            "Markdown",
+            priority=True,
+            tooltip="Save the whole call as Markdown",
+            id="recap.export_markdown",
+        ),
+        Binding(
+            "ctrl+n",
+            "rebuild",
+            "Rebuild from notes",
+            priority=True,
+            show=False,
+            tooltip="Rebuild the email from the notes",
+            id="recap.rebuild",
+        ),
+        Binding("escape", "done", "Home", tooltip="Back home", id="recap.done"),
     ]
 
     def __init__(self, call_id: int) -> None:
@@ -75,7 +113,7 @@ class RecapScreen(CallmateScreen[None]):
         yield self.editor
         yield self.notes_log
         yield Static("", id="copy-status", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#recap-subject", Input).disabled = True

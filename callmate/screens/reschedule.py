@@ -43,7 +43,7 @@ class RescheduleScreen(ModalScreen[When | None]):
     }
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Keep the date")]
+    BINDINGS = [Binding("escape", "cancel", "Keep the date", id="reschedule.cancel")]
 
     def __init__(
         self,
@@ -72,7 +72,7 @@ class RescheduleScreen(ModalScreen[When | None]):
             yield Static(question, markup=False)
             yield TextField(placeholder=", ".join(EXAMPLES[:5]), id="reschedule-date")
             yield Static("", id="reschedule-preview", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(TextField))

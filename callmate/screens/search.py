@@ -42,11 +42,13 @@ class SearchScreen(CallmateScreen[None]):
     """Type: results follow. Up/Down choose, Enter opens, Ctrl+T the person's timeline."""
 
     SUB_TITLE = "Search"
+    LEAVES_FREELY = True
+    """Ctrl+P may leave it for home, a new call, search or settings."""
     BINDINGS = [
-        Binding("escape", "close", "Back"),
-        Binding("up", "move(-1)", "Up", show=False, priority=True),
-        Binding("down", "move(1)", "Down", show=False, priority=True),
-        Binding("ctrl+t", "timeline", "Timeline", priority=True),
+        Binding("escape", "close", "Back", id="search.close"),
+        Binding("up", "move(-1)", "Up", show=False, priority=True, id="search.up"),
+        Binding("down", "move(1)", "Down", show=False, priority=True, id="search.down"),
+        Binding("ctrl+t", "timeline", "Timeline", priority=True, id="search.timeline"),
     ]
 
     def __init__(self) -> None:
@@ -60,7 +62,7 @@ class SearchScreen(CallmateScreen[None]):
         )
         yield Static("Type to search. Newest first.", id="search-status", markup=False)
         yield OptionList(id="search-results", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#search-input", Input))

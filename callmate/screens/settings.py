@@ -31,9 +31,9 @@ class SettingsScreen(CallmateScreen["Settings | None"]):
 
     SUB_TITLE = "Settings"
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("ctrl+n", "never_ask", "Don't ask again", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="settings.save"),
+        Binding("ctrl+n", "never_ask", "Don't ask again", priority=True, id="settings.never_ask"),
+        Binding("escape", "cancel", "Cancel", id="settings.cancel"),
     ]
 
     def __init__(self, settings: Settings, *, first_time: bool = False) -> None:
@@ -76,7 +76,7 @@ class SettingsScreen(CallmateScreen["Settings | None"]):
                     yield Label(hint, classes="hint")
             yield Static("", id="settings-error", classes="error", markup=False)
             yield Static(f"Saved in {settings_path()}", classes="hint", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def _default_signature(self) -> str:
         return "Best regards,\n" + (self.current.user_name or "")

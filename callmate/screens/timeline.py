@@ -108,11 +108,13 @@ def commitment_prompt(note: Note, today: date) -> Text:
 
 class TimelineScreen(CallmateScreen[None]):
     SUB_TITLE = "Timeline"
+    LEAVES_FREELY = True
+    """Ctrl+P may leave it for home, a new call, search or settings."""
     BINDINGS = [
-        Binding("enter", "open", "Open call", show=False),
-        Binding("d", "toggle_kept", "Kept / open", priority=True),
-        Binding("f", "follow_up", "New call", priority=True),
-        Binding("escape", "back", "Back"),
+        Binding("enter", "open", "Open call", show=False, id="timeline.open"),
+        Binding("d", "toggle_kept", "Kept / open", priority=True, id="timeline.toggle_kept"),
+        Binding("f", "follow_up", "New call", priority=True, id="timeline.follow_up"),
+        Binding("escape", "back", "Back", id="timeline.back"),
     ]
 
     def __init__(self, contact_id: int) -> None:
@@ -126,7 +128,7 @@ class TimelineScreen(CallmateScreen[None]):
         yield Header()
         yield Static("Loading…", id="timeline-title", markup=False)
         yield OptionList(id="timeline", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load()
