@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from textual import work
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from callmate.domain.text import clean_line
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from callmate.app import CallmateApp
     from callmate.store.gateway import StoreGateway
 
@@ -42,4 +45,17 @@ class CallmateScreen(Screen[ResultType]):
                 severity="error",
                 timeout=10,
                 markup=False,
+            )
+
+    @work(group="small-writes", exit_on_error=False)
+    async def _watch_write(self, future: Future[Any], failed: str) -> None:
+        """A small write sent in the background (a tick, a kept promise, a note's
+        place in the email): its failure is said in one line, never lost."""
+        import asyncio
+
+        try:
+            await asyncio.wrap_future(future)
+        except Exception as error:
+            self.notify(
+                clean_line(f"{failed}: {error}"), severity="error", markup=False, timeout=10
             )

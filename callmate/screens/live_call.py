@@ -799,14 +799,6 @@ class LiveCallScreen(CallmateScreen[None]):
         else:
             self.notify(f"Open again: {what}.", markup=False)
 
-    @work(group="small-writes", exit_on_error=False)
-    async def _watch_write(self, future: Future[None], failed: str) -> None:
-        """A tick or a kept promise is written in the background; a failure is said."""
-        try:
-            await asyncio.wrap_future(future)
-        except Exception as error:
-            self.notify(f"{failed}: {error}", severity="error", markup=False, timeout=10)
-
     # -- leaving ----------------------------------------------------------
     def key_escape(self) -> None:
         if self.editing is not None:

@@ -11,9 +11,7 @@ whole or not at all; a failed one says why in one line and loses nothing.
 
 from __future__ import annotations
 
-import asyncio
 import errno
-from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -279,13 +277,6 @@ class RecapScreen(CallmateScreen[None]):
         call_id = self.call_id
         self.store.submit(lambda repo: repo.save_recap(call_id, subject, body))
         self.notify("In the email." if in_email else "Left out of the email.")
-
-    @work(group="small-writes", exit_on_error=False)
-    async def _watch_write(self, future: Future[None], failed: str) -> None:
-        try:
-            await asyncio.wrap_future(future)
-        except Exception as error:
-            self.notify(f"{failed}: {error}", severity="error", markup=False, timeout=10)
 
     # -- copying and exporting --------------------------------------------
     def action_copy_body(self) -> None:
