@@ -205,6 +205,18 @@ async def test_time_check_nudges_at_twenty_minutes_without_blocking(
         assert "20:00 @ NOTE" in screen_text(pilot), "the nudge does not take the focus"
 
 
+async def test_a_one_minute_time_check_says_one_minute(
+    app: CallmateApp, clock: FrozenClock
+) -> None:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await start_call(pilot)
+        screen.time_check_seconds = 60  # as time_check_minutes = 1 in settings.toml
+        clock.advance(60)
+        screen.tick()
+        await settle(pilot)
+        assert "1 minute in. Say so," in screen_text(pilot)
+
+
 async def test_hold_pauses_the_clock_and_the_offsets(
     app: CallmateApp, clock: FrozenClock, isolated_home: Path
 ) -> None:

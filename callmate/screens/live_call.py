@@ -302,7 +302,9 @@ class LiveCallScreen(CallmateScreen[None]):
             self.time_checked = True
             clock.time_check = True
             minutes = self.time_check_seconds // 60
-            message = f"{minutes} minutes in. Say so, and ask if they are happy to keep going."
+            message = (
+                f"{count(minutes, 'minute')} in. Say so, and ask if they are happy to keep going."
+            )
             banner = self.query_one("#time-check", Static)
             banner.update(message)
             banner.display = True
