@@ -21,15 +21,21 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from callmate.store.repository import Repository
 
 T = TypeVar("T")
+
+HAND_OFF_WAIT = 0.002
+"""The longest the caller of ``submit(..., hand_off=True)`` waits for the database
+thread to pick the job up (seconds). It is woken in tens of microseconds
+when the thread is idle; the bound only matters on a starved machine."""
 
 
 class StoreGateway:
@@ -38,6 +44,8 @@ class StoreGateway:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callmate-db")
         self._repository: Repository | None = None
         self._reader: sqlite3.Connection | None = None
+        self._last: Future[Any] | None = None
+        """The job queued last: once it is done, the database thread is idle."""
         self.loosened: list[Path] = []
         """What was found readable by other users and made private as callmate
         started (:func:`callmate.locations.make_private`, run by the ``callmate``
@@ -77,9 +85,34 @@ class StoreGateway:
         return self._reader
 
     # -- from anywhere -------------------------------------------------------
-    def submit(self, job: Callable[[Repository], T]) -> Future[T]:
-        """Queue ``job(repository)`` behind every job already queued."""
-        return self._executor.submit(self._guarded, lambda: job(self._repo()))
+    def submit(self, job: Callable[[Repository], T], *, hand_off: bool = False) -> Future[T]:
+        """Queue ``job(repository)`` behind every job already queued.
+
+        ``hand_off``: a write the user waits on (a note after Enter), queued
+        by the event loop just before it goes on to draw for milliseconds.
+        The database thread needs the GIL to start the job, and a thread that
+        asks for it while another runs Python waits out a switch interval
+        (5 ms): longer than the commit itself. So when the database thread is
+        idle, the caller blocks until the job has started (at most
+        :data:`HAND_OFF_WAIT`, in practice the thread's wake-up), lets it run
+        up to SQLite's write, which releases the GIL, and then goes on while
+        the disk works. Behind other jobs it would only wait, so it doesn't.
+        """
+        last = self._last
+        if not hand_off or (last is not None and not last.done()):
+            future = self._executor.submit(self._guarded, lambda: job(self._repo()))
+            self._last = future
+            return future
+        started = threading.Event()
+
+        def run() -> T:
+            started.set()
+            return self._guarded(lambda: job(self._repo()))
+
+        future = self._executor.submit(run)
+        self._last = future
+        started.wait(HAND_OFF_WAIT)
+        return future
 
     async def run(self, job: Callable[[Repository], T]) -> T:
         # Shielded: the UI may stop waiting (a screen closes), the job still runs.
@@ -88,6 +121,7 @@ class StoreGateway:
     async def read(self, job: Callable[[sqlite3.Connection], T]) -> T:
         """Run a read-only ``job(sqlite3_connection)``: no SQLAlchemy needed."""
         future = self._executor.submit(self._guarded, lambda: job(self._raw()))
+        self._last = future
         return await asyncio.shield(asyncio.wrap_future(future))
 
     def warm_up(self) -> Future[None]:
