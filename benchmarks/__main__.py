@@ -22,7 +22,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import date_parse, keystroke, note_save, paste_save, search, startup
+from benchmarks import (
+    date_parse,
+    keystroke,
+    note_save,
+    paste_save,
+    save_breakdown,
+    search,
+    startup,
+)
 from benchmarks.seed import seed
 
 
@@ -53,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         wide_keys = keystroke.main(["--runs", "1" if args.quick else "3", "--size", "120x40"])
         print("\n== note save ==", flush=True)
         save = note_save.main(["--runs", "1" if args.quick else "3"])
+        print("\n== note save, step by step (diagnostic) ==", flush=True)
+        save_breakdown.main(["--notes", "10" if args.quick else "30"])
         print("\n== paste save ==", flush=True)
         pasted = paste_save.main(
             ["--runs", "1" if args.quick else "2", "--pastes", "3" if args.quick else "5"]
