@@ -18,7 +18,7 @@ from callmate.locations import HOME_ENV
 
 if TYPE_CHECKING:
     import sqlite3
-    from datetime import date
+    from datetime import date, time
 
     from callmate.app import CallmateApp
     from callmate.domain.agenda import DueStep
@@ -413,13 +413,18 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
 
     # The day column widens only when some promise has a time ("Thu 03 Dec 15:00").
     width = 16 if any(item.due_time for item in dated) else 10
+    days_shown: dict[tuple[date, time | None], str] = {}  # a few hundred days for 20,000 lines
 
     def line(item: DueStep, label: str) -> str:
         who = item.contact_name + (f", {item.company}" if item.company else "")
         owner = f" ({item.owner})" if item.owner and not item.is_step else ""
         tried = describe_try(item.connection, item.tries) if item.is_step else ""
         owner += f" ({tried})" if tried else ""
-        when = short_when(item.due, item.due_time) if item.due else ""
+        when = ""
+        if item.due:
+            when = days_shown.get((item.due, item.due_time), "")
+            if not when:
+                when = days_shown[(item.due, item.due_time)] = short_when(item.due, item.due_time)
         return _printable(
             f"{label:<16} {when:<{width}}  {item.owes:<9}  {who}: {item.what}{owner}"
             f"  [call {item.call_id}]"
@@ -463,26 +468,33 @@ def due_row(item: DueStep, record: PromiseRecord, today: date) -> dict[str, obje
 def due_json(items: Sequence[DueStep], records: dict[int, PromiseRecord], today: date) -> str:
     """``json.dumps(rows, indent=2)`` plus a newline, byte for byte, made faster.
 
-    The indenting encoder is pure Python (0.35 s for 20,000 promises); here
-    each row's flat fields go through the C encoder with the indent as its
-    item separator, and each person's record is encoded once. ``contact_record``
-    is the last key, the only one that is not a plain value.
+    The indenting encoder is pure Python (0.35 s for 20,000 promises). Here
+    every row's plain fields go through the C encoder in one call, with the
+    indent as its item separator; each distinct person's record is encoded
+    once and put back as the last key, ``contact_record``. Rows are told apart
+    by the item separator between ``}`` and ``{``: it holds a real newline,
+    which an encoded string never does (it is written ``\\n``).
     """
     import json
 
     if not items:
         return "[]\n"
-    flat = json.JSONEncoder(separators=(",\n    ", ": ")).encode
-    nested: dict[int, str] = {}
-    rows = []
+    flat = []
     for item in items:
         row = due_row(item, records[item.contact_id], today)
         del row["contact_record"]
-        record = nested.get(item.contact_id)
-        if record is None:
-            whole = json.dumps(records[item.contact_id].as_dict(), indent=2)
-            record = nested[item.contact_id] = whole.replace("\n", "\n    ")
-        rows.append(f'{{\n    {flat(row)[1:-1]},\n    "contact_record": {record}\n  }}')
+        flat.append(row)
+    inner = json.dumps(flat, separators=(",\n    ", ": "))[2:-2].split("},\n    {")
+    assert len(inner) == len(items)
+    encoded: dict[PromiseRecord, str] = {}
+    rows = []
+    for fields, item in zip(inner, items, strict=True):
+        record = records[item.contact_id]
+        text = encoded.get(record)
+        if text is None:
+            whole = json.dumps(record.as_dict(), indent=2)
+            text = encoded[record] = whole.replace("\n", "\n    ")
+        rows.append(f'{{\n    {fields},\n    "contact_record": {text}\n  }}')
     return "[\n  " + ",\n  ".join(rows) + "\n]\n"
 
 
