@@ -61,7 +61,7 @@ def connect(*args, **kwargs):
     kwargs.setdefault("factory", Recording)
     return real_connect(*args, **kwargs)
 
-sqlite3.connect = connect
+sqlite3.connect = sqlite3.dbapi2.connect = connect  # SQLAlchemy calls the dbapi2 one
 from callmate.cli import main
 
 with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
