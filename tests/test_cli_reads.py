@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from callmate.clock import SystemClock, local_today
 from callmate.domain.agenda import format_clock
@@ -331,3 +333,18 @@ def test_a_locked_database_is_one_line(isolated_home: Path) -> None:
         f"callmate: {path} is busy in another program (database is locked). "
         "Close the other program or callmate and try again.\n"
     )
+
+
+@given(
+    st.text(
+        alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, blacklist_categories=())
+    )
+    | st.sampled_from(HOSTILE)
+)
+def test_clean_lines_shortcut_gives_what_the_full_cleaning_gives(text: str) -> None:
+    """``clean_line`` skips its replacing when ``text.isprintable()``: every
+    character the full cleaning drops or replaces is one that is not."""
+    from callmate.domain import text as module
+
+    full = module._newlines(text).replace("\n", " ").replace("\t", " ")
+    assert module.clean_line(text) == module._CONTROL_ONE_LINE.sub("", full).strip()
