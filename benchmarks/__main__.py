@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from benchmarks import (
+    cli_reads,
     date_parse,
     keystroke,
     note_save,
@@ -69,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("\n== search at scale ==", flush=True)
         found = search.main(["--big", str(big), "--runs", "2" if args.quick else "5"])
+        print("\n== read commands at 100k calls, whole processes ==", flush=True)
+        reads = cli_reads.main(["--big", str(big), "--runs", "3" if args.quick else "7"])
         print("\n== date parse ==", flush=True)
         parsed = date_parse.main(["--runs", "5" if args.quick else "15"])
     checks = [
@@ -80,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         ("keystroke at 120x40, prep panel shown", wide_keys["ratio"], 1.2),
         ("Enter to durable vs bare Input + sqlite3 commit", save["ratio"], 1.5),
         ("slowest search query at 1M notes (ms)", found["big_query_max"] * 1000, 50),
+        ("callmate search vs stdlib, same SQL (median)", reads["search_ratio"], 1.5),
+        ("callmate due vs stdlib, same SQL (median)", reads["due_ratio"], 1.5),
+        ("callmate due --json vs stdlib, same SQL (median)", reads["due_json_ratio"], 1.5),
         ("slowest date phrase, parse + preview (µs)", parsed["max"] * 1e6, 100),
         ("slowest typed date prefix, parse + preview (µs)", parsed["typed_max"] * 1e6, 100),
         (
