@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import math
 import os
 import pty
 import re
@@ -104,11 +105,22 @@ class PtyProgram:
         return int(match.group(1)) if match else 0
 
     def stop(self) -> None:
+        """Kill the program, let the reader see the end, only then close the terminal.
+
+        The reader thread must be finished before the master descriptor is
+        closed: otherwise the next ``openpty`` can be given the same number
+        and this thread goes on reading the next program's output (its first
+        frame vanished, and the launch looked as if it never drew).
+        """
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
-        with contextlib.suppress(OSError):
-            os.close(self.master)
+        # With every process of the session gone the slave side is closed, so
+        # the reader's os.read returns (EIO) and the thread ends.
+        self._reader.join(timeout=10)
+        if self._reader.is_alive():
+            raise RuntimeError("the pty reader thread did not end; the terminal is left open")
+        os.close(self.master)
 
 
 def resume_open_call(home: Path, size: tuple[int, int] = (80, 24)) -> PtyProgram:
@@ -133,3 +145,22 @@ def median(values: Sequence[float]) -> float:
     if len(ordered) % 2:
         return ordered[middle]
     return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def p95(values: Sequence[float]) -> float:
+    """The 95th percentile, nearest rank: the value 95 % of the samples do not exceed.
+
+    With fewer than 20 samples this is the slowest one, and is meant to be.
+    """
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def spread(
+    values: Sequence[float], scale: float = 1000.0, unit: str = "ms", digits: int = 0
+) -> str:
+    """``median X unit, p95 Y unit`` for a report line."""
+    return (
+        f"median {median(values) * scale:.{digits}f} {unit}, "
+        f"p95 {p95(values) * scale:.{digits}f} {unit}"
+    )
