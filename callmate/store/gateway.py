@@ -62,11 +62,25 @@ class StoreGateway:
         if self._reader is None:
             from callmate.store import migrations
 
-            if not self.db_path.parent.is_dir():
-                self.db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            if migrations.schema_version(self.db_path) != migrations.LATEST:
+            reader: sqlite3.Connection | None = None
+            if self.db_path.exists():
+                # One connection reads the version and then the day: the
+                # usual start (schema current) opens the file once.
+                reader = sqlite3.connect(self.db_path)
+                try:
+                    version = reader.execute("PRAGMA user_version").fetchone()[0]
+                    current = int(version) == migrations.LATEST
+                except BaseException:
+                    reader.close()
+                    raise
+                if not current:
+                    reader.close()
+                    reader = None
+            if reader is None:
+                if not self.db_path.parent.is_dir():
+                    self.db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 migrations.upgrade(self.db_path)
-            reader = sqlite3.connect(self.db_path)
+                reader = sqlite3.connect(self.db_path)
             try:
                 reader.execute("PRAGMA busy_timeout=5000")
                 reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
