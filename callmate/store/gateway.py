@@ -20,13 +20,14 @@ whose message says what is wrong and what to do.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from callmate.store.repository import Repository
 
 T = TypeVar("T")
@@ -60,6 +61,8 @@ class StoreGateway:
 
     def _raw(self) -> sqlite3.Connection:
         if self._reader is None:
+            import sqlite3  # here, on the database thread, after the first frame
+
             from callmate.store import migrations
 
             reader: sqlite3.Connection | None = None

@@ -16,7 +16,6 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from callmate.domain.agenda import describe_try, format_clock
 from callmate.widgets.call_list import call_prompt
 from callmate.widgets.known_height import KnownHeight
 
@@ -39,6 +38,10 @@ def _who(name: str, company: str) -> Text:
 
 def step_prompt(step: DueStep, group: str, today_days: int, styles: dict[str, str]) -> Table:
     """One open promise: when, who owes it (in words), the contact, what."""
+    # Here, not at the top: the dataclasses of callmate.domain.agenda take
+    # ~5 ms to build, and the first frame (an empty list) needs none of them.
+    from callmate.domain.agenda import describe_try, format_clock
+
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(width=12, no_wrap=True)
     grid.add_column(width=9, no_wrap=True)
