@@ -219,8 +219,9 @@ class HomeScreen(CallmateScreen[None]):
         finally:
             self.mention_tightened()
         self.show(agenda)
-        if first_load:
-            self.callmate.schedule_warm_up()
+        # Once per run (later calls do nothing); not only on the first load,
+        # which an answer to the offer can cancel while the day is read.
+        self.callmate.schedule_warm_up()
 
     async def offer_open_calls(self, live: list[CallSummary]) -> None:
         """Offer the calls left open for resume; return once the offer is drawn.
