@@ -20,7 +20,6 @@ whose message says what is wrong and what to do.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -28,6 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from callmate.store.repository import Repository
 
 T = TypeVar("T")
@@ -68,13 +69,29 @@ class StoreGateway:
 
     def _raw(self) -> sqlite3.Connection:
         if self._reader is None:
+            import sqlite3  # here, on the database thread, after the first frame
+
             from callmate.store import migrations
 
-            if not self.db_path.parent.is_dir():
-                self.db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            if migrations.schema_version(self.db_path) != migrations.LATEST:
+            reader: sqlite3.Connection | None = None
+            if self.db_path.exists():
+                # One connection reads the version and then the day: the
+                # usual start (schema current) opens the file once.
+                reader = sqlite3.connect(self.db_path)
+                try:
+                    version = reader.execute("PRAGMA user_version").fetchone()[0]
+                    current = int(version) == migrations.LATEST
+                except BaseException:
+                    reader.close()
+                    raise
+                if not current:
+                    reader.close()
+                    reader = None
+            if reader is None:
+                if not self.db_path.parent.is_dir():
+                    self.db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 migrations.upgrade(self.db_path)
-            reader = sqlite3.connect(self.db_path)
+                reader = sqlite3.connect(self.db_path)
             try:
                 reader.execute("PRAGMA busy_timeout=5000")
                 reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
