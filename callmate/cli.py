@@ -44,6 +44,7 @@ def _whole_number(low: int, high: int, what: str, *, beyond: str = ""):  # type:
 
 MAX_DAYS = 36_500  # a hundred years
 MAX_CALL_ID = 2**63 - 1  # SQLite's largest row id
+EVERY = 2**62  # a LIMIT that is no limit
 _call_id = _whole_number(
     1, MAX_CALL_ID, "CALL_ID", beyond="there is no such call (see: callmate export)"
 )
@@ -384,8 +385,9 @@ def _due_items(
     from callmate.store import queries
 
     before = today + timedelta(days=days + 1)
-    steps, _total = queries.open_steps(db, before=before, limit=10_000)
-    commitments = queries.open_commitments(db, before=before)
+    # Every one, however many: a report that silently stopped at 10,000 hid the rest.
+    steps, _total = queries.open_steps(db, before=before, limit=EVERY)
+    commitments = queries.open_commitments(db, before=before, limit=EVERY)
     people = [i.contact_id for i in (*steps, *commitments)]
     found = queries.promise_records(db, people, today) if records else {}
     dated = sorted(
