@@ -501,7 +501,7 @@ class LiveCallScreen(CallmateScreen[None]):
         self.pasted.discard(index)
         del self.notes[index]
         self._shift_indexes(index, -1)
-        self.notes_log.remove_option_at_index(index)
+        self.notes_log.remove(index)
 
     def retry(self, index: int) -> None:
         if index in self.failed and index < len(self.notes):
@@ -642,7 +642,7 @@ class LiveCallScreen(CallmateScreen[None]):
             return
         del self.notes[event.index]
         self._shift_indexes(event.index, -1)
-        self.notes_log.remove_option_at_index(event.index)
+        self.notes_log.remove(event.index)
         self.deleted.append(note)
         note_id, at = note.id, self.callmate.clock.now()
         assert note_id is not None
@@ -663,10 +663,8 @@ class LiveCallScreen(CallmateScreen[None]):
         )
         self.notes.insert(position, note)
         self._shift_indexes(position, +1)
-        self.notes_log.show(self.notes)
+        self.notes_log.insert(position, note)  # one note measured, not the whole call
         self.notes_log.highlighted = position
-        for index in self.saving:
-            self.notes_log.update_note(index, self.notes[index], state="saving")
         note_id = note.id
         self.store.submit(lambda repo: repo.restore_note(note_id))
         self.notify("Note restored.")
