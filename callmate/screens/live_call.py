@@ -274,8 +274,7 @@ class LiveCallScreen(CallmateScreen[None]):
         checklist.show(self.call.questions, self.say)
         log = self.query_one("#notes", NotesLog)
         log.border_title = "Notes · ↑ edit · space: @ in email"
-        log.show(self.notes)
-        log.scroll_end(animate=False)
+        log.show(self.notes, end=True)  # the first frame shows the latest notes
         self.query_one("#time-check", Static).display = False
         self._place_prep()
         self._draw_prep()

@@ -234,6 +234,8 @@ class NotesLog(ScrollView, can_focus=True):
         self._shown: dict[int, tuple[_Entry, int, int]] = {}
         """Line of the log -> (entry, its index, line within it), for the lines in view."""
         self._hover: int | None = None
+        self._drawn_size = Size(0, 0)
+        self._at_end = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.editable or action not in ("edit", "delete", "back")
@@ -357,8 +359,8 @@ class NotesLog(ScrollView, can_focus=True):
         self._update_virtual_size()
 
     # -- changing the notes -----------------------------------------------
-    def show(self, notes: list[Note]) -> None:
-        """Every note, measured only as they come into view."""
+    def show(self, notes: list[Note], *, end: bool = False) -> None:
+        """Every note, measured only as they come into view; ``end``: the last in view."""
         guess = self._text_width()
         entries = [_Entry(note, "", estimate_height(note, guess)) for note in notes]
         self._blocks = [_Block(entries[i : i + BLOCK], -1) for i in range(0, len(entries), BLOCK)]
@@ -367,6 +369,7 @@ class NotesLog(ScrollView, can_focus=True):
         self._renders.clear()
         self._hover = None
         self.highlighted = None
+        self._at_end = end
         self.scroll_to(y=0, animate=False, immediate=True)
         self._update_virtual_size()
         self.refresh()
@@ -440,7 +443,14 @@ class NotesLog(ScrollView, can_focus=True):
 
     # -- drawing ----------------------------------------------------------
     def render_lines(self, crop: Region) -> list[Strip]:
+        if self.size != self._drawn_size:  # a new size keeps the same note in view
+            self._drawn_size = self.size
+            if self.highlighted is not None:
+                self.scroll_to_highlight()
+            elif self._at_end:
+                self.set_scroll(None, self.max_scroll_y)
         self._measure_in_view()
+        self._at_end = self.scroll_offset.y >= self.max_scroll_y
         self._shown = self._lines_in_view()
         return super().render_lines(crop)
 
