@@ -76,6 +76,7 @@ def wait_re(program: PtyProgram, pattern: str, since: int, timeout: float = 30.0
 
 
 def timed(program: PtyProgram, keys: str, pattern: str) -> float:
+    settle(program)
     since = program.mark()
     sent = program.write(keys)
     return wait_re(program, pattern, since) - sent
@@ -83,6 +84,7 @@ def timed(program: PtyProgram, keys: str, pattern: str) -> float:
 
 def resize(program: PtyProgram, size: tuple[int, int], pattern: str) -> float:
     columns, rows = size
+    settle(program)
     since = program.mark()
     fcntl.ioctl(program.master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     sent = time.perf_counter()
@@ -95,12 +97,14 @@ def marker(note_id: int) -> str:
 
 
 def settle(program: PtyProgram, timeout: float = 30.0) -> None:
-    """Wait until the program has stopped using the CPU (its background imports done).
+    """Wait until the program is idle: at most one clock tick of CPU in each of 3 polls.
 
     callmate loads SQLAlchemy and the models on a thread after the first
     frame; on a busy 2-core machine that can take seconds, and a key pressed
-    meanwhile waits for it. Both programs are timed settled, as a user who
-    reads the offer for a moment before answering.
+    meanwhile waits for it. And a frame still being drawn for the last key
+    would be counted against the next. So every action starts from an idle
+    program (its call clock ticking once a second is allowed for), as a user
+    who reads the screen before the next key.
     """
     stat = Path(f"/proc/{program.process.pid}/stat")
     deadline = time.perf_counter() + timeout
@@ -108,13 +112,14 @@ def settle(program: PtyProgram, timeout: float = 30.0) -> None:
     while quiet < 3 and time.perf_counter() < deadline:
         fields = stat.read_text().rsplit(")", 1)[1].split()
         used = int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
-        quiet = quiet + 1 if used == last else 0
+        quiet = quiet + 1 if 0 <= used - last <= 1 else 0
         last = used
         time.sleep(0.1)
 
 
 def launch(command: list[str], env: dict[str, str]) -> PtyProgram:
-    program = PtyProgram(command, env=env, size=SIZE)
+    # Run from the checkout itself: ``python -m`` puts the working directory first on the path.
+    program = PtyProgram(command, env=env, size=SIZE, cwd=Path(env["PYTHONPATH"]))
     program.wait_for("left open")
     settle(program)
     return program
