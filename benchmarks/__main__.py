@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import date_parse, keystroke, note_save, paste_save, search, startup
+from benchmarks import date_parse, growth, keystroke, note_save, paste_save, search, startup
 from benchmarks.seed import seed
 
 
@@ -59,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("\n== search at scale ==", flush=True)
         found = search.main(["--big", str(big), "--runs", "2" if args.quick else "5"])
+        print("\n== a long call: every action at 10 / 100 / 1,000 / 5,000 notes ==", flush=True)
+        grown = growth.main(
+            ["--rounds", "2", "--keys", "10", "--notes", "10,1000,5000"]
+            if args.quick
+            else ["--rounds", "5", "--keys", "20"]
+        )
         print("\n== date parse ==", flush=True)
         parsed = date_parse.main(["--runs", "5" if args.quick else "15"])
     checks = [
@@ -76,6 +82,12 @@ def main(argv: list[str] | None = None) -> int:
             (pasted["durable_50000"] - pasted["bare_50000"]) * 1000,
             50,
         ),
+        *(
+            (f"{action} at 1,000 notes (ms)", grown[f"{action}_1000"] * 1000, 50)
+            for action in ("delete", "undo", "edit", "resize", "home", "end", "pagedown")
+        ),
+        ("resume a 1,000-note call, notes on screen (ms)", grown["resume_1000"] * 1000, 150),
+        ("slowest action at 5,000 notes vs at 10", grown["flatness"], 1.5),
     ]
     print("\n== budget ==")
     missed = 0
