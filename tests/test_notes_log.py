@@ -60,13 +60,13 @@ async def test_delete_and_insert_show_what_a_fresh_log_shows() -> None:
         log.show(notes)
         await drawn(pilot, log)
         for index in (0, BLOCK + 3, len(notes) - 1):
-            log.remove(index)
+            log.remove_note(index)
             rest = notes[:index] + notes[index + 1 :]
             assert await drawn(pilot, log) == await fresh(rest)
-            log.insert(index, notes[index])
+            log.insert_note(index, notes[index])
             assert await drawn(pilot, log) == await fresh(notes)
         for _ in range(2 * BLOCK + 1):  # a block fills up and splits
-            log.insert(BLOCK, notes[0])
+            log.insert_note(BLOCK, notes[0])
         grown = notes[:BLOCK] + [notes[0]] * (2 * BLOCK + 1) + notes[BLOCK:]
         assert log.note_count == len(grown)
         assert await drawn(pilot, log) == await fresh(grown)

@@ -500,7 +500,7 @@ class LiveCallScreen(CallmateScreen[None]):
         self.pasted.discard(index)
         del self.notes[index]
         self._shift_indexes(index, -1)
-        self.notes_log.remove(index)
+        self.notes_log.remove_note(index)
 
     def retry(self, index: int) -> None:
         if index in self.failed and index < len(self.notes):
@@ -641,7 +641,7 @@ class LiveCallScreen(CallmateScreen[None]):
             return
         del self.notes[event.index]
         self._shift_indexes(event.index, -1)
-        self.notes_log.remove(event.index)
+        self.notes_log.remove_note(event.index)
         self.deleted.append(note)
         note_id, at = note.id, self.callmate.clock.now()
         assert note_id is not None
@@ -662,7 +662,7 @@ class LiveCallScreen(CallmateScreen[None]):
         )
         self.notes.insert(position, note)
         self._shift_indexes(position, +1)
-        self.notes_log.insert(position, note)  # one note measured, not the whole call
+        self.notes_log.insert_note(position, note)  # one note measured, not the whole call
         self.notes_log.highlighted = position
         note_id = note.id
         self.store.submit(lambda repo: repo.restore_note(note_id))

@@ -361,8 +361,11 @@ class NotesLog(ScrollView, can_focus=True):
     # -- changing the notes -----------------------------------------------
     def show(self, notes: list[Note], *, end: bool = False) -> None:
         """Every note, measured only as they come into view; ``end``: the last in view."""
-        guess = self._text_width()
-        entries = [_Entry(note, "", estimate_height(note, guess)) for note in notes]
+        # A guess per note from its length alone (no slicing, no counting): the
+        # notes in view are measured before they are drawn.
+        guess = max(self._text_width(), 8)
+        top = PREVIEW_LINES + 1
+        entries = [_Entry(note, "", min(top, 1 + len(note.text) // guess)) for note in notes]
         self._blocks = [_Block(entries[i : i + BLOCK], -1) for i in range(0, len(entries), BLOCK)]
         self._count = len(entries)
         self._lines = sum(block.total for block in self._blocks)
@@ -374,7 +377,7 @@ class NotesLog(ScrollView, can_focus=True):
         self._update_virtual_size()
         self.refresh()
 
-    def insert(self, index: int, note: Note, *, state: str = "") -> None:
+    def insert_note(self, index: int, note: Note, *, state: str = "") -> None:
         """Put a note at ``index``: one block changes, whatever the length of the call."""
         if not self._blocks or index >= self._count:
             number = len(self._blocks) - 1
@@ -405,13 +408,13 @@ class NotesLog(ScrollView, can_focus=True):
         self.refresh()
 
     def append(self, note: Note, *, state: str = "") -> int:
-        self.insert(self._count, note, state=state)
+        self.insert_note(self._count, note, state=state)
         # The new note is measured, so the end is known: scroll now, and the
         # note is drawn in the next frame, not the one after.
         self.scroll_end(animate=False, immediate=True)
         return self._count - 1
 
-    def remove(self, index: int) -> None:
+    def remove_note(self, index: int) -> None:
         """Take note ``index`` out; the highlight stays on the place (the next note)."""
         number, first, _ = self._find(index)
         block = self._blocks[number]
