@@ -249,7 +249,7 @@ class NotesLog(ScrollView, can_focus=True):
         self.refresh()
 
     def notify_style_update(self) -> None:
-        self._renders.clear()
+        # Renders are keyed by the style they were drawn in: none to forget here.
         self.refresh()
         super().notify_style_update()
 
