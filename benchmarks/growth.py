@@ -120,8 +120,12 @@ def settle(program: PtyProgram, timeout: float = 30.0) -> None:
 def launch(command: list[str], env: dict[str, str]) -> PtyProgram:
     # Run from the checkout itself: ``python -m`` puts the working directory first on the path.
     program = PtyProgram(command, env=env, size=SIZE, cwd=Path(env["PYTHONPATH"]))
-    program.wait_for("left open")
-    settle(program)
+    try:
+        program.wait_for("left open", timeout=180)  # a busy machine, a big call: take time
+        settle(program)
+    except BaseException:
+        program.stop()
+        raise
     return program
 
 
