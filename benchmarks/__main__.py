@@ -26,6 +26,7 @@ from pathlib import Path
 from benchmarks import (
     cli_reads,
     date_parse,
+    growth,
     keystroke,
     note_save,
     paste_save,
@@ -73,6 +74,12 @@ def main(argv: list[str] | None = None) -> int:
         found = search.main(["--big", str(big), "--runs", "2" if args.quick else "5"])
         print("\n== read commands at 100k calls, whole processes ==", flush=True)
         reads = cli_reads.main(["--big", str(big), "--runs", "3" if args.quick else "7"])
+        print("\n== a long call: every action at 10 / 100 / 1,000 / 5,000 notes ==", flush=True)
+        grown = growth.main(
+            ["--rounds", "2", "--keys", "10", "--notes", "10,1000,5000"]
+            if args.quick
+            else ["--rounds", "5", "--keys", "20"]
+        )
         print("\n== date parse ==", flush=True)
         parsed = date_parse.main(["--runs", "5" if args.quick else "15"])
     # (what, median, p95 or None, target): the target is checked on the median
@@ -149,6 +156,22 @@ def main(argv: list[str] | None = None) -> int:
             None,
             50,
         ),
+        *(
+            (
+                f"{action} at 1,000 notes (ms)",
+                grown[f"{action}_1000"] * 1000,
+                grown[f"{action}_1000_p95"] * 1000,
+                50,
+            )
+            for action in ("delete", "undo", "edit", "resize", "home", "end", "pagedown")
+        ),
+        (
+            "resume a 1,000-note call, notes on screen (ms)",
+            grown["resume_1000"] * 1000,
+            grown["resume_1000_p95"] * 1000,
+            150,
+        ),
+        ("slowest action at 5,000 notes vs at 10", grown["flatness"], None, 1.5),
     ]
     print("\n== budget (2-core machine; say whether other work ran beside it) ==")
     missed = 0

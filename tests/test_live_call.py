@@ -463,7 +463,7 @@ async def test_a_line_longer_than_the_field_scrolls_to_keep_the_cursor_in_view(
 
 
 async def test_redrawing_one_note_matches_a_full_redraw() -> None:
-    """NotesLog.update_note re-measures only from the changed note on; what the
+    """NotesLog.update_note re-measures only the changed note; what the
     user sees must be what a list built from scratch shows, at the top and the
     bottom, when the note grows by lines and when it shrinks back."""
 

@@ -516,9 +516,12 @@ class HomeScreen(CallmateScreen[None]):
     async def open_live(self, call_id: int, *, close: bool = False) -> None:
         """Resume an open call where it was; optionally go straight to its close."""
         from callmate.screens.live_call import LiveCallScreen
+        from callmate.store.resume import call_to_resume
 
         with self.callmate.holding_keys():
-            call = await self.store.run(lambda repo: repo.get_call(call_id))
+            # The notes in one raw query: a 1,000-note call is on screen in
+            # well under 150 ms (benchmarks/growth.py), not after the ORM.
+            call = await self.store.run(lambda repo: call_to_resume(repo, call_id))
             screen = LiveCallScreen(call, time_check_minutes=self.callmate.time_check_minutes)
             await self.app.push_screen(screen)
             if close:

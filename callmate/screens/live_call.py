@@ -274,8 +274,7 @@ class LiveCallScreen(CallmateScreen[None]):
         checklist.show(self.call.questions, self.say)
         log = self.query_one("#notes", NotesLog)
         log.border_title = "Notes · ↑ edit · space: @ in email"
-        log.show(self.notes)
-        log.scroll_end(animate=False)
+        log.show(self.notes, end=True)  # the first frame shows the latest notes
         self.query_one("#time-check", Static).display = False
         self._place_prep()
         self._draw_prep()
@@ -501,7 +500,7 @@ class LiveCallScreen(CallmateScreen[None]):
         self.pasted.discard(index)
         del self.notes[index]
         self._shift_indexes(index, -1)
-        self.notes_log.remove_option_at_index(index)
+        self.notes_log.remove_note(index)
 
     def retry(self, index: int) -> None:
         if index in self.failed and index < len(self.notes):
@@ -642,7 +641,7 @@ class LiveCallScreen(CallmateScreen[None]):
             return
         del self.notes[event.index]
         self._shift_indexes(event.index, -1)
-        self.notes_log.remove_option_at_index(event.index)
+        self.notes_log.remove_note(event.index)
         self.deleted.append(note)
         note_id, at = note.id, self.callmate.clock.now()
         assert note_id is not None
@@ -663,10 +662,8 @@ class LiveCallScreen(CallmateScreen[None]):
         )
         self.notes.insert(position, note)
         self._shift_indexes(position, +1)
-        self.notes_log.show(self.notes)
+        self.notes_log.insert_note(position, note)  # one note measured, not the whole call
         self.notes_log.highlighted = position
-        for index in self.saving:
-            self.notes_log.update_note(index, self.notes[index], state="saving")
         note_id = note.id
         self.store.submit(lambda repo: repo.restore_note(note_id))
         self.notify("Note restored.")
