@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time
 from typing import Any
 
@@ -83,6 +83,22 @@ def _note(note: Note) -> dict[str, Any]:
 def to_json(calls: Iterable[Call]) -> str:
     """A JSON array; ``ensure_ascii`` keeps every control character escaped."""
     return json.dumps([call_to_dict(c) for c in calls], indent=2, ensure_ascii=True)
+
+
+def json_chunks(calls: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The JSON export in pieces, a call at a time, as the calls stream in.
+
+    Joined, the pieces are exactly ``to_json(calls) + "\n"``: each call is
+    encoded as ``json.dumps`` encodes an element of the array (indented one
+    level further). With ``ensure_ascii`` no string holds a raw newline, so
+    indenting every line of a call's text is exact.
+    """
+    encode = json.JSONEncoder(indent=2, ensure_ascii=True).encode
+    lead = "[\n  "
+    for call in calls:
+        yield lead + encode(call).replace("\n", "\n  ")
+        lead = ",\n  "
+    yield "[]\n" if lead == "[\n  " else "\n]\n"
 
 
 def _said(research: ResearchLine) -> str:
@@ -221,6 +237,76 @@ CSV_COLUMNS = [
     "questions_asked",
     "notes",
 ]
+
+
+def csv_chunks(calls: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The CSV export in pieces, from the calls as the JSON export's dicts.
+
+    The same rows as :func:`to_csv` gives for the same calls (only the notes
+    the recap email takes; see there), a call's row at a time.
+    """
+    import csv
+    import io
+
+    from callmate.domain.models import NoteKind, format_offset
+    from callmate.domain.text import clean, clean_line
+
+    labels = {kind.value: kind.label for kind in NoteKind}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+
+    def taken() -> str:
+        text = out.getvalue()
+        out.seek(0)
+        out.truncate()
+        return text
+
+    yield taken()
+    for call in calls:
+        step = call["next_step"]
+        contact = call["contact"]
+        notes = "\n".join(
+            f"[{labels[n['kind']]} {format_offset(n['offset_seconds'])}] {clean(n['text'])}"
+            for n in call["notes"]
+            if _in_recap(n)
+        )
+        writer.writerow(
+            [
+                call["id"],
+                call["started_at"],
+                call["ended_at"] or "",
+                call["status"],
+                clean_line(contact["name"]),
+                clean_line(contact["company"]),
+                contact["role"],
+                call["call_type"],
+                clean_line(call["goal"]),
+                clean_line(call["backup_goal"]),
+                call["goal_result"] or "",
+                call["outcome"] or "",
+                call["reason"] or "",
+                clean_line(call["reason_text"]),
+                clean_line(step["what"]) if step else "",
+                step["owner"] if step else "",
+                step["date"] if step else "",
+                ("yes" if step["done_at"] else "no") if step else "",
+                f"{sum(1 for q in call['questions'] if q['asked'])}/{len(call['questions'])}",
+                notes,
+            ]
+        )
+        yield taken()
+
+
+def _in_recap(note: dict[str, Any]) -> bool:
+    """:attr:`Note.in_recap` for a note as exported."""
+    if note["kind"] == "private":
+        return False
+    chosen = note.get("in_email")
+    if chosen is not None:
+        return bool(chosen)
+    text = note["text"]
+    return note["kind"] != "follow_up" and "\n" not in text and "\r" not in text
 
 
 def to_csv(calls: Iterable[Call]) -> str:
