@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import date_parse, keystroke, note_save, paste_save, search, startup
+from benchmarks import data_commands, date_parse, keystroke, note_save, paste_save, search, startup
 from benchmarks.seed import seed
 
 
@@ -61,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         found = search.main(["--big", str(big), "--runs", "2" if args.quick else "5"])
         print("\n== date parse ==", flush=True)
         parsed = date_parse.main(["--runs", "5" if args.quick else "15"])
+        print("\n== export and import, against stdlib scripts ==", flush=True)
+        data = data_commands.main(
+            ["--big", str(big), "--runs", "1" if args.quick else "3"]
+            + (["--sizes", "2000,10000"] if args.quick else [])
+        )
     checks = [
         ("first frame vs bare Textual", start["empty_frame_ratio"], 1.3),
         ("data shown vs bare Textual", start["empty_data_ratio"], 2.5),
@@ -71,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         ("slowest search query at 1M notes (ms)", found["big_query_max"] * 1000, 50),
         ("slowest date phrase, parse + preview (µs)", parsed["max"] * 1e6, 100),
         ("slowest typed date prefix, parse + preview (µs)", parsed["typed_max"] * 1e6, 100),
+        ("export json vs a stdlib script (slowest size)", data["export_ratio"], 1.5),
+        ("import vs a stdlib script (slowest size)", data["import_ratio"], 1.5),
+        ("export/import peak RSS at any size (MiB)", data["peak_rss_mib"], 300),
         (
             "50 KB paste to durable, beyond the bare app's (ms)",
             (pasted["durable_50000"] - pasted["bare_50000"]) * 1000,

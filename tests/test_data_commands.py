@@ -229,3 +229,41 @@ def test_export_streams_to_stdout_and_to_a_file_as_the_same_text(tmp_path: Path)
     rows = list(csv.DictReader(io.StringIO((tmp_path / "c.csv").read_text())))
     assert [r["id"] for r in rows] == ["1", "2", "3"]
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_the_export_knows_every_stored_enum_value() -> None:
+    """bulk spells the enums out (the export never loads pydantic): they must agree."""
+    from callmate.domain import models
+
+    pairs = {
+        "status": models.CallStatus,
+        "connection": models.Connection,
+        "role": models.ContactRole,
+        "call_type": models.CallType,
+        "outcome": models.Outcome,
+        "reason": models.Reason,
+        "goal_result": models.GoalResult,
+        "owner": models.Owner,
+        "area": models.ResearchArea,
+        "origin": models.QuestionOrigin,
+        "kind": models.NoteKind,
+    }
+    for name, enum in pairs.items():
+        assert getattr(bulk._Enums, name) == {member.value for member in enum}, name
+
+
+def test_export_does_not_load_pydantic_or_sqlalchemy(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    script = (
+        "import sys; from callmate.cli import main; code = main(['export']);"
+        " print(sorted(m for m in ('pydantic', 'sqlalchemy') if m in sys.modules), file=sys.stderr)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "CALLMATE_HOME": str(home)},
+    )
+    assert result.returncode == 0 and result.stdout == "[]\n"
+    assert result.stderr.strip().endswith("[]"), result.stderr

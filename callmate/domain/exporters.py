@@ -6,10 +6,12 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time
 from json.encoder import encode_basestring_ascii as _string
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from callmate.domain.agenda import format_clock
-from callmate.domain.models import Call, Note, ResearchArea, ResearchLine
+
+if TYPE_CHECKING:  # the models load pydantic, which the streamed JSON and CSV never need
+    from callmate.domain.models import Call, Note, ResearchLine
 
 
 def call_to_dict(call: Call) -> dict[str, Any]:
@@ -148,6 +150,8 @@ def _encode(value: Any, pad: str, out: list[str]) -> None:
 
 def _said(research: ResearchLine) -> str:
     """A "say aloud" line says whether the customer put it into words."""
+    from callmate.domain.models import ResearchArea
+
     if research.area is not ResearchArea.SAY:
         return ""
     return " (said)" if research.said else " (not said)"

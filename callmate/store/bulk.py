@@ -60,12 +60,6 @@ def connect(path: Path) -> sqlite3.Connection:
 # the ORM path reads a row (converters.call_from_row): the two exports agree.
 
 
-def _enum_values(kind: str) -> frozenset[str]:
-    from callmate.domain import models
-
-    return frozenset(member.value for member in getattr(models, kind))
-
-
 def _one_line(text: str) -> str:
     """As the models' one-line fields read it; a value already clean (nearly all)
     is checked with one regex search instead of rebuilt."""
@@ -124,20 +118,36 @@ _CALLS = """
 
 
 class _Enums:
-    """Each stored enum value checked against the domain's, with its fallback."""
+    """The values each stored enum may hold (the domain's StrEnums), to fall back
+    from an unknown one as the converters do. Spelled out, not imported: the
+    models module loads pydantic (~0.3 s), which an export never needs.
+    tests/test_data_commands.py holds these to the models' enums."""
 
-    def __init__(self) -> None:
-        self.status = _enum_values("CallStatus")
-        self.connection = _enum_values("Connection")
-        self.role = _enum_values("ContactRole")
-        self.call_type = _enum_values("CallType")
-        self.outcome = _enum_values("Outcome")
-        self.reason = _enum_values("Reason")
-        self.goal_result = _enum_values("GoalResult")
-        self.owner = _enum_values("Owner")
-        self.area = _enum_values("ResearchArea")
-        self.origin = _enum_values("QuestionOrigin")
-        self.kind = _enum_values("NoteKind")
+    status = frozenset({"done", "live"})
+    connection = frozenset({"connected", "gatekeeper", "no_answer", "voicemail", "wrong_number"})
+    role = frozenset({"champion", "decision_maker", "influencer", "other", "user"})
+    call_type = frozenset(
+        {"closing", "customer_interview", "discovery", "follow_up", "proposal", "relationship"}
+    )
+    outcome = frozenset({"maybe", "no", "yes"})
+    reason = frozenset(
+        {
+            "budget_cycle",
+            "needs_review",
+            "no_project",
+            "other",
+            "other_supplier",
+            "timing",
+            "wrong_time",
+        }
+    )
+    goal_result = frozenset({"backup", "neither", "primary"})
+    owner = frozenset({"both", "them", "us"})
+    area = frozenset({"inside", "know", "learn", "news", "say", "website"})
+    origin = frozenset({"bank", "carried", "own", "verify"})
+    kind = frozenset(
+        {"follow_up", "note", "objection", "ours", "pain", "private", "quote", "theirs"}
+    )
 
 
 def _pick(value: str | None, allowed: frozenset[str], default: str) -> str:
