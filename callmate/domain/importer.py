@@ -1,8 +1,9 @@
 """Reading calls back from ``callmate export --format json``.
 
-The whole file is checked before anything is written: a bad file says where
-(line and column for broken JSON, a path like ``[3].notes[0].kind`` for a
-bad value) and changes nothing.
+The file is read a call at a time (:func:`read_export`) and every call is
+checked in full before it is handed on; the writer takes them all in one
+transaction, so a bad file says where (line and column for broken JSON, a
+path like ``[3].notes[0].kind`` for a bad value) and changes nothing.
 """
 
 from __future__ import annotations
