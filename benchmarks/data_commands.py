@@ -1,6 +1,7 @@
 """``callmate export`` and ``callmate import`` at scale, against plain stdlib scripts.
 
     python -m benchmarks.data_commands [--big DIR] [--sizes 10000,100000] [--runs 3]
+                                       [--large-runs N] [--code DIR]
 
 For each size (calls; ten notes a call, as ``benchmarks.seed`` spreads them)
 a data dir is seeded, or for 100,000 calls ``--big DIR`` is copied (the
@@ -353,6 +354,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--big", type=Path, help="a dir seeded with 100,000 calls (copied)")
     parser.add_argument("--sizes", default="10000,100000", help="calls, comma-separated")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--large-runs", type=int, help="rounds at the largest size (default: --runs)"
+    )
     parser.add_argument("--code", help="run callmate from this checkout (PYTHONPATH)")
     args = parser.parse_args(argv)
     from benchmarks.seed import seed
@@ -368,7 +372,10 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
             work = Path(tmp) / f"work-{size}"
             work.mkdir()
             print(f"{size:,} calls, {size * 10:,} notes:", flush=True)
-            figures = measure(home, work, args.runs, args.code)
+            runs = args.runs
+            if args.large_runs and size == max(int(s) for s in args.sizes.split(",")):
+                runs = args.large_runs
+            figures = measure(home, work, runs, args.code)
             for key, value in figures.items():
                 result[f"{key}_{size}"] = value
             for name in ("export", "import"):
