@@ -236,11 +236,16 @@ this small process (~10 MiB), not from the benchmark (which seeded data)."""
 
 
 def run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one whole process."""
+    """Wall seconds and peak RSS (KiB) of one whole process.
+
+    It runs in the temporary folder: ``python -m callmate`` puts its working
+    directory first on sys.path, which from a checkout would beat ``--code``.
+    """
     began = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", LAUNCHER, *args],
         env={**os.environ, **(env or {})},
+        cwd=tempfile.gettempdir(),
         capture_output=True,
         text=True,
         check=False,
