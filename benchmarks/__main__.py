@@ -8,9 +8,10 @@ and removed afterwards; pass ``--big DIR`` to reuse one made with
 ``python -m benchmarks.seed DIR --calls 100000 --notes 1000000``.
 ``--quick`` runs fewer rounds (a smoke run, not figures to quote).
 
-Each figure is a median and, where the issue sets one, a ratio against a
-baseline measured in the same run. The exit status is 1 when a target is
-missed, so the command can guard a change.
+Each figure is a median with its p95 beside it and, where the issue sets
+one, a ratio against a baseline measured in the same run (paired round by
+round). The exit status is 1 when a target is missed, so the command can
+guard a change.
 """
 
 from __future__ import annotations
@@ -22,7 +23,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import data_commands, date_parse, keystroke, note_save, paste_save, search, startup
+from benchmarks import (
+    cli_reads,
+    data_commands,
+    date_parse,
+    keystroke,
+    note_save,
+    paste_save,
+    save_breakdown,
+    search,
+    startup,
+)
 from benchmarks.seed import seed
 
 
@@ -53,12 +64,16 @@ def main(argv: list[str] | None = None) -> int:
         wide_keys = keystroke.main(["--runs", "1" if args.quick else "3", "--size", "120x40"])
         print("\n== note save ==", flush=True)
         save = note_save.main(["--runs", "1" if args.quick else "3"])
+        print("\n== note save, step by step (diagnostic) ==", flush=True)
+        save_breakdown.main(["--notes", "10" if args.quick else "30"])
         print("\n== paste save ==", flush=True)
         pasted = paste_save.main(
             ["--runs", "1" if args.quick else "2", "--pastes", "3" if args.quick else "5"]
         )
         print("\n== search at scale ==", flush=True)
         found = search.main(["--big", str(big), "--runs", "2" if args.quick else "5"])
+        print("\n== read commands at 100k calls, whole processes ==", flush=True)
+        reads = cli_reads.main(["--big", str(big), "--runs", "3" if args.quick else "7"])
         print("\n== date parse ==", flush=True)
         parsed = date_parse.main(["--runs", "5" if args.quick else "15"])
         print("\n== export and import, against stdlib scripts ==", flush=True)
@@ -67,45 +82,128 @@ def main(argv: list[str] | None = None) -> int:
             ["--big", str(big), "--runs", "1" if args.quick else "3", "--large-runs", "1"]
             + (["--sizes", "2000,10000"] if args.quick else [])
         )
-    checks = [
-        ("first frame vs bare Textual", start["empty_frame_ratio"], 1.3),
-        ("data shown vs bare Textual", start["empty_data_ratio"], 2.5),
-        ("data shown with 100k calls vs bare Textual", start["big_data_ratio"], 2.5),
-        ("home at 100k calls vs empty", start["big_vs_empty_data"], 1.5),
-        ("keystroke vs bare Input", keys["ratio"], 1.2),
-        ("keystroke at 120x40, prep panel shown", wide_keys["ratio"], 1.2),
-        ("slowest search query at 1M notes (ms)", found["big_query_max"] * 1000, 50),
-        ("slowest date phrase, parse + preview (µs)", parsed["max"] * 1e6, 100),
-        ("slowest typed date prefix, parse + preview (µs)", parsed["typed_max"] * 1e6, 100),
-        ("export json vs a stdlib script (slowest size)", data["export_ratio"], 1.5),
-        ("import vs a stdlib script (slowest size)", data["import_ratio"], 1.5),
-        ("export/import peak RSS at any size (MiB)", data["peak_rss_mib"], 300),
+    # (what, median, p95 or None, target): the target is checked on the median
+    # unless the measure is itself a worst case (the slowest query, phrase).
+    checks: list[tuple[str, float, float | None, float]] = [
+        (
+            "first frame vs bare Textual",
+            start["empty_frame_ratio"],
+            start["empty_frame_ratio_p95"],
+            1.15,
+        ),
+        (
+            "data shown vs bare Textual",
+            start["empty_data_ratio"],
+            start["empty_data_ratio_p95"],
+            2.5,
+        ),
+        (
+            "data shown with 100k calls vs bare Textual",
+            start["big_data_ratio"],
+            start["big_data_ratio_p95"],
+            2.5,
+        ),
+        (
+            "home at 100k calls vs empty (paired per round)",
+            start["big_vs_empty_data"],
+            start["big_vs_empty_data_p95"],
+            1.3,
+        ),
+        (
+            "open call offered vs bare first frame",
+            start["empty_open_ratio"],
+            start["empty_open_ratio_p95"],
+            1.5,
+        ),
+        (
+            "open call offered at 100k calls vs bare first frame",
+            start["big_open_ratio"],
+            start["big_open_ratio_p95"],
+            1.5,
+        ),
+        ("keystroke vs bare Input", keys["ratio"], keys["ratio_p95"], 1.2),
+        ("keystroke at 120x40, prep panel shown", wide_keys["ratio"], wide_keys["ratio_p95"], 1.2),
+        (
+            "Enter to durable vs bare Input + sqlite3 commit",
+            save["ratio"],
+            save["ratio_p95"],
+            1.5,
+        ),
+        (
+            "slowest search query at 1M notes, slowest of runs (ms)",
+            found["big_query_max"] * 1000,
+            None,
+            50,
+        ),
+        (
+            "callmate search vs stdlib, same SQL",
+            reads["search_ratio"],
+            reads["search_ratio_p95"],
+            1.5,
+        ),
+        ("callmate due vs stdlib, same SQL", reads["due_ratio"], reads["due_ratio_p95"], 1.5),
+        (
+            "callmate due --json vs stdlib, same SQL",
+            reads["due_json_ratio"],
+            reads["due_json_ratio_p95"],
+            1.5,
+        ),
+        ("slowest date phrase, parse + preview (µs)", parsed["max"] * 1e6, None, 100),
+        ("slowest typed date prefix, parse + preview (µs)", parsed["typed_max"] * 1e6, None, 100),
+        (
+            "export json vs a stdlib script, slowest size",
+            data["export_ratio"],
+            data["export_ratio_p95"],
+            1.5,
+        ),
+        (
+            "import vs a stdlib script, slowest size",
+            data["import_ratio"],
+            data["import_ratio_p95"],
+            1.5,
+        ),
+        ("export/import peak RSS at any size (MiB)", data["peak_rss_mib"], None, 300),
         (
             "50 KB paste to durable, beyond the bare app's (ms)",
             (pasted["durable_50000"] - pasted["bare_50000"]) * 1000,
+            None,
             50,
         ),
     ]
-    print("\n== budget ==")
+    print("\n== budget (2-core machine; say whether other work ran beside it) ==")
     missed = 0
-    for label, value, target in checks:
+    for label, value, high, target in checks:
         ok = value <= target
         missed += not ok
-        print(f"{'ok  ' if ok else 'MISS'} {label}: {value:.2f} (target <= {target})")
+        tail = f", p95 {high:.2f}" if high is not None else ""
+        print(f"{'ok  ' if ok else 'MISS'} {label}: {value:.2f}{tail} (target <= {target})")
     print(
-        f"info note save: {save['durable'] * 1000:.1f} ms Enter to durable "
-        f"(x{save['ratio']:.2f} a bare Input committing with sqlite3), "
-        f"{save['shown'] * 1000:.1f} ms to shown"
+        f"info note save: {save['durable'] * 1000:.1f} ms (p95 {save['durable_p95'] * 1000:.1f}) "
+        f"Enter to durable, x{save['ratio']:.2f} (p95 x{save['ratio_p95']:.2f}) a bare Input "
+        f"committing with sqlite3 ({save['bare'] * 1000:.1f} ms, p95 "
+        f"{save['bare_p95'] * 1000:.1f}); {save['shown'] * 1000:.1f} ms "
+        f"(p95 {save['shown_p95'] * 1000:.1f}) to shown"
     )
     print(
-        f"info paste save: 50 KB {pasted['durable_50000'] * 1000:.1f} ms to durable, "
-        f"1 MB {pasted['durable_1000000'] * 1000:.1f} ms (a bare app committing it: "
-        f"{pasted['bare_50000'] * 1000:.1f} / {pasted['bare_1000000'] * 1000:.1f} ms)"
+        f"info paste save: 50 KB {pasted['durable_50000'] * 1000:.1f} ms "
+        f"(p95 {pasted['durable_50000_p95'] * 1000:.1f}) to durable, 1 MB "
+        f"{pasted['durable_1000000'] * 1000:.1f} ms "
+        f"(p95 {pasted['durable_1000000_p95'] * 1000:.1f}) "
+        f"(a bare app committing it: {pasted['bare_50000'] * 1000:.1f} / "
+        f"{pasted['bare_1000000'] * 1000:.1f} ms, p95 {pasted['bare_50000_p95'] * 1000:.1f} / "
+        f"{pasted['bare_1000000_p95'] * 1000:.1f})"
     )
     print(
-        f"info peak RSS: home empty {start['empty_rss'] / 1024:.0f} MiB, 100k calls "
-        f"{start['big_rss'] / 1024:.0f} MiB; search empty {found['empty_rss_kib'] / 1024:.0f} "
-        f"MiB, 1M notes {found['big_rss_kib'] / 1024:.0f} MiB"
+        f"info search on screen per key, 1M notes: median "
+        f"{found['big_screen_median'] * 1000:.1f} ms, p95 {found['big_screen_p95'] * 1000:.1f} ms"
+        f" (empty: {found['empty_screen_median'] * 1000:.1f} / "
+        f"{found['empty_screen_p95'] * 1000:.1f} ms)"
+    )
+    print(
+        f"info peak RSS after the warm-up: home empty {start['empty_rss'] / 1024:.0f} MiB "
+        f"(p95 {start['empty_rss_p95'] / 1024:.0f}), 100k calls {start['big_rss'] / 1024:.0f} MiB"
+        f" (p95 {start['big_rss_p95'] / 1024:.0f}); search empty "
+        f"{found['empty_rss_kib'] / 1024:.0f} MiB, 1M notes {found['big_rss_kib'] / 1024:.0f} MiB"
     )
     return 1 if missed else 0
 

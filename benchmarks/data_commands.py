@@ -399,6 +399,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     sizes = [int(s) for s in args.sizes.split(",")]
     result["export_ratio"] = max(result[f"export_ratio_{s}"] for s in sizes)
     result["import_ratio"] = max(result[f"import_ratio_{s}"] for s in sizes)
+    result["export_ratio_p95"] = max(result[f"export_ratio_p95_{s}"] for s in sizes)
+    result["import_ratio_p95"] = max(result[f"import_ratio_p95_{s}"] for s in sizes)
     result["peak_rss_mib"] = max(
         result[f"{n}_rss_mib_{s}"] for n in ("export", "import") for s in sizes
     )

@@ -9,21 +9,27 @@ byte written until another process, reading the database file, sees the
 committed row (WAL, ``synchronous=FULL``: it survives ``kill -9``). Also
 timed: until the note's first words are drawn in the notes log. The floor
 (``benchmarks/bare_paste.py``) is a bare Textual app that commits the paste
-with ``sqlite3`` on its UI thread; both pay Textual's own reading of the
-paste off the terminal, which grows with its size.
+with ``sqlite3`` on its UI thread, into a table that has callmate's notes
+search index (FTS5 and its trigger, :data:`benchmarks.bare_save.FLOOR_SCHEMA`)
+and as many notes to start with; ``--plain-floor`` leaves the index out, as
+before issue 17. Both pay Textual's own reading of the paste off the
+terminal, which grows with its size. Figures are medians with their p95.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import sqlite3
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.bare_save import prefill
+from benchmarks.note_save import ms, p95
 from benchmarks.pty_harness import PtyProgram, median, resume_open_call
-from benchmarks.seed import seed
+from benchmarks.seed import seed, sentence
 from callmate.locations import database_path
 
 LINE = "Thanks for the call today, the ops team reviewed the pricing sheet.\r"
@@ -70,7 +76,11 @@ def paste_and_time(
     return durable, shown
 
 
-def bare(db_path: Path, size: int, count: int, tag: str) -> list[float]:
+def bare(
+    db_path: Path, size: int, count: int, tag: str, existing: int, *, plain: bool
+) -> list[float]:
+    rng = random.Random(7)
+    prefill(str(db_path), [sentence(rng) for _ in range(existing)], plain=plain)
     program = PtyProgram([sys.executable, "-m", "benchmarks.bare_paste", str(db_path)])
     try:
         program.wait_for("ready")
@@ -94,6 +104,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--pastes", type=int, default=5, help="pastes of each size per run")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--existing", type=int, default=1000, help="notes already in the call")
+    parser.add_argument(
+        "--plain-floor", action="store_true", help="the floor without a search index (before)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",")]
     results: dict[str, float] = {}
@@ -101,25 +114,37 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         home = Path(tmp) / "home"
         seed(home, live_notes=args.existing)
         for size in sizes:
-            floor, ours, drawn = [], [], []
+            floor: list[float] = []
+            ours: list[float] = []
+            drawn: list[float] = []
             for run in range(args.runs):
                 tag = f"s{size}r{run}"
-                floor.append(median(bare(Path(tmp) / f"bare{tag}.db", size, args.pastes, tag)))
+                b = bare(
+                    Path(tmp) / f"bare{tag}.db",
+                    size,
+                    args.pastes,
+                    tag,
+                    args.existing,
+                    plain=args.plain_floor,
+                )
                 durable, shown = callmate(home, size, args.pastes, tag)
-                ours.append(median(durable))
-                drawn.append(median(shown))
+                floor += b
+                ours += durable
+                drawn += shown
                 print(
-                    f"{size:,} chars, run {run + 1}: bare app + sqlite3 "
-                    f"{floor[-1] * 1000:.1f} ms · callmate {ours[-1] * 1000:.1f} ms to durable, "
-                    f"{drawn[-1] * 1000:.1f} ms to shown",
+                    f"{size:,} chars, run {run + 1}: bare app + sqlite3 {ms(b)} · "
+                    f"callmate {ms(durable)} to durable, {ms(shown)} to shown",
                     flush=True,
                 )
             results[f"bare_{size}"] = median(floor)
+            results[f"bare_{size}_p95"] = p95(floor)
             results[f"durable_{size}"] = median(ours)
+            results[f"durable_{size}_p95"] = p95(ours)
             results[f"shown_{size}"] = median(drawn)
+            results[f"shown_{size}_p95"] = p95(drawn)
             print(
-                f"median, {size:,} chars: bare {median(floor) * 1000:.1f} ms · callmate "
-                f"{median(ours) * 1000:.1f} ms to durable, {median(drawn) * 1000:.1f} ms to shown",
+                f"all runs, {size:,} chars: bare {ms(floor)} · callmate "
+                f"{ms(ours)} to durable, {ms(drawn)} to shown",
                 flush=True,
             )
     return results

@@ -17,7 +17,6 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from callmate import __version__
-from callmate.clipboard import PyperclipClipboard, SystemClipboard
 from callmate.clock import Clock, SystemClock, local_today
 from callmate.clock import local_now as clock_local_now
 from callmate.due_soon import DueSoon
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from textual.theme import Theme
     from textual.timer import Timer
 
+    from callmate.clipboard import SystemClipboard
     from callmate.settings import Settings
 
 WARM_UP_AFTER_IDLE = 0.3
@@ -83,7 +83,7 @@ class CallmateApp(App[None]):
         self._settings: Settings | None = None
         self.data_dir = data_dir
         self.clock: Clock = clock or SystemClock()
-        self.system_clipboard: SystemClipboard = clipboard or PyperclipClipboard()
+        self._system_clipboard: SystemClipboard | None = clipboard
         self.store = StoreGateway(database_path(data_dir))
         self._warm_up_timer: Timer | None = None
         self._warm_up_deadline = 0.0
@@ -97,6 +97,15 @@ class CallmateApp(App[None]):
         self.keymap: dict[str, str] = {}
         """The ``[keys]`` table as applied: binding id → key(s)."""
         self._read_preferences()
+
+    @property
+    def system_clipboard(self) -> SystemClipboard:
+        """The clipboard, made the first time a screen copies (not before the first frame)."""
+        if self._system_clipboard is None:
+            from callmate.clipboard import PyperclipClipboard
+
+            self._system_clipboard = PyperclipClipboard()
+        return self._system_clipboard
 
     # -- theme and keys, read before the first frame (no pydantic) ------------
     def _read_preferences(self) -> None:

@@ -10,16 +10,22 @@ import argparse
 import itertools
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from callmate import __version__
 from callmate.locations import HOME_ENV
 
 if TYPE_CHECKING:
+    import sqlite3
+    from datetime import date, time
+
     from callmate.app import CallmateApp
     from callmate.domain.agenda import DueStep
+    from callmate.domain.promise_record import PromiseRecord
+
+T = TypeVar("T")
 
 
 def _whole_number(low: int, high: int, what: str, *, beyond: str = ""):  # type: ignore[no-untyped-def]
@@ -39,6 +45,7 @@ def _whole_number(low: int, high: int, what: str, *, beyond: str = ""):  # type:
 
 MAX_DAYS = 36_500  # a hundred years
 MAX_CALL_ID = 2**63 - 1  # SQLite's largest row id
+EVERY = 2**62  # a LIMIT that is no limit
 _call_id = _whole_number(
     1, MAX_CALL_ID, "CALL_ID", beyond="there is no such call (see: callmate export)"
 )
@@ -392,101 +399,177 @@ def _printable(text: str) -> str:
     return clean_line(text)
 
 
-def _due(base: Path, days: int, *, as_json: bool) -> int:
-    """Every open promise due within ``days`` (overdue first), then the
-    commitments with no date yet: next steps and "we owe" / "they owe" alike."""
-    import json
+def _read(base: Path, job: Callable[[sqlite3.Connection], T]) -> T:
+    """``job`` run on a plain ``sqlite3`` connection: what the read commands
+    (``due``, ``search``) use, so they never import SQLAlchemy or pydantic
+    (~0.55 s), as the home screen's first read doesn't.
+
+    The database is opened as :meth:`Repository.open` opens it: created when
+    missing, upgraded (after its backup copy) when behind, refused when newer;
+    a file that can't be used raises :class:`StoreUnavailable` with its one
+    line. Reads wait up to 5 s for another callmate's write, as the app does.
+    """
+    import sqlite3
+
+    from callmate.locations import database_path
+    from callmate.store import migrations
+    from callmate.store.errors import storage_errors
+
+    path = database_path(base)
+    with storage_errors(path):
+        if migrations.schema_version(path) != migrations.LATEST:
+            migrations.upgrade(path)
+        db = sqlite3.connect(path, timeout=5.0)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # page 1 is read
+            return job(db)
+        finally:
+            db.close()
+
+
+def _due_items(
+    db: sqlite3.Connection, today: date, days: int, *, records: bool
+) -> tuple[list[DueStep], list[DueStep], dict[int, PromiseRecord]]:
+    """The dated promises (overdue first), the undated commitments and, when
+    asked, each person's record (one query for all of them)."""
     from datetime import timedelta
 
-    from callmate.clock import SystemClock, local_today
-    from callmate.domain.agenda import describe_try, format_clock, short_when
-    from callmate.domain.text import count
+    from callmate.store import queries
 
-    repo = _open_repository(base)
-    today = local_today(SystemClock())
     before = today + timedelta(days=days + 1)
-    try:
-        steps, _total = repo.open_steps(before=before, limit=10_000)
-        commitments = repo.open_commitments(before=before)
-        # Each person's record once, in one query, however many items they have.
-        records = (
-            repo.promise_records([i.contact_id for i in (*steps, *commitments)], today)
-            if as_json
-            else {}
-        )
-    finally:
-        repo.close()
+    # Every one, however many: a report that silently stopped at 10,000 hid the rest.
+    steps, _total = queries.open_steps(db, before=before, limit=EVERY)
+    commitments = queries.open_commitments(db, before=before, limit=EVERY)
+    people = [i.contact_id for i in (*steps, *commitments)]
+    found = queries.promise_records(db, people, today) if records else {}
     dated = sorted(
         [*steps, *(c for c in commitments if c.due is not None)],
         key=lambda item: (item.sort_when, not item.is_step),
     )
     undated = [c for c in commitments if c.due is None]
+    return dated, undated, found
+
+
+def _due(base: Path, days: int, *, as_json: bool) -> int:
+    """Every open promise due within ``days`` (overdue first), then the
+    commitments with no date yet: next steps and "we owe" / "they owe" alike."""
+    from callmate.clock import SystemClock, local_today
+    from callmate.domain.agenda import describe_try, short_when
+    from callmate.domain.text import count
+
+    today = local_today(SystemClock())
+    dated, undated, records = _read(base, lambda db: _due_items(db, today, days, records=as_json))
     if as_json:
-        rows = [
-            {
-                "kind": item.kind,
-                "call_id": item.call_id,
-                "note_id": item.note_id,
-                "contact": item.contact_name,
-                "company": item.company,
-                "what": item.what,
-                "owner": item.owner,
-                "due": item.due.isoformat() if item.due else None,
-                "time": format_clock(item.due_time) if item.due and item.due_time else None,
-                "days_overdue": max(0, (today - item.due).days) if item.due else 0,
-                "connection": item.connection if item.is_step else None,
-                "try": item.tries if item.is_step and item.connection != "connected" else None,
-                "contact_record": records[item.contact_id].as_dict(),
-            }
-            for item in [*dated, *undated]
-        ]
-        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        sys.stdout.write(due_json([*dated, *undated], records, today))
         return 0
     if not dated:
         print(f"Nothing due in the next {count(days, 'day')}.")
 
     # The day column widens only when some promise has a time ("Thu 03 Dec 15:00").
     width = 16 if any(item.due_time for item in dated) else 10
+    days_shown: dict[tuple[date, time | None], str] = {}  # a few hundred days for 20,000 lines
 
     def line(item: DueStep, label: str) -> str:
         who = item.contact_name + (f", {item.company}" if item.company else "")
         owner = f" ({item.owner})" if item.owner and not item.is_step else ""
         tried = describe_try(item.connection, item.tries) if item.is_step else ""
         owner += f" ({tried})" if tried else ""
-        when = short_when(item.due, item.due_time) if item.due else ""
+        when = ""
+        if item.due:
+            when = days_shown.get((item.due, item.due_time), "")
+            if not when:
+                when = days_shown[(item.due, item.due_time)] = short_when(item.due, item.due_time)
         return _printable(
             f"{label:<16} {when:<{width}}  {item.owes:<9}  {who}: {item.what}{owner}"
             f"  [call {item.call_id}]"
         )
 
+    lines = []
     for item in dated:
         assert item.due is not None
         late = (today - item.due).days
         label = f"OVERDUE {count(late, 'day')}" if late > 0 else "TODAY" if late == 0 else ""
-        print(line(item, label))
+        lines.append(line(item, label))
     if undated:
-        print(f"\nNo date yet ({count(len(undated), 'commitment')}):")
-        for item in undated:
-            print(line(item, ""))
+        lines.append(f"\nNo date yet ({count(len(undated), 'commitment')}):")
+        lines.extend(line(item, "") for item in undated)
+    if lines:
+        sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
 
+def due_row(item: DueStep, record: PromiseRecord, today: date) -> dict[str, object]:
+    """One promise as ``callmate due --json`` gives it (README documents the keys)."""
+    from callmate.domain.agenda import format_clock
+
+    return {
+        "kind": item.kind,
+        "call_id": item.call_id,
+        "note_id": item.note_id,
+        "contact": item.contact_name,
+        "company": item.company,
+        "what": item.what,
+        "owner": item.owner,
+        "due": item.due.isoformat() if item.due else None,
+        "time": format_clock(item.due_time) if item.due and item.due_time else None,
+        "days_overdue": max(0, (today - item.due).days) if item.due else 0,
+        "connection": item.connection if item.is_step else None,
+        "try": item.tries if item.is_step and item.connection != "connected" else None,
+        "contact_record": record.as_dict(),
+    }
+
+
+def due_json(items: Sequence[DueStep], records: dict[int, PromiseRecord], today: date) -> str:
+    """``json.dumps(rows, indent=2)`` plus a newline, byte for byte, made faster.
+
+    The indenting encoder is pure Python (0.35 s for 20,000 promises). Here
+    every row's plain fields go through the C encoder in one call, with the
+    indent as its item separator; each distinct person's record is encoded
+    once and put back as the last key, ``contact_record``. Rows are told apart
+    by the item separator between ``}`` and ``{``: it holds a real newline,
+    which an encoded string never does (it is written ``\\n``).
+    """
+    import json
+
+    if not items:
+        return "[]\n"
+    flat = []
+    for item in items:
+        row = due_row(item, records[item.contact_id], today)
+        del row["contact_record"]
+        flat.append(row)
+    inner = json.dumps(flat, separators=(",\n    ", ": "))[2:-2].split("},\n    {")
+    assert len(inner) == len(items)
+    encoded: dict[PromiseRecord, str] = {}
+    rows = []
+    for fields, item in zip(inner, items, strict=True):
+        record = records[item.contact_id]
+        text = encoded.get(record)
+        if text is None:
+            whole = json.dumps(record.as_dict(), indent=2)
+            text = encoded[record] = whole.replace("\n", "\n    ")
+        rows.append(f'{{\n    {fields},\n    "contact_record": {text}\n  }}')
+    return "[\n  " + ",\n  ".join(rows) + "\n]\n"
+
+
 def _search(base: Path, query: str) -> int:
-    repo = _open_repository(base)
-    try:
-        hits = repo.search(query, limit=50)
-    finally:
-        repo.close()
+    from callmate.store import queries
+
+    hits = _read(base, lambda db: queries.search(db, query, limit=50))
     if not hits:
         print(f"Nothing found for '{_shown(query)}'.")
         return 1
     labels = {"note": "NOTE", "call": "GOAL", "research": "RESEARCH", "contact": "PERSON"}
+    lines = []
     for hit in hits:
         when = f"{hit.started_at.astimezone():%d %b %Y}" if hit.started_at else ""
         who = hit.contact_name + (f", {hit.company}" if hit.company else "")
         where = f"[call {hit.call_id}]" if hit.call_id else ""
         text = "" if hit.source == "contact" else f": {hit.text}"
-        print(_printable(f"{labels[hit.source]:<8} {when:<11} {who}{text}  {where}".rstrip()))
+        lines.append(
+            _printable(f"{labels[hit.source]:<8} {when:<11} {who}{text}  {where}".rstrip())
+        )
+    sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
 

@@ -13,7 +13,6 @@ from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
-from callmate.domain.agenda import format_clock
 from callmate.domain.text import count
 
 if TYPE_CHECKING:
@@ -40,6 +39,8 @@ def announcement(step: DueStep, now: datetime) -> str:
     minutes = max(0, int((at - now.replace(second=0, microsecond=0)).total_seconds() // 60))
     soon = "Now" if minutes == 0 else f"In {count(minutes, 'minute')}"
     who = step.contact_name + (f" ({step.company})" if step.company else "")
+    from callmate.domain.agenda import format_clock  # not before the first frame
+
     return f"{soon}, at {format_clock(step.due_time)}: {step.what} with {who}."
 
 

@@ -162,3 +162,24 @@ def test_due_shows_a_time_of_day_in_text_and_json(tmp_path: Path) -> None:
     text = cli("due", "--days", "40", home=tmp_path).stdout
     (row,) = [line for line in text.splitlines() if "Step Olga" in line]
     assert f"{TODAY + timedelta(days=2):%a %d %b} 15:00" in row
+
+
+def test_due_lists_every_promise_past_ten_thousand(tmp_path: Path) -> None:
+    """The list once stopped at 10,000 next steps without saying so: all are listed."""
+    import sqlite3
+
+    ids = seed(tmp_path)
+    db = sqlite3.connect(database_path(tmp_path))
+    columns = ", ".join(row[1] for row in db.execute("PRAGMA table_info(calls)") if row[1] != "id")
+    with db:  # Olga's late step, copied onto 10,005 more calls
+        db.executemany(
+            f"INSERT INTO calls ({columns}) SELECT {columns} FROM calls WHERE id = ?",
+            [(ids["Olga"],)] * 10_005,
+        )
+    db.close()
+    result = cli("due", "--days", "0", "--json", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    late = [item for item in json.loads(result.stdout) if item["what"] == "Step Olga"]
+    assert len(late) == 10_006
+    text = cli("due", "--days", "0", home=tmp_path).stdout
+    assert text.count("Step Olga") == 10_006

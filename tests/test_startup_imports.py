@@ -16,6 +16,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from callmate.domain.models import Call, Contact, NextStep, Outcome, Owner
 from callmate.locations import database_path
 from callmate.store.repository import Repository
@@ -82,6 +84,8 @@ def seed_one_call(home: Path) -> None:
 RUN_HOME = r"""
 import asyncio
 from pathlib import Path
+
+import pytest
 import os
 from callmate.app import make_app
 
@@ -157,6 +161,8 @@ RUN_SEARCH = r"""
 import asyncio
 import os
 from pathlib import Path
+
+import pytest
 from callmate.app import make_app
 
 async def main():
@@ -182,3 +188,35 @@ def test_a_search_typed_at_launch_needs_neither_sqlalchemy_nor_pydantic(tmp_path
     modules = loaded_after(RUN_SEARCH, tmp_path)
     assert "callmate.screens.search" in modules
     assert present(modules, ("sqlalchemy", "pydantic")) == []
+
+
+# A read command, run as `callmate` runs it (issue 17).
+RUN_COMMAND = r"""
+from callmate.cli import main
+code = main({argv!r})
+assert code == {code}, code
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [(["due"], 0), (["due", "--json"], 0), (["search", "pilot"], 0), (["search", "zz"], 1)],
+    ids=["due", "due --json", "search", "search, nothing found"],
+)
+def test_read_commands_need_neither_sqlalchemy_nor_pydantic(
+    tmp_path: Path, argv: list[str], code: int
+) -> None:
+    seed_one_call(tmp_path)
+    modules = loaded_after(RUN_COMMAND.format(argv=argv, code=code), tmp_path)
+    assert "callmate.store.queries" in modules  # the command did read the database
+    heavy = ("sqlalchemy", "pydantic", "textual", "callmate.store.repository")
+    assert present(modules, heavy) == []
+    assert present(modules, LATER_SCREENS_ONLY) == []
+
+
+def test_a_read_command_on_a_new_data_dir_needs_neither(tmp_path: Path) -> None:
+    """The database is created (every migration run) without the ORM too."""
+    modules = loaded_after(RUN_COMMAND.format(argv=["due", "--json"], code=0), tmp_path)
+    assert (tmp_path / "callmate.db").is_file()
+    assert "callmate.store.migrations" in modules
+    assert present(modules, ("sqlalchemy", "pydantic", "textual")) == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -105,6 +105,34 @@ def test_durability_settings(repo: Repository) -> None:
 def test_foreign_keys_are_enforced(repo: Repository) -> None:
     with pytest.raises(Exception, match="FOREIGN KEY"):
         repo.save_note(12345, Note(text="orphan", created_at=NOW))
+
+
+def test_a_saved_note_reads_back_whole_and_is_found_by_search(repo: Repository) -> None:
+    """save_note writes with one raw INSERT: every field, the index trigger, the stored form."""
+    call = repo.start_call(new_call())
+    assert call.id is not None
+    here = timezone(timedelta(hours=2))
+    note = Note(
+        kind=NoteKind.OURS,
+        text="send the pricing sheet",
+        offset_seconds=95,
+        created_at=datetime(2026, 11, 23, 16, 4, 5, 678901, tzinfo=here),
+        due=date(2026, 12, 1),
+        due_time=time(9, 30),
+        in_email=False,
+    )
+    saved = repo.save_note(call.id, note)
+    assert saved.id is not None and saved.owner == ""
+    assert saved.created_at == note.created_at and saved.due_time == time(9, 30)
+    loaded = repo.get_call(call.id).notes
+    assert [n.model_dump() for n in loaded] == [saved.model_dump()]
+    assert loaded[0].created_at == datetime(2026, 11, 23, 14, 4, 5, 678901, tzinfo=UTC)
+    assert [(hit.source, hit.text) for hit in repo.search("pricing")] == [
+        ("note", "send the pricing sheet")
+    ]
+    with sqlite3.connect(repo.engine.url.database or "") as db:
+        stored = db.execute("SELECT created_at, due, due_time, in_email FROM notes").fetchall()
+    assert stored == [("2026-11-23 14:04:05.678901", "2026-12-01", "09:30", 0)]
 
 
 def test_a_note_is_durable_as_soon_as_save_returns(tmp_path: Path) -> None:

@@ -44,6 +44,11 @@ def clean_line(text: str) -> str:
     """Like :func:`clean`, for one-line fields: newlines and tabs become spaces."""
     if not text:
         return text
+    if text.isprintable():
+        # The usual case, at C speed: every character the lines below replace
+        # or drop (controls, line ends, tabs, invisibles, surrogates) is one
+        # ``isprintable`` rejects, so only the strip is left to do.
+        return text.strip()
     text = _newlines(text).replace("\n", " ").replace("\t", " ")
     return _CONTROL_ONE_LINE.sub("", text).strip()
 

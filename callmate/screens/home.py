@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from callmate.commands import Command
-    from callmate.domain.agenda import Agenda, DueStep
+    from callmate.domain.agenda import Agenda, CallSummary, DueStep
     from callmate.domain.dates import When
     from callmate.domain.models import Contact
     from callmate.store.repository import Repository
@@ -137,7 +137,13 @@ class HomeScreen(CallmateScreen[None]):
         self.query_one("#agenda", AgendaList).display = False
 
     def on_screen_resume(self) -> None:
-        self.load()
+        if self.callmate.offered_resume:
+            self.load()
+        else:
+            # At start, once the first frame is on the terminal: the read's
+            # imports and the database thread would share the interpreter and
+            # the 2 cores with drawing it (benchmarks/startup.py, first frame).
+            self.call_after_refresh(self.load)
 
     HELP = (
         "Your day: what is due (overdue first), promises both ways, who is going "
@@ -192,7 +198,16 @@ class HomeScreen(CallmateScreen[None]):
         cold_before = self.callmate.clock.now() - timedelta(days=self.callmate.cadence_days)
         # Plain SQL on the database thread: no SQLAlchemy or pydantic before
         # the day is on screen (see BENCHMARKS.md); they load right after.
+        live: list[CallSummary] = []
         try:
+            if first_load:
+                # A call left open is offered before the day is read: the
+                # offer is what the user must answer first, and the day
+                # (~50 ms of counting at 100,000 calls) fills in behind it.
+                live = await self.store.read(queries.live_calls)
+                self.callmate.offered_resume = True
+                if live:
+                    await self.offer_open_calls(live)
             agenda = await self.store.read(lambda db: queries.agenda(db, today, cold_before))
         except StoreUnavailable as problem:
             self.show_unavailable(problem.message)
@@ -204,14 +219,27 @@ class HomeScreen(CallmateScreen[None]):
         finally:
             self.mention_tightened()
         self.show(agenda)
-        if not self.callmate.offered_resume:
-            self.callmate.offered_resume = True
-            live = await self.store.read(queries.live_calls)
-            if live:
-                from callmate.screens.interrupted import InterruptedScreen
+        # Once per run (later calls do nothing); not only on the first load,
+        # which an answer to the offer can cancel while the day is read.
+        self.callmate.schedule_warm_up()
 
-                self.app.push_screen(InterruptedScreen(live), self.after_interrupted)
-            self.callmate.schedule_warm_up()
+    async def offer_open_calls(self, live: list[CallSummary]) -> None:
+        """Offer the calls left open for resume; return once the offer is drawn.
+
+        Until then nothing else competes with it for the interpreter: the day
+        is read and laid out behind it afterwards, and the warm-up's imports
+        wait for a pause after that (benchmarks/startup.py, open call offered).
+        """
+        import asyncio
+        import contextlib
+
+        from callmate.screens.interrupted import InterruptedScreen
+
+        offer = InterruptedScreen(live)
+        await self.app.push_screen(offer, self.after_interrupted)
+        # Bounded: an offer answered before its first refresh never reports one.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(offer.wait_for_refresh(), timeout=1.0)
 
     def _schema_version(self) -> int:
         """The version on disk, or 0 when it can't be read (the read says why)."""

@@ -433,7 +433,7 @@ class LiveCallScreen(CallmateScreen[None]):
                 return None
             return repo.save_note(call_id, checked)
 
-        future = self.store.submit(job)
+        future = self.store.submit(job, hand_off=True)  # the disk starts before the drawing
         self.in_flight[index] = future
         self.watch_save(future)
 

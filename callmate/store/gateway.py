@@ -20,16 +20,23 @@ whose message says what is wrong and what to do.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from callmate.store.repository import Repository
 
 T = TypeVar("T")
+
+HAND_OFF_WAIT = 0.002
+"""The longest the caller of ``submit(..., hand_off=True)`` waits for the database
+thread to pick the job up (seconds). It is woken in tens of microseconds
+when the thread is idle; the bound only matters on a starved machine."""
 
 
 class StoreGateway:
@@ -38,6 +45,8 @@ class StoreGateway:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callmate-db")
         self._repository: Repository | None = None
         self._reader: sqlite3.Connection | None = None
+        self._last: Future[Any] | None = None
+        """The job queued last: once it is done, the database thread is idle."""
         self.loosened: list[Path] = []
         """What was found readable by other users and made private as callmate
         started (:func:`callmate.locations.make_private`, run by the ``callmate``
@@ -60,13 +69,29 @@ class StoreGateway:
 
     def _raw(self) -> sqlite3.Connection:
         if self._reader is None:
+            import sqlite3  # here, on the database thread, after the first frame
+
             from callmate.store import migrations
 
-            if not self.db_path.parent.is_dir():
-                self.db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            if migrations.schema_version(self.db_path) != migrations.LATEST:
+            reader: sqlite3.Connection | None = None
+            if self.db_path.exists():
+                # One connection reads the version and then the day: the
+                # usual start (schema current) opens the file once.
+                reader = sqlite3.connect(self.db_path)
+                try:
+                    version = reader.execute("PRAGMA user_version").fetchone()[0]
+                    current = int(version) == migrations.LATEST
+                except BaseException:
+                    reader.close()
+                    raise
+                if not current:
+                    reader.close()
+                    reader = None
+            if reader is None:
+                if not self.db_path.parent.is_dir():
+                    self.db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 migrations.upgrade(self.db_path)
-            reader = sqlite3.connect(self.db_path)
+                reader = sqlite3.connect(self.db_path)
             try:
                 reader.execute("PRAGMA busy_timeout=5000")
                 reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -77,9 +102,34 @@ class StoreGateway:
         return self._reader
 
     # -- from anywhere -------------------------------------------------------
-    def submit(self, job: Callable[[Repository], T]) -> Future[T]:
-        """Queue ``job(repository)`` behind every job already queued."""
-        return self._executor.submit(self._guarded, lambda: job(self._repo()))
+    def submit(self, job: Callable[[Repository], T], *, hand_off: bool = False) -> Future[T]:
+        """Queue ``job(repository)`` behind every job already queued.
+
+        ``hand_off``: a write the user waits on (a note after Enter), queued
+        by the event loop just before it goes on to draw for milliseconds.
+        The database thread needs the GIL to start the job, and a thread that
+        asks for it while another runs Python waits out a switch interval
+        (5 ms): longer than the commit itself. So when the database thread is
+        idle, the caller blocks until the job has started (at most
+        :data:`HAND_OFF_WAIT`, in practice the thread's wake-up), lets it run
+        up to SQLite's write, which releases the GIL, and then goes on while
+        the disk works. Behind other jobs it would only wait, so it doesn't.
+        """
+        last = self._last
+        if not hand_off or (last is not None and not last.done()):
+            future = self._executor.submit(self._guarded, lambda: job(self._repo()))
+            self._last = future
+            return future
+        started = threading.Event()
+
+        def run() -> T:
+            started.set()
+            return self._guarded(lambda: job(self._repo()))
+
+        future = self._executor.submit(run)
+        self._last = future
+        started.wait(HAND_OFF_WAIT)
+        return future
 
     async def run(self, job: Callable[[Repository], T]) -> T:
         # Shielded: the UI may stop waiting (a screen closes), the job still runs.
@@ -88,6 +138,7 @@ class StoreGateway:
     async def read(self, job: Callable[[sqlite3.Connection], T]) -> T:
         """Run a read-only ``job(sqlite3_connection)``: no SQLAlchemy needed."""
         future = self._executor.submit(self._guarded, lambda: job(self._raw()))
+        self._last = future
         return await asyncio.shield(asyncio.wrap_future(future))
 
     def warm_up(self) -> Future[None]:

@@ -7,18 +7,23 @@ theme's error colour: never colour alone.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Literal
 
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from callmate.domain.agenda import describe_try, format_clock
 from callmate.widgets.call_list import call_prompt
 from callmate.widgets.known_height import KnownHeight
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+
     from callmate.domain.agenda import Agenda, CallSummary, ColdContact, DueStep, Group
 
 Kind = Literal["step", "note", "cold", "call"]
@@ -33,6 +38,10 @@ def _who(name: str, company: str) -> Text:
 
 def step_prompt(step: DueStep, group: str, today_days: int, styles: dict[str, str]) -> Table:
     """One open promise: when, who owes it (in words), the contact, what."""
+    # Here, not at the top: the dataclasses of callmate.domain.agenda take
+    # ~5 ms to build, and the first frame (an empty list) needs none of them.
+    from callmate.domain.agenda import describe_try, format_clock
+
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(width=12, no_wrap=True)
     grid.add_column(width=9, no_wrap=True)
@@ -84,6 +93,33 @@ def heading(title: str, shown: int, total: int) -> Text:
     return Text(f"{title} ({total:,}){more}", style="bold underline")
 
 
+class Later:
+    """A line's prompt, built the first time it is drawn.
+
+    A full agenda at 100,000 calls has some 200 lines and 80x24 shows about
+    20: building every line's table up front was half of filling the list in
+    (~13 ms of ~27 ms CPU; benchmarks/startup.py, data shown).
+    """
+
+    __slots__ = ("_build", "_built")
+
+    def __init__(self, build: Callable[[], RenderableType]) -> None:
+        self._build = build
+        self._built: RenderableType | None = None
+
+    @property
+    def built(self) -> RenderableType:
+        if self._built is None:
+            self._built = self._build()
+        return self._built
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.built
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.built)
+
+
 class AgendaList(OptionList):
     """Options are ids like ``step:12`` (a call's next step), ``note:40`` (a
     commitment), ``cold:5``, ``call:7``; headings are disabled."""
@@ -119,7 +155,7 @@ class AgendaList(OptionList):
                 else:
                     self.commitments[step.note_id] = step
                 days = (agenda.today - step.due).days if step.due is not None else 0
-                prompt = step_prompt(step, g.key, days, styles)
+                prompt = Later(partial(step_prompt, step, g.key, days, styles))
                 options.append(Option(KnownHeight(self, prompt, 1), id=item_id(step)))
 
         for g in agenda.groups:
@@ -132,7 +168,7 @@ class AgendaList(OptionList):
                 contact_id = cold.contact_id
                 self.cold[contact_id] = cold
                 days = (agenda.today - cold.last_call_at.astimezone().date()).days
-                prompt = cold_prompt(cold, days)
+                prompt = Later(partial(cold_prompt, cold, days))
                 options.append(Option(KnownHeight(self, prompt, 1), id=f"cold:{contact_id}"))
         if agenda.recent:
             options.append(
@@ -142,7 +178,7 @@ class AgendaList(OptionList):
             )
             for summary in agenda.recent:
                 self.calls[summary.id] = summary
-                prompt = call_prompt(summary)
+                prompt = Later(partial(call_prompt, summary))
                 options.append(Option(KnownHeight(self, prompt, 2), id=f"call:{summary.id}"))
         keep = self.highlighted_option.id if self.highlighted_option else None
         self.set_options(options)

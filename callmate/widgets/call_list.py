@@ -10,7 +10,6 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from callmate.domain.agenda import describe_try, short_when
 from callmate.widgets.known_height import KnownHeight
 
 if TYPE_CHECKING:  # the home screen is the first frame: no pydantic before it
@@ -18,6 +17,8 @@ if TYPE_CHECKING:  # the home screen is the first frame: no pydantic before it
 
 
 def call_prompt(summary: CallSummary) -> Table:
+    from callmate.domain.agenda import describe_try, short_when  # not before the first frame
+
     when = summary.started_at.astimezone()
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(width=12, no_wrap=True)
