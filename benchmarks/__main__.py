@@ -25,6 +25,7 @@ from pathlib import Path
 
 from benchmarks import (
     cli_reads,
+    data_commands,
     date_parse,
     growth,
     keystroke,
@@ -82,6 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("\n== date parse ==", flush=True)
         parsed = date_parse.main(["--runs", "5" if args.quick else "15"])
+        print("\n== export and import, against stdlib scripts ==", flush=True)
+        data = data_commands.main(
+            # 100,000 calls take ~10 min a round (the stdlib import alone ~6): one round there.
+            ["--big", str(big), "--runs", "1" if args.quick else "3", "--large-runs", "1"]
+            + (["--sizes", "2000,10000"] if args.quick else [])
+        )
     # (what, median, p95 or None, target): the target is checked on the median
     # unless the measure is itself a worst case (the slowest query, phrase).
     checks: list[tuple[str, float, float | None, float]] = [
@@ -150,6 +157,19 @@ def main(argv: list[str] | None = None) -> int:
         ),
         ("slowest date phrase, parse + preview (µs)", parsed["max"] * 1e6, None, 100),
         ("slowest typed date prefix, parse + preview (µs)", parsed["typed_max"] * 1e6, None, 100),
+        (
+            "export json vs a stdlib script, slowest size",
+            data["export_ratio"],
+            data["export_ratio_p95"],
+            1.5,
+        ),
+        (
+            "import vs a stdlib script, slowest size",
+            data["import_ratio"],
+            data["import_ratio_p95"],
+            1.5,
+        ),
+        ("export/import peak RSS at any size (MiB)", data["peak_rss_mib"], None, 300),
         (
             "50 KB paste to durable, beyond the bare app's (ms)",
             (pasted["durable_50000"] - pasted["bare_50000"]) * 1000,

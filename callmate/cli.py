@@ -7,11 +7,12 @@ imported by the branch that needs them.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from callmate import __version__
 from callmate.locations import HOME_ENV
@@ -254,35 +255,67 @@ def _open_repository(base: Path):  # type: ignore[no-untyped-def]
 
 
 def _export(base: Path, fmt: str, out: Path | None) -> int:
+    """Every call, streamed: read a batch at a time and written as it comes, so
+    time and memory stay flat per call whatever the size of the history."""
+    if fmt == "md":
+        return _export_markdown(base, out)
     from callmate.domain import exporters
+    from callmate.locations import database_path
+    from callmate.store import bulk
+
+    db = bulk.connect(database_path(base))
+    exported = 0
+
+    def counted(calls: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        nonlocal exported
+        for call in calls:
+            exported += 1
+            yield call
+
+    try:
+        calls = counted(bulk.export_calls(db))
+        chunks = exporters.json_chunks(calls) if fmt == "json" else exporters.csv_chunks(calls)
+        if out is None:
+            for chunk in chunks:
+                sys.stdout.write(chunk)
+            return 0
+        try:
+            _write_out(out, chunks)
+        except OSError as error:
+            print(f"callmate: could not write {_shown(out)}: {_reason(error)}", file=sys.stderr)
+            return 1
+    finally:
+        db.close()
+    from callmate.domain.text import count
+
+    print(f"Wrote {count(exported, 'call')} to {_shown(out)}", file=sys.stderr)
+    return 0
+
+
+def _export_markdown(base: Path, out: Path | None) -> int:
+    from callmate.domain import exporters
+    from callmate.domain.recap import earlier_open_by_call
 
     repo = _open_repository(base)
     try:
         calls = repo.all_calls()
     finally:
         repo.close()
-    if fmt == "json":
-        text = exporters.to_json(calls) + "\n"
-    elif fmt == "csv":
-        text = exporters.to_csv(calls)
-    else:
-        from callmate.domain.recap import earlier_open_by_call
-
-        carried = earlier_open_by_call(calls)  # from the calls loaded: no query per call
-        sign_off = _sign_off()  # the settings file read once, not once a call
-        documents = []
-        for call in calls:
-            earlier = carried.get(call.id or 0, [])
-            recap = _recap_of(call, carried=earlier, sign_off=sign_off)
-            documents.append(
-                exporters.call_to_markdown(call, recap.subject, recap.body, carried=earlier)
-            )
-        text = "\n".join(documents)
+    carried = earlier_open_by_call(calls)  # from the calls loaded: no query per call
+    sign_off = _sign_off()  # the settings file read once, not once a call
+    documents = []
+    for call in calls:
+        earlier = carried.get(call.id or 0, [])
+        recap = _recap_of(call, carried=earlier, sign_off=sign_off)
+        documents.append(
+            exporters.call_to_markdown(call, recap.subject, recap.body, carried=earlier)
+        )
+    text = "\n".join(documents)
     if out is None:
         sys.stdout.write(text)
         return 0
     try:
-        _write_out(out, text)
+        _write_out(out, [text])
     except OSError as error:
         print(f"callmate: could not write {_shown(out)}: {_reason(error)}", file=sys.stderr)
         return 1
@@ -292,49 +325,68 @@ def _export(base: Path, fmt: str, out: Path | None) -> int:
     return 0
 
 
-def _write_out(out: Path, text: str) -> None:
-    """A file is replaced whole or not at all (a full disk leaves the last export
-    as it was); a symlink's target is what gets replaced. Anything else named
-    (``/dev/stdout``, a pipe) is written to as it is: it can't be swapped."""
-    from callmate.files import write_atomic
+def _write_out(out: Path, chunks: Iterable[str]) -> None:
+    """A file is replaced whole or not at all (a full disk, or a failure while
+    the calls are read, leaves the last export as it was); a symlink's target
+    is what gets replaced. Anything else named (``/dev/stdout``, a pipe) is
+    written to as it is: it can't be swapped. The text is written as it comes."""
+    from callmate.files import FILE_MODE, atomic_target
 
     target = out.resolve() if out.is_symlink() else out
     if target.exists() and not target.is_file():
         with open(target, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            for chunk in chunks:
+                handle.write(chunk)
         return
-    write_atomic(target, text)
+    with (
+        atomic_target(target) as temporary,
+        open(temporary, "w", encoding="utf-8", newline="", buffering=1 << 20) as handle,
+    ):
+        os.chmod(temporary, FILE_MODE)
+        for chunk in chunks:
+            handle.write(chunk)
 
 
 def _import(base: Path, file: Path) -> int:
-    from callmate.domain.importer import ImportFileError, parse_export
+    """Add the calls of ``file`` as they stream in: each checked, all inserted in one
+    transaction, so the first bad record (or a read error) leaves nothing written."""
+    from callmate.domain.importer import ImportFileError, read_export
+    from callmate.locations import database_path
+    from callmate.store import bulk
 
     try:
-        text = file.read_text(encoding="utf-8")
+        handle = open(file, encoding="utf-8")  # noqa: SIM115 (closed below)
     except OSError as error:
         print(f"callmate: cannot read {_shown(file)}: {_reason(error)}", file=sys.stderr)
+        return 2
+    db = None
+    try:
+        calls = read_export(handle, str(file))
+        first = next(calls, None)  # a file refused at once never opens the database
+        db = bulk.connect(database_path(base))
+        imported = bulk.import_calls(db, itertools.chain([first] if first else [], calls))
+    except ImportFileError as error:
+        print(f"callmate: nothing imported. {_printable(str(error))}", file=sys.stderr)
         return 2
     except UnicodeDecodeError:
         print(f"callmate: cannot read {_shown(file)}: it is not UTF-8 text", file=sys.stderr)
         return 2
-    try:
-        calls = parse_export(text, str(file))
-    except ImportFileError as error:
-        print(f"callmate: nothing imported. {_printable(str(error))}", file=sys.stderr)
+    except OSError as error:  # the file, while it was read
+        print(f"callmate: cannot read {_shown(file)}: {_reason(error)}", file=sys.stderr)
         return 2
-    repo = _open_repository(base)
-    try:
-        imported = repo.import_calls(calls)
     except Exception as error:  # e.g. a broken link between calls: all or nothing
-        from callmate.locations import database_path
-        from callmate.store.errors import classify
+        from callmate.store.errors import StoreUnavailable, classify
 
+        if isinstance(error, StoreUnavailable):
+            raise
         problem = classify(error, database_path(base))
         reason = problem.message if problem is not None else _printable(str(error))
         print(f"callmate: nothing imported: {reason}", file=sys.stderr)
         return 2
     finally:
-        repo.close()
+        handle.close()
+        if db is not None:
+            db.close()
     from callmate.domain.text import count
 
     print(f"Imported {count(imported, 'call')} from {_shown(file)}.", file=sys.stderr)

@@ -1,16 +1,19 @@
 """Reading calls back from ``callmate export --format json``.
 
-The whole file is checked before anything is written: a bad file says where
-(line and column for broken JSON, a path like ``[3].notes[0].kind`` for a
-bad value) and changes nothing.
+The file is read a call at a time (:func:`read_export`) and every call is
+checked in full before it is handed on; the writer takes them all in one
+transaction, so a bad file says where (line and column for broken JSON, a
+path like ``[3].notes[0].kind`` for a bad value) and changes nothing.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO
 
 from pydantic import (
     AfterValidator,
@@ -19,7 +22,6 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    TypeAdapter,
     ValidationError,
     model_validator,
 )
@@ -53,7 +55,7 @@ from callmate.domain.models import (
     ResearchArea,
     ResearchLine,
 )
-from callmate.domain.text import clean, clean_line, shown
+from callmate.domain.text import _CONTROL, _CONTROL_ONE_LINE, clean, clean_line, shown
 
 # A file is checked strictly: a value too long, or a number or date out of
 # range, is refused with its path instead of being cut to fit (the domain
@@ -107,9 +109,24 @@ def _seconds(limit: int) -> AfterValidator:
     return AfterValidator(check)
 
 
-OneLine = Annotated[str, AfterValidator(clean_line), _at_most(ONE_LINE_MAX)]
+def _one_line(text: str) -> str:
+    """:func:`clean_line`; a value already clean (nearly all) is checked with one
+    regex search instead of rebuilt."""
+    if _CONTROL_ONE_LINE.search(text) is None:
+        return text.strip()
+    return clean_line(text)
+
+
+def _multi_line(text: str) -> str:
+    """``clean(text).strip()``, with the same shortcut."""
+    if _CONTROL.search(text) is None:  # no \r, nothing to drop
+        return text.strip()
+    return clean(text).strip()
+
+
+OneLine = Annotated[str, AfterValidator(_one_line), _at_most(ONE_LINE_MAX)]
 Required = Annotated[OneLine, StringConstraints(min_length=1)]
-MultiLine = Annotated[str, AfterValidator(lambda text: clean(text).strip()), _at_most(TEXT_MAX)]
+MultiLine = Annotated[str, AfterValidator(_multi_line), _at_most(TEXT_MAX)]
 Text = Annotated[MultiLine, StringConstraints(min_length=1)]
 Day = Annotated[date, AfterValidator(_in_years)]
 _CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
@@ -222,6 +239,80 @@ class ImportCall(_Model):
     recap: ImportRecap | None = None
 
     def to_call(self) -> Call:
+        """The call as the domain holds it.
+
+        Built without a second validation (``model_construct``): every field was
+        checked above, more strictly than the domain models check (a value they
+        would cut to fit is refused here), so validating again changes nothing
+        and took most of an import's time. tests/test_import_fuzz.py holds the
+        two to the same result.
+        """
+        step = self.next_step
+        started = self.started_at
+        return Call.model_construct(
+            id=self.id,
+            contact=Contact.model_construct(
+                id=None,
+                name=self.contact.name,
+                company=self.contact.company,
+                role=self.contact.role,
+            ),
+            call_type=self.call_type,
+            goal=self.goal,
+            backup_goal=self.backup_goal,
+            research=[
+                ResearchLine.model_construct(id=None, area=r.area, text=r.text, said=r.said)
+                for r in self.research
+            ],
+            questions=[
+                Question.model_construct(id=None, text=q.text, asked=q.asked, origin=q.origin)
+                for q in self.questions
+            ],
+            notes=[
+                Note.model_construct(
+                    id=None,
+                    kind=n.kind,
+                    text=n.text,
+                    offset_seconds=n.offset_seconds,
+                    created_at=started + timedelta(seconds=n.offset_seconds),
+                    due=n.due,
+                    due_time=n.time,
+                    owner=n.owner,
+                    done_at=n.done_at,
+                    moved_from=n.moved_from,
+                    in_email=n.in_email,
+                )
+                for n in self.notes
+            ],
+            status=self.status,
+            started_at=started,
+            ended_at=self.ended_at,
+            paused_seconds=self.paused_seconds,
+            paused_at=None,
+            outcome=self.outcome,
+            reason=self.reason,
+            reason_text=self.reason_text,
+            goal_result=self.goal_result,
+            next_step=(
+                NextStep.model_construct(
+                    what=step.what,
+                    owner=step.owner,
+                    due=step.date,
+                    due_time=step.time,
+                    moved_from=step.moved_from,
+                )
+                if step
+                else None
+            ),
+            next_step_done_at=step.done_at if step else None,
+            follows_call_id=self.follows_call_id,
+            recap_subject=self.recap.subject if self.recap else None,
+            recap_body=self.recap.body if self.recap else None,
+            connection=self.connection,
+        )
+
+    def to_call_validated(self) -> Call:
+        """:meth:`to_call` through the domain models' validation (for the tests)."""
         step = self.next_step
         return Call(
             id=self.id,
@@ -274,9 +365,6 @@ class ImportFileError(ValueError):
     """The file can't be imported; the message says where and why."""
 
 
-_CALLS = TypeAdapter(list[ImportCall])
-
-
 def _path(location: tuple[Any, ...]) -> str:
     out = ""
     for part in location:
@@ -289,50 +377,180 @@ def parse_export(text: str, source: str = "the file") -> list[Call]:
 
     Total: whatever the text, the answer is a list of calls or an
     :class:`ImportFileError` (never a RecursionError, an OverflowError...).
+    The same reader as :func:`read_export`, over text already in memory.
+    """
+    return list(read_export(io.StringIO(text), source))
+
+
+CHUNK = 1 << 20
+"""Characters read at a time: the reader holds about this much beside one call."""
+CALL_MAX_CHARS = 64 << 20
+"""The longest one call can be in the file (its JSON text): far beyond any real
+call (a note holds at most a million characters), and a bound on the memory
+an import takes (or a broken file makes it read before it gives up)."""
+
+
+def read_export(handle: TextIO, source: str = "the file") -> Iterator[Call]:
+    """The calls of an export read from ``handle`` as it streams, each checked.
+
+    The file's top-level array is read one call at a time (stdlib
+    ``JSONDecoder.raw_decode`` over chunks), so memory holds a chunk and one
+    call whatever the file's size. Each call is checked in full (the same
+    models as ever) before it is yielded; the first bad one raises
+    :class:`ImportFileError` naming its path (``[12].notes[3].text``), and a
+    writer that takes the calls in one transaction then writes nothing.
+    A read error of the file itself (``OSError``, ``UnicodeDecodeError``)
+    is raised as it is.
     """
     where = shown(source)
     try:
-        return _parse(text, where)
+        yield from _read(handle, where)
     except ImportFileError as error:
         raise ImportFileError(shown(str(error))) from None
     except RecursionError:
         raise ImportFileError(f"{where}: it is nested too deeply to be a callmate export") from None
 
 
-def _parse(text: str, where: str) -> list[Call]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportFileError(
-            f"{where}: line {error.lineno}, column {error.colno}: {error.msg} "
-            "(is it a file from `callmate export --format json`?)"
-        ) from None
-    except ValueError:  # e.g. a number of more than 4,300 digits
-        raise ImportFileError(
-            f"{where}: it holds a number too long to read "
-            "(is it a file from `callmate export --format json`?)"
-        ) from None
-    if not isinstance(data, list):
+_NOT_WHITESPACE = re.compile(r"[^ \t\n\r]")
+_HINT = "(is it a file from `callmate export --format json`?)"
+
+
+class _Stream:
+    """A growing window on the file's text, with where each character is."""
+
+    def __init__(self, handle: TextIO, where: str) -> None:
+        self.handle = handle
+        self.where = where
+        self.text = ""
+        self.pos = 0
+        self.eof = False
+        self.lines = 0  # newlines before self.text
+        self.column = 0  # characters since the last newline before self.text
+
+    def more(self, at_least: int = 0) -> bool:
+        """Read on (a chunk, or ``at_least``); False at the end of the file."""
+        if self.eof:
+            return False
+        piece = self.handle.read(max(at_least, CHUNK))
+        if not piece:
+            self.eof = True
+            return False
+        if self.pos > CHUNK:  # let go of what was read
+            done = self.text[: self.pos]
+            newlines = done.count("\n")
+            if newlines:
+                self.lines += newlines
+                self.column = self.pos - done.rfind("\n") - 1
+            else:
+                self.column += self.pos
+            self.text = self.text[self.pos :]
+            self.pos = 0
+        self.text += piece
+        return True
+
+    def skip_space(self) -> str:
+        """The next character that isn't whitespace ("" at the end); pos points at it."""
+        while True:
+            found = _NOT_WHITESPACE.search(self.text, self.pos)
+            if found is not None:
+                self.pos = found.start()
+                return self.text[self.pos]
+            self.pos = len(self.text)
+            if not self.more():
+                return ""
+
+    def error(self, message: str, pos: int) -> ImportFileError:
+        before = self.text.count("\n", 0, pos)
+        line = self.lines + before + 1
+        column = pos - self.text.rfind("\n", 0, pos) if before else self.column + pos + 1
+        return ImportFileError(f"{self.where}: line {line}, column {column}: {message} {_HINT}")
+
+    def value(self, decoder: json.JSONDecoder, what: str = "the file") -> Any:
+        """The JSON value at pos (``what``, for a message); pos then points past it."""
+        while True:
+            try:
+                value, end = decoder.raw_decode(self.text, self.pos)
+            except json.JSONDecodeError as problem:
+                # Perhaps only cut off where the chunk ends: read on, twice as much
+                # each time, so a long value costs a few tries (never one a chunk).
+                cut_off = problem.pos >= len(self.text) - 6 or problem.msg.startswith(
+                    "Unterminated string"
+                )
+                if cut_off and len(self.text) - self.pos > CALL_MAX_CHARS:
+                    raise ImportFileError(
+                        f"{self.where}: {what} is more than {CALL_MAX_CHARS >> 20:,} MiB of text; "
+                        "a call that large can't be imported"
+                    ) from None
+                if cut_off and self.more(len(self.text) - self.pos):
+                    continue
+                raise self.error(problem.msg, problem.pos) from None
+            except ValueError:  # e.g. a number of more than 4,300 digits
+                raise ImportFileError(
+                    f"{self.where}: it holds a number too long to read {_HINT}"
+                ) from None
+            if end == len(self.text) and self.more():
+                continue  # a number may go on in the next chunk
+            self.pos = end
+            return value
+
+
+def _read(handle: TextIO, where: str) -> Iterator[Call]:
+    stream = _Stream(handle, where)
+    decoder = json.JSONDecoder()
+    stream.more()
+    if stream.text.startswith("\ufeff"):
+        raise stream.error("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0)
+    first = stream.skip_space()
+    if first != "[":
+        # Not an array: say what it is (read whole only to name it, as before).
+        data = stream.value(decoder) if first else None
+        if not first:
+            raise stream.error("Expecting value", stream.pos)
+        if stream.skip_space():
+            raise stream.error("Extra data", stream.pos)
         raise ImportFileError(f"{where}: expected a JSON array of calls, found {_kind(data)}")
+    stream.pos += 1
+    seen: set[int] = set()
+    index = 0
+    if stream.skip_space() == "]":
+        stream.pos += 1
+    else:
+        while True:
+            if not stream.skip_space():
+                raise stream.error("Expecting value", stream.pos)
+            call = _checked(stream.value(decoder, f"[{index}]"), index, where)
+            if call.id is not None:
+                if call.id in seen:
+                    raise ImportFileError(f"{where}: the same call id appears twice")
+                seen.add(call.id)
+            yield call
+            index += 1
+            after = stream.skip_space()
+            if after == "]":
+                stream.pos += 1
+                break
+            if after != ",":
+                raise stream.error("Expecting ',' delimiter", stream.pos)
+            stream.pos += 1
+    if stream.skip_space():
+        raise stream.error("Extra data", stream.pos)
+
+
+def _checked(data: Any, index: int, where: str) -> Call:
+    """One call of the file, checked; ImportFileError names what is wrong and where."""
     try:
-        calls = _CALLS.validate_python(data)
+        call = ImportCall.model_validate(data)
     except ValidationError as error:
-        problems = [f"{_path(e['loc'])}: {e['msg']}" for e in error.errors()[:10]]
+        problems = [f"{_path((index, *e['loc']))}: {e['msg']}" for e in error.errors()[:10]]
         more = error.error_count() - len(problems)
         suffix = f" (and {more} more)" if more > 0 else ""
         raise ImportFileError(f"{where}: " + "; ".join(problems) + suffix) from None
-    ids = [c.id for c in calls if c.id is not None]
-    if len(ids) != len(set(ids)):
-        raise ImportFileError(f"{where}: the same call id appears twice")
-    out = []
-    for index, call in enumerate(calls):
-        try:
-            out.append(call.to_call())
-        except (ValidationError, ValueError, OverflowError) as error:
-            # Every field was checked above, so this is a bug, not the file;
-            # still, say which call rather than show a traceback.
-            raise ImportFileError(f"{where}: [{index}]: cannot be imported ({error})") from None
-    return out
+    try:
+        return call.to_call()
+    except (ValidationError, ValueError, OverflowError) as error:
+        # Every field was checked above, so this is a bug, not the file;
+        # still, say which call rather than show a traceback.
+        raise ImportFileError(f"{where}: [{index}]: cannot be imported ({error})") from None
 
 
 def _kind(data: object) -> str:

@@ -7,7 +7,7 @@ Every write commits before it returns (WAL, ``synchronous=FULL``): once
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
@@ -574,83 +574,18 @@ class Repository:
         """Notes, goals, research and people matching ``query``, newest first."""
         return self._read(lambda db: queries.search(db, query, limit))
 
-    def import_calls(self, calls: Sequence[Call]) -> int:
+    def import_calls(self, calls: Iterable[Call]) -> int:
         """Add calls (from an export) in one transaction: all of them or none.
 
         Into an empty database the calls keep their ids, so an export and an
         import give back the same calls, ids and links included; otherwise
         they are numbered after the existing ones and links follow them.
+        ``calls`` may stream (:func:`callmate.domain.importer.read_export`):
+        plain ``executemany`` a batch at a time (:func:`callmate.store.bulk.import_calls`).
         """
-        with self._session() as session:
-            keep_ids = session.scalar(select(func.count(CallRow.id))) == 0
-            contacts: dict[tuple[str, str], int] = {}
-            new_ids: dict[int, int] = {}
-            rows: list[tuple[Call, CallRow]] = []
-            for call in calls:
-                key = (call.contact.name.lower(), call.contact.company.lower())
-                if key not in contacts:
-                    contact = call.contact.model_copy(update={"id": None})
-                    contacts[key] = self._find_or_create_contact(session, contact, call.started_at)
-                step = call.next_step
-                row = CallRow(
-                    id=call.id if keep_ids else None,
-                    contact_id=contacts[key],
-                    call_type=call.call_type.value,
-                    goal=call.goal,
-                    backup_goal=call.backup_goal,
-                    status=call.status.value,
-                    started_at=call.started_at,
-                    ended_at=call.ended_at,
-                    paused_seconds=call.paused_seconds,
-                    outcome=call.outcome.value if call.outcome else None,
-                    reason=call.reason.value if call.reason else None,
-                    reason_text=call.reason_text,
-                    goal_result=call.goal_result.value if call.goal_result else None,
-                    next_step_what=step.what if step else None,
-                    next_step_owner=step.owner.value if step else None,
-                    next_step_due=step.due if step else None,
-                    next_step_time=converters.clock_text(step.due_time) if step else None,
-                    next_step_done_at=call.next_step_done_at,
-                    recap_subject=call.recap_subject,
-                    recap_body=call.recap_body,
-                    connection=call.connection.value,
-                )
-                converters.fill_plan(row, call)
-                session.add(row)
-                session.flush()
-                at = call.ended_at or call.started_at
-                if step is not None:
-                    session.add_all(
-                        converters.history_rows(row.id, None, step.moved_from, step.due, at)
-                    )
-                for note in call.notes:
-                    note_row = NoteRow(
-                        call_id=row.id,
-                        kind=note.kind.value,
-                        text=note.text,
-                        offset_seconds=note.offset_seconds,
-                        created_at=note.created_at or call.started_at,
-                        due=note.due,
-                        due_time=converters.clock_text(note.due_time) if note.due else None,
-                        owner=note.owner,
-                        done_at=note.done_at,
-                        in_email=note.in_email,
-                    )
-                    session.add(note_row)
-                    if note.due is not None and note.moved_from:
-                        session.flush()
-                        session.add_all(
-                            converters.history_rows(
-                                row.id, note_row.id, note.moved_from, note.due, at
-                            )
-                        )
-                if call.id is not None:
-                    new_ids[call.id] = row.id
-                rows.append((call, row))
-            for call, row in rows:
-                if call.follows_call_id is not None:
-                    row.follows_call_id = new_ids.get(call.follows_call_id)
-            return len(rows)
+        from callmate.store import bulk
+
+        return self._read(lambda db: bulk.import_calls(db, calls))
 
     def save_recap(self, call_id: int, subject: str, body: str) -> None:
         """Keep the recap as the user edited it."""
