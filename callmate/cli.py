@@ -467,32 +467,37 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
 
     # The day column widens only when some promise has a time ("Thu 03 Dec 15:00").
     width = 16 if any(item.due_time for item in dated) else 10
-    days_shown: dict[tuple[date, time | None], str] = {}  # a few hundred days for 20,000 lines
+    # What a line starts with depends only on the day, the time and who owes:
+    # made once per few hundred days, not once per line (100,000 lines at scale).
+    heads: dict[tuple[date | None, time | None, str], str] = {}
 
-    def line(item: DueStep, label: str) -> str:
+    def head(item: DueStep) -> str:
+        key = (item.due, item.due_time, item.owes)
+        made = heads.get(key)
+        if made is None:
+            label = when = ""
+            if item.due is not None:
+                late = (today - item.due).days
+                label = (
+                    f"OVERDUE {count(late, 'day')}" if late > 0 else "TODAY" if late == 0 else ""
+                )
+                when = short_when(item.due, item.due_time)
+            made = heads[key] = f"{label:<16} {when:<{width}}  {item.owes:<9}  "
+        return made
+
+    def line(item: DueStep) -> str:
         who = item.contact_name + (f", {item.company}" if item.company else "")
         owner = f" ({item.owner})" if item.owner and not item.is_step else ""
         tried = describe_try(item.connection, item.tries) if item.is_step else ""
         owner += f" ({tried})" if tried else ""
-        when = ""
-        if item.due:
-            when = days_shown.get((item.due, item.due_time), "")
-            if not when:
-                when = days_shown[(item.due, item.due_time)] = short_when(item.due, item.due_time)
-        return _printable(
-            f"{label:<16} {when:<{width}}  {item.owes:<9}  {who}: {item.what}{owner}"
-            f"  [call {item.call_id}]"
-        )
+        # Every part is clean already: the person's words were cleaned as the
+        # DueStep was made, the rest is ours.
+        return f"{head(item)}{who}: {item.what}{owner}  [call {item.call_id}]"
 
-    lines = []
-    for item in dated:
-        assert item.due is not None
-        late = (today - item.due).days
-        label = f"OVERDUE {count(late, 'day')}" if late > 0 else "TODAY" if late == 0 else ""
-        lines.append(line(item, label))
+    lines = [line(item) for item in dated]
     if undated:
         lines.append(f"\nNo date yet ({count(len(undated), 'commitment')}):")
-        lines.extend(line(item, "") for item in undated)
+        lines.extend(line(item) for item in undated)
     if lines:
         sys.stdout.write("\n".join(lines) + "\n")
     return 0

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
+from callmate.domain.agenda import OWES
 from callmate.domain.closing import CommitmentUpdate
 from callmate.domain.models import Call, Contact, NextStep, Note, NoteKind, Outcome, Owner
 from callmate.locations import database_path
@@ -183,3 +184,14 @@ def test_due_lists_every_promise_past_ten_thousand(tmp_path: Path) -> None:
     assert len(late) == 10_006
     text = cli("due", "--days", "0", home=tmp_path).stdout
     assert text.count("Step Olga") == 10_006
+
+
+def test_due_lines_keep_their_columns(tmp_path: Path) -> None:
+    """A promise due later starts with the blank day label, so who owes it
+    lines up under the overdue ones (those lines once started at column 0)."""
+    seed(tmp_path)
+    rows = [row for row in cli("due", "--days", "40", home=tmp_path).stdout.splitlines()]
+    dated = rows[: rows.index("")]  # the undated commitments follow a blank line
+    assert len(dated) == 4 and not dated[2].startswith("TODAY")  # one due tomorrow
+    columns = {next(row.index(word) for word in OWES.values() if word in row) for row in dated}
+    assert columns == {29}  # 16 for the label, 10 for the day, the gaps between
