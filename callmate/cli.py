@@ -558,9 +558,9 @@ def due_json(items: Sequence[DueStep], records: dict[int, PromiseRecord], today:
 
 
 def _search(base: Path, query: str) -> int:
-    from callmate.store import queries
+    from callmate.store import text_search
 
-    hits = _read(base, lambda db: queries.search(db, query, limit=50))
+    hits = _read(base, lambda db: text_search.search(db, query, limit=50))
     if not hits:
         print(f"Nothing found for '{_shown(query)}'.")
         return 1

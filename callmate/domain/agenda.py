@@ -215,25 +215,3 @@ class Agenda:
     @property
     def empty(self) -> bool:
         return not self.recent and not any(g.total for g in self.groups) and not self.cold
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    """One search result; ``call_id`` is None for a contact.
-
-    A plain record like the rest of this module, so searching right after
-    launch does not wait for pydantic or SQLAlchemy to load.
-    """
-
-    source: str
-    """"note", "call", "research" or "contact"."""
-    text: str
-    contact_id: int
-    contact_name: str
-    call_id: int | None = None
-    company: str = ""
-    started_at: datetime | None = None
-
-    def __post_init__(self) -> None:
-        for name in ("text", "contact_name", "company"):
-            object.__setattr__(self, name, clean_line(getattr(self, name) or ""))

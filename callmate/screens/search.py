@@ -17,7 +17,7 @@ from callmate.widgets.known_height import KnownHeight
 from callmate.widgets.text_field import TextField
 
 if TYPE_CHECKING:
-    from callmate.domain.agenda import SearchHit
+    from callmate.domain.search_hit import SearchHit
 
 SOURCE_LABELS = {"note": "NOTE", "call": "GOAL", "research": "RESEARCH", "contact": "PERSON"}
 
@@ -73,11 +73,11 @@ class SearchScreen(CallmateScreen[None]):
 
     @work(exclusive=True, group="search", exit_on_error=False)
     async def run_search(self, query: str) -> None:
-        from callmate.store import queries
+        from callmate.store import text_search
 
         # Plain SQL on the database thread, like the home screen: a search
         # typed the moment callmate opens doesn't wait for SQLAlchemy to load.
-        hits = await self.store.read(lambda db: queries.search(db, query))
+        hits = await self.store.read(lambda db: text_search.search(db, query))
         current = self.query_one("#search-input", Input).value
         if current != query:
             return  # a newer search is on its way

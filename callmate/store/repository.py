@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import Engine, Select, create_engine, event, func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from callmate.domain.agenda import Agenda, CallSummary, ColdContact, DueStep, SearchHit
+from callmate.domain.agenda import Agenda, CallSummary, ColdContact, DueStep
 from callmate.domain.models import (
     Call,
     CallStatus,
@@ -31,8 +31,9 @@ from callmate.domain.models import (
     Reason,
 )
 from callmate.domain.promise_record import PromiseRecord
+from callmate.domain.search_hit import SearchHit
 from callmate.domain.text import clean, clean_line
-from callmate.store import converters, migrations, queries
+from callmate.store import converters, migrations, queries, text_search
 from callmate.store.errors import storage_errors
 from callmate.store.schema import CallRow, ContactRow, NoteRow, QuestionRow, ResearchRow
 
@@ -572,7 +573,7 @@ class Repository:
 
     def search(self, query: str, limit: int = 40) -> list[SearchHit]:
         """Notes, goals, research and people matching ``query``, newest first."""
-        return self._read(lambda db: queries.search(db, query, limit))
+        return self._read(lambda db: text_search.search(db, query, limit))
 
     def import_calls(self, calls: Iterable[Call]) -> int:
         """Add calls (from an export) in one transaction: all of them or none.
