@@ -44,6 +44,11 @@ COMMANDS = {
     "due --json": ["due", "--json"],
 }
 
+SCRIPT = Path(sys.executable).parent / "callmate"
+CALLMATE = [str(SCRIPT)] if SCRIPT.is_file() else [sys.executable, "-m", "callmate"]
+"""What a user runs: the installed ``callmate`` script (``python -m callmate``
+adds runpy's ~8 ms, which no user pays), else the module."""
+
 RECORD = r"""
 import contextlib, json, os, sqlite3, sys
 
@@ -136,7 +141,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
             statements = len(json.loads(recorded.read_text()))
             fmt = "json" if "--json" in words else "text"
             jobs[name] = (
-                [sys.executable, "-m", "callmate", "--data-dir", str(big), *words],
+                [*CALLMATE, "--data-dir", str(big), *words],
                 [sys.executable, "-c", BASELINE, str(db_path), str(recorded), fmt],
                 statements,
             )

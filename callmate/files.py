@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,6 +85,8 @@ def atomic_target(path: Path) -> Iterator[Path]:
     the block raises, ``path`` is untouched and the temporary file removed.
     """
     folder = path.parent
+    import tempfile  # here, not at the top: the read commands never write a file (4 ms)
+
     descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     os.close(descriptor)
     temporary = Path(name)
