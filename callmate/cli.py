@@ -503,8 +503,9 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
     return 0
 
 
-def due_row(item: DueStep, record: PromiseRecord, today: date) -> dict[str, object]:
-    """One promise as ``callmate due --json`` gives it (README documents the keys)."""
+def due_fields(item: DueStep, today: date) -> dict[str, object]:
+    """One promise as ``callmate due --json`` gives it (README documents the
+    keys), but for its last key, ``contact_record``, which :func:`due_json` adds."""
     from callmate.domain.agenda import format_clock
 
     return {
@@ -520,7 +521,6 @@ def due_row(item: DueStep, record: PromiseRecord, today: date) -> dict[str, obje
         "days_overdue": max(0, (today - item.due).days) if item.due else 0,
         "connection": item.connection if item.is_step else None,
         "try": item.tries if item.is_step and item.connection != "connected" else None,
-        "contact_record": record.as_dict(),
     }
 
 
@@ -538,11 +538,7 @@ def due_json(items: Sequence[DueStep], records: dict[int, PromiseRecord], today:
 
     if not items:
         return "[]\n"
-    flat = []
-    for item in items:
-        row = due_row(item, records[item.contact_id], today)
-        del row["contact_record"]
-        flat.append(row)
+    flat = [due_fields(item, today) for item in items]
     inner = json.dumps(flat, separators=(",\n    ", ": "))[2:-2].split("},\n    {")
     assert len(inner) == len(items)
     encoded: dict[PromiseRecord, str] = {}
