@@ -60,6 +60,18 @@ def enabled(screen: Screen[object], action: str) -> bool:
     return screen.check_action(name, parameters) is True
 
 
+def offered(screen: Screen[object], action: str) -> bool:
+    """Whether the screen offers ``action`` now: shown, even if greyed out.
+
+    ``check_action`` answers False for a key that means nothing in this state
+    (the close screen's ``ctrl+s`` is "Save call" or, once another window
+    closed the call, "Add mine as a note"), None for one shown but disabled.
+    """
+    namespace, name, parameters = parse(action)
+    target = screen.app if namespace == "app" else screen
+    return target.check_action(name, parameters) is not False
+
+
 def screen_commands(screen: Screen[object]) -> Iterator[Command]:
     app = screen.app
     seen: set[str] = set()

@@ -239,3 +239,25 @@ async def test_help_on_the_plan_gives_the_date_grammar_from_its_examples(
         text = " ".join(screen_text(pilot).split())
         assert ", ".join(EXAMPLES[:3]) in text
         assert "Start the call" in text
+
+
+async def test_help_lists_each_key_by_what_it_does_now(isolated_home: Path) -> None:
+    """The close screen's Ctrl+S saves the call; only once another window has
+    closed it does it add this one's words as a note: help names one of them."""
+    from tests.test_close_keys import seed_live_call
+
+    seed_live_call(isolated_home)
+    app = new_app(isolated_home)
+    async with app.run_test(size=(100, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # resume the open call
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(pilot)
+        assert "Save call" in text and "Back to call" in text
+        assert "Add mine as a note" not in text and "without mine" not in text
+    app.store.close()

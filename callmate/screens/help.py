@@ -16,7 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from callmate.commands import bindings_of, key_of
+from callmate.commands import bindings_of, key_of, offered
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -39,7 +39,8 @@ def help_text(screen: Screen[object]) -> Text:
     intro = getattr(screen, "HELP", "")
     if intro:
         text.append(intro.strip() + "\n")
-    bindings = [b for b in bindings_of(screen) if b.description]
+    # Only what the keys do now: a key with two meanings is listed by the one it has.
+    bindings = [b for b in bindings_of(screen) if b.description and offered(screen, b.action)]
     groups: tuple[tuple[str, tuple[str, ...]], ...] = getattr(screen, "HELP_GROUPS", ())
     placed: set[str] = set()
     for title, actions in groups:
