@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Iterator
@@ -88,6 +89,8 @@ class CallmateApp(App[None]):
         self._warm_up_timer: Timer | None = None
         self._warm_up_deadline = 0.0
         self._warmed = False
+        self.warmed_up = asyncio.Event()
+        """Set once the warm-up has loaded the repository (SQLAlchemy, the models)."""
         self._closing = False
         self.due_soon = DueSoon(self)
         """Announces our timed next steps as they come due (callmate/due_soon.py)."""
@@ -259,6 +262,8 @@ class CallmateApp(App[None]):
         if self._settings is None:
             self.call_from_thread(self._apply_settings, *settings)
         self.store.warm_up()
+        if not self._closing:
+            self.call_from_thread(self.warmed_up.set)
         self.check_keymap()
 
     @property
