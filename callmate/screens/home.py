@@ -229,7 +229,8 @@ class HomeScreen(CallmateScreen[None]):
         # which an answer to the offer can cancel while the day is read.
         self.callmate.schedule_warm_up()
         if live and self._offer_open:
-            self.preload_resume(live[0].id)
+            offered = live[0].id
+            self.callmate.when_warmed_up(lambda: self.preload_resume(offered))
 
     async def offer_open_calls(self, live: list[CallSummary]) -> None:
         """Offer the calls left open for resume; return once the offer is drawn.
@@ -538,16 +539,14 @@ class HomeScreen(CallmateScreen[None]):
 
         Resuming a 1,000-note call took 0.5-0.9 s from ``r``: importing the
         live call's screen and widgets, reading the call, then building the
-        screen (benchmarks/growth.py). The first two are done here, after the
-        warm-up (so SQLAlchemy is loaded off the database thread and a first
-        key is not slowed), while the user reads the offer. Only the offer's
-        answer uses the read (:meth:`after_interrupted`): nothing can change
-        the call while the offer is on screen, and the read is dropped with
-        any answer.
+        screen (benchmarks/growth.py). The first two are done here, while the
+        user reads the offer, once the warm-up has loaded SQLAlchemy (it
+        calls this): not on the database thread, and not slowing a first key.
+        Only the offer's answer uses the read (:meth:`answer_offer`): nothing
+        changes the call while the offer is on screen, and any answer drops it.
         """
         import asyncio
 
-        await self.callmate.warmed_up.wait()
         if not self._offer_open:
             return
         await asyncio.to_thread(_import_live_call)
