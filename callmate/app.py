@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -88,6 +88,9 @@ class CallmateApp(App[None]):
         self._warm_up_timer: Timer | None = None
         self._warm_up_deadline = 0.0
         self._warmed = False
+        self.warmed_up = False
+        """The warm-up has loaded SQLAlchemy and the models (the repository is queued)."""
+        self._after_warm_up: list[Callable[[], object]] = []
         self._closing = False
         self.due_soon = DueSoon(self)
         """Announces our timed next steps as they come due (callmate/due_soon.py)."""
@@ -259,7 +262,22 @@ class CallmateApp(App[None]):
         if self._settings is None:
             self.call_from_thread(self._apply_settings, *settings)
         self.store.warm_up()
+        if not self._closing:
+            self.call_from_thread(self._warm_up_done)
         self.check_keymap()
+
+    def _warm_up_done(self) -> None:
+        self.warmed_up = True
+        callbacks, self._after_warm_up = self._after_warm_up, []
+        for callback in callbacks:
+            callback()
+
+    def when_warmed_up(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` on the event loop once the warm-up has loaded the models."""
+        if self.warmed_up:
+            callback()
+        else:
+            self._after_warm_up.append(callback)
 
     @property
     def cadence_days(self) -> int:

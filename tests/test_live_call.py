@@ -376,6 +376,43 @@ async def test_interrupted_call_is_offered_for_resume(
     assert [n.text for n in call.notes] == ["saved before the crash", "after resuming"]
 
 
+async def test_a_call_read_while_the_offer_is_shown_resumes_in_place_of_the_offer(
+    clock: FrozenClock, isolated_home: Path
+) -> None:
+    """After the warm-up the offered call is read behind the offer; r shows it
+    with every note, the offer replaced (under it, the day), and it goes on."""
+    first = make_app(isolated_home, clock=clock, clipboard=FakeClipboard())
+    async with first.run_test(size=(100, 30)) as pilot:
+        await start_call(pilot)
+        await type_text(pilot, "one\ntwo\n")
+    first.store.close()
+
+    second = make_app(isolated_home, clock=clock, clipboard=FakeClipboard())
+    try:
+        async with second.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            assert isinstance(second.screen, InterruptedScreen)
+            second.warm_up()
+            home = second.screen_stack[-2]
+            assert isinstance(home, HomeScreen)
+            for _ in range(500):  # the warm-up's imports, then the read
+                if home._resume_reads:
+                    break
+                await pilot.pause(0.02)
+            assert list(home._resume_reads) == [stored(isolated_home)[0].id]
+            await pilot.press("r")
+            await settle(pilot)
+            assert isinstance(second.screen, LiveCallScreen)
+            assert [type(s) for s in second.screen_stack[-2:]] == [HomeScreen, LiveCallScreen]
+            text = screen_text(pilot)
+            assert "one" in text and "two" in text
+            await type_text(pilot, "three\n")
+            await settle(pilot)
+    finally:
+        second.store.close()
+    assert [n.text for n in stored(isolated_home)[0].notes] == ["one", "two", "three"]
+
+
 async def test_interrupted_call_can_go_straight_to_its_close_or_wait(
     clock: FrozenClock, isolated_home: Path
 ) -> None:

@@ -4,7 +4,7 @@ recent calls; one key starts the follow-up a next step asks for."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -16,11 +16,14 @@ from callmate.widgets.agenda_list import AgendaList
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from concurrent.futures import Future
+
+    from textual.screen import Screen
 
     from callmate.commands import Command
     from callmate.domain.agenda import Agenda, CallSummary, DueStep
     from callmate.domain.dates import When
-    from callmate.domain.models import Contact
+    from callmate.domain.models import Call, Contact
     from callmate.store.repository import Repository
     from callmate.widgets.agenda_list import Kind
 
@@ -126,6 +129,9 @@ class HomeScreen(CallmateScreen[None]):
         self.agenda: Agenda | None = None
         self.unavailable: str | None = None
         """Why the database can't be used, when it can't: shown instead of the day."""
+        self._offer_open = False
+        self._resume_reads: dict[int, Future[Call]] = {}
+        """The offered call, read while the offer is on screen (see preload_resume)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -222,6 +228,9 @@ class HomeScreen(CallmateScreen[None]):
         # Once per run (later calls do nothing); not only on the first load,
         # which an answer to the offer can cancel while the day is read.
         self.callmate.schedule_warm_up()
+        if live and self._offer_open:
+            offered = live[0].id
+            self.callmate.when_warmed_up(lambda: self.preload_resume(offered))
 
     async def offer_open_calls(self, live: list[CallSummary]) -> None:
         """Offer the calls left open for resume; return once the offer is drawn.
@@ -235,7 +244,8 @@ class HomeScreen(CallmateScreen[None]):
 
         from callmate.screens.interrupted import InterruptedScreen
 
-        offer = InterruptedScreen(live)
+        offer = InterruptedScreen(live, chosen=lambda choice: self.answer_offer(offer, choice))
+        self._offer_open = True
         await self.app.push_screen(offer, self.after_interrupted)
         # Bounded: an offer answered before its first refresh never reports one.
         with contextlib.suppress(TimeoutError):
@@ -508,21 +518,88 @@ class HomeScreen(CallmateScreen[None]):
 
     # -- open calls ---------------------------------------------------------
     def after_interrupted(self, choice: tuple[str, int] | None) -> None:
+        self._offer_open = False
+        reads, self._resume_reads = self._resume_reads, {}
         if choice is not None:
             what, call_id = choice
-            self.open_live(call_id, close=what == "close")
+            self.open_live(call_id, close=what == "close", preloaded=reads.get(call_id))
+
+    def answer_offer(self, offer: Screen[Any], choice: tuple[str, int]) -> None:
+        """Resume or close an offered call: its screen takes the offer's place."""
+        self._offer_open = False
+        reads, self._resume_reads = self._resume_reads, {}
+        what, call_id = choice
+        self.open_live(
+            call_id, close=what == "close", preloaded=reads.get(call_id), replacing=offer
+        )
+
+    @work(group="resume-preload", exit_on_error=False)
+    async def preload_resume(self, call_id: int) -> None:
+        """While the offer is read, get the offered call ready to resume at once.
+
+        Resuming a 1,000-note call took 0.5-0.9 s from ``r``: importing the
+        live call's screen and widgets, reading the call, then building the
+        screen (benchmarks/growth.py). The first two are done here, while the
+        user reads the offer, once the warm-up has loaded SQLAlchemy (it
+        calls this): not on the database thread, and not slowing a first key.
+        Only the offer's answer uses the read (:meth:`answer_offer`): nothing
+        changes the call while the offer is on screen, and any answer drops it.
+        """
+        import asyncio
+
+        if not self._offer_open:
+            return
+        await asyncio.to_thread(_import_live_call)
+        if not self._offer_open or call_id in self._resume_reads:
+            return
+        from callmate.store.resume import call_to_resume
+
+        self._resume_reads[call_id] = self.store.submit(lambda repo: call_to_resume(repo, call_id))
 
     @work(exclusive=True, group="open-call", exit_on_error=False)
-    async def open_live(self, call_id: int, *, close: bool = False) -> None:
-        """Resume an open call where it was; optionally go straight to its close."""
+    async def open_live(
+        self,
+        call_id: int,
+        *,
+        close: bool = False,
+        preloaded: Future[Call] | None = None,
+        replacing: Screen[Any] | None = None,
+    ) -> None:
+        """Resume an open call where it was; optionally go straight to its close.
+
+        ``replacing``: the offer the call was chosen on, replaced by the call's screen.
+        """
+        import asyncio
+
         from callmate.screens.live_call import LiveCallScreen
         from callmate.store.resume import call_to_resume
 
         with self.callmate.holding_keys():
-            # The notes in one raw query: a 1,000-note call is on screen in
-            # well under 150 ms (benchmarks/growth.py), not after the ORM.
-            call = await self.store.run(lambda repo: call_to_resume(repo, call_id))
+            call = None
+            if preloaded is not None:
+                try:  # read while the offer was on screen
+                    call = await asyncio.shield(asyncio.wrap_future(preloaded))
+                except Exception:  # read again below: that one's error is shown
+                    call = None
+            try:
+                if call is None:
+                    # The notes in one raw query: a 1,000-note call is read in
+                    # tens of milliseconds (benchmarks/growth.py), not after the ORM.
+                    call = await self.store.run(lambda repo: call_to_resume(repo, call_id))
+            except BaseException:
+                if replacing is not None and self.app.screen is replacing:
+                    replacing.dismiss(None)  # the error shows over the day
+                raise
             screen = LiveCallScreen(call, time_check_minutes=self.callmate.time_check_minutes)
-            await self.app.push_screen(screen)
+            if replacing is not None and self.app.screen is replacing:
+                await self.app.switch_screen(screen)
+            else:
+                await self.app.push_screen(screen)
             if close:
                 screen.action_close_call()
+
+
+def _import_live_call() -> None:
+    """The live call's screen, widgets and resume read: imported on a thread."""
+    import callmate.screens.live_call
+    import callmate.store.resume  # noqa: F401

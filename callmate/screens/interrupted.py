@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,6 +13,9 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from callmate.domain.agenda import CallSummary
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 Choice = tuple[Literal["resume", "close"], int]
 
@@ -55,9 +58,19 @@ class InterruptedScreen(ModalScreen[Choice | None]):
         Binding("escape", "later", "Later", id="interrupted.later"),
     ]
 
-    def __init__(self, calls: list[CallSummary]) -> None:
+    def __init__(
+        self, calls: list[CallSummary], chosen: Callable[[Choice], None] | None = None
+    ) -> None:
+        """``chosen``: takes a choice in place of dismissing the offer.
+
+        The home screen gives it, to replace the offer with the call's screen
+        directly: a dismissed offer first brought the home screen back (a
+        layout and a frame of it, ~100 ms of a resume) for nothing.
+        """
         super().__init__()
         self.calls = calls
+        self.chosen = chosen
+        self.answered = False
 
     def compose(self) -> ComposeResult:
         count = len(self.calls)
@@ -85,8 +98,15 @@ class InterruptedScreen(ModalScreen[Choice | None]):
 
     def action_choose(self, what: Literal["resume", "close"]) -> None:
         option = self.query_one(OptionList).highlighted_option
-        if option is not None and option.id is not None:
+        if self.answered or option is None or option.id is None:
+            return
+        self.answered = True
+        if self.chosen is not None:
+            self.chosen((what, int(option.id)))
+        else:
             self.dismiss((what, int(option.id)))
 
     def action_later(self) -> None:
-        self.dismiss(None)
+        if not self.answered:
+            self.answered = True
+            self.dismiss(None)

@@ -278,7 +278,11 @@ class LiveCallScreen(CallmateScreen[None]):
         self.query_one("#time-check", Static).display = False
         self._place_prep()
         self._draw_prep()
-        self.load_prep()
+        # After the first frame: the contact's earlier calls are read through
+        # the ORM on the database thread, which took the GIL from the first
+        # drawing of the notes (a resumed call, benchmarks/growth.py). The
+        # panel says it is loading until then, as it did.
+        self.call_after_refresh(self.load_prep)
         self.tick()
         self.set_interval(0.5, self.tick)
         self.set_focus(self.note_line)
