@@ -311,51 +311,6 @@ class ImportCall(_Model):
             connection=self.connection,
         )
 
-    def to_call_validated(self) -> Call:
-        """:meth:`to_call` through the domain models' validation (for the tests)."""
-        step = self.next_step
-        return Call(
-            id=self.id,
-            contact=Contact(**self.contact.model_dump()),
-            call_type=self.call_type,
-            goal=self.goal,
-            backup_goal=self.backup_goal,
-            research=[ResearchLine(**r.model_dump()) for r in self.research],
-            questions=[Question(**q.model_dump()) for q in self.questions],
-            notes=[
-                Note(
-                    **n.model_dump(exclude={"time"}),
-                    due_time=n.time,
-                    created_at=_at(self.started_at, n.offset_seconds),
-                )
-                for n in self.notes
-            ],
-            status=self.status,
-            connection=self.connection,
-            started_at=self.started_at,
-            ended_at=self.ended_at,
-            paused_seconds=self.paused_seconds,
-            outcome=self.outcome,
-            reason=self.reason,
-            reason_text=self.reason_text,
-            goal_result=self.goal_result,
-            next_step=(
-                NextStep(
-                    what=step.what,
-                    owner=step.owner,
-                    due=step.date,
-                    due_time=step.time,
-                    moved_from=step.moved_from,
-                )
-                if step
-                else None
-            ),
-            next_step_done_at=step.done_at if step else None,
-            follows_call_id=self.follows_call_id,
-            recap_subject=self.recap.subject if self.recap else None,
-            recap_body=self.recap.body if self.recap else None,
-        )
-
 
 def _at(start: datetime, offset: int) -> datetime:
     return start + timedelta(seconds=offset)
