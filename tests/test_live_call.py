@@ -172,6 +172,40 @@ async def test_edit_delete_and_undo_from_the_keyboard(
     ]
 
 
+async def test_an_edit_or_delete_the_database_refuses_is_said(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    """A correction or a delete that doesn't reach the disk is said in a toast,
+    never dropped in silence (the database refuses them: a real SQLite error)."""
+    import sqlite3
+
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await start_call(pilot)
+        await type_text(pilot, "first\nsecond\n")
+        await settle(pilot)
+        db = sqlite3.connect(database_path(isolated_home))
+        with db:
+            db.execute(
+                "CREATE TRIGGER refuse_changes BEFORE UPDATE ON notes "
+                "BEGIN SELECT RAISE(ABORT, 'the disk is on fire'); END"
+            )
+        db.close()
+        await pilot.press("up", "enter")  # edit "second"
+        screen.note_line.value = ""
+        await type_text(pilot, "second, corrected\n")
+        await settle(pilot)
+        text = screen_text(pilot)
+        assert "SQL" not in text, "what the database said, not the statement"
+        assert "edit note" not in text, "the edit is over"
+        assert "The corrected note could not be saved:" in text and "disk is on fire" in text
+        await pilot.press("up", "delete")
+        await settle(pilot)
+        text = screen_text(pilot)
+        assert "The note could not be deleted:" in text
+    (call,) = stored(isolated_home)
+    assert [n.text for n in call.notes] == ["first", "second"]
+
+
 async def test_escape_cancels_an_edit(app: CallmateApp, isolated_home: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start_call(pilot)

@@ -56,6 +56,9 @@ class CallmateScreen(Screen[ResultType]):
         try:
             await asyncio.wrap_future(future)
         except Exception as error:
+            # SQLAlchemy's wrapper adds the statement and its parameters: say
+            # only what the database said.
+            reason = getattr(error, "orig", None) or error
             self.notify(
-                clean_line(f"{failed}: {error}"), severity="error", markup=False, timeout=10
+                clean_line(f"{failed}: {reason}"), severity="error", markup=False, timeout=10
             )

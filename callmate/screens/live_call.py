@@ -323,15 +323,23 @@ class LiveCallScreen(CallmateScreen[None]):
             call.paused_at = None
         self.tick()
         call_id, paused_seconds, paused_at = self.call_id, call.paused_seconds, call.paused_at
-        self.store.submit(
-            lambda repo: repo.set_hold(call_id, paused_seconds=paused_seconds, paused_at=paused_at)
+        self._watch_write(
+            self.store.submit(
+                lambda repo: repo.set_hold(
+                    call_id, paused_seconds=paused_seconds, paused_at=paused_at
+                )
+            ),
+            "The hold could not be saved",
         )
 
     # -- notes ------------------------------------------------------------
     @on(Input.Changed, "#note-input")
     def show_kind(self, event: Input.Changed) -> None:
+        self._show_kind(event.value)
+
+    def _show_kind(self, value: str) -> None:
         # Runs on every keystroke: touch the label only when what it says changes.
-        kind = split_prefix(event.value.lstrip()[:1])[0]
+        kind = split_prefix(value.lstrip()[:1])[0]
         shown = (kind, self.editing is not None)
         if shown == self._kind_shown:
             return
@@ -607,7 +615,10 @@ class LiveCallScreen(CallmateScreen[None]):
         self.notes_log.update_note(index, changed)
         note_id = note.id
         assert note_id is not None
-        self.store.submit(lambda repo: repo.update_note(note_id, kind, text))
+        self._watch_write(
+            self.store.submit(lambda repo: repo.update_note(note_id, kind, text)),
+            "The corrected note could not be saved",
+        )
 
     def cancel_edit(self) -> None:
         if self.editing is not None:
@@ -618,6 +629,9 @@ class LiveCallScreen(CallmateScreen[None]):
     def _restore_draft(self) -> None:
         self.note_line.value = self._draft_while_editing
         self.note_line.cursor_position = len(self._draft_while_editing)
+        # The line may already hold the draft (none, after Enter): no Changed
+        # event then, and the label would still say "edit note".
+        self._show_kind(self._draft_while_editing)
 
     @on(NotesLog.EmailToggleRequested)
     def toggle_in_email(self, event: NotesLog.EmailToggleRequested) -> None:
@@ -649,7 +663,10 @@ class LiveCallScreen(CallmateScreen[None]):
         self.deleted.append(note)
         note_id, at = note.id, self.callmate.clock.now()
         assert note_id is not None
-        self.store.submit(lambda repo: repo.delete_note(note_id, at))
+        self._watch_write(
+            self.store.submit(lambda repo: repo.delete_note(note_id, at)),
+            "The note could not be deleted",
+        )
         self.notify("Note deleted. Ctrl+Z brings it back.")
         if not self.notes:
             self.set_focus(self.note_line)
@@ -669,7 +686,10 @@ class LiveCallScreen(CallmateScreen[None]):
         self.notes_log.insert_note(position, note)  # one note measured, not the whole call
         self.notes_log.highlighted = position
         note_id = note.id
-        self.store.submit(lambda repo: repo.restore_note(note_id))
+        self._watch_write(
+            self.store.submit(lambda repo: repo.restore_note(note_id)),
+            "The note could not be brought back",
+        )
         self.notify("Note restored.")
 
     def _shift_indexes(self, start: int, delta: int) -> None:
@@ -695,7 +715,10 @@ class LiveCallScreen(CallmateScreen[None]):
         self.query_one("#questions", Checklist).update_question(index, question)
         question_id, asked = question.id, question.asked
         if question_id is not None:
-            self.store.submit(lambda repo: repo.set_question_asked(question_id, asked))
+            self._watch_write(
+                self.store.submit(lambda repo: repo.set_question_asked(question_id, asked)),
+                "The question's tick could not be saved",
+            )
 
     def _toggle_said(self, index: int) -> None:
         line = self.say[index].model_copy(update={"said": not self.say[index].said})

@@ -181,7 +181,10 @@ class RecapScreen(CallmateScreen[None]):
         body = self.editor.text
         call_id = self.call_id
         self.call.recap_subject, self.call.recap_body = subject, body
-        self.store.submit(lambda repo: repo.save_recap(call_id, subject, body))
+        self._watch_write(
+            self.store.submit(lambda repo: repo.save_recap(call_id, subject, body)),
+            "The recap could not be saved",
+        )
 
     def action_rebuild(self) -> None:
         """Rebuild from the notes; ask first if that would throw away the user's words."""
@@ -217,7 +220,10 @@ class RecapScreen(CallmateScreen[None]):
         self.show(recap)
         self.call.recap_subject, self.call.recap_body = recap.subject, recap.body
         call_id = self.call_id
-        self.store.submit(lambda repo: repo.save_recap(call_id, recap.subject, recap.body))
+        self._watch_write(
+            self.store.submit(lambda repo: repo.save_recap(call_id, recap.subject, recap.body)),
+            "The recap could not be saved",
+        )
         self.notify("Rebuilt from the call's notes.")
 
     # -- which notes the email takes ---------------------------------------
@@ -275,7 +281,10 @@ class RecapScreen(CallmateScreen[None]):
         self.show(Recap(subject=subject, body=body))
         self.call.recap_subject, self.call.recap_body = subject, body
         call_id = self.call_id
-        self.store.submit(lambda repo: repo.save_recap(call_id, subject, body))
+        self._watch_write(
+            self.store.submit(lambda repo: repo.save_recap(call_id, subject, body)),
+            "The recap could not be saved",
+        )
         self.notify("In the email." if in_email else "Left out of the email.")
 
     # -- copying and exporting --------------------------------------------
