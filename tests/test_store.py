@@ -605,3 +605,40 @@ def test_upgrade_to_11_keeps_every_row_and_a_moved_time_is_history(
         ]
     finally:
         repo.close()
+
+
+def test_a_call_read_to_resume_is_the_call_get_call_reads(repo: Repository) -> None:
+    """The raw read of a resumed call's notes gives what the ORM read gives,
+    cleaned the same way even for a row written behind the app's back."""
+    from callmate.store.resume import call_to_resume
+
+    call = repo.start_call(new_call())
+    assert call.id is not None
+    repo.save_note(call.id, Note(text="plain", created_at=NOW))
+    ours = repo.save_note(
+        call.id,
+        Note(kind=NoteKind.OURS, text="Send the SLA", created_at=NOW, due=date(2026, 12, 4)),
+    )
+    assert ours.id is not None
+    repo.reschedule_commitment(ours.id, date(2026, 12, 11), time(15, 0))
+    repo.set_note_in_email(ours.id, False)
+    deleted = repo.save_note(call.id, Note(text="gone", created_at=NOW))
+    assert deleted.id is not None
+    repo.delete_note(deleted.id, NOW)
+    db = sqlite3.connect(repo.engine.url.database or "")
+    with db:  # as an older version or a hand edit might have left it
+        db.execute(
+            "INSERT INTO notes (call_id, kind, text, offset_seconds, created_at, owner)"
+            " VALUES (?, 'theirs', ?, 5, ?, ?)",
+            (
+                call.id,
+                "evil\x1b]52;c;aGk=\x07 text\r\n",
+                "2026-11-23 10:00:00.000000",
+                " Tara\x1b ",
+            ),
+        )
+    db.close()
+    resumed = call_to_resume(repo, call.id)
+    assert resumed == repo.get_call(call.id)
+    assert [n.text for n in resumed.notes] == ["plain", "Send the SLA", "evil]52;c;aGk= text"]
+    assert resumed.notes[1].moved_from == [date(2026, 12, 4)]

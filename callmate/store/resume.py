@@ -10,16 +10,18 @@ small and still read as ``get_call`` reads it.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from callmate.domain.models import Call, Note, NoteKind
+from callmate.domain.text import clean, clean_line
 from callmate.store import converters
 from callmate.store.queries import read_clock
 from callmate.store.schema import CallRow
+from callmate.store.text_search import stored_moment
 
 if TYPE_CHECKING:
     from callmate.store.repository import Repository
@@ -28,14 +30,6 @@ NOTES_OF_CALL = (
     "SELECT id, kind, text, offset_seconds, created_at, due, due_time, owner, done_at, "
     "in_email FROM notes WHERE call_id = ? AND deleted_at IS NULL ORDER BY id"
 )
-
-
-def _moment(value: object) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC)
-    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
 
 
 def _kind(value: str) -> NoteKind:
@@ -70,13 +64,15 @@ def call_to_resume(repo: Repository, call_id: int) -> Call:
         Note.model_construct(
             id=note_id,
             kind=_kind(kind),
-            text=text,
+            # Not validated again, but cleaned as validation would: a row written
+            # by hand or by an older version must not reach the recap raw.
+            text=clean(text).strip(),
             offset_seconds=offset,
-            created_at=_moment(created),
+            created_at=stored_moment(created),
             due=date.fromisoformat(due) if due else None,
             due_time=read_clock(due_time) if due else None,
-            owner=owner or "",
-            done_at=_moment(done),
+            owner=clean_line(owner or ""),
+            done_at=stored_moment(done),
             moved_from=list(moves.get(note_id, ())),
             in_email=None if in_email is None else bool(in_email),
         )
