@@ -23,6 +23,7 @@ from callmate.due_soon import DueSoon
 from callmate.keys import enable_alt_digits
 from callmate.locations import database_path
 from callmate.store.gateway import StoreGateway
+from callmate.textual_compat import has_pending_messages
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -338,11 +339,11 @@ class CallmateApp(App[None]):
     def _messages_pending(self, screen: Screen) -> bool:
         node = self.focused
         while node is not None and node is not screen:
-            if not node._message_queue.empty():
+            if has_pending_messages(node):
                 return True
             parent = node.parent
             node = parent if isinstance(parent, Widget) else None
-        return not screen._message_queue.empty()
+        return has_pending_messages(screen)
 
     @contextmanager
     def holding_keys(self) -> Iterator[None]:
