@@ -18,7 +18,7 @@ the way to the first frame and must not add to it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -73,7 +73,7 @@ def has_pending_messages(node: MessagePump) -> bool:
     return not node._message_queue.empty()
 
 
-def app_is_closing(app: App[object]) -> bool:
+def app_is_closing(app: App[Any]) -> bool:
     """Whether Textual has begun shutting ``app`` down.
 
     Relies on ``MessagePump._closing``, which ``App._shutdown`` sets (through
