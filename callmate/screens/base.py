@@ -13,7 +13,7 @@ from callmate.domain.text import clean_line
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from callmate.app import CallmateApp
+    from callmate.screens.host import CallmateHost
     from callmate.store.gateway import StoreGateway
 
 ResultType = TypeVar("ResultType")
@@ -21,8 +21,9 @@ ResultType = TypeVar("ResultType")
 
 class CallmateScreen(Screen[ResultType]):
     @property
-    def callmate(self) -> CallmateApp:
-        return cast("CallmateApp", self.app)
+    def callmate(self) -> CallmateHost:
+        """The app, typed by what screens may ask of it (callmate/screens/host.py)."""
+        return cast("CallmateHost", self.app)
 
     @property
     def store(self) -> StoreGateway:
