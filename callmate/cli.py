@@ -457,8 +457,9 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
     from callmate.store import due_lines
 
     today = local_today(SystemClock())
-    # SQLite makes every line (BENCHMARKS.md, "callmate due, lines made in SQL");
-    # Python makes them only when a date or time is stored in an irregular form.
+    # Every line made from the rows as SQLite gives them (BENCHMARKS.md, "callmate
+    # due from plain rows"); DueStep records only for a date or time stored in
+    # a form the app doesn't write.
     made = _read(base, lambda db: due_lines.report(db, today, days, as_json=as_json))
     if made is None:
         return _due_in_python(base, today, days, as_json=as_json)
@@ -468,8 +469,8 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
 
 def _due_in_python(base: Path, today: date, days: int, *, as_json: bool) -> int:
     """What :func:`_due` prints, made from :class:`DueStep` records: for a
-    database with a date or time SQL can't read as Python does (and the
-    reference :mod:`callmate.store.due_lines` is tested against)."""
+    date or time stored in a form the app doesn't write (read here as before),
+    and the reference :mod:`callmate.store.due_lines` is tested against."""
     from callmate.domain.agenda import describe_try, short_when
     from callmate.domain.text import count
 
