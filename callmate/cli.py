@@ -454,10 +454,26 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
     """Every open promise due within ``days`` (overdue first), then the
     commitments with no date yet: next steps and "we owe" / "they owe" alike."""
     from callmate.clock import SystemClock, local_today
+    from callmate.store import due_lines
+
+    today = local_today(SystemClock())
+    # Every line made from the rows as SQLite gives them (BENCHMARKS.md, "callmate
+    # due from plain rows"); DueStep records only for a date or time stored in
+    # a form the app doesn't write.
+    made = _read(base, lambda db: due_lines.report(db, today, days, as_json=as_json))
+    if made is None:
+        return _due_in_python(base, today, days, as_json=as_json)
+    sys.stdout.write(made)
+    return 0
+
+
+def _due_in_python(base: Path, today: date, days: int, *, as_json: bool) -> int:
+    """What :func:`_due` prints, made from :class:`DueStep` records: for a
+    date or time stored in a form the app doesn't write (read here as before),
+    and the reference :mod:`callmate.store.due_lines` is tested against."""
     from callmate.domain.agenda import describe_try, short_when
     from callmate.domain.text import count
 
-    today = local_today(SystemClock())
     dated, undated, records = _read(base, lambda db: _due_items(db, today, days, records=as_json))
     if as_json:
         sys.stdout.write(due_json([*dated, *undated], records, today))

@@ -348,3 +348,100 @@ def test_clean_lines_shortcut_gives_what_the_full_cleaning_gives(text: str) -> N
 
     full = module._newlines(text).replace("\n", " ").replace("\t", " ")
     assert module.clean_line(text) == module._CONTROL_ONE_LINE.sub("", full).strip()
+
+
+# -- callmate due made from plain rows (callmate.store.due_lines) ----------------
+def python_path(home: Path, days: int, *, as_json: bool, capsys: pytest.CaptureFixture[str]) -> str:
+    """What the DueStep path of ``callmate due`` prints (the reference)."""
+    from callmate import cli as module
+
+    capsys.readouterr()
+    assert module._due_in_python(home, local_today(SystemClock()), days, as_json=as_json) == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("days", [0, 7, 40, 36_500])
+def test_due_text_is_byte_for_byte_what_the_python_path_prints(
+    history: Path, days: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = cli("due", "--days", str(days), home=history)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert result.stdout == python_path(history, days, as_json=False, capsys=capsys)
+    assert "[call " in result.stdout and ":" in result.stdout
+
+
+LEFT_RAW = "  \x1b]52;c;aGk=\x07[bold]x[/] \u202eright\u200b\tto\r\nleft é\x85  "
+"""Words as an older version or a hand edit may have left them in the database:
+unclean, with markup, an accent, spaces at both ends."""
+
+
+@pytest.fixture
+def raw_history(tmp_path: Path) -> Path:
+    """A small history whose people and promises were then written raw."""
+    seed_history(tmp_path, people=5)
+    private_home(tmp_path)
+    db = sqlite3.connect(database_path(tmp_path))
+    with db:
+        db.execute("UPDATE contacts SET name = ? || name WHERE id % 2 = 0", (LEFT_RAW,))
+        db.execute("UPDATE contacts SET company = ? WHERE id % 3 = 0", (LEFT_RAW,))
+        db.execute("UPDATE contacts SET company = ' \x07 ' WHERE id % 3 = 1")
+        db.execute(
+            "UPDATE notes SET text = ?, owner = ? WHERE kind IN ('ours', 'theirs') AND id % 2 = 0",
+            (LEFT_RAW, LEFT_RAW),
+        )
+        db.execute("UPDATE calls SET next_step_what = ? WHERE id % 2 = 1", (LEFT_RAW,))
+    db.close()
+    return tmp_path
+
+
+def test_words_left_raw_in_the_database_come_out_cleaned_as_the_python_path_cleans_them(
+    raw_history: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = cli("due", "--days", "36500", home=raw_history)
+    assert text.returncode == 0 and text.stderr == "", text.stderr
+    assert text.stdout == python_path(raw_history, 36_500, as_json=False, capsys=capsys)
+    as_json = cli("due", "--days", "36500", "--json", home=raw_history)
+    assert as_json.returncode == 0 and as_json.stderr == "", as_json.stderr
+    assert as_json.stdout == python_path(raw_history, 36_500, as_json=True, capsys=capsys)
+    assert as_json.stdout == old_due_json(raw_history, 36_500)
+    cleaned = "]52;c;aGk=[bold]x[/] right to left é"  # markup kept as text, never styled
+    assert f": {cleaned} ({cleaned})  [call " in text.stdout  # what (owner), a commitment
+    assert f", {cleaned}: " in text.stdout and f"  {cleaned}  Person " in text.stdout
+    rows = json.loads(as_json.stdout)
+    assert any(row["what"] == cleaned and row["owner"] == cleaned for row in rows)
+    assert any(row["contact"].startswith(f"{cleaned}  Person ") for row in rows)
+    assert any(row["company"] == "" for row in rows)  # ' \x07 ' cleans to nothing
+    for output in (text.stdout, as_json.stdout):
+        assert not any(ch in output for ch in "\x1b\x07\x85\r\t\u202e\u200b")
+    assert "\\u00e9" in as_json.stdout and "é" not in as_json.stdout  # as json.dumps wrote it
+
+
+def test_a_date_or_time_stored_in_another_form_is_read_as_the_python_path_reads_it(
+    raw_history: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The app writes HH:MM; a time written "9:5" is 09:05, for both paths."""
+    db = sqlite3.connect(database_path(raw_history))
+    with db:
+        (call,) = db.execute(
+            "SELECT min(id) FROM calls "
+            "WHERE next_step_due IS NOT NULL AND next_step_done_at IS NULL"
+        ).fetchone()
+        db.execute("UPDATE calls SET next_step_time = '9:5' WHERE id = ?", (call,))
+    db.close()
+    for as_json in (False, True):
+        args = ["due", "--days", "36500", *(["--json"] if as_json else [])]
+        result = cli(*args, home=raw_history)
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+        assert result.stdout == python_path(raw_history, 36_500, as_json=as_json, capsys=capsys)
+        assert "09:05" in result.stdout and "9:5 " not in result.stdout
+
+
+def test_the_plain_row_path_keeps_the_python_paths_sql_and_words() -> None:
+    """Copied, not imported (``queries`` loads dataclasses): held equal here."""
+    from callmate.domain import agenda
+    from callmate.store import due_lines
+
+    assert due_lines._TRIES == queries.TRIES and due_lines._TRIES_COUNTED == agenda.TRIES_COUNTED
+    assert due_lines._OPEN_COMMITMENT == queries._OPEN_COMMITMENT
+    assert due_lines._OWES == agenda.OWES
+    assert {**due_lines._CONNECTION_WORDS, "connected": "connected"} == agenda.CONNECTION_WORDS
