@@ -436,12 +436,11 @@ def test_a_date_or_time_stored_in_another_form_is_read_as_the_python_path_reads_
         assert "09:05" in result.stdout and "9:5 " not in result.stdout
 
 
-def test_the_plain_row_path_keeps_the_python_paths_sql_and_words() -> None:
-    """Copied, not imported (``queries`` loads dataclasses): held equal here."""
+def test_the_plain_row_path_keeps_the_python_paths_words() -> None:
+    """Word tables copied, not imported (``agenda`` loads dataclasses): held equal here."""
     from callmate.domain import agenda
     from callmate.store import due_lines
 
-    assert due_lines._TRIES == queries.TRIES and due_lines._TRIES_COUNTED == agenda.TRIES_COUNTED
-    assert due_lines._OPEN_COMMITMENT == queries._OPEN_COMMITMENT
+    assert due_lines._TRIES_COUNTED == agenda.TRIES_COUNTED
     assert due_lines._OWES == agenda.OWES
     assert {**due_lines._CONNECTION_WORDS, "connected": "connected"} == agenda.CONNECTION_WORDS

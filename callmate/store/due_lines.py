@@ -35,16 +35,23 @@ _STREAK = f"""
     WHERE a.contact_id = k.contact_id AND a.discarded_at IS NULL
       AND a.started_at <= k.started_at
     ORDER BY a.started_at DESC LIMIT {_TRIES_COUNTED + 1}"""
+"""Call ``k`` and the contact's calls before it, newest first: one walk back
+along the streak index (migration 9), never further than the count needs."""
 
-_TRIES = f"""CASE WHEN k.connection = 'connected' THEN 0 ELSE (
+TRIES = f"""CASE WHEN k.connection = 'connected' THEN 0 ELSE (
     SELECT coalesce(min(CASE WHEN x.connection = 'connected' THEN x.n END) - 1, count(*))
     FROM (SELECT row_number() OVER (ORDER BY s.started_at DESC) AS n, s.connection
           FROM ({_STREAK}) s) x
 ) END"""
-"""Which try in a row an attempt was: :data:`callmate.store.queries.TRIES`."""
+"""For an attempt (call ``k``): which try in a row it was, counting the attempts
+since the contact's last connected call, up to ``TRIES_COUNTED`` + 1. It runs
+for the rows shown only, and reads at most that many index entries for each,
+however long the history or the streak. The home screen's queries use it too."""
 
-_OPEN_COMMITMENT = "n.kind IN ('ours', 'theirs') AND n.done_at IS NULL AND n.deleted_at IS NULL"
-"""Word for word :data:`callmate.store.queries._OPEN_COMMITMENT` (its partial index)."""
+OPEN_COMMITMENT = "n.kind IN ('ours', 'theirs') AND n.done_at IS NULL AND n.deleted_at IS NULL"
+"""An open commitment: word for word the WHERE of the partial index
+``ix_notes_open_commitments`` (:data:`callmate.store.queries.OPEN_COMMITMENTS_INDEX`),
+so that SQLite uses it."""
 
 _STEPS = f"""
     SELECT 'next_step' AS kind, k.id AS call_id, NULL AS note_id, c.id AS contact_id,
@@ -53,7 +60,7 @@ _STEPS = f"""
                 ELSE 'us' END AS owner,
            k.next_step_due AS due, nullif(k.next_step_time, '') AS at,
            coalesce(nullif(k.connection, ''), 'connected') AS connection,
-           coalesce({_TRIES}, 0) AS tries
+           coalesce({TRIES}, 0) AS tries
     FROM calls k JOIN contacts c ON c.id = k.contact_id
     WHERE k.next_step_due IS NOT NULL AND k.next_step_done_at IS NULL
       AND k.next_step_due < :before"""
@@ -66,7 +73,7 @@ _COMMITMENTS = f"""
            CASE WHEN n.due IS NOT NULL THEN nullif(n.due_time, '') END AS at,
            NULL AS connection, 0 AS tries
     FROM notes n JOIN calls k ON k.id = n.call_id JOIN contacts c ON c.id = k.contact_id
-    WHERE {_OPEN_COMMITMENT}"""
+    WHERE {OPEN_COMMITMENT}"""
 """Open commitments: :func:`callmate.store.queries.open_commitments`."""
 
 

@@ -15,7 +15,6 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from callmate.domain.agenda import (
     GROUP_LIMIT,
-    TRIES_COUNTED,
     Agenda,
     CallSummary,
     ColdContact,
@@ -24,6 +23,8 @@ from callmate.domain.agenda import (
     week_end,
 )
 from callmate.domain.promise_record import EMPTY_RECORD, PromiseRecord, Tally
+from callmate.store.due_lines import OPEN_COMMITMENT as _OPEN_COMMITMENT
+from callmate.store.due_lines import TRIES
 from callmate.store.text_search import stored_moment as _moment
 
 
@@ -45,24 +46,6 @@ def read_clock(value: str | None) -> time | None:
 def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
 
-
-_STREAK = f"""
-    SELECT a.started_at, a.connection FROM calls a
-    WHERE a.contact_id = k.contact_id AND a.discarded_at IS NULL
-      AND a.started_at <= k.started_at
-    ORDER BY a.started_at DESC LIMIT {TRIES_COUNTED + 1}"""
-"""Call ``k`` and the contact's calls before it, newest first: one walk back
-along the streak index (migration 9), never further than the count needs."""
-
-TRIES = f"""CASE WHEN k.connection = 'connected' THEN 0 ELSE (
-    SELECT coalesce(min(CASE WHEN x.connection = 'connected' THEN x.n END) - 1, count(*))
-    FROM (SELECT row_number() OVER (ORDER BY s.started_at DESC) AS n, s.connection
-          FROM ({_STREAK}) s) x
-) END"""
-"""For an attempt (call ``k``): which try in a row it was, counting the attempts
-since the contact's last connected call, up to :data:`TRIES_COUNTED` + 1. It
-runs for the rows shown only, and reads at most that many index entries for
-each, however long the history or the streak."""
 
 _SUMMARY = f"""
     SELECT k.id, c.name, c.company, k.goal, k.status, k.started_at, k.outcome,
@@ -170,10 +153,6 @@ def open_steps(
     ]
     return steps, int(total)
 
-
-_OPEN_COMMITMENT = "n.kind IN ('ours', 'theirs') AND n.done_at IS NULL AND n.deleted_at IS NULL"
-"""An open commitment: word for word the WHERE of :data:`OPEN_COMMITMENTS_INDEX`,
-so that SQLite uses that partial index once it exists."""
 
 _COMMITMENT_COLUMNS = (
     "SELECT n.id, k.id, c.id, c.name, c.company, n.text, n.owner, n.due, n.kind, k.goal, "

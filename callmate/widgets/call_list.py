@@ -41,4 +41,3 @@ def call_prompt(summary: CallSummary) -> Table:
     grid.add_row(Text(f"{when:%d %b %H:%M}", style="dim"), who, outcome)
     grid.add_row(Text(""), detail, Text(""))
     return grid
-
