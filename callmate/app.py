@@ -22,7 +22,7 @@ from callmate.clock import local_now as clock_local_now
 from callmate.due_soon import DueSoon
 from callmate.keys import enable_alt_digits
 from callmate.locations import database_path
-from callmate.store.gateway import StoreGateway
+from callmate.store.service import CallStore, open_store
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -84,7 +84,10 @@ class CallmateApp(App[None]):
         self.data_dir = data_dir
         self.clock: Clock = clock or SystemClock()
         self._system_clipboard: SystemClipboard | None = clipboard
-        self.store = StoreGateway(database_path(data_dir))
+        self.store: CallStore = open_store(
+            database_path(data_dir),
+            report=lambda line: self.notify(line, severity="error", timeout=10, markup=False),
+        )
         self._warm_up_timer: Timer | None = None
         self._warm_up_deadline = 0.0
         self._warmed = False
