@@ -150,9 +150,9 @@ async def test_quitting_before_the_warm_up_starts_is_clean(isolated_home: Path) 
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(100):
             await pilot.pause(0.01)
-            if app._warm_up_timer is not None:
+            if app.warming.timer is not None:
                 break
-        assert app._warm_up_timer is not None and not app._warmed
+        assert app.warming.timer is not None and not app.warming.started
         await pilot.press("ctrl+q")
     app.warm_up()  # what a late timer would call: a no-op now
 

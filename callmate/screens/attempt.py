@@ -38,7 +38,7 @@ from callmate.widgets.text_field import TextField
 if TYPE_CHECKING:
     from datetime import date
 
-    from callmate.app import CallmateApp
+    from callmate.screens.host import CallmateHost
     from callmate.screens.live_call import LiveCallScreen
     from callmate.screens.precall import PreCallScreen
 
@@ -235,7 +235,7 @@ class AttemptScreen(ModalScreen["AttemptScreen.Result | None"]):
         self.dismiss(None)
 
 
-def _dialog(app: CallmateApp, who: str, *, discardable: bool) -> AttemptScreen:
+def _dialog(app: CallmateHost, who: str, *, discardable: bool) -> AttemptScreen:
     return AttemptScreen(
         who,
         app.today(),
@@ -256,7 +256,7 @@ def _logged(call: Call) -> str:
     return f"Logged {call.connection.label} with {call.contact.name}{when}."
 
 
-def _home(app: CallmateApp) -> None:
+def _home(app: CallmateHost) -> None:
     """Back to home, under every screen of the call (home reloads as it resumes)."""
     while len(app.screen_stack) > 1:
         app.pop_screen()

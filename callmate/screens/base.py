@@ -10,7 +10,7 @@ from textual.worker import Worker, WorkerState
 from callmate.domain.text import clean_line
 
 if TYPE_CHECKING:
-    from callmate.app import CallmateApp
+    from callmate.screens.host import CallmateHost
     from callmate.store.service import CallStore
 
 ResultType = TypeVar("ResultType")
@@ -18,8 +18,9 @@ ResultType = TypeVar("ResultType")
 
 class CallmateScreen(Screen[ResultType]):
     @property
-    def callmate(self) -> CallmateApp:
-        return cast("CallmateApp", self.app)
+    def callmate(self) -> CallmateHost:
+        """The app, typed by what screens may ask of it (callmate/screens/host.py)."""
+        return cast("CallmateHost", self.app)
 
     @property
     def store(self) -> CallStore:

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from callmate.domain.text import clean
+from callmate.textual_compat import replace_as_typed
 
 WRAP_UP_TO = 100_000
 """Characters up to which the text soft-wraps; longer text scrolls sideways."""
@@ -34,7 +35,7 @@ class NoteText(TextArea):
     async def _on_paste(self, event: events.Paste) -> None:
         event.stop()
         event.prevent_default()
-        if result := self._replace_via_keyboard(clean(event.text), *self.selection):
+        if result := replace_as_typed(self, clean(event.text), *self.selection):
             self.move_cursor(result.end_location)
 
 

@@ -1,16 +1,11 @@
-"""A list of calls that fits any width: who and when, then goal and next step."""
+"""One call as a two-line row that fits any width: who and when, then goal and next step."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
-
-from callmate.widgets.known_height import KnownHeight
 
 if TYPE_CHECKING:  # the home screen is the first frame: no pydantic before it
     from callmate.domain.agenda import CallSummary
@@ -47,23 +42,3 @@ def call_prompt(summary: CallSummary) -> Table:
     grid.add_row(Text(""), detail, Text(""))
     return grid
 
-
-class CallList(OptionList):
-    """Calls, newest first; each option's id is the call's id."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, markup=False)
-        self.summaries: list[CallSummary] = []
-
-    def show(self, summaries: Sequence[CallSummary]) -> None:
-        self.summaries = list(summaries)
-        self.set_options(
-            Option(KnownHeight(self, call_prompt(s), 2), id=str(s.id)) for s in summaries
-        )
-        if summaries:
-            self.highlighted = 0
-
-    @property
-    def highlighted_summary(self) -> CallSummary | None:
-        index = self.highlighted
-        return self.summaries[index] if index is not None and self.summaries else None

@@ -331,7 +331,9 @@ class NotesLog(ScrollView, can_focus=True):
         size = Size(self.scrollable_content_region.width, self._lines)
         if size != self.virtual_size:
             self.virtual_size = size
-            self._scroll_update(size)
+            from callmate.textual_compat import update_scrollbars
+
+            update_scrollbars(self, size)
 
     def _measure_in_view(self) -> None:
         """Measure, at the current width, the blocks on screen (and nothing else)."""

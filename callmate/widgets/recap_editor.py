@@ -6,6 +6,7 @@ from textual import events
 from textual.widgets import TextArea
 
 from callmate.domain.text import clean
+from callmate.textual_compat import replace_as_typed
 
 
 class RecapEditor(TextArea):
@@ -25,6 +26,6 @@ class RecapEditor(TextArea):
         event.prevent_default()
         if self.read_only:
             return
-        if result := self._replace_via_keyboard(clean(event.text), *self.selection):
+        if result := replace_as_typed(self, clean(event.text), *self.selection):
             self.move_cursor(result.end_location)
             self.focus()

@@ -14,6 +14,7 @@ from textual.widgets import Input
 
 from callmate.domain.limits import ONE_LINE_MAX
 from callmate.domain.text import clean_line
+from callmate.textual_compat import keys_bound_on
 
 # Input's own editing keys; not the scrolling keys it inherits (up, down,
 # page up...), which the screens around a field may bind to other things.
@@ -103,7 +104,7 @@ class TextField(Input):
             return
         if not event.is_printable:
             for key in event.aliases:
-                bindings = self._bindings.key_to_bindings.get(key)
+                bindings = keys_bound_on(self).get(key)
                 if bindings and key in _EDITING_KEYS:
                     event.stop()
                     event.prevent_default()

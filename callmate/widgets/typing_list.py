@@ -5,6 +5,8 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input, OptionList
 
+from callmate.textual_compat import keys_bound_on
+
 
 class TypingList(OptionList):
     """Letters typed while the list has focus go to its field (``field_id``).
@@ -18,11 +20,7 @@ class TypingList(OptionList):
         self.field_id = field_id
 
     async def _on_key(self, event: events.Key) -> None:
-        if (
-            event.is_printable
-            and event.character
-            and event.key not in self._bindings.key_to_bindings
-        ):
+        if event.is_printable and event.character and event.key not in keys_bound_on(self):
             event.stop()
             event.prevent_default()
             field = self.screen.query_one(f"#{self.field_id}", Input)
