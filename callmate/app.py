@@ -21,7 +21,7 @@ from callmate.key_order import KeyOrder
 from callmate.keys import enable_alt_digits
 from callmate.locations import database_path
 from callmate.preferences import Preferences
-from callmate.store.gateway import StoreGateway
+from callmate.store.service import CallStore, open_store
 from callmate.warm_up import WarmUp
 
 if TYPE_CHECKING:
@@ -80,7 +80,10 @@ class CallmateApp(App[None]):
         self.data_dir = data_dir
         self.clock: Clock = clock or SystemClock()
         self._system_clipboard: SystemClipboard | None = clipboard
-        self.store = StoreGateway(database_path(data_dir))
+        self.store: CallStore = open_store(
+            database_path(data_dir),
+            report=lambda line: self.notify(line, severity="error", timeout=10, markup=False),
+        )
         self.warming = WarmUp(self)
         self.due_soon = DueSoon(self)
         """Announces our timed next steps as they come due (callmate/due_soon.py)."""

@@ -10,7 +10,6 @@ so tests drive it with a frozen one.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from functools import partial
 from typing import TYPE_CHECKING
 
 from callmate.domain.text import count
@@ -60,13 +59,10 @@ class DueSoon:
 
     async def check(self) -> list[DueStep]:
         """Look once; announce what is new. Returns what was announced."""
-        from callmate.store import queries
-
         now = self.app.local_now()
         found: list[DueStep] = []
         for day, start, end in windows(now):
-            job = partial(queries.timed_steps_due, day=day, start=start, end=end)
-            found += await self.app.store.read(job)
+            found += await self.app.store.timed_steps_due(day, start, end)
         new = [step for step in found if step.call_id not in self.announced]
         for step in new:
             self.announced.add(step.call_id)

@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from callmate.screens.host import CallmateHost
     from callmate.screens.live_call import LiveCallScreen
     from callmate.screens.precall import PreCallScreen
-    from callmate.store.repository import Repository
 
 KIND_CHOICES = [Choice(kind.value, kind.label.capitalize(), kind.key) for kind in ATTEMPT_KINDS]
 DISCARDED = "Call discarded. Ctrl+Z brings it back."
@@ -278,7 +277,7 @@ def attempt_from_call(screen: LiveCallScreen) -> None:
         at = app.clock.now()
         with app.holding_keys():
             if result.connection is None:
-                if await app.store.run(lambda repo: repo.discard_call(call_id, at)):
+                if await app.store.discard_call(call_id, at):
                     app.notify(DISCARDED, markup=False)
                 else:
                     app.notify("This call was closed in another window: not discarded.")
@@ -287,9 +286,7 @@ def attempt_from_call(screen: LiveCallScreen) -> None:
             connection, step = result.connection, result.next_step
             assert step is not None
             try:
-                saved = await app.store.run(
-                    lambda repo: repo.log_attempt(call_id, connection, step, at)
-                )
+                saved = await app.store.log_attempt(call_id, connection, step, at)
             except AlreadyClosedError:
                 app.notify(
                     "This call was already closed in another window; nothing was changed.",
@@ -317,14 +314,9 @@ def attempt_from_plan(screen: PreCallScreen, call: Call) -> None:
         at = app.clock.now()
         planned = call.model_copy(update={"started_at": at})
 
-        def job(repo: Repository) -> Call:
-            started = repo.start_call(planned)
-            assert started.id is not None
-            return repo.log_attempt(started.id, connection, step, at)
-
         with app.holding_keys():
             try:
-                saved = await app.store.run(job)
+                saved = await app.store.start_as_attempt(planned, connection, step, at)
             finally:
                 screen.starting = False
             screen.planned_and_stored()

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from textual import work
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from callmate.domain.text import clean_line
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
     from callmate.screens.host import CallmateHost
-    from callmate.store.gateway import StoreGateway
+    from callmate.store.service import CallStore
 
 ResultType = TypeVar("ResultType")
 
@@ -26,40 +23,26 @@ class CallmateScreen(Screen[ResultType]):
         return cast("CallmateHost", self.app)
 
     @property
-    def store(self) -> StoreGateway:
+    def store(self) -> CallStore:
+        """The store's one door (:mod:`callmate.store.service`): every read and
+        write. A background write's failure is said by the store itself."""
         return self.callmate.store
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed database job is shown, never swallowed, never a crash."""
         if event.state is WorkerState.ERROR:
             error: Any = event.worker.error
-            from callmate.store.errors import StoreUnavailable
+            from callmate.store.service import StoreUnavailable, failure_line
 
             if isinstance(error, StoreUnavailable):
                 # Already one line that says what is wrong and what to do.
-                message, title = error.message, "Your data can't be reached"
+                title = "Your data can't be reached"
             else:
-                message, title = f"{type(error).__name__}: {error}", "Something went wrong"
+                title = "Something went wrong"
             self.notify(
-                clean_line(message),
+                clean_line(failure_line(error)),
                 title=title,
                 severity="error",
                 timeout=10,
                 markup=False,
-            )
-
-    @work(group="small-writes", exit_on_error=False)
-    async def _watch_write(self, future: Future[Any], failed: str) -> None:
-        """A small write sent in the background (a tick, a kept promise, a note's
-        place in the email): its failure is said in one line, never lost."""
-        import asyncio
-
-        try:
-            await asyncio.wrap_future(future)
-        except Exception as error:
-            # SQLAlchemy's wrapper adds the statement and its parameters: say
-            # only what the database said.
-            reason = getattr(error, "orig", None) or error
-            self.notify(
-                clean_line(f"{failed}: {reason}"), severity="error", markup=False, timeout=10
             )

@@ -361,17 +361,15 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         ended_at = self.callmate.clock.now()
         with self.callmate.holding_keys():
             try:
-                saved: Call = await self.store.run(
-                    lambda repo: repo.finish_call(
-                        call_id,
-                        outcome=outcome,
-                        next_step=next_step,
-                        ended_at=ended_at,
-                        reason=draft.reason,
-                        reason_text=draft.reason_text,
-                        goal_result=draft.goal_result,
-                        commitments=result.commitments,
-                    )
+                saved: Call = await self.store.finish_call(
+                    call_id,
+                    outcome=outcome,
+                    next_step=next_step,
+                    ended_at=ended_at,
+                    reason=draft.reason,
+                    reason_text=draft.reason_text,
+                    goal_result=draft.goal_result,
+                    commitments=result.commitments,
                 )
             except AlreadyClosedError as closed:
                 self.closed_elsewhere = closed.call
@@ -412,8 +410,8 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         )
         with self.callmate.holding_keys():
             try:
-                await self.store.run(lambda repo: repo.save_note(call_id, note))
-                call = await self.store.run(lambda repo: repo.get_call(call_id))
+                await self.store.save_note(call_id, note)
+                call = await self.store.get_call(call_id)
             finally:
                 self.saving = False
             self.notify("Your close is kept on the call as a note.", markup=False)

@@ -15,7 +15,7 @@ from callmate.screens.base import CallmateScreen
 from callmate.widgets.agenda_list import AgendaList
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Awaitable, Callable, Iterator
     from concurrent.futures import Future
 
     from textual.screen import Screen
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from callmate.domain.agenda import Agenda, CallSummary, DueStep
     from callmate.domain.dates import When
     from callmate.domain.models import Call, Contact
-    from callmate.store.repository import Repository
     from callmate.widgets.agenda_list import Kind
 
 
@@ -189,11 +188,10 @@ class HomeScreen(CallmateScreen[None]):
 
     @work(exclusive=True, group="home-load", exit_on_error=False)
     async def load(self) -> None:
-        from callmate.store import migrations, queries
-        from callmate.store.errors import StoreUnavailable
+        from callmate.store.service import StoreUnavailable
 
         first_load = not self.callmate.offered_resume
-        if first_load and 0 < self._schema_version() < migrations.LATEST:
+        if first_load and await self.store.needs_upgrade():
             # The first read of a run upgrades the database; on a big one that
             # takes a while (rebuilding the search index: ~17 s at 1,000,000 notes).
             self.query_one("#home-status", Static).update(
@@ -210,11 +208,11 @@ class HomeScreen(CallmateScreen[None]):
                 # A call left open is offered before the day is read: the
                 # offer is what the user must answer first, and the day
                 # (~50 ms of counting at 100,000 calls) fills in behind it.
-                live = await self.store.read(queries.live_calls)
+                live = await self.store.live_calls()
                 self.callmate.offered_resume = True
                 if live:
                     await self.offer_open_calls(live)
-            agenda = await self.store.read(lambda db: queries.agenda(db, today, cold_before))
+            agenda = await self.store.agenda(today, cold_before)
         except StoreUnavailable as problem:
             self.show_unavailable(problem.message)
             return
@@ -250,17 +248,6 @@ class HomeScreen(CallmateScreen[None]):
         # Bounded: an offer answered before its first refresh never reports one.
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(offer.wait_for_refresh(), timeout=1.0)
-
-    def _schema_version(self) -> int:
-        """The version on disk, or 0 when it can't be read (the read says why)."""
-        import sqlite3
-
-        from callmate.store import migrations
-
-        try:
-            return migrations.schema_version(self.store.db_path)
-        except (sqlite3.Error, OSError):
-            return 0
 
     def show_unavailable(self, message: str) -> None:
         """The database can't be used: say why, in place of the day; q still quits."""
@@ -386,12 +373,12 @@ class HomeScreen(CallmateScreen[None]):
 
     @work(group="follow-up", exclusive=True, exit_on_error=False)
     async def follow_up_contact(self, contact_id: int, goal: str, follows: int | None) -> None:
-        contact = await self.store.run(lambda repo: repo.get_contact(contact_id))
+        contact = await self.store.get_contact(contact_id)
         self._plan(contact, goal, follows)
 
     @work(group="follow-up", exclusive=True, exit_on_error=False)
     async def follow_up_call(self, call_id: int, goal: str) -> None:
-        call = await self.store.run(lambda repo: repo.get_call(call_id))
+        call = await self.store.get_call(call_id)
         self._plan(call.contact, goal, call_id if call.next_step else None)
 
     def _promise(self) -> DueStep | None:
@@ -408,13 +395,10 @@ class HomeScreen(CallmateScreen[None]):
         at = self.callmate.clock.now()
         call_id, note_id = promise.call_id, promise.note_id
 
-        def job(repo: Repository) -> None:
-            if note_id is None:
-                repo.mark_step_done(call_id, at)
-            else:
-                repo.set_commitment_done(note_id, at)
-
-        self.change_step(job, f"Done: {promise.what} ({promise.contact_name}).")
+        self.change_step(
+            lambda: self.store.set_promise_done(call_id, note_id, at),
+            f"Done: {promise.what} ({promise.contact_name}).",
+        )
 
     def action_reschedule(self) -> None:
         promise = self._promise()
@@ -427,13 +411,10 @@ class HomeScreen(CallmateScreen[None]):
         call_id, note_id = promise.call_id, promise.note_id
 
         def move(when: When) -> None:
-            def job(repo: Repository) -> bool:
-                if note_id is None:
-                    repo.reschedule_step(call_id, when.date, when.time)
-                    return True
-                return repo.reschedule_commitment(note_id, when.date, when.time)
-
-            self.change_step(job, f"Moved to {short_when(when.date, when.time)}: {promise.what}.")
+            self.change_step(
+                lambda: self.store.move_promise(call_id, note_id, when.date, when.time),
+                f"Moved to {short_when(when.date, when.time)}: {promise.what}.",
+            )
 
         def moved(when: When | None) -> None:
             if when is None:
@@ -464,9 +445,9 @@ class HomeScreen(CallmateScreen[None]):
         self.app.push_screen(screen, moved)
 
     @work(group="change-step", exit_on_error=False)
-    async def change_step(self, job: Callable[[Repository], bool | None], message: str) -> None:
-        """Run ``job``; it returns False when the promise was kept or removed meanwhile."""
-        if await self.store.run(job) is False:
+    async def change_step(self, change: Callable[[], Awaitable[bool | None]], message: str) -> None:
+        """Make ``change``; it returns False when the promise was kept or removed meanwhile."""
+        if await change() is False:
             message = "That promise was kept or removed meanwhile: nothing was moved."
         self.notify(message, markup=False)
         self.load()
@@ -486,7 +467,7 @@ class HomeScreen(CallmateScreen[None]):
 
     @work(group="timeline", exclusive=True, exit_on_error=False)
     async def timeline_of_call(self, call_id: int) -> None:
-        call = await self.store.run(lambda repo: repo.get_call(call_id))
+        call = await self.store.get_call(call_id)
         if call.contact.id is not None:
             self.open_timeline(call.contact.id)
 
@@ -512,7 +493,7 @@ class HomeScreen(CallmateScreen[None]):
     @work(group="restore", exclusive=True, exit_on_error=False)
     async def restore_discarded(self, call_id: int) -> None:
         """Bring the discarded call back, live as it was, and resume it."""
-        call = await self.store.run(lambda repo: repo.restore_call(call_id))
+        call = await self.store.restore_call(call_id)
         self.notify(f"Call with {call.contact.name} brought back.", markup=False)
         self.open_live(call_id)
 
@@ -552,9 +533,7 @@ class HomeScreen(CallmateScreen[None]):
         await asyncio.to_thread(_import_live_call)
         if not self._offer_open or call_id in self._resume_reads:
             return
-        from callmate.store.resume import call_to_resume
-
-        self._resume_reads[call_id] = self.store.submit(lambda repo: call_to_resume(repo, call_id))
+        self._resume_reads[call_id] = self.store.preload_resume(call_id)
 
     @work(exclusive=True, group="open-call", exit_on_error=False)
     async def open_live(
@@ -572,7 +551,6 @@ class HomeScreen(CallmateScreen[None]):
         import asyncio
 
         from callmate.screens.live_call import LiveCallScreen
-        from callmate.store.resume import call_to_resume
 
         with self.callmate.holding_keys():
             call = None
@@ -585,7 +563,7 @@ class HomeScreen(CallmateScreen[None]):
                 if call is None:
                     # The notes in one raw query: a 1,000-note call is read in
                     # tens of milliseconds (benchmarks/growth.py), not after the ORM.
-                    call = await self.store.run(lambda repo: call_to_resume(repo, call_id))
+                    call = await self.store.call_to_resume(call_id)
             except BaseException:
                 if replacing is not None and self.app.screen is replacing:
                     replacing.dismiss(None)  # the error shows over the day
@@ -601,5 +579,7 @@ class HomeScreen(CallmateScreen[None]):
 
 def _import_live_call() -> None:
     """The live call's screen, widgets and resume read: imported on a thread."""
-    import callmate.screens.live_call
-    import callmate.store.resume  # noqa: F401
+    import callmate.screens.live_call  # noqa: F401
+    from callmate.store.service import preload_imports
+
+    preload_imports()

@@ -20,13 +20,13 @@ if TYPE_CHECKING:
     from callmate.clipboard import SystemClipboard
     from callmate.clock import Clock
     from callmate.settings import Settings
-    from callmate.store.gateway import StoreGateway
+    from callmate.store.service import CallStore
 
 
 class CallmateHost(Protocol):
     clock: Clock
     data_dir: Path
-    store: StoreGateway
+    store: CallStore
     offered_resume: bool
     """Open calls are offered for resume once per run, at the first home screen."""
 

@@ -19,7 +19,6 @@ import asyncio
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -57,7 +56,6 @@ from callmate.widgets.prep_panel import (
 if TYPE_CHECKING:
     from callmate.domain.closing import ClosingDraft
     from callmate.screens.closing import ClosingScreen
-    from callmate.store.repository import Repository
 
 PREFIX_HINT = '"quote  !pain  ~objection  >we owe  <they owe  ?follow up  #private  ^T cycles'
 """At most 80 characters, so it fits on one line of an 80-column terminal."""
@@ -323,14 +321,7 @@ class LiveCallScreen(CallmateScreen[None]):
             call.paused_at = None
         self.tick()
         call_id, paused_seconds, paused_at = self.call_id, call.paused_seconds, call.paused_at
-        self._watch_write(
-            self.store.submit(
-                lambda repo: repo.set_hold(
-                    call_id, paused_seconds=paused_seconds, paused_at=paused_at
-                )
-            ),
-            "The hold could not be saved",
-        )
+        self.store.set_hold(call_id, paused_seconds=paused_seconds, paused_at=paused_at)
 
     # -- notes ------------------------------------------------------------
     @on(Input.Changed, "#note-input")
@@ -435,16 +426,7 @@ class LiveCallScreen(CallmateScreen[None]):
         milliseconds the event loop does not spend. A text that is empty once
         cleaned comes back as None.
         """
-        call_id = self.call_id
-
-        def job(repo: Repository) -> Note | None:
-            try:
-                checked = Note.model_validate(note.model_dump())
-            except ValidationError:
-                return None
-            return repo.save_note(call_id, checked)
-
-        future = self.store.submit(job, hand_off=True)  # the disk starts before the drawing
+        future = self.store.save_note_soon(self.call_id, note)  # before the drawing
         self.in_flight[index] = future
         self.watch_save(future)
 
@@ -615,10 +597,7 @@ class LiveCallScreen(CallmateScreen[None]):
         self.notes_log.update_note(index, changed)
         note_id = note.id
         assert note_id is not None
-        self._watch_write(
-            self.store.submit(lambda repo: repo.update_note(note_id, kind, text)),
-            "The corrected note could not be saved",
-        )
+        self.store.update_note(note_id, kind, text)
 
     def cancel_edit(self) -> None:
         if self.editing is not None:
@@ -647,10 +626,7 @@ class LiveCallScreen(CallmateScreen[None]):
         self.notes_log.update_note(event.index, changed)
         note_id, in_email = note.id, changed.in_recap
         assert note_id is not None
-        self._watch_write(
-            self.store.submit(lambda repo: repo.set_note_in_email(note_id, in_email)),
-            "The note's place in the email could not be saved",
-        )
+        self.store.set_note_in_email(note_id, in_email)
 
     @on(NotesLog.DeleteRequested)
     def delete_note(self, event: NotesLog.DeleteRequested) -> None:
@@ -663,10 +639,7 @@ class LiveCallScreen(CallmateScreen[None]):
         self.deleted.append(note)
         note_id, at = note.id, self.callmate.clock.now()
         assert note_id is not None
-        self._watch_write(
-            self.store.submit(lambda repo: repo.delete_note(note_id, at)),
-            "The note could not be deleted",
-        )
+        self.store.delete_note(note_id, at)
         self.notify("Note deleted. Ctrl+Z brings it back.")
         if not self.notes:
             self.set_focus(self.note_line)
@@ -686,10 +659,7 @@ class LiveCallScreen(CallmateScreen[None]):
         self.notes_log.insert_note(position, note)  # one note measured, not the whole call
         self.notes_log.highlighted = position
         note_id = note.id
-        self._watch_write(
-            self.store.submit(lambda repo: repo.restore_note(note_id)),
-            "The note could not be brought back",
-        )
+        self.store.restore_note(note_id)
         self.notify("Note restored.")
 
     def _shift_indexes(self, start: int, delta: int) -> None:
@@ -715,10 +685,7 @@ class LiveCallScreen(CallmateScreen[None]):
         self.query_one("#questions", Checklist).update_question(index, question)
         question_id, asked = question.id, question.asked
         if question_id is not None:
-            self._watch_write(
-                self.store.submit(lambda repo: repo.set_question_asked(question_id, asked)),
-                "The question's tick could not be saved",
-            )
+            self.store.set_question_asked(question_id, asked)
 
     def _toggle_said(self, index: int) -> None:
         line = self.say[index].model_copy(update={"said": not self.say[index].said})
@@ -726,10 +693,7 @@ class LiveCallScreen(CallmateScreen[None]):
         self.query_one("#questions", Checklist).update_say(index, line)
         line_id, said = line.id, line.said
         if line_id is not None:
-            self._watch_write(
-                self.store.submit(lambda repo: repo.set_research_said(line_id, said)),
-                "The tick could not be saved",
-            )
+            self.store.set_research_said(line_id, said)
 
     @on(Checklist.ToggleRequested)
     def toggle_from_list(self, event: Checklist.ToggleRequested) -> None:
@@ -742,7 +706,7 @@ class LiveCallScreen(CallmateScreen[None]):
         contact_id = self.call.contact.id
         brief = None
         if contact_id is not None:
-            brief = await self.store.run(lambda repo: repo.prep_brief(contact_id))
+            brief = await self.store.prep_brief(contact_id)
         self.brief, self.brief_loading = brief, False
         if brief is not None:
             today = self.callmate.today()
@@ -814,10 +778,7 @@ class LiveCallScreen(CallmateScreen[None]):
         else:
             self.promises.kept.discard(note_id)
         at = self.callmate.clock.now() if kept else None
-        self._watch_write(
-            self.store.submit(lambda repo: repo.set_commitment_done(note_id, at)),
-            "The promise could not be marked",
-        )
+        self.store.set_commitment_done(note_id, at)
         self._draw_prep()
         what = " ".join(note.text.split())
         if kept:

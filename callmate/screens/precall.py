@@ -315,7 +315,7 @@ class PreCallScreen(CallmateScreen[None]):
     # -- who --------------------------------------------------------------
     @work(group="contacts", exit_on_error=False)
     async def load_contacts(self) -> None:
-        self.contacts = await self.store.run(lambda repo: repo.list_contacts())
+        self.contacts = await self.store.list_contacts()
         names = list(dict.fromkeys(contact.name for contact in self.contacts))
         field = self.query_one("#contact-name", Input)
         field.suggester = SuggestFromList(names, case_sensitive=False)
@@ -364,7 +364,7 @@ class PreCallScreen(CallmateScreen[None]):
 
     @work(exclusive=True, group="brief", exit_on_error=False)
     async def load_brief(self, contact_id: int) -> None:
-        brief = await self.store.run(lambda repo: repo.prep_brief(contact_id))
+        brief = await self.store.prep_brief(contact_id)
         if self.known is not None and self.known.id == contact_id:
             self.show_brief(brief)
             if (
@@ -709,7 +709,7 @@ class PreCallScreen(CallmateScreen[None]):
     async def start_call(self, call: Call) -> None:
         with self.callmate.holding_keys():
             try:
-                saved = await self.store.run(lambda repo: repo.start_call(call))
+                saved = await self.store.start_call(call)
             except BaseException:
                 self._keeping = True  # not started: keep the plan as a draft
                 self._kept = None

@@ -122,8 +122,8 @@ class RecapScreen(CallmateScreen[None]):
     @work(exclusive=True, group="recap-load", exit_on_error=False)
     async def load_call(self) -> None:
         call_id = self.call_id
-        call = await self.store.run(lambda repo: repo.get_call(call_id))
-        self.carried = await self.store.run(lambda repo: repo.earlier_open_commitments(call_id))
+        call = await self.store.get_call(call_id)
+        self.carried = await self.store.earlier_open_commitments(call_id)
         self.call = call
         who = call.contact.name + (f" ({call.contact.company})" if call.contact.company else "")
         self.query_one("#recap-title", Static).update(
@@ -181,10 +181,7 @@ class RecapScreen(CallmateScreen[None]):
         body = self.editor.text
         call_id = self.call_id
         self.call.recap_subject, self.call.recap_body = subject, body
-        self._watch_write(
-            self.store.submit(lambda repo: repo.save_recap(call_id, subject, body)),
-            "The recap could not be saved",
-        )
+        self.store.save_recap(call_id, subject, body)
 
     def action_rebuild(self) -> None:
         """Rebuild from the notes; ask first if that would throw away the user's words."""
@@ -220,10 +217,7 @@ class RecapScreen(CallmateScreen[None]):
         self.show(recap)
         self.call.recap_subject, self.call.recap_body = recap.subject, recap.body
         call_id = self.call_id
-        self._watch_write(
-            self.store.submit(lambda repo: repo.save_recap(call_id, recap.subject, recap.body)),
-            "The recap could not be saved",
-        )
+        self.store.save_recap(call_id, recap.subject, recap.body)
         self.notify("Rebuilt from the call's notes.")
 
     # -- which notes the email takes ---------------------------------------
@@ -270,10 +264,7 @@ class RecapScreen(CallmateScreen[None]):
         self.notes_log.update_note(index, changed)
         note_id, in_email = note.id, changed.in_recap
         if note_id is not None:
-            self._watch_write(
-                self.store.submit(lambda repo: repo.set_note_in_email(note_id, in_email)),
-                "The note's place in the email could not be saved",
-            )
+            self.store.set_note_in_email(note_id, in_email)
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
@@ -281,10 +272,7 @@ class RecapScreen(CallmateScreen[None]):
         self.show(Recap(subject=subject, body=body))
         self.call.recap_subject, self.call.recap_body = subject, body
         call_id = self.call_id
-        self._watch_write(
-            self.store.submit(lambda repo: repo.save_recap(call_id, subject, body)),
-            "The recap could not be saved",
-        )
+        self.store.save_recap(call_id, subject, body)
         self.notify("In the email." if in_email else "Left out of the email.")
 
     # -- copying and exporting --------------------------------------------

@@ -73,11 +73,9 @@ class SearchScreen(CallmateScreen[None]):
 
     @work(exclusive=True, group="search", exit_on_error=False)
     async def run_search(self, query: str) -> None:
-        from callmate.store import text_search
-
         # Plain SQL on the database thread, like the home screen: a search
         # typed the moment callmate opens doesn't wait for SQLAlchemy to load.
-        hits = await self.store.read(lambda db: text_search.search(db, query))
+        hits = await self.store.search(query)
         current = self.query_one("#search-input", Input).value
         if current != query:
             return  # a newer search is on its way

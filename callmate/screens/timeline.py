@@ -3,7 +3,7 @@ what was promised, and whether it was kept."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -141,9 +141,7 @@ class TimelineScreen(CallmateScreen[None]):
     async def load(self) -> None:
         contact_id = self.contact_id
         today = self.callmate.today()
-        (contact, calls), records = await self.store.run(
-            lambda repo: (repo.timeline(contact_id), repo.promise_records([contact_id], today))
-        )
+        contact, calls, records = await self.store.timeline(contact_id, today)
         self.contact, self.calls = contact, calls
         title = contact.name + (f" · {contact.company}" if contact.company else "")
         role = "" if contact.role is ContactRole.OTHER else f" · {contact.role.label}"
@@ -211,14 +209,14 @@ class TimelineScreen(CallmateScreen[None]):
         now = self.callmate.clock.now()
         if kind == "commitment" and note is not None and note.id is not None:
             note_id, at = note.id, (None if note.done_at else now)
-            self.change(lambda repo: repo.set_commitment_done(note_id, at))
+            self.change(call.id or 0, note_id, at)
         elif call.next_step is not None and call.id is not None:
             call_id, at = call.id, (None if call.next_step_done_at else now)
-            self.change(lambda repo: repo.mark_step_done(call_id, at))
+            self.change(call_id, None, at)
 
     @work(group="timeline-change", exit_on_error=False)
-    async def change(self, job: object) -> None:
-        await self.store.run(job)  # type: ignore[arg-type]
+    async def change(self, call_id: int, note_id: int | None, at: datetime | None) -> None:
+        await self.store.set_promise_done(call_id, note_id, at)
         self.load()
 
     def action_follow_up(self) -> None:

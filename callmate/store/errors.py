@@ -23,15 +23,8 @@ from pathlib import Path
 
 from callmate.domain.text import shown
 
-
-class StoreUnavailable(RuntimeError):
-    """The database can't be opened or written; ``message`` says why and what to do."""
-
-    def __init__(self, message: str, *, kind: str = "other") -> None:
-        super().__init__(message)
-        self.message = message
-        self.kind = kind
-
+# Defined beside the facade, where screens may import it.
+from callmate.store.service import StoreUnavailable as StoreUnavailable
 
 _CORRUPT = (
     "file is not a database",

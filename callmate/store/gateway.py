@@ -141,6 +141,12 @@ class StoreGateway:
         self._last = future
         return await asyncio.shield(asyncio.wrap_future(future))
 
+    async def call(self, job: Callable[[], T]) -> T:
+        """Run ``job()`` on the database thread, as it is (no connection, no guard)."""
+        future = self._executor.submit(job)
+        self._last = future
+        return await asyncio.shield(asyncio.wrap_future(future))
+
     def warm_up(self) -> Future[None]:
         """Load the repository (SQLAlchemy, the models) before it is first needed."""
         return self.submit(lambda _repo: None)

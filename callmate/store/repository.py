@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -148,6 +148,11 @@ class Repository:
     def _session(self) -> Iterator[Session]:
         with self._sessions() as session, session.begin():
             yield session
+
+    def transaction(self) -> AbstractContextManager[Session]:
+        """A session in one transaction (committed on leaving, rolled back on an
+        error): for a read written outside this class (:mod:`callmate.store.resume`)."""
+        return self._session()
 
     # -- contacts ---------------------------------------------------------
     def _find_or_create_contact(self, session: Session, contact: Contact, at: datetime) -> int:

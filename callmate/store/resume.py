@@ -41,7 +41,7 @@ def _kind(value: str) -> NoteKind:
 
 def call_to_resume(repo: Repository, call_id: int) -> Call:
     """The call as ``Repository.get_call`` returns it, its notes read raw."""
-    with repo._session() as session:
+    with repo.transaction() as session:
         row = session.scalar(
             select(CallRow)
             .where(CallRow.id == call_id)

@@ -1,0 +1,483 @@
+"""The store's one door: every read and write a screen makes, typed.
+
+Screens type against :class:`CallStore` (a Protocol) and import nothing else
+from :mod:`callmate.store`; :class:`SqliteCallStore` is the implementation
+callmate runs on. A second backend (PostgreSQL) is a second class with the
+same methods, chosen by :func:`open_store`: no screen changes.
+
+The SQLite implementation keeps the existing fast paths behind the door:
+
+* the home screen's day and the search read plain ``sqlite3`` on the
+  database thread, before SQLAlchemy is loaded (the startup budget);
+* a note after Enter is handed to the database thread at once
+  (``submit(hand_off=True)``, :meth:`CallStore.save_note_soon`).
+
+Failures: a background write (a tick, a hold, a correction, a recap save)
+returns at once; if the database refuses it, :meth:`SqliteCallStore._write`
+is the one place that says so, in one line given to ``report`` (the app's
+notification), worded ``"<what failed>: <what the database said>"`` without
+SQLAlchemy's statement and parameters. An awaited method raises; the
+screen's worker shows the error (``CallmateScreen.on_worker_state_changed``)
+with the same :func:`failure_line`.
+
+Importing this module is cheap: no SQLAlchemy, pydantic or ``sqlite3``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from datetime import date, datetime, time
+
+    from callmate.domain.agenda import Agenda, CallSummary, DueStep
+    from callmate.domain.closing import CommitmentUpdate
+    from callmate.domain.models import (
+        Call,
+        Connection,
+        Contact,
+        GoalResult,
+        NextStep,
+        Note,
+        NoteKind,
+        Outcome,
+        PrepBrief,
+        Reason,
+    )
+    from callmate.domain.promise_record import PromiseRecord
+    from callmate.domain.search_hit import SearchHit
+    from callmate.store.gateway import StoreGateway
+    from callmate.store.repository import Repository
+
+T = TypeVar("T")
+
+__all__ = [
+    "CallStore",
+    "Pending",
+    "SqliteCallStore",
+    "StoreUnavailable",
+    "failure_line",
+    "open_store",
+    "preload_imports",
+]
+
+
+class StoreUnavailable(RuntimeError):
+    """The database can't be opened or written; ``message`` says why and what to do."""
+
+    def __init__(self, message: str, *, kind: str = "other") -> None:
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+
+
+Pending = Future
+"""A write or read already on its way: ``Pending[Note | None]``."""
+
+
+def failure_line(error: BaseException, doing: str | None = None) -> str:
+    """One line for a failed store job: what failed, then what the database said.
+
+    SQLAlchemy's wrapper adds the statement and its parameters: only the
+    database's own words (``orig``) are kept. Not yet cleaned for the
+    terminal: the notification does that.
+    """
+    if isinstance(error, StoreUnavailable):
+        reason: object = error.message
+    else:
+        reason = getattr(error, "orig", None) or error
+    if doing is None:
+        if isinstance(error, StoreUnavailable):
+            return error.message
+        return f"{type(reason).__name__}: {reason}"
+    return f"{doing}: {reason}"
+
+
+Report = Callable[[str], None]
+
+
+class CallStore(Protocol):
+    """Everything the screens ask of the store. All reads and writes land on
+    one database thread, in the order they were asked."""
+
+    loosened: list[Path]
+    """Files found readable by other users and made private at start (said once)."""
+
+    # -- lifetime -------------------------------------------------------
+    def warm_up(self) -> Pending[None]: ...
+    def close(self) -> None: ...
+
+    # -- the day, search (no ORM needed) ---------------------------------
+    async def needs_upgrade(self) -> bool: ...
+    async def live_calls(self) -> list[CallSummary]: ...
+    async def agenda(self, today: date, cold_before: datetime) -> Agenda: ...
+    async def search(self, query: str) -> list[SearchHit]: ...
+    async def timed_steps_due(self, day: date, start: time, end: time) -> list[DueStep]: ...
+
+    # -- reads ------------------------------------------------------------
+    async def get_contact(self, contact_id: int) -> Contact: ...
+    async def list_contacts(self) -> list[Contact]: ...
+    async def get_call(self, call_id: int) -> Call: ...
+    async def call_to_resume(self, call_id: int) -> Call: ...
+    def preload_resume(self, call_id: int) -> Pending[Call]: ...
+    async def prep_brief(self, contact_id: int) -> PrepBrief | None: ...
+    async def earlier_open_commitments(self, call_id: int) -> list[Note]: ...
+    async def timeline(
+        self, contact_id: int, today: date
+    ) -> tuple[Contact, list[Call], dict[int, PromiseRecord]]: ...
+
+    # -- writes the screen waits for (they raise) --------------------------
+    async def start_call(self, call: Call) -> Call: ...
+    async def finish_call(
+        self,
+        call_id: int,
+        *,
+        outcome: Outcome,
+        next_step: NextStep,
+        ended_at: datetime,
+        reason: Reason | None = None,
+        reason_text: str = "",
+        goal_result: GoalResult | None = None,
+        commitments: Sequence[CommitmentUpdate] = (),
+    ) -> Call: ...
+    async def save_note(self, call_id: int, note: Note) -> Note: ...
+    async def discard_call(self, call_id: int, at: datetime) -> bool: ...
+    async def restore_call(self, call_id: int) -> Call: ...
+    async def log_attempt(
+        self, call_id: int, connection: Connection, next_step: NextStep, at: datetime
+    ) -> Call: ...
+    async def start_as_attempt(
+        self, call: Call, connection: Connection, next_step: NextStep, at: datetime
+    ) -> Call: ...
+    async def set_promise_done(
+        self, call_id: int, note_id: int | None, at: datetime | None
+    ) -> None: ...
+    async def move_promise(
+        self, call_id: int, note_id: int | None, due: date, due_time: time | None
+    ) -> bool: ...
+
+    # -- the note after Enter: its screen shows a failure and retries --------
+    def save_note_soon(self, call_id: int, note: Note) -> Pending[Note | None]: ...
+
+    # -- background writes: a failure is reported, never lost ---------------
+    def set_hold(
+        self, call_id: int, *, paused_seconds: int, paused_at: datetime | None
+    ) -> Pending[None]: ...
+    def update_note(self, note_id: int, kind: NoteKind, text: str) -> Pending[Note]: ...
+    def set_note_in_email(self, note_id: int, in_email: bool) -> Pending[None]: ...
+    def delete_note(self, note_id: int, at: datetime) -> Pending[None]: ...
+    def restore_note(self, note_id: int) -> Pending[None]: ...
+    def set_question_asked(self, question_id: int, asked: bool) -> Pending[None]: ...
+    def set_research_said(self, research_id: int, said: bool) -> Pending[None]: ...
+    def set_commitment_done(self, note_id: int, at: datetime | None) -> Pending[None]: ...
+    def save_recap(self, call_id: int, subject: str, body: str) -> Pending[None]: ...
+
+
+class SqliteCallStore:
+    """:class:`CallStore` on one SQLite file, through :class:`StoreGateway`'s thread."""
+
+    def __init__(self, db_path: Path, report: Report | None = None) -> None:
+        from callmate.store.gateway import StoreGateway
+
+        self.gateway: StoreGateway = StoreGateway(db_path)
+        self.db_path = db_path
+        self.report: Report | None = report
+        """Where a background write's failure is said (the app's notification)."""
+
+    @property
+    def loosened(self) -> list[Path]:
+        return self.gateway.loosened
+
+    @loosened.setter
+    def loosened(self, value: list[Path]) -> None:
+        self.gateway.loosened = value
+
+    # -- the gateway's own ways in (tests, tools; not for screens) -----------
+    def submit(self, job: Callable[[Repository], T], *, hand_off: bool = False) -> Future[T]:
+        return self.gateway.submit(job, hand_off=hand_off)
+
+    async def run(self, job: Callable[[Repository], T]) -> T:
+        return await self.gateway.run(job)
+
+    def warm_up(self) -> Future[None]:
+        return self.gateway.warm_up()
+
+    def close(self) -> None:
+        self.gateway.close()
+
+    # -- the one place a background write's failure is said -----------------
+    def _write(self, job: Callable[[Repository], T], failed: str) -> Future[T]:
+        future = self.gateway.submit(job)
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+
+        from callmate.domain.text import clean_line
+
+        def done(finished: Future[T]) -> None:
+            if finished.cancelled() or finished.exception() is None:
+                return
+            error = finished.exception()
+            assert error is not None
+            report, line = self.report, clean_line(failure_line(error, failed))
+            if report is None:
+                return
+            if loop is None:
+                report(line)
+            else:
+                with contextlib.suppress(RuntimeError):  # the loop is closed: nobody to tell
+                    loop.call_soon_threadsafe(report, line)
+
+        future.add_done_callback(done)
+        return future
+
+    # -- the day, search ---------------------------------------------------
+    async def needs_upgrade(self) -> bool:
+        """The file on disk is an older version's: the first read will upgrade it."""
+        path = self.gateway.db_path
+
+        def older() -> bool:
+            import sqlite3
+
+            from callmate.store import migrations
+
+            try:
+                return 0 < migrations.schema_version(path) < migrations.LATEST
+            except (sqlite3.Error, OSError):
+                return False  # the read itself says what is wrong
+
+        return await self.gateway.call(older)
+
+    async def live_calls(self) -> list[CallSummary]:
+        from callmate.store import queries
+
+        return await self.gateway.read(queries.live_calls)
+
+    async def agenda(self, today: date, cold_before: datetime) -> Agenda:
+        from callmate.store import queries
+
+        return await self.gateway.read(lambda db: queries.agenda(db, today, cold_before))
+
+    async def search(self, query: str) -> list[SearchHit]:
+        from callmate.store import text_search
+
+        return await self.gateway.read(lambda db: text_search.search(db, query))
+
+    async def timed_steps_due(self, day: date, start: time, end: time) -> list[DueStep]:
+        """Next steps with a time on ``day`` between ``start`` and ``end``."""
+        from callmate.store import queries
+
+        return await self.gateway.read(lambda db: queries.timed_steps_due(db, day, start, end))
+
+    # -- reads ---------------------------------------------------------------
+    async def get_contact(self, contact_id: int) -> Contact:
+        return await self.gateway.run(lambda repo: repo.get_contact(contact_id))
+
+    async def list_contacts(self) -> list[Contact]:
+        return await self.gateway.run(lambda repo: repo.list_contacts())
+
+    async def get_call(self, call_id: int) -> Call:
+        return await self.gateway.run(lambda repo: repo.get_call(call_id))
+
+    def preload_resume(self, call_id: int) -> Future[Call]:
+        from callmate.store.resume import call_to_resume
+
+        return self.gateway.submit(lambda repo: call_to_resume(repo, call_id))
+
+    async def call_to_resume(self, call_id: int) -> Call:
+        from callmate.store.resume import call_to_resume
+
+        return await self.gateway.run(lambda repo: call_to_resume(repo, call_id))
+
+    async def prep_brief(self, contact_id: int) -> PrepBrief | None:
+        return await self.gateway.run(lambda repo: repo.prep_brief(contact_id))
+
+    async def earlier_open_commitments(self, call_id: int) -> list[Note]:
+        return await self.gateway.run(lambda repo: repo.earlier_open_commitments(call_id))
+
+    async def timeline(
+        self, contact_id: int, today: date
+    ) -> tuple[Contact, list[Call], dict[int, PromiseRecord]]:
+        def job(repo: Repository) -> tuple[Contact, list[Call], dict[int, PromiseRecord]]:
+            contact, calls = repo.timeline(contact_id)
+            return contact, calls, repo.promise_records([contact_id], today)
+
+        return await self.gateway.run(job)
+
+    # -- writes the screen waits for ----------------------------------------
+    async def start_call(self, call: Call) -> Call:
+        return await self.gateway.run(lambda repo: repo.start_call(call))
+
+    async def finish_call(
+        self,
+        call_id: int,
+        *,
+        outcome: Outcome,
+        next_step: NextStep,
+        ended_at: datetime,
+        reason: Reason | None = None,
+        reason_text: str = "",
+        goal_result: GoalResult | None = None,
+        commitments: Sequence[CommitmentUpdate] = (),
+    ) -> Call:
+        return await self.gateway.run(
+            lambda repo: repo.finish_call(
+                call_id,
+                outcome=outcome,
+                next_step=next_step,
+                ended_at=ended_at,
+                reason=reason,
+                reason_text=reason_text,
+                goal_result=goal_result,
+                commitments=commitments,
+            )
+        )
+
+    async def save_note(self, call_id: int, note: Note) -> Note:
+        return await self.gateway.run(lambda repo: repo.save_note(call_id, note))
+
+    async def discard_call(self, call_id: int, at: datetime) -> bool:
+        return await self.gateway.run(lambda repo: repo.discard_call(call_id, at))
+
+    async def restore_call(self, call_id: int) -> Call:
+        return await self.gateway.run(lambda repo: repo.restore_call(call_id))
+
+    async def log_attempt(
+        self, call_id: int, connection: Connection, next_step: NextStep, at: datetime
+    ) -> Call:
+        return await self.gateway.run(
+            lambda repo: repo.log_attempt(call_id, connection, next_step, at)
+        )
+
+    async def start_as_attempt(
+        self, call: Call, connection: Connection, next_step: NextStep, at: datetime
+    ) -> Call:
+        """Store a planned call and, in the same job, log it as an attempt."""
+
+        def job(repo: Repository) -> Call:
+            started = repo.start_call(call)
+            assert started.id is not None
+            return repo.log_attempt(started.id, connection, next_step, at)
+
+        return await self.gateway.run(job)
+
+    async def set_promise_done(
+        self, call_id: int, note_id: int | None, at: datetime | None
+    ) -> None:
+        """Mark a promise kept (``at``) or open again (None): the call's next
+        step when ``note_id`` is None, else that commitment note."""
+
+        def job(repo: Repository) -> None:
+            if note_id is None:
+                repo.mark_step_done(call_id, at)
+            else:
+                repo.set_commitment_done(note_id, at)
+
+        await self.gateway.run(job)
+
+    async def move_promise(
+        self, call_id: int, note_id: int | None, due: date, due_time: time | None
+    ) -> bool:
+        """Move a promise; False when it was kept or removed meanwhile."""
+
+        def job(repo: Repository) -> bool:
+            if note_id is None:
+                repo.reschedule_step(call_id, due, due_time)
+                return True
+            return repo.reschedule_commitment(note_id, due, due_time)
+
+        return await self.gateway.run(job)
+
+    # -- the note after Enter -----------------------------------------------
+    def save_note_soon(self, call_id: int, note: Note) -> Future[Note | None]:
+        """Queue the note now, ahead of the drawing (``hand_off``).
+
+        It is checked (cleaned, trimmed, cut to fit) on the database thread:
+        a text that is empty once cleaned comes back as None. A failure is
+        the caller's to show: it keeps the note and retries.
+        """
+
+        def job(repo: Repository) -> Note | None:
+            from pydantic import ValidationError
+
+            from callmate.domain.models import Note
+
+            try:
+                checked = Note.model_validate(note.model_dump())
+            except ValidationError:
+                return None
+            return repo.save_note(call_id, checked)
+
+        return self.gateway.submit(job, hand_off=True)  # the disk starts before the drawing
+
+    # -- background writes ---------------------------------------------------
+    def set_hold(
+        self, call_id: int, *, paused_seconds: int, paused_at: datetime | None
+    ) -> Future[None]:
+        return self._write(
+            lambda repo: repo.set_hold(call_id, paused_seconds=paused_seconds, paused_at=paused_at),
+            "The hold could not be saved",
+        )
+
+    def update_note(self, note_id: int, kind: NoteKind, text: str) -> Future[Note]:
+        return self._write(
+            lambda repo: repo.update_note(note_id, kind, text),
+            "The corrected note could not be saved",
+        )
+
+    def set_note_in_email(self, note_id: int, in_email: bool) -> Future[None]:
+        return self._write(
+            lambda repo: repo.set_note_in_email(note_id, in_email),
+            "The note's place in the email could not be saved",
+        )
+
+    def delete_note(self, note_id: int, at: datetime) -> Future[None]:
+        return self._write(
+            lambda repo: repo.delete_note(note_id, at), "The note could not be deleted"
+        )
+
+    def restore_note(self, note_id: int) -> Future[None]:
+        return self._write(
+            lambda repo: repo.restore_note(note_id), "The note could not be brought back"
+        )
+
+    def set_question_asked(self, question_id: int, asked: bool) -> Future[None]:
+        return self._write(
+            lambda repo: repo.set_question_asked(question_id, asked),
+            "The question's tick could not be saved",
+        )
+
+    def set_research_said(self, research_id: int, said: bool) -> Future[None]:
+        return self._write(
+            lambda repo: repo.set_research_said(research_id, said), "The tick could not be saved"
+        )
+
+    def set_commitment_done(self, note_id: int, at: datetime | None) -> Future[None]:
+        return self._write(
+            lambda repo: repo.set_commitment_done(note_id, at), "The promise could not be marked"
+        )
+
+    def save_recap(self, call_id: int, subject: str, body: str) -> Future[None]:
+        return self._write(
+            lambda repo: repo.save_recap(call_id, subject, body), "The recap could not be saved"
+        )
+
+
+def preload_imports() -> None:
+    """Import what resuming a call reads with (off the event loop, ahead of need)."""
+    import callmate.store.resume  # noqa: F401
+
+
+def open_store(db_path: Path, report: Report | None = None) -> SqliteCallStore:
+    """The store callmate runs on (the one backend today: SQLite at ``db_path``)."""
+    return SqliteCallStore(db_path, report)
+
+
+def _typecheck(store: SqliteCallStore) -> CallStore:
+    return store  # mypy proves the SQLite store is a CallStore
