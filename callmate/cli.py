@@ -459,7 +459,9 @@ def _import(base: Path, file: Path) -> int:
         calls = read_export(handle, str(file))
         first = next(calls, None)  # a file refused at once never opens the database
         db = bulk.connect(database_path(base))
-        imported = bulk.import_calls(db, itertools.chain([first] if first else [], calls))
+        imported, held = bulk.import_calls_counted(
+            db, itertools.chain([first] if first else [], calls)
+        )
     except ImportFileError as error:
         print(f"callmate: nothing imported. {_printable(str(error))}", file=sys.stderr)
         return 2
@@ -484,7 +486,8 @@ def _import(base: Path, file: Path) -> int:
             db.close()
     from callmate.domain.text import count
 
-    print(f"Imported {count(imported, 'call')} from {_shown(file)}.", file=sys.stderr)
+    already = f" ({count(held, 'call')} already there)" if held else ""
+    print(f"Imported {count(imported, 'call')} from {_shown(file)}{already}.", file=sys.stderr)
     return 0
 
 
