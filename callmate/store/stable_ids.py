@@ -14,7 +14,6 @@ not secret, and this costs ~1 µs where ``os.urandom`` costs several.
 
 from __future__ import annotations
 
-import random
 import re
 import time
 
@@ -27,6 +26,8 @@ UUID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 
 
 def new_uuid() -> str:
+    import random  # here: the migrations read SQLITE_NEW_UUID on every start, random is ~3 ms
+
     value = (
         (time.time_ns() // 1_000_000) << 80
         | random.getrandbits(80) & _RANDOM
