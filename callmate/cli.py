@@ -252,22 +252,49 @@ def _db(action: str, team) -> int:  # type: ignore[no-untyped-def]
     from callmate.store.database_url import DatabaseUnavailable, check, connection_problem
 
     try:
-        version = check(team)
-        if action == "status":
-            print(f"{team.shown()}: {version}. callmate's tables: not supported yet.")
-            return 0
-        print(
-            f"callmate: {team.shown()} ({version}) answers, but this callmate can't "
-            "create its tables there yet.",
-            file=sys.stderr,
-        )
-        return 2
+        server = check(team)
+        from callmate.store import pg_schema
+        from callmate.store.database_url import make_engine
+
+        engine = make_engine(team)
+        try:
+            if action == "status":
+                found = pg_schema.current_version(engine)
+                print(f"{team.shown()}: {server}; {_team_schema(found, pg_schema.LATEST)}")
+                return 0 if found == pg_schema.LATEST else 1
+            try:
+                had = pg_schema.upgrade(engine)
+            except pg_schema.TeamSchemaTooNew as error:
+                print(
+                    f"callmate: {team.shown()} has callmate's schema version {error.args[0]}, "
+                    f"newer than this callmate understands ({pg_schema.LATEST}); "
+                    "upgrade callmate. Nothing was changed.",
+                    file=sys.stderr,
+                )
+                return 2
+        finally:
+            engine.dispose()
+        if had == pg_schema.LATEST:
+            print(f"{team.shown()}: schema already at version {had}; nothing to do.")
+        else:
+            print(f"{team.shown()}: schema upgraded from version {had} to {pg_schema.LATEST}.")
+        return 0
     except DatabaseUnavailable as error:
         print(f"callmate: {error}.", file=sys.stderr)
         return 2
     except Exception as error:  # whatever the driver raised: one line, never the password
         print(f"callmate: {connection_problem(error, team)}.", file=sys.stderr)
         return 1
+
+
+def _team_schema(found: int, latest: int) -> str:
+    if found == latest:
+        return f"callmate's schema version {found} (current)."
+    if found == 0:
+        return "no callmate tables yet: run `callmate db upgrade`."
+    if found < latest:
+        return f"callmate's schema version {found}, older than {latest}: run `callmate db upgrade`."
+    return f"callmate's schema version {found}, newer than this callmate ({latest}): upgrade it."
 
 
 def _explain(error: BaseException, db_path: Path) -> tuple[int, str | None]:
