@@ -59,11 +59,13 @@ for call_id, note_id, day in db.execute(
 ):
     moves.setdefault((call_id, note_id), []).append(day)
 notes = {}
-for call_id, note_id, kind, text, offset, due, due_time, owner, done_at, in_email in db.execute(
-    "SELECT call_id, id, kind, text, offset_seconds, due, due_time, owner, done_at, in_email"
-    " FROM notes WHERE deleted_at IS NULL ORDER BY call_id, id"
+for call_id, note_id, kind, text, offset, due, due_time, owner, done_at, in_email, uuid in (
+    db.execute(
+        "SELECT call_id, id, kind, text, offset_seconds, due, due_time, owner, done_at, in_email,"
+        " uuid FROM notes WHERE deleted_at IS NULL ORDER BY call_id, id"
+    )
 ):
-    note = {"kind": kind, "text": text, "offset_seconds": offset}
+    note = {"uuid": uuid, "kind": kind, "text": text, "offset_seconds": offset}
     if kind in ("ours", "theirs"):
         note["owner"] = owner
         note["due"] = due
@@ -91,15 +93,15 @@ for row in db.execute(
     " k.backup_goal, k.outcome, k.reason, k.reason_text, k.goal_result, k.next_step_what,"
     " k.next_step_owner, k.next_step_due, k.next_step_time, k.next_step_done_at,"
     " k.follows_call_id, k.started_at, k.ended_at, k.paused_seconds, k.recap_subject,"
-    " k.recap_body FROM calls k JOIN contacts c ON c.id = k.contact_id"
+    " k.recap_body, k.uuid, c.uuid FROM calls k JOIN contacts c ON c.id = k.contact_id"
     " WHERE k.discarded_at IS NULL ORDER BY k.started_at, k.id"
 ):
     (id_, status, connection, name, company, role, call_type, goal, backup, outcome, reason,
      reason_text, goal_result, what, owner, due, at, done_at, follows, started, ended, paused,
-     subject, body) = row
+     subject, body, uuid, contact_uuid) = row
     calls.append({
-        "id": id_, "status": status, "connection": connection,
-        "contact": {"name": name, "company": company, "role": role},
+        "id": id_, "uuid": uuid, "status": status, "connection": connection,
+        "contact": {"name": name, "company": company, "role": role, "uuid": contact_uuid},
         "call_type": call_type, "goal": goal, "backup_goal": backup,
         "research": research.get(id_, []), "questions": questions.get(id_, []),
         "notes": notes.get(id_, []), "outcome": outcome, "reason": reason,
@@ -158,8 +160,10 @@ for call in calls:
             contacts[key] = found[0]
         else:
             contacts[key] = db.execute(
-                "INSERT INTO contacts (name, company, created_at, role) VALUES (?, ?, ?, ?)",
-                (person["name"], person["company"], stamp(call["started_at"]), person["role"]),
+                "INSERT INTO contacts (name, company, created_at, role, uuid)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (person["name"], person["company"], stamp(call["started_at"]), person["role"],
+                 person.get("uuid")),
             ).lastrowid
     step = call["next_step"]
     recap = call["recap"]
@@ -167,13 +171,15 @@ for call in calls:
         "INSERT INTO calls (id, contact_id, goal, backup_goal, status, started_at, ended_at,"
         " outcome, next_step_what, next_step_owner, next_step_due, next_step_time, call_type,"
         " paused_seconds, reason, reason_text, goal_result, recap_subject, recap_body,"
-        " next_step_done_at, connection) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " next_step_done_at, connection, uuid)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (call["id"] if keep_ids else None, contacts[key], call["goal"], call["backup_goal"],
          call["status"], stamp(call["started_at"]), stamp(call["ended_at"]), call["outcome"],
          step and step["what"], step and step["owner"], step and step["date"],
          step and step["time"], call["call_type"], call["paused_seconds"], call["reason"],
          call["reason_text"], call["goal_result"], recap and recap["subject"],
-         recap and recap["body"], stamp(step and step["done_at"]), call["connection"]),
+         recap and recap["body"], stamp(step and step["done_at"]), call["connection"],
+         call.get("uuid")),
     ).lastrowid
     if call["id"] is not None:
         new_ids[call["id"]] = call_id
@@ -190,11 +196,11 @@ for call in calls:
         row = (call_id, note["kind"], note["text"], note["offset_seconds"],
                stamp(start + timedelta(seconds=note["offset_seconds"])), note.get("due"),
                note.get("time"), note.get("owner", ""), stamp(note.get("done_at")),
-               note.get("in_email"))
+               note.get("in_email"), note.get("uuid"))
         if note.get("moved_from"):
             note_id = db.execute(
                 "INSERT INTO notes (call_id, kind, text, offset_seconds, created_at, due,"
-                " due_time, owner, done_at, in_email) VALUES (?,?,?,?,?,?,?,?,?,?)", row
+                " due_time, owner, done_at, in_email, uuid) VALUES (?,?,?,?,?,?,?,?,?,?,?)", row
             ).lastrowid
             dates = [*note["moved_from"], note["due"]]
             moves += [(call_id, note_id, a, b, moved_at) for a, b in zip(dates, dates[1:])]
@@ -202,7 +208,7 @@ for call in calls:
             plain.append(row)
     db.executemany(
         "INSERT INTO notes (call_id, kind, text, offset_seconds, created_at, due, due_time,"
-        " owner, done_at, in_email) VALUES (?,?,?,?,?,?,?,?,?,?)", plain
+        " owner, done_at, in_email, uuid) VALUES (?,?,?,?,?,?,?,?,?,?,?)", plain
     )
     db.executemany(
         "INSERT INTO questions (call_id, position, text, asked, origin) VALUES (?,?,?,?,?)",

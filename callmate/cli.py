@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from callmate import __version__
 from callmate.locations import HOME_ENV
 
+DATABASE_URL_ENV = "CALLMATE_DATABASE_URL"  # callmate.store.database_url, loaded only when set
+
 if TYPE_CHECKING:
     import sqlite3
     from datetime import date, time
@@ -58,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         default=argparse.SUPPRESS,
         help=f"keep all data (database, recap files) under DIR (or set ${HOME_ENV})",
+    )
+    common.add_argument(
+        "--database-url",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help=f"use the team database at URL, postgresql://user@host/db (or set ${DATABASE_URL_ENV}"
+        " or database_url in settings.toml; unset: the SQLite file in the data dir)",
     )
     parser = argparse.ArgumentParser(
         prog="callmate",
@@ -122,6 +131,21 @@ def _parser() -> argparse.ArgumentParser:
         description="Print the next step as an iCalendar event: callmate ics 12 > next.ics",
     )
     ics.add_argument("call_id", type=_call_id, metavar="CALL_ID")
+
+    db = commands.add_parser(
+        "db",
+        help="the team database (PostgreSQL): its schema's version, and upgrading it",
+        parents=[common],
+        description="Work on the team database named by --database-url, "
+        f"${DATABASE_URL_ENV} or database_url in settings.toml.",
+    )
+    actions = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    actions.add_parser(
+        "status", parents=[common], help="connect, and say the server's and the schema's version"
+    )
+    actions.add_parser(
+        "upgrade", parents=[common], help="create or upgrade callmate's tables in the database"
+    )
     return parser
 
 
@@ -143,6 +167,22 @@ def _main(argv: Sequence[str] | None) -> int:
     data_dir_arg = getattr(args, "data_dir", None)
     if data_dir_arg:
         os.environ[HOME_ENV] = str(Path(data_dir_arg).expanduser().resolve())
+
+    team = _team_database(getattr(args, "database_url", None))
+    if isinstance(team, str):  # the URL can't be used: what is wrong with it
+        print(f"callmate: {team}.", file=sys.stderr)
+        return 2
+    if args.command == "db":
+        return _db(args.db_command, team)
+    if team is not None:
+        what = "the app" if args.command is None else f"`callmate {args.command}`"
+        print(
+            f"callmate: {what} does not work on the team database ({team.shown()}, "
+            f"from {team.source}) yet; `callmate db status` checks it. "
+            "Unset it to use the SQLite file in the data dir.",
+            file=sys.stderr,
+        )
+        return 2
 
     from callmate.locations import data_dir, database_path
 
@@ -173,6 +213,88 @@ def _main(argv: Sequence[str] | None) -> int:
             raise
         print(f"callmate: {message}", file=sys.stderr)
         return code
+
+
+def _team_database(flag: str | None):  # type: ignore[no-untyped-def]
+    """The team database's URL (a DatabaseUrl), None for the SQLite file, or a
+    string saying why the URL given can't be used. Unset (the usual case) costs
+    a look at the settings file's bytes: the URL module is not even imported."""
+    if not (flag or os.environ.get(DATABASE_URL_ENV, "").strip() or _settings_name_a_database()):
+        return None
+    from callmate.store.database_url import DatabaseUrlError, configured
+
+    try:
+        return configured(flag)
+    except DatabaseUrlError as error:
+        return str(error)
+
+
+def _settings_name_a_database() -> bool:
+    from callmate.settings_file import read_bytes, settings_path
+
+    try:
+        return b"database_url" in read_bytes(settings_path())
+    except Exception:  # no file, unreadable: load_settings says so where it matters
+        return False
+
+
+def _db(action: str, team) -> int:  # type: ignore[no-untyped-def]
+    """``callmate db status`` / ``callmate db upgrade``: one line for any failure."""
+    if team is None:
+        print(
+            "callmate: no team database is set: give --database-url, or set "
+            f"{DATABASE_URL_ENV} or database_url in settings.toml to a postgresql:// URL. "
+            "Without one callmate keeps everything in the SQLite file in the data dir, "
+            "which upgrades itself.",
+            file=sys.stderr,
+        )
+        return 2
+    from callmate.store.database_url import DatabaseUnavailable, check, connection_problem
+
+    try:
+        server = check(team)
+        from callmate.store import pg_schema
+        from callmate.store.database_url import make_engine
+
+        engine = make_engine(team)
+        try:
+            if action == "status":
+                found = pg_schema.current_version(engine)
+                print(f"{team.shown()}: {server}; {_team_schema(found, pg_schema.LATEST)}")
+                return 0 if found == pg_schema.LATEST else 1
+            try:
+                had = pg_schema.upgrade(engine)
+            except pg_schema.TeamSchemaTooNew as error:
+                print(
+                    f"callmate: {team.shown()} has callmate's schema version {error.args[0]}, "
+                    f"newer than this callmate understands ({pg_schema.LATEST}); "
+                    "upgrade callmate. Nothing was changed.",
+                    file=sys.stderr,
+                )
+                return 2
+        finally:
+            engine.dispose()
+        if had == pg_schema.LATEST:
+            print(f"{team.shown()}: schema already at version {had}; nothing to do.")
+        else:
+            print(f"{team.shown()}: schema upgraded from version {had} to {pg_schema.LATEST}.")
+        return 0
+    except DatabaseUnavailable as error:
+        print(f"callmate: {error}.", file=sys.stderr)
+        return 2
+    except Exception as error:  # whatever the driver raised: one line, never the password
+        print(f"callmate: {connection_problem(error, team)}.", file=sys.stderr)
+        return 1
+
+
+def _team_schema(found: int, latest: int) -> str:
+    if found == latest:
+        return f"callmate's schema version {found} (current)."
+    if found == 0:
+        return "no callmate tables yet: run `callmate db upgrade`."
+    if found < latest:
+        return f"callmate's schema version {found}, older than {latest}: run `callmate db upgrade`."
+    return f"callmate's schema version {found}, newer than this callmate ({latest}): upgrade it."
 
 
 def _explain(error: BaseException, db_path: Path) -> tuple[int, str | None]:
@@ -364,7 +486,9 @@ def _import(base: Path, file: Path) -> int:
         calls = read_export(handle, str(file))
         first = next(calls, None)  # a file refused at once never opens the database
         db = bulk.connect(database_path(base))
-        imported = bulk.import_calls(db, itertools.chain([first] if first else [], calls))
+        imported, held = bulk.import_calls_counted(
+            db, itertools.chain([first] if first else [], calls)
+        )
     except ImportFileError as error:
         print(f"callmate: nothing imported. {_printable(str(error))}", file=sys.stderr)
         return 2
@@ -389,7 +513,8 @@ def _import(base: Path, file: Path) -> int:
             db.close()
     from callmate.domain.text import count
 
-    print(f"Imported {count(imported, 'call')} from {_shown(file)}.", file=sys.stderr)
+    already = f" ({count(held, 'call')} already there)" if held else ""
+    print(f"Imported {count(imported, 'call')} from {_shown(file)}{already}.", file=sys.stderr)
     return 0
 
 

@@ -13,6 +13,7 @@ import pytest
 from callmate.app import CallmateApp, make_app
 from callmate.clock import FrozenClock
 from tests.helpers import FakeClipboard
+from tests.pg_server import PostgresServer, find_bindir, why_not_available
 
 os.environ["TZ"] = "UTC"
 time.tzset()
@@ -42,6 +43,33 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     return home
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL for the whole session (tests/pg_server.py), stopped at its
+    end whatever happened; the tests using it skip, saying why, where there is none."""
+    reason = why_not_available()
+    if reason is not None:
+        if os.environ.get("CALLMATE_REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL tests can't run: {reason}", pytrace=False)
+        pytest.skip(f"PostgreSQL tests: {reason}")
+    server = PostgresServer(find_bindir() or Path())
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_server: PostgresServer) -> str:
+    """The URL of an empty database on the session's server (psycopg needed to use it)."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("PostgreSQL tests: psycopg is not installed (pip install 'callmate[postgres]')")
+    return pg_server.create_database("callmate_test")
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -73,11 +74,28 @@ def test_export_json_shape(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout
     (call,) = json.loads(result.stdout)
+    stable = {  # the stable ids (issue 19): the stored ones
+        "call": call["uuid"],
+        "contact": call["contact"]["uuid"],
+        "note": call["notes"][0]["uuid"],
+    }
+    with sqlite3.connect(home / "callmate.db") as db:
+        assert stable == {
+            "call": db.execute("SELECT uuid FROM calls").fetchone()[0],
+            "contact": db.execute("SELECT uuid FROM contacts").fetchone()[0],
+            "note": db.execute("SELECT uuid FROM notes").fetchone()[0],
+        }
     assert call == {
         "id": 1,
+        "uuid": stable["call"],
         "status": "done",
         "connection": "connected",
-        "contact": {"name": "Dana Whitfield", "company": "Northwind", "role": "other"},
+        "contact": {
+            "name": "Dana Whitfield",
+            "company": "Northwind",
+            "role": "other",
+            "uuid": stable["contact"],
+        },
         "call_type": "discovery",
         "goal": "Book a demo",
         "backup_goal": "Ops lead's name",
@@ -86,7 +104,14 @@ def test_export_json_shape(tmp_path: Path) -> None:
             {"text": "budget", "asked": True, "origin": "own"},
             {"text": "who decides", "asked": False, "origin": "own"},
         ],
-        "notes": [{"kind": "quote", "text": "we lose a day]52;c;eA==", "offset_seconds": 65}],
+        "notes": [
+            {
+                "uuid": stable["note"],
+                "kind": "quote",
+                "text": "we lose a day]52;c;eA==",
+                "offset_seconds": 65,
+            }
+        ],
         "outcome": "yes",
         "reason": None,
         "reason_text": "",

@@ -188,6 +188,14 @@ def test_import_into_a_used_dir_renumbers_and_keeps_links(tmp_path: Path) -> Non
     calls = json.loads(cli("export", home=tmp_path).stdout)
     calls[1]["follows_call_id"] = calls[0]["id"]
     (tmp_path / "again.json").write_text(json.dumps(calls[:2]))
+    # With their stable ids these calls are the ones already there: nothing is added.
+    assert (
+        "(2 calls already there)"
+        in cli("import", str(tmp_path / "again.json"), home=tmp_path).stderr
+    )
+    for call in calls[:2]:  # without them (an export from before they existed): new calls
+        del call["uuid"]
+    (tmp_path / "again.json").write_text(json.dumps(calls[:2]))
     assert cli("import", str(tmp_path / "again.json"), home=tmp_path).returncode == 0
     after = json.loads(cli("export", home=tmp_path).stdout)
     assert len(after) == 7

@@ -452,6 +452,7 @@ async def test_cli_recap_ics_and_markdown(app: CallmateApp, isolated_home: Path)
     exported = json.loads(run_cli("export", home=isolated_home).stdout)
     assert exported[0]["reason"] == "needs_review"
     assert exported[0]["notes"][1] == {
+        "uuid": exported[0]["notes"][1]["uuid"],  # its stable id (issue 19)
         "kind": "theirs",
         "text": "intro to the ops lead",
         "offset_seconds": 0,

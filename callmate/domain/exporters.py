@@ -18,12 +18,14 @@ def call_to_dict(call: Call) -> dict[str, Any]:
     step = call.next_step
     return {
         "id": call.id,
+        "uuid": call.uuid,
         "status": call.status.value,
         "connection": call.connection.value,
         "contact": {
             "name": call.contact.name,
             "company": call.contact.company,
             "role": call.contact.role.value,
+            "uuid": call.contact.uuid,
         },
         "call_type": call.call_type.value,
         "goal": call.goal,
@@ -67,6 +69,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _note(note: Note) -> dict[str, Any]:
     data: dict[str, Any] = {
+        "uuid": note.uuid,
         "kind": note.kind.value,
         "text": note.text,
         "offset_seconds": note.offset_seconds,

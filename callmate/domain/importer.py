@@ -153,7 +153,26 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def _uuid(value: object) -> object:
+    """A stable id as the export writes it (36 characters of hex and dashes), lowercased."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or _UUID.fullmatch(value) is None:
+        raise PydanticCustomError(
+            "bad_uuid", "a uuid is 32 hex digits in groups of 8-4-4-4-12, like the export writes"
+        )
+    return value.lower()
+
+
+StableId = Annotated[str | None, BeforeValidator(_uuid)]
+"""Absent in exports made before stable ids (migration 13): a new one is given."""
+
+
 class ImportContact(_Model):
+    uuid: StableId = None
     name: Required
     company: OneLine = ""
     role: ContactRole = ContactRole.OTHER
@@ -177,6 +196,7 @@ Moves = Annotated[list[Day], Field(max_length=MOVES_MAX)]
 
 
 class ImportNote(_Model):
+    uuid: StableId = None
     kind: NoteKind
     text: Text
     offset_seconds: Offset
@@ -217,6 +237,7 @@ class ImportRecap(_Model):
 
 class ImportCall(_Model):
     id: CallId | None = None
+    uuid: StableId = None
     status: CallStatus
     connection: Connection = Connection.CONNECTED
     """Absent in exports made before it existed: those calls all connected."""
@@ -251,8 +272,10 @@ class ImportCall(_Model):
         started = self.started_at
         return Call.model_construct(
             id=self.id,
+            uuid=self.uuid,
             contact=Contact.model_construct(
                 id=None,
+                uuid=self.contact.uuid,
                 name=self.contact.name,
                 company=self.contact.company,
                 role=self.contact.role,
@@ -271,6 +294,7 @@ class ImportCall(_Model):
             notes=[
                 Note.model_construct(
                     id=None,
+                    uuid=n.uuid,
                     kind=n.kind,
                     text=n.text,
                     offset_seconds=n.offset_seconds,

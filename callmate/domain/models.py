@@ -270,6 +270,8 @@ class Contact(BaseModel):
     name: Required
     company: OneLine = ""
     role: ContactRole = ContactRole.OTHER
+    uuid: str | None = None
+    """The same in every database the contact is copied to (None until stored)."""
 
     @property
     def first_name(self) -> str:
@@ -333,6 +335,8 @@ class ResearchLine(BaseModel):
 
 class Note(BaseModel):
     id: int | None = None
+    uuid: str | None = None
+    """The same in every database the note is copied to (None until stored)."""
     kind: NoteKind = NoteKind.NOTE
     text: Annotated[MultiLine, StringConstraints(min_length=1)]
     offset_seconds: Offset = 0
@@ -401,6 +405,8 @@ class Call(BaseModel):
     model_config = ConfigDict(validate_assignment=True)
 
     id: int | None = None
+    uuid: str | None = None
+    """The same in every database the call is copied to (None until stored)."""
     contact: Contact
     call_type: CallType = CallType.DISCOVERY
     goal: Required

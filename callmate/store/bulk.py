@@ -112,7 +112,7 @@ _CALLS = """
            k.backup_goal, k.outcome, k.reason, k.reason_text, k.goal_result,
            k.next_step_what, k.next_step_owner, k.next_step_due, k.next_step_time,
            k.next_step_done_at, k.follows_call_id, k.started_at, k.ended_at,
-           k.paused_seconds, k.recap_subject, k.recap_body
+           k.paused_seconds, k.recap_subject, k.recap_body, k.uuid, c.uuid
     FROM calls k JOIN contacts c ON c.id = k.contact_id
     WHERE k.id IN ({})"""
 
@@ -225,14 +225,16 @@ def _export_batch(
         owner,
         done_at,
         in_email,
+        note_uuid,
     ) in db.execute(
         "SELECT call_id, id, kind, text, offset_seconds, due, due_time, owner, done_at,"
-        f" in_email FROM notes WHERE call_id IN ({marks}) AND deleted_at IS NULL"
+        f" in_email, uuid FROM notes WHERE call_id IN ({marks}) AND deleted_at IS NULL"
         " ORDER BY call_id, id",
         ids,
     ):
         kind = _pick(kind, enums.kind, "note")
         note: dict[str, Any] = {
+            "uuid": note_uuid,
             "kind": kind,
             "text": _multi_line(text),
             "offset_seconds": _offset(offset),
@@ -286,6 +288,8 @@ def _call(
         paused,
         recap_subject,
         recap_body,
+        call_uuid,
+        contact_uuid,
     ) = row
     step = None
     if step_what is not None and step_due is not None:
@@ -299,12 +303,14 @@ def _call(
         }
     return {
         "id": call_id,
+        "uuid": call_uuid,
         "status": _pick(status, enums.status, "done"),
         "connection": _pick(connection, enums.connection, "connected"),
         "contact": {
             "name": _one_line(name),
             "company": _one_line(company),
             "role": _pick(role, enums.role, "other"),
+            "uuid": contact_uuid,
         },
         "call_type": _pick(call_type, enums.call_type, "discovery"),
         "goal": _one_line(goal),
@@ -355,12 +361,12 @@ _INSERT_CALL = """
     INSERT INTO calls (id, contact_id, goal, backup_goal, status, started_at, ended_at, outcome,
         next_step_what, next_step_owner, next_step_due, next_step_time, call_type,
         paused_seconds, reason, reason_text, goal_result, recap_subject, recap_body,
-        next_step_done_at, connection)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+        next_step_done_at, connection, uuid)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 _INSERT_NOTE = """
     INSERT INTO notes (id, call_id, kind, text, offset_seconds, created_at, due, due_time,
-        owner, done_at, in_email)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+        owner, done_at, in_email, uuid)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 _INSERT_QUESTION = (
     "INSERT INTO questions (call_id, position, text, asked, origin) VALUES (?, ?, ?, ?, ?)"
 )
@@ -376,29 +382,49 @@ class DuplicateCallIdError(ValueError):
     """The same call id twice in one import."""
 
 
+class DuplicateNoteError(ValueError):
+    """The same note uuid twice in one import file."""
+
+
 def import_calls(db: sqlite3.Connection, calls: Iterable[Call], batch: int = BATCH) -> int:
     """Add ``calls`` (from an export, read as they stream) in one transaction: all or none.
 
     Into an empty database the calls keep their ids, so an export and an
     import give back the same calls, ids and links included; otherwise they
-    are numbered after the existing ones and links follow them. Anything
-    raised while ``calls`` is read (a bad record further on) rolls back
-    every row written before it. The ids are given here, not by SQLite, so
-    rows go in ``batch`` calls at a time with ``executemany``.
+    are numbered after the existing ones and links follow them. A call
+    whose uuid the database already holds (or that came earlier in the
+    file) is not added again: importing a file twice adds nothing the second
+    time. Anything raised while ``calls`` is read (a bad record further on)
+    rolls back every row written before it. The ids are given here, not by
+    SQLite, so rows go in ``batch`` calls at a time with ``executemany``.
+    The number of calls added.
     """
+    return import_calls_counted(db, calls, batch)[0]
+
+
+def import_calls_counted(
+    db: sqlite3.Connection, calls: Iterable[Call], batch: int = BATCH
+) -> tuple[int, int]:
+    """:func:`import_calls`, saying also how many calls were there already."""
     began = not db.in_transaction
     if began:
         db.execute("BEGIN IMMEDIATE")
     try:
         with _search_filled_after(db):
-            count = _import(db, calls, batch)
+            counts = _import(db, calls, batch)
+    except sqlite3.IntegrityError as error:
+        if began and db.in_transaction:
+            db.execute("ROLLBACK")
+        if "notes.uuid" in str(error):
+            raise DuplicateNoteError("the same note (its uuid) appears twice in the file") from None
+        raise
     except BaseException:
         if began and db.in_transaction:
             db.execute("ROLLBACK")
         raise
     if began:
         db.execute("COMMIT")
-    return count
+    return counts
 
 
 _SEARCH_FILLS = {
@@ -449,12 +475,16 @@ def _next_id(db: sqlite3.Connection, table: str) -> int:
     return int(db.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
 
 
-def _import(db: sqlite3.Connection, calls: Iterable[Call], batch: int) -> int:
+def _import(db: sqlite3.Connection, calls: Iterable[Call], batch: int) -> tuple[int, int]:
+    from callmate.store.stable_ids import new_uuid
+
     keep_ids = db.execute("SELECT count(*) FROM (SELECT 1 FROM calls LIMIT 1)").fetchone()[0] == 0
     next_call = _next_id(db, "calls")
     next_note = _next_id(db, "notes")
     contacts: dict[tuple[str, str], int] = {}
     new_ids: dict[int, int] = {}
+    seen: set[str] = set()  # the calls' uuids so far: a call given twice goes in once
+    held = 0  # calls the database (or the file, earlier) already had
     follows: list[tuple[int, int]] = []  # (new row id, the id it follows in the file)
     rows: dict[str, list[tuple[Any, ...]]] = {
         "calls": [],
@@ -466,6 +496,18 @@ def _import(db: sqlite3.Connection, calls: Iterable[Call], batch: int) -> int:
     pending = 0
     count = 0
     for call in calls:
+        if call.uuid is not None:
+            there = call.uuid in seen
+            if not there and not keep_ids:  # an empty database holds none of them
+                found = db.execute("SELECT id FROM calls WHERE uuid = ?", (call.uuid,)).fetchone()
+                if found is not None:
+                    there = True
+                    if call.id is not None:
+                        new_ids.setdefault(call.id, found[0])  # links to it still land
+            if there:
+                held += 1
+                continue
+            seen.add(call.uuid)
         key = (call.contact.name.lower(), call.contact.company.lower())
         contact_id = contacts.get(key)
         if contact_id is None:
@@ -508,6 +550,7 @@ def _import(db: sqlite3.Connection, calls: Iterable[Call], batch: int) -> int:
                 call.recap_body,
                 _stamp(call.next_step_done_at),
                 call.connection.value,
+                call.uuid or new_uuid(),
             )
         )
         rows["questions"] += [
@@ -535,6 +578,7 @@ def _import(db: sqlite3.Connection, calls: Iterable[Call], batch: int) -> int:
                     note.owner,
                     _stamp(note.done_at),
                     None if note.in_email is None else int(note.in_email),
+                    note.uuid or new_uuid(),
                 )
             )
             if note.due is not None and note.moved_from:
@@ -542,12 +586,12 @@ def _import(db: sqlite3.Connection, calls: Iterable[Call], batch: int) -> int:
         count += 1
         pending += 1
         if pending >= batch:
-            _flush(db, rows)
+            _flush(db, rows, fresh=keep_ids)
             pending = 0
-    _flush(db, rows)
+    _flush(db, rows, fresh=keep_ids)
     links = [(new_ids[old], new) for new, old in follows if old in new_ids]
     db.executemany("UPDATE calls SET follows_call_id = ? WHERE id = ?", links)
-    return count
+    return count, held
 
 
 def _moves(
@@ -561,13 +605,20 @@ def _moves(
 
 
 def _contact(db: sqlite3.Connection, call: Call) -> int:
-    """A same-named contact at the same company (its company and role updated), or a new one."""
+    """The same contact (its uuid), else a same-named one at the same company (its
+    company and role updated), or a new one."""
+    from callmate.store.stable_ids import new_uuid
+
     contact = call.contact
-    found = db.execute(  # compared as the repository compares (SQL lower() = Python's)
-        "SELECT id FROM contacts WHERE lower(name) = ? AND lower(company) = ?"
-        " ORDER BY id DESC LIMIT 1",
-        (contact.name.lower(), contact.company.lower()),
-    ).fetchone()
+    found = None
+    if contact.uuid is not None:
+        found = db.execute("SELECT id FROM contacts WHERE uuid = ?", (contact.uuid,)).fetchone()
+    if found is None:
+        found = db.execute(  # compared as the repository compares (SQL lower() = Python's)
+            "SELECT id FROM contacts WHERE lower(name) = ? AND lower(company) = ?"
+            " ORDER BY id DESC LIMIT 1",
+            (contact.name.lower(), contact.company.lower()),
+        ).fetchone()
     if found is not None:
         db.execute(
             "UPDATE contacts SET company = ?, role = ? WHERE id = ?",
@@ -575,15 +626,28 @@ def _contact(db: sqlite3.Connection, call: Call) -> int:
         )
         return int(found[0])
     cursor = db.execute(
-        "INSERT INTO contacts (name, company, created_at, role) VALUES (?, ?, ?, ?)",
-        (contact.name, contact.company, _stamp(call.started_at), contact.role.value),
+        "INSERT INTO contacts (name, company, created_at, role, uuid) VALUES (?, ?, ?, ?, ?)",
+        (
+            contact.name,
+            contact.company,
+            _stamp(call.started_at),
+            contact.role.value,
+            contact.uuid or new_uuid(),
+        ),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
 
 
-def _flush(db: sqlite3.Connection, rows: dict[str, list[tuple[Any, ...]]]) -> None:
-    """Write the rows gathered so far; calls first (the others point at them)."""
+def _flush(db: sqlite3.Connection, rows: dict[str, list[tuple[Any, ...]]], *, fresh: bool) -> None:
+    """Write the rows gathered so far; calls first (the others point at them).
+
+    Into a database that held calls before, a note of a new call whose uuid
+    is already taken (the same note copied into another call, by hand) gets
+    a new one: it is kept, as a note of its own. One indexed query a batch.
+    """
+    if not fresh and rows["notes"]:
+        _renumber_taken(db, rows["notes"])
     for name, statement in (
         ("calls", _INSERT_CALL),
         ("notes", _INSERT_NOTE),
@@ -594,3 +658,20 @@ def _flush(db: sqlite3.Connection, rows: dict[str, list[tuple[Any, ...]]]) -> No
         if rows[name]:
             db.executemany(statement, rows[name])
             rows[name].clear()
+
+
+def _renumber_taken(db: sqlite3.Connection, notes: list[tuple[Any, ...]]) -> None:
+    from callmate.store.stable_ids import new_uuid
+
+    wanted = [row[-1] for row in notes]
+    taken: set[str] = set()
+    for start in range(0, len(wanted), 900):
+        part = wanted[start : start + 900]
+        taken.update(
+            found
+            for (found,) in db.execute(
+                f"SELECT uuid FROM notes WHERE uuid IN ({_marks(len(part))})", part
+            )
+        )
+    if taken:
+        notes[:] = [(*row[:-1], new_uuid()) if row[-1] in taken else row for row in notes]

@@ -61,6 +61,7 @@ def _outcome(value: str | None) -> Outcome | None:
 def contact_from_row(row: ContactRow) -> Contact:
     return Contact(
         id=row.id,
+        uuid=row.uuid,
         name=row.name,
         company=row.company,
         role=_enum(ContactRole, row.role, ContactRole.OTHER),
@@ -88,6 +89,7 @@ def research_from_row(row: ResearchRow) -> ResearchLine:
 def note_from_row(row: NoteRow, moved_from: Sequence[date] = ()) -> Note:
     return Note(
         id=row.id,
+        uuid=row.uuid,
         kind=_enum(NoteKind, row.kind, NoteKind.NOTE),
         text=row.text,
         offset_seconds=row.offset_seconds,
@@ -148,6 +150,7 @@ def call_from_row(row: CallRow, *, details: bool = True) -> Call:
     moves = moves_by_note(row)
     return Call(
         id=row.id,
+        uuid=row.uuid,
         contact=contact_from_row(row.contact),
         call_type=_enum(CallType, row.call_type, CallType.DISCOVERY),
         goal=row.goal,

@@ -20,6 +20,7 @@ from pathlib import Path
 from callmate.domain.text import shown
 from callmate.files import atomic_target, create_private
 from callmate.store.errors import StoreUnavailable
+from callmate.store.stable_ids import SQLITE_NEW_UUID
 
 MIGRATIONS: list[str] = [
     # 1: contacts, calls, their questions and notes.
@@ -304,6 +305,35 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE notes ADD COLUMN in_email BOOLEAN;
     """,
+    # 13: stable ids (issue 19). A call, a note and a contact get a UUID that
+    # stays the same in every database they are copied to: the JSON export
+    # carries it, and an import adds nothing it already holds. The rows that
+    # are there get a random one (version 4) each; the app writes new ones
+    # itself (time-ordered, store/stable_ids.py), and a row inserted by any
+    # other writer without one gets one from the trigger (which never runs
+    # for the app's own inserts). Updating only uuid fires none of the
+    # search, date-move or last-called triggers (they are AFTER UPDATE OF
+    # other columns). ~10 s at 1,000,000 notes, after the backup copy.
+    """
+    ALTER TABLE contacts ADD COLUMN uuid VARCHAR(36);
+    ALTER TABLE calls ADD COLUMN uuid VARCHAR(36);
+    ALTER TABLE notes ADD COLUMN uuid VARCHAR(36);
+    UPDATE contacts SET uuid = {uuid};
+    UPDATE calls SET uuid = {uuid};
+    UPDATE notes SET uuid = {uuid};
+    CREATE UNIQUE INDEX ux_contacts_uuid ON contacts (uuid);
+    CREATE UNIQUE INDEX ux_calls_uuid ON calls (uuid);
+    CREATE UNIQUE INDEX ux_notes_uuid ON notes (uuid);
+    CREATE TRIGGER contacts_uuid AFTER INSERT ON contacts WHEN new.uuid IS NULL BEGIN
+        UPDATE contacts SET uuid = {uuid} WHERE id = new.id;
+    END;
+    CREATE TRIGGER calls_uuid AFTER INSERT ON calls WHEN new.uuid IS NULL BEGIN
+        UPDATE calls SET uuid = {uuid} WHERE id = new.id;
+    END;
+    CREATE TRIGGER notes_uuid AFTER INSERT ON notes WHEN new.uuid IS NULL BEGIN
+        UPDATE notes SET uuid = {uuid} WHERE id = new.id;
+    END;
+    """.replace("{uuid}", SQLITE_NEW_UUID),
 ]
 
 LATEST = len(MIGRATIONS)

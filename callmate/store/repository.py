@@ -36,6 +36,7 @@ from callmate.domain.text import clean, clean_line
 from callmate.store import converters, migrations, queries, text_search
 from callmate.store.errors import storage_errors
 from callmate.store.schema import CallRow, ContactRow, NoteRow, QuestionRow, ResearchRow
+from callmate.store.stable_ids import new_uuid
 
 if TYPE_CHECKING:  # the closing rules (and their date grammar) load with the closing screen
     from callmate.domain.closing import CommitmentUpdate
@@ -92,7 +93,7 @@ def ensure_schema(path: Path) -> None:
 
 _INSERT_NOTE = (
     "INSERT INTO notes (call_id, kind, text, offset_seconds, created_at, due, due_time,"
-    " done_at, in_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " done_at, in_email, uuid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 """The note INSERT of :meth:`Repository.save_note` (prepared once: sqlite3 caches it)."""
 
@@ -244,6 +245,7 @@ class Repository:
         due_time = converters.clock_text(note.due_time) if note.due else None
         writer = self._writer()
         bind = self._note_binds
+        stable = new_uuid()  # a note is born here, even one copied from another call's
         values = (
             call_id,
             note.kind.value,
@@ -254,10 +256,12 @@ class Repository:
             due_time,
             bind[2](note.done_at),
             bind[3](note.in_email),
+            stable,
         )
         note_id = writer.execute(_INSERT_NOTE, values).lastrowid
         row = NoteRow(
             id=note_id,
+            uuid=stable,
             call_id=call_id,
             kind=note.kind.value,
             text=note.text,

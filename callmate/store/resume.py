@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 NOTES_OF_CALL = (
     "SELECT id, kind, text, offset_seconds, created_at, due, due_time, owner, done_at, "
-    "in_email FROM notes WHERE call_id = ? AND deleted_at IS NULL ORDER BY id"
+    "in_email, uuid FROM notes WHERE call_id = ? AND deleted_at IS NULL ORDER BY id"
 )
 
 
@@ -75,7 +75,10 @@ def call_to_resume(repo: Repository, call_id: int) -> Call:
             done_at=stored_moment(done),
             moved_from=list(moves.get(note_id, ())),
             in_email=None if in_email is None else bool(in_email),
+            uuid=stable,
         )
-        for note_id, kind, text, offset, created, due, due_time, owner, done, in_email in rows
+        for note_id, kind, text, offset, created, due, due_time, owner, done, in_email, stable in (
+            rows
+        )
     ]
     return call.model_copy(update={"research": research, "notes": notes})

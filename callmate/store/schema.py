@@ -13,6 +13,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from callmate.store.stable_ids import new_uuid
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out (SQLite has no time zones)."""
@@ -43,9 +45,14 @@ SEARCH_TABLES = ("search_notes", "search_calls", "search_research", "search_cont
 
 class ContactRow(Base):
     __tablename__ = "contacts"
-    __table_args__ = (Index("ix_contacts_last_call_at", "last_call_at"),)
+    __table_args__ = (
+        Index("ix_contacts_last_call_at", "last_call_at"),
+        Index("ux_contacts_uuid", "uuid", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str | None] = mapped_column(String(36), nullable=True, default=new_uuid)
+    """Stable across databases (migration 13); NULL only until its trigger fills it."""
     name: Mapped[str] = mapped_column(Text, nullable=False)
     company: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
@@ -81,9 +88,12 @@ class CallRow(Base):
             "connection",
             sqlite_where=text("discarded_at IS NULL"),
         ),
+        Index("ux_calls_uuid", "uuid", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str | None] = mapped_column(String(36), nullable=True, default=new_uuid)
+    """Stable across databases (migration 13)."""
     contact_id: Mapped[int] = mapped_column(
         Integer, ForeignKey("contacts.id", ondelete="RESTRICT"), nullable=False
     )
@@ -157,9 +167,12 @@ class NoteRow(Base):
                 "kind IN ('ours', 'theirs') AND done_at IS NULL AND deleted_at IS NULL"
             ),
         ),
+        Index("ux_notes_uuid", "uuid", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str | None] = mapped_column(String(36), nullable=True, default=new_uuid)
+    """Stable across databases (migration 13)."""
     call_id: Mapped[int] = mapped_column(
         Integer, ForeignKey("calls.id", ondelete="CASCADE"), nullable=False
     )

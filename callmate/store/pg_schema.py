@@ -1,0 +1,169 @@
+"""The team database's schema on PostgreSQL: ``callmate db upgrade`` and ``db status``.
+
+Plain DDL and a one-row version table (``callmate_schema``), not Alembic: the
+tables are made from the same SQLAlchemy metadata as SQLite's
+(:mod:`callmate.store.schema`, partial indexes included), and what SQLite's
+triggers do there is done here by PL/pgSQL triggers:
+
+* ``calls_last_call_at`` / ``calls_last_call_at_changed`` (migrations 5, 9):
+  a contact's "last called" for going cold;
+* ``calls_next_step_moved`` / ``notes_due_moved`` (migrations 7, 11): the
+  date history;
+* ``contacts_uuid`` / ``calls_uuid`` / ``notes_uuid`` (migration 13): here a
+  column default, ``gen_random_uuid()``.
+
+Not yet ported: the FTS5 search tables and their triggers (``*_search_*``,
+migrations 5-6); search on PostgreSQL will use its own full-text search.
+
+An upgrade runs in one transaction under a transaction-level advisory lock
+(PostgreSQL's DDL is transactional), so two reps upgrading at once is safe:
+the second waits, then finds the version the first committed and changes
+nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import text
+
+from callmate.store.schema import Base
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+LATEST = 1
+"""The team schema's version this callmate writes and reads."""
+
+VERSION_TABLE = "callmate_schema"
+LOCK_KEY = 0x63616C6C6D617465  # "callmate" in ASCII, as pg_advisory_xact_lock's bigint key
+
+_TRIGGERS = [
+    """
+    CREATE FUNCTION callmate_last_call_at() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE contacts SET last_call_at = NEW.started_at
+        WHERE id = NEW.contact_id
+          AND (last_call_at IS NULL OR last_call_at < NEW.started_at);
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE TRIGGER calls_last_call_at AFTER INSERT ON calls FOR EACH ROW
+    WHEN (NEW.connection = 'connected' AND NEW.discarded_at IS NULL)
+    EXECUTE FUNCTION callmate_last_call_at()
+    """,
+    """
+    CREATE FUNCTION callmate_last_call_at_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE contacts SET last_call_at = (
+            SELECT max(started_at) FROM calls
+            WHERE contact_id = NEW.contact_id AND connection = 'connected'
+              AND discarded_at IS NULL)
+        WHERE id = NEW.contact_id;
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE TRIGGER calls_last_call_at_changed AFTER UPDATE OF connection, discarded_at
+    ON calls FOR EACH ROW EXECUTE FUNCTION callmate_last_call_at_changed()
+    """,
+    """
+    CREATE FUNCTION callmate_next_step_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO date_moves (call_id, note_id, from_date, to_date, moved_at,
+                                from_time, to_time)
+        VALUES (NEW.id, NULL, OLD.next_step_due, NEW.next_step_due,
+                now() AT TIME ZONE 'UTC', OLD.next_step_time, NEW.next_step_time);
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE TRIGGER calls_next_step_moved AFTER UPDATE OF next_step_due, next_step_time
+    ON calls FOR EACH ROW
+    WHEN (OLD.next_step_due IS NOT NULL AND NEW.next_step_due IS NOT NULL
+          AND (NEW.next_step_due <> OLD.next_step_due
+               OR NEW.next_step_time IS DISTINCT FROM OLD.next_step_time))
+    EXECUTE FUNCTION callmate_next_step_moved()
+    """,
+    """
+    CREATE FUNCTION callmate_due_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO date_moves (call_id, note_id, from_date, to_date, moved_at,
+                                from_time, to_time)
+        VALUES (NEW.call_id, NEW.id, OLD.due, NEW.due, now() AT TIME ZONE 'UTC',
+                OLD.due_time, NEW.due_time);
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE TRIGGER notes_due_moved AFTER UPDATE OF due, due_time ON notes FOR EACH ROW
+    WHEN (OLD.due IS NOT NULL AND NEW.due IS NOT NULL
+          AND (NEW.due <> OLD.due OR NEW.due_time IS DISTINCT FROM OLD.due_time))
+    EXECUTE FUNCTION callmate_due_moved()
+    """,
+    *(
+        f"ALTER TABLE {table} ALTER COLUMN uuid SET DEFAULT gen_random_uuid()::text"
+        for table in ("contacts", "calls", "notes")
+    ),
+]
+"""What SQLite's triggers do, for PostgreSQL (version 1)."""
+
+
+class TeamSchemaTooNew(Exception):
+    """The team database was upgraded by a newer callmate."""
+
+
+def _partial_indexes_here_too() -> None:
+    """Each index SQLite keeps partial (``sqlite_where``) is partial here too.
+
+    Set here, not in schema.py: a ``postgresql_where`` there loads SQLAlchemy's
+    PostgreSQL dialect in every callmate that opens SQLite."""
+    for table in Base.metadata.tables.values():
+        for index in table.indexes:
+            where = index.dialect_options["sqlite"]["where"]
+            if where is not None:
+                index.dialect_options["postgresql"]["where"] = where
+
+
+def version(connection: Connection) -> int:
+    """The team schema's version: 0 where callmate's tables were never made."""
+    exists = connection.execute(text("SELECT to_regclass(:name)"), {"name": VERSION_TABLE})
+    if exists.scalar() is None:
+        return 0
+    found = connection.execute(text(f"SELECT max(version) FROM {VERSION_TABLE}")).scalar()
+    return int(found or 0)
+
+
+def current_version(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return version(connection)
+
+
+def upgrade(engine: Engine) -> int:
+    """Bring the team database to :data:`LATEST`; the version it had.
+
+    One transaction, under ``pg_advisory_xact_lock``: a concurrent upgrade
+    waits here, then reads the version this one committed.
+    """
+    with engine.begin() as connection:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+        found = version(connection)
+        if found > LATEST:
+            raise TeamSchemaTooNew(found)
+        if found < 1:
+            _partial_indexes_here_too()
+            Base.metadata.create_all(connection)
+            for statement in _TRIGGERS:
+                connection.execute(text(statement))
+            connection.execute(
+                text(
+                    f"CREATE TABLE {VERSION_TABLE} (version integer NOT NULL, "
+                    "upgraded_at timestamptz NOT NULL DEFAULT now())"
+                )
+            )
+        if found < LATEST:
+            connection.execute(
+                text(f"INSERT INTO {VERSION_TABLE} (version) VALUES (:v)"), {"v": LATEST}
+            )
+        return found
