@@ -560,7 +560,8 @@ def _search(base: Path, query: str) -> int:
     if not hits:
         print(f"Nothing found for '{_shown(query)}'.")
         return 1
-    labels = {"note": "NOTE", "call": "GOAL", "research": "RESEARCH", "contact": "PERSON"}
+    from callmate.domain.kinds import source_label
+
     lines = []
     for hit in hits:
         when = f"{hit.started_at.astimezone():%d %b %Y}" if hit.started_at else ""
@@ -568,7 +569,7 @@ def _search(base: Path, query: str) -> int:
         where = f"[call {hit.call_id}]" if hit.call_id else ""
         text = "" if hit.source == "contact" else f": {hit.text}"
         lines.append(
-            _printable(f"{labels[hit.source]:<8} {when:<11} {who}{text}  {where}".rstrip())
+            _printable(f"{source_label(hit.source):<8} {when:<11} {who}{text}  {where}".rstrip())
         )
     sys.stdout.write("\n".join(lines) + "\n")
     return 0

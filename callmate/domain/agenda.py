@@ -16,13 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from callmate.domain.kinds import NoteKind
 from callmate.domain.text import clean_line, count
 
 GROUP_LIMIT = 30
 """Steps shown per group; the rest are counted (search reaches every one)."""
 
 
-OWES = {"next_step": "NEXT STEP", "ours": "WE OWE", "theirs": "THEY OWE"}
+OWES = {
+    "next_step": "NEXT STEP",
+    **{k.value: k.label.upper() for k in (NoteKind.OURS, NoteKind.THEIRS)},
+}
 """Who owes an open promise, by its kind: the label the home screen and
 ``callmate due`` show in words (never colour alone)."""
 

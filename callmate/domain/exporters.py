@@ -244,7 +244,7 @@ def next_step_ics(call: Call, now: datetime, *, minutes: int = 30) -> str:
     if step is None:
         raise ValueError("this call has no next step")
     who = call.contact.name + (f" ({call.contact.company})" if call.contact.company else "")
-    owner = {"us": "on us", "them": "on them", "both": "on both of us"}[step.owner.value]
+    owner = step.owner.export_phrase
     description = "\n".join(
         [
             f"Next step with {who}, {owner}.",

@@ -12,14 +12,13 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from callmate.domain.kinds import source_label
 from callmate.screens.base import CallmateScreen
 from callmate.widgets.known_height import KnownHeight
 from callmate.widgets.text_field import TextField
 
 if TYPE_CHECKING:
     from callmate.domain.search_hit import SearchHit
-
-SOURCE_LABELS = {"note": "NOTE", "call": "GOAL", "research": "RESEARCH", "contact": "PERSON"}
 
 
 def hit_prompt(hit: SearchHit) -> Table:
@@ -34,7 +33,7 @@ def hit_prompt(hit: SearchHit) -> Table:
     elif hit.company:
         line.append(f" · {hit.company}")
     when = f"{hit.started_at.astimezone():%d %b %Y}" if hit.started_at else ""
-    grid.add_row(Text(SOURCE_LABELS[hit.source], style="dim"), line, Text(when, style="dim"))
+    grid.add_row(Text(source_label(hit.source), style="dim"), line, Text(when, style="dim"))
     return grid
 
 

@@ -41,6 +41,7 @@ def step_prompt(step: DueStep, group: str, today_days: int, styles: dict[str, st
     # Here, not at the top: the dataclasses of callmate.domain.agenda take
     # ~5 ms to build, and the first frame (an empty list) needs none of them.
     from callmate.domain.agenda import describe_try, format_clock
+    from callmate.domain.kinds import Owner
 
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(width=12, no_wrap=True)
@@ -62,7 +63,7 @@ def step_prompt(step: DueStep, group: str, today_days: int, styles: dict[str, st
     if step.due_time is not None and group != "today":
         line.append(f"  at {format_clock(step.due_time)}", style="bold")
     if step.is_step:
-        owner = {"us": "", "them": "  (theirs)", "both": "  (together)"}.get(step.owner, "")
+        owner = next((o.home_suffix for o in Owner if o.value == step.owner), "")
     else:
         owner = f"  ({step.owner})" if step.owner else ""
     line.append(owner, style="dim")
