@@ -38,13 +38,17 @@ class RecapForm(StrEnum):
     """A sentence about who will do it and by when ("I will …", "You offered to …")."""
 
 
+_S, _F = RecapSection, RecapForm  # short names for the table's rows
+
+
 class NoteKind(StrEnum):
     """What a line typed during the call is. The prefix is typed first.
 
     Columns: stored value; label (the log, the kind line, help); prefix
     typed first ("" for a plain note); theme colour variable (None: shown
     dim, never by colour alone); recap section (None: never in the email);
-    how the recap writes it; its order within the section.
+    how the recap writes it; its order within the section; whether the email
+    takes it until the user chooses (a ``?`` follow-up is the user's to-do).
     """
 
     _value_: str  # the stored value (the rest of a row are its columns)
@@ -54,6 +58,7 @@ class NoteKind(StrEnum):
     recap: RecapSection | None
     recap_form: RecapForm
     recap_order: int
+    emailed: bool
 
     def __new__(  # the columns' defaults let NoteKind("quote") (a look-up) type-check
         cls,
@@ -64,22 +69,24 @@ class NoteKind(StrEnum):
         recap: RecapSection | None = None,
         recap_form: RecapForm = RecapForm.LINE,
         recap_order: int = 0,
+        emailed: bool = True,
     ) -> NoteKind:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label, member.prefix, member.colour = label, prefix, colour
         member.recap, member.recap_form, member.recap_order = recap, recap_form, recap_order
+        member.emailed = emailed and recap is not None
         return member
 
     # fmt: off
-    NOTE = "note", "note", "", None, RecapSection.UNDERSTOOD
-    QUOTE = "quote", "quote", '"', "text-success", RecapSection.WORDS, RecapForm.QUOTED
-    PAIN = "pain", "pain", "!", "text-error", RecapSection.MATTERS
-    OBJECTION = "objection", "objection", "~", "text-warning", RecapSection.CONCERNS
-    OURS = "ours", "we owe", ">", "text-accent", RecapSection.AGREED, RecapForm.PROMISE
-    THEIRS = "theirs", "they owe", "<", "text-primary", RecapSection.AGREED, RecapForm.PROMISE, 1
-    FOLLOW_UP = "follow_up", "follow up", "?", "text-secondary", RecapSection.AGREED, RecapForm.PROMISE  # noqa: E501
-    PRIVATE = "private", "private", "#", "text-private", None
+    NOTE      = "note",      "note",      "",  None,             _S.UNDERSTOOD
+    QUOTE     = "quote",     "quote",     '"', "text-success",   _S.WORDS,      _F.QUOTED
+    PAIN      = "pain",      "pain",      "!", "text-error",     _S.MATTERS
+    OBJECTION = "objection", "objection", "~", "text-warning",   _S.CONCERNS
+    OURS      = "ours",      "we owe",    ">", "text-accent",    _S.AGREED,     _F.PROMISE
+    THEIRS    = "theirs",    "they owe",  "<", "text-primary",   _S.AGREED,     _F.PROMISE, 1
+    FOLLOW_UP = "follow_up", "follow up", "?", "text-secondary", _S.AGREED,     _F.PROMISE, 0, False
+    PRIVATE   = "private",   "private",   "#", "text-private",   None
     """For the user's eyes only: kept, searched and exported in the user's own
     JSON and Markdown, never in the recap email, the ``.ics`` or the CSV.
     ``$text-private`` is defined by CallmateApp.get_theme_variable_defaults."""
@@ -89,6 +96,15 @@ class NoteKind(StrEnum):
     def css_class(self) -> str:
         """The class the live call's kind label takes (coloured by :func:`kind_css`)."""
         return f"kind-{self.value}"
+
+
+def kind_of(value: str | None) -> NoteKind:
+    """The kind a stored value names; one this version doesn't know (a newer
+    version's, a hand edit) is read as a plain note, as the store reads it."""
+    try:
+        return NoteKind(value or "")
+    except ValueError:
+        return NoteKind.NOTE
 
 
 PREFIX_KINDS: dict[str, NoteKind] = {kind.prefix: kind for kind in NoteKind if kind.prefix}

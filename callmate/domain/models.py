@@ -268,17 +268,17 @@ class Note(BaseModel):
         """Whether the recap email (and what else leaves the user's hands) takes it.
 
         A private note (a kind with no recap section) never does, whatever
-        was chosen. Otherwise the user's
-        choice holds; without one, a ``?`` follow-up (the user's own to-do)
-        and a note of several lines (a paste, most likely) are left out, and
-        everything else goes in.
+        was chosen. Otherwise the user's choice holds; without one, a kind
+        the table doesn't email by default (a ``?`` follow-up, the user's own
+        to-do) and a note of several lines (a paste, most likely) are left
+        out, and everything else goes in.
         """
         if self.kind.recap is None:
             return False
         if self.in_email is not None:
             return self.in_email
         several_lines = "\n" in self.text or "\r" in self.text  # a paste not cleaned yet
-        return self.kind is not NoteKind.FOLLOW_UP and not several_lines
+        return self.kind.emailed and not several_lines
 
 
 class NextStep(BaseModel):
