@@ -184,6 +184,44 @@ class CallSummary:
             object.__setattr__(self, name, clean_line(getattr(self, name) or ""))
 
 
+@dataclass(frozen=True)
+class PromiseRow:
+    """A line of home's list: an open promise (a next step or a commitment)."""
+
+    promise: DueStep
+
+    @property
+    def key(self) -> str:
+        step = self.promise
+        return f"step:{step.call_id}" if step.note_id is None else f"note:{step.note_id}"
+
+
+@dataclass(frozen=True)
+class ColdRow:
+    """A line of home's list: someone going cold."""
+
+    contact: ColdContact
+
+    @property
+    def key(self) -> str:
+        return f"cold:{self.contact.contact_id}"
+
+
+@dataclass(frozen=True)
+class CallRow:
+    """A line of home's list: a recent call."""
+
+    call: CallSummary
+
+    @property
+    def key(self) -> str:
+        return f"call:{self.call.id}"
+
+
+AgendaRow = PromiseRow | ColdRow | CallRow
+"""What a line of home's list is; ``key`` names it across reloads (the option id)."""
+
+
 def week_end(today: date) -> date:
     """The Sunday that ends today's week (weeks run Monday to Sunday)."""
     return today + timedelta(days=6 - today.weekday())
