@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from callmate.domain.kinds import source_label
 from callmate.screens.base import CallmateScreen
 from callmate.widgets.known_height import KnownHeight
 from callmate.widgets.text_field import TextField
@@ -33,7 +32,7 @@ def hit_prompt(hit: SearchHit) -> Table:
     elif hit.company:
         line.append(f" · {hit.company}")
     when = f"{hit.started_at.astimezone():%d %b %Y}" if hit.started_at else ""
-    grid.add_row(Text(source_label(hit.source), style="dim"), line, Text(when, style="dim"))
+    grid.add_row(Text(hit.label, style="dim"), line, Text(when, style="dim"))
     return grid
 
 
