@@ -701,16 +701,13 @@ def _search(base: Path, query: str) -> int:
     if not hits:
         print(f"Nothing found for '{_shown(query)}'.")
         return 1
-    labels = {"note": "NOTE", "call": "GOAL", "research": "RESEARCH", "contact": "PERSON"}
     lines = []
     for hit in hits:
         when = f"{hit.started_at.astimezone():%d %b %Y}" if hit.started_at else ""
         who = hit.contact_name + (f", {hit.company}" if hit.company else "")
         where = f"[call {hit.call_id}]" if hit.call_id else ""
         text = "" if hit.source == "contact" else f": {hit.text}"
-        lines.append(
-            _printable(f"{labels[hit.source]:<8} {when:<11} {who}{text}  {where}".rstrip())
-        )
+        lines.append(_printable(f"{hit.label:<8} {when:<11} {who}{text}  {where}".rstrip()))
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 

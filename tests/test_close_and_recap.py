@@ -22,6 +22,7 @@ from callmate.domain.closing import (
     MISSING_OTHER_REASON,
     MISSING_OUTCOME,
     MISSING_WHAT,
+    CloseField,
     ClosingDraft,
     check_closing,
     missing_reason,
@@ -93,19 +94,24 @@ def test_gate_lists_exactly_what_is_missing(
         due_text=date_text,
     )
     result = check_closing(draft, TODAY)
-    expected: list[str] = []
+    gaps: list[tuple[CloseField, str]] = []
     if outcome is None:
-        expected.append(MISSING_OUTCOME)
+        gaps.append((CloseField.OUTCOME, MISSING_OUTCOME))
     elif outcome is not Outcome.YES:
         if reason == (None, ""):
-            expected.append(missing_reason(outcome))
+            gaps.append((CloseField.REASON, missing_reason(outcome)))
         elif reason == (Reason.OTHER, ""):
-            expected.append(MISSING_OTHER_REASON)
+            gaps.append((CloseField.REASON_TEXT, MISSING_OTHER_REASON))
     if not what:
-        expected.append(MISSING_WHAT)
+        gaps.append((CloseField.NEXT_WHAT, MISSING_WHAT))
     if not date_text:
-        expected.append(MISSING_DATE)
-    found = result.missing
+        gaps.append((CloseField.NEXT_DATE, MISSING_DATE))
+    if date_text in ("flurb", "2026-11-01"):
+        gaps.append((CloseField.NEXT_DATE, ""))  # the wording is checked below
+    # Each gap names its field, in the form's order: the screen focuses by field.
+    assert [m.field for m in result.missing] == [field for field, _ in gaps]
+    expected = [text for _, text in gaps if text]
+    found = [m.text for m in result.missing]
     for message in expected:
         assert message in found
     if date_text == "flurb":

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Input
 
 from callmate.app import CallmateApp
 from callmate.domain.closing import MISSING_DATE, MISSING_OUTCOME, MISSING_WHAT
@@ -17,6 +19,7 @@ from callmate.screens.closing import ClosingScreen
 from callmate.screens.live_call import LiveCallScreen
 from callmate.screens.recap import RecapScreen
 from callmate.store.repository import Repository
+from callmate.widgets.commitment_editor import CommitmentEditor
 from tests.helpers import screen_text, settle, type_text
 
 
@@ -119,3 +122,53 @@ async def test_each_missing_combination_blocks_save(
         assert (MISSING_WHAT in text) is not what
         assert (MISSING_DATE in text) is not date
     assert stored(isolated_home)[0] is CallStatus.LIVE
+
+
+async def test_a_refused_save_takes_the_user_to_the_first_gap_by_its_field(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    """Focus follows the field each gap names (not its wording), a commitment's date included."""
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await type_text(pilot, "Dana Whitfield\nNorthwind\n\n\nBook a demo\n")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await type_text(pilot, "first note\n>send the deck\n")
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClosingScreen)
+        (editor,) = screen.query(CommitmentEditor)
+        steps: list[tuple[str, str, Widget]] = [
+            ("next-what", "", screen.query_one("#outcome")),  # nothing picked yet
+            ("outcome", "no", screen.query_one("#reason")),
+            ("reason", "other", screen.query_one("#reason-text")),
+            ("reason-text", "they said no", screen.query_one("#next-what")),
+            ("next-what", "Call back in spring", screen.query_one("#next-date")),
+        ]
+        for field, value, gap in steps:
+            widget = screen.query_one(f"#{field}")
+            widget.value = value  # type: ignore[attr-defined]
+            await settle(pilot)
+            screen.set_focus(None)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is screen, "the call must not be saved"
+            assert app.focused is gap, (field, app.focused)
+        # Only the commitment's date is wrong now: its own date field is focused.
+        screen.query_one("#next-date").value = "tomorrow"  # type: ignore[attr-defined]
+        editor.query_one(".due", Input).value = "2026-11-01"
+        await settle(pilot)
+        screen.set_focus(None)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "A commitment's date" in screen_text(pilot)
+        assert app.focused is editor.query_one(".due", Input)
+        editor.query_one(".due", Input).value = ""
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RecapScreen)
+    assert stored(isolated_home) == (CallStatus.DONE, ["first note", "send the deck"])

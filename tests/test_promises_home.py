@@ -20,6 +20,7 @@ from callmate.locations import database_path
 from callmate.screens.confirm import ConfirmScreen
 from callmate.screens.home import HomeScreen
 from callmate.screens.precall import PreCallScreen
+from callmate.screens.recap import RecapScreen
 from callmate.screens.reschedule import RescheduleScreen
 from callmate.screens.timeline import TimelineScreen
 from callmate.store.repository import Repository
@@ -387,6 +388,35 @@ async def test_t_opens_the_timeline_of_any_promise(isolated_home: Path, kind: st
             assert isinstance(app.screen, TimelineScreen)
             assert app.screen.contact_id == seeded.contacts[contact]
             assert f"{contact} · {contact} Ltd" in screen_text(pilot)
+    finally:
+        app.store.close()
+
+
+@pytest.mark.parametrize("what", ["Send the contract", "Case study"])
+async def test_enter_opens_the_call_a_promise_was_made_on(isolated_home: Path, what: str) -> None:
+    """A commitment's line is its note, but Enter opens the call it was made on
+    (the line's id once held the note's number, and Enter opened that number as a call)."""
+    seeded = seed_promises(isolated_home, NOW)
+    app = sunday_app(isolated_home)
+    contact = "Olga" if what == "Send the contract" else "Wes"
+    try:
+        async with app.run_test(size=(100, 40)) as pilot:
+            await settle(pilot)
+            await pilot.pause()
+            rows = lines(pilot)
+            listing = app.screen.query_one("#agenda")
+            ids = [o.id for o in listing.options]  # type: ignore[attr-defined]
+            wanted = (
+                f"step:{seeded.calls[contact]}"
+                if what == "Send the contract"
+                else f"note:{seeded.notes[what]}"
+            )
+            assert what in rows[position(rows, what)]
+            listing.highlighted = ids.index(wanted)  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, RecapScreen)
+            assert app.screen.call_id == seeded.calls[contact]
     finally:
         app.store.close()
 

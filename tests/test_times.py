@@ -192,7 +192,7 @@ async def test_a_timed_step_coming_due_is_announced_once(
 
 
 def test_a_commitment_date_at_the_close_keeps_its_time() -> None:
-    from callmate.domain.closing import ClosingDraft, CommitmentDraft, check_closing
+    from callmate.domain.closing import CloseField, ClosingDraft, CommitmentDraft, check_closing
     from callmate.domain.models import Outcome
 
     draft = ClosingDraft(
@@ -209,7 +209,8 @@ def test_a_commitment_date_at_the_close_keeps_its_time() -> None:
     assert (first.due, first.due_time) == (date(2026, 11, 23), time(10, 0))
     assert result.commitment_dates[1] == "Mon 23 Nov 2026 at 10:00 · tomorrow"
     assert (second.due, second.due_time) == (None, None)
-    assert any("12:00 today has passed" in line for line in result.missing)
+    assert [(m.field, m.note_id) for m in result.missing] == [(CloseField.COMMITMENT_DATE, 2)]
+    assert "12:00 today has passed" in result.missing[0].text
     assert result.next_step is not None and result.next_step.due_time is None
 
 

@@ -16,13 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from callmate.domain.kinds import NoteKind
 from callmate.domain.text import clean_line, count
 
 GROUP_LIMIT = 30
 """Steps shown per group; the rest are counted (search reaches every one)."""
 
 
-OWES = {"next_step": "NEXT STEP", "ours": "WE OWE", "theirs": "THEY OWE"}
+OWES = {
+    "next_step": "NEXT STEP",
+    **{k.value: k.label.upper() for k in (NoteKind.OURS, NoteKind.THEIRS)},
+}
 """Who owes an open promise, by its kind: the label the home screen and
 ``callmate due`` show in words (never colour alone)."""
 
@@ -178,6 +182,44 @@ class CallSummary:
     def __post_init__(self) -> None:
         for name in ("contact_name", "company", "goal", "next_step_what"):
             object.__setattr__(self, name, clean_line(getattr(self, name) or ""))
+
+
+@dataclass(frozen=True)
+class PromiseRow:
+    """A line of home's list: an open promise (a next step or a commitment)."""
+
+    promise: DueStep
+
+    @property
+    def key(self) -> str:
+        step = self.promise
+        return f"step:{step.call_id}" if step.note_id is None else f"note:{step.note_id}"
+
+
+@dataclass(frozen=True)
+class ColdRow:
+    """A line of home's list: someone going cold."""
+
+    contact: ColdContact
+
+    @property
+    def key(self) -> str:
+        return f"cold:{self.contact.contact_id}"
+
+
+@dataclass(frozen=True)
+class CallRow:
+    """A line of home's list: a recent call."""
+
+    call: CallSummary
+
+    @property
+    def key(self) -> str:
+        return f"call:{self.call.id}"
+
+
+AgendaRow = PromiseRow | ColdRow | CallRow
+"""What a line of home's list is; ``key`` names it across reloads (the option id)."""
 
 
 def week_end(today: date) -> date:

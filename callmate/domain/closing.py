@@ -3,9 +3,10 @@
 The rules are the method's (METHOD.md rules 2, 12-14): every conversation
 ends on a next step with an owner and a date of today or later; a No or a
 Maybe says why; the backup goal is judged; a next step beyond the follow-up
-cadence is questioned but allowed. :func:`check_closing` lists, in plain
-words, everything still missing, so the screen can show it at all times and
-refuse to save until the list is empty.
+cadence is questioned but allowed. :func:`check_closing` lists everything
+still missing, each as the field it is in and a line in plain words, so the
+screen can show it at all times, refuse to save until the list is empty,
+and take the user to the first gap.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from enum import StrEnum
 
 from callmate.domain.dates import DateParseError, When, describe, parse_when
 from callmate.domain.models import Call, GoalResult, NextStep, Outcome, Owner, Reason
@@ -53,9 +55,36 @@ class CommitmentUpdate:
     due_time: time | None = None
 
 
+class CloseField(StrEnum):
+    """A field of the close that something can be missing from."""
+
+    OUTCOME = "outcome"
+    REASON = "reason"
+    """The reason picked from the list (or typed in words)."""
+    REASON_TEXT = "reason_text"
+    """The reason in words (needed for "Other")."""
+    NEXT_WHAT = "next_what"
+    NEXT_DATE = "next_date"
+    COMMITMENT_DATE = "commitment_date"
+    """A commitment's due date: :attr:`Missing.note_id` says which."""
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One thing the close still needs: where it is, and what to do, in a line."""
+
+    field: CloseField
+    text: str
+    note_id: int | None = None
+    """For :attr:`CloseField.COMMITMENT_DATE`: the commitment's note."""
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass(frozen=True)
 class ClosingCheck:
-    missing: list[str] = field(default_factory=list)
+    missing: list[Missing] = field(default_factory=list)
     due: date | None = None
     due_time: time | None = None
     due_preview: str = ""
@@ -167,25 +196,25 @@ def check_closing(
 
     ``now`` (local time of day) lets a time already gone today be refused.
     """
-    missing: list[str] = []
+    missing: list[Missing] = []
     if draft.outcome is None:
-        missing.append(MISSING_OUTCOME)
+        missing.append(Missing(CloseField.OUTCOME, MISSING_OUTCOME))
     elif draft.outcome is not Outcome.YES:
         reason_text = clean_line(draft.reason_text)
         if draft.reason is None and not reason_text:
-            missing.append(missing_reason(draft.outcome))
+            missing.append(Missing(CloseField.REASON, missing_reason(draft.outcome)))
         elif draft.reason is Reason.OTHER and not reason_text:
-            missing.append(MISSING_OTHER_REASON)
+            missing.append(Missing(CloseField.REASON_TEXT, MISSING_OTHER_REASON))
 
     what = clean_line(draft.next_what)
     if not what:
-        missing.append(MISSING_WHAT)
+        missing.append(Missing(CloseField.NEXT_WHAT, MISSING_WHAT))
 
     clock = _clock_now(now)
     step_date = check_step_date(draft.due_text, today, cadence_days=cadence_days, now=clock)
     due, preview, warning = step_date.due, step_date.preview, step_date.cadence_warning
     if step_date.problem:
-        missing.append(step_date.problem)
+        missing.append(Missing(CloseField.NEXT_DATE, step_date.problem))
 
     updates: list[CommitmentUpdate] = []
     previews: dict[int, str] = {}
@@ -195,15 +224,17 @@ def check_closing(
         commitment_time: time | None = None
         if text:
             read, error = _read_date(text, today, clock)
+            gap, note_id = CloseField.COMMITMENT_DATE, commitment.note_id
             if error:
-                missing.append(f"A commitment's due date: {error}")
+                missing.append(Missing(gap, f"A commitment's due date: {error}", note_id))
             elif read is not None:
                 previews[commitment.note_id] = describe(read.date, today, read.time)
                 if _is_past(read, today, clock):
-                    missing.append(
-                        f"A commitment's date, {previews[commitment.note_id]}, is in the past."
+                    past = (
+                        f"A commitment's date, {previews[note_id]}, is in the past."
                         " Pick a later day or time."
                     )
+                    missing.append(Missing(gap, past, note_id))
                 else:
                     commitment_due, commitment_time = read.date, read.time
         updates.append(
@@ -227,13 +258,6 @@ def check_closing(
         commitment_dates=previews,
         commitments=updates,
     )
-
-
-_GOAL_WORDS = {
-    GoalResult.PRIMARY: "goal met",
-    GoalResult.BACKUP: "backup goal met",
-    GoalResult.NEITHER: "neither goal met",
-}
 
 
 def describe_close(
@@ -299,7 +323,7 @@ def close_as_note(
     if words and draft.outcome is not Outcome.YES:
         extra.append(f"in their words: {words}")
     if draft.goal_result is not None:
-        extra.append(_GOAL_WORDS[draft.goal_result])
+        extra.append(draft.goal_result.words)
     for commitment in draft.commitments:
         owner, due = clean_line(commitment.owner), clean_line(commitment.due_text)
         if owner or due:

@@ -228,7 +228,7 @@ def _day_time(day: date, at: time | None) -> str:
 
 def _carried_line(note: Note, line: Callable[[str], str]) -> str:
     """``- **We owe:** send the pricing sheet (Sam, due 2026-11-24)``."""
-    who = "We owe" if note.kind.value == "ours" else "They owe"
+    who = note.kind.label.capitalize()
     extra = [line(note.owner)] if note.owner else []
     if note.due:
         extra.append(f"due {_day_time(note.due, note.due_time)}")
@@ -247,7 +247,7 @@ def next_step_ics(call: Call, now: datetime, *, minutes: int = 30) -> str:
     if step is None:
         raise ValueError("this call has no next step")
     who = call.contact.name + (f" ({call.contact.company})" if call.contact.company else "")
-    owner = {"us": "on us", "them": "on them", "both": "on both of us"}[step.owner.value]
+    owner = step.owner.export_phrase
     description = "\n".join(
         [
             f"Next step with {who}, {owner}.",
@@ -300,10 +300,10 @@ def csv_chunks(calls: Iterable[dict[str, Any]]) -> Iterator[str]:
     import csv
     import io
 
-    from callmate.domain.models import NoteKind, format_offset
+    from callmate.domain.kinds import kind_of
+    from callmate.domain.models import format_offset
     from callmate.domain.text import clean, clean_line
 
-    labels = {kind.value: kind.label for kind in NoteKind}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -319,7 +319,7 @@ def csv_chunks(calls: Iterable[dict[str, Any]]) -> Iterator[str]:
         step = call["next_step"]
         contact = call["contact"]
         notes = "\n".join(
-            f"[{labels[n['kind']]} {format_offset(n['offset_seconds'])}] {clean(n['text'])}"
+            f"[{kind_of(n['kind']).label} {format_offset(n['offset_seconds'])}] {clean(n['text'])}"
             for n in call["notes"]
             if _in_recap(n)
         )
@@ -352,13 +352,16 @@ def csv_chunks(calls: Iterable[dict[str, Any]]) -> Iterator[str]:
 
 def _in_recap(note: dict[str, Any]) -> bool:
     """:attr:`Note.in_recap` for a note as exported."""
-    if note["kind"] == "private":
+    from callmate.domain.kinds import kind_of
+
+    kind = kind_of(note["kind"])
+    if kind.recap is None:
         return False
     chosen = note.get("in_email")
     if chosen is not None:
         return bool(chosen)
     text = note["text"]
-    return note["kind"] != "follow_up" and "\n" not in text and "\r" not in text
+    return kind.emailed and "\n" not in text and "\r" not in text
 
 
 def to_csv(calls: Iterable[Call]) -> str:

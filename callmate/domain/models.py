@@ -15,6 +15,13 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from callmate.domain.agenda import CONNECTION_WORDS
+from callmate.domain.kinds import PREFIX_KINDS as PREFIX_KINDS  # the tables, re-exported
+from callmate.domain.kinds import REASONS_FOR as REASONS_FOR
+from callmate.domain.kinds import GoalResult as GoalResult
+from callmate.domain.kinds import NoteKind as NoteKind
+from callmate.domain.kinds import Outcome as Outcome
+from callmate.domain.kinds import Owner as Owner
+from callmate.domain.kinds import Reason as Reason
 from callmate.domain.limits import OFFSET_MAX_SECONDS, ONE_LINE_MAX, TEXT_MAX
 from callmate.domain.question_bank import CallType
 from callmate.domain.text import clean, clean_line, fit
@@ -51,51 +58,6 @@ Minutes = Annotated[
     time, AfterValidator(lambda at: at.replace(second=0, microsecond=0, tzinfo=None, fold=0))
 ]
 """A time of day to the minute, local and without a zone: what "15:00" means."""
-
-
-class NoteKind(StrEnum):
-    """What a line typed during the call is. The prefix is typed first."""
-
-    NOTE = "note"
-    QUOTE = "quote"
-    PAIN = "pain"
-    OBJECTION = "objection"
-    OURS = "ours"
-    THEIRS = "theirs"
-    FOLLOW_UP = "follow_up"
-    PRIVATE = "private"
-    """For the user's eyes only: kept, searched and exported in the user's own
-    JSON and Markdown, never in the recap email, the ``.ics`` or the CSV."""
-
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
-
-    @property
-    def prefix(self) -> str:
-        return _KIND_PREFIXES.get(self, "")
-
-
-_KIND_LABELS = {
-    NoteKind.NOTE: "note",
-    NoteKind.QUOTE: "quote",
-    NoteKind.PAIN: "pain",
-    NoteKind.OBJECTION: "objection",
-    NoteKind.OURS: "we owe",
-    NoteKind.THEIRS: "they owe",
-    NoteKind.FOLLOW_UP: "follow up",
-    NoteKind.PRIVATE: "private",
-}
-_KIND_PREFIXES = {
-    NoteKind.QUOTE: '"',
-    NoteKind.PAIN: "!",
-    NoteKind.OBJECTION: "~",
-    NoteKind.OURS: ">",
-    NoteKind.THEIRS: "<",
-    NoteKind.FOLLOW_UP: "?",
-    NoteKind.PRIVATE: "#",
-}
-PREFIX_KINDS = {prefix: kind for kind, prefix in _KIND_PREFIXES.items()}
 
 
 def split_prefix(line: str) -> tuple[NoteKind, str]:
@@ -154,60 +116,6 @@ def parse_keep_command(line: str) -> list[str] | None:
 PROMISE_KEYS = "abcdefghi"
 """The letters of a contact's open promises on the call: Alt+A, or /a typed, marks one kept."""
 _KEEP_LETTER = re.compile(f"[{PROMISE_KEYS}]")
-
-
-class Outcome(StrEnum):
-    YES = "yes"
-    NO = "no"
-    MAYBE = "maybe"
-
-
-class GoalResult(StrEnum):
-    """Which goal the call reached, judged at the close (rule 2)."""
-
-    PRIMARY = "primary"
-    BACKUP = "backup"
-    NEITHER = "neither"
-
-
-class Reason(StrEnum):
-    """Why a call ended on No or Maybe: the method's probes (rule 13)."""
-
-    NO_PROJECT = "no_project"
-    OTHER_SUPPLIER = "other_supplier"
-    WRONG_TIME = "wrong_time"
-    TIMING = "timing"
-    BUDGET_CYCLE = "budget_cycle"
-    NEEDS_REVIEW = "needs_review"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return _REASON_LABELS[self]
-
-
-_REASON_LABELS = {
-    Reason.NO_PROJECT: "No project",
-    Reason.OTHER_SUPPLIER: "Chose another supplier",
-    Reason.WRONG_TIME: "Wrong time",
-    Reason.TIMING: "Timing: ready, or only starting to look?",
-    Reason.BUDGET_CYCLE: "Budget cycle",
-    Reason.NEEDS_REVIEW: "Others need to review it",
-    Reason.OTHER: "Other",
-}
-
-REASONS_FOR: dict[str, tuple[Reason, ...]] = {
-    "no": (Reason.NO_PROJECT, Reason.OTHER_SUPPLIER, Reason.WRONG_TIME, Reason.OTHER),
-    "maybe": (Reason.TIMING, Reason.BUDGET_CYCLE, Reason.NEEDS_REVIEW, Reason.OTHER),
-}
-
-
-class Owner(StrEnum):
-    """Who carries a next step or a commitment."""
-
-    US = "us"
-    THEM = "them"
-    BOTH = "both"
 
 
 class Connection(StrEnum):
@@ -363,17 +271,18 @@ class Note(BaseModel):
     def in_recap(self) -> bool:
         """Whether the recap email (and what else leaves the user's hands) takes it.
 
-        A private note never does, whatever was chosen. Otherwise the user's
-        choice holds; without one, a ``?`` follow-up (the user's own to-do)
-        and a note of several lines (a paste, most likely) are left out, and
-        everything else goes in.
+        A private note (a kind with no recap section) never does, whatever
+        was chosen. Otherwise the user's choice holds; without one, a kind
+        the table doesn't email by default (a ``?`` follow-up, the user's own
+        to-do) and a note of several lines (a paste, most likely) are left
+        out, and everything else goes in.
         """
-        if self.kind is NoteKind.PRIVATE:
+        if self.kind.recap is None:
             return False
         if self.in_email is not None:
             return self.in_email
         several_lines = "\n" in self.text or "\r" in self.text  # a paste not cleaned yet
-        return self.kind is not NoteKind.FOLLOW_UP and not several_lines
+        return self.kind.emailed and not several_lines
 
 
 class NextStep(BaseModel):

@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from callmate.domain.models import Call, Contact, Note, NoteKind, Owner
+from callmate.domain.kinds import RecapForm, RecapSection
+from callmate.domain.models import Call, Contact, Note, NoteKind
 
 
 @dataclass(frozen=True)
@@ -95,11 +96,14 @@ def _promise(note: Note, contact: Contact) -> str:
     return _sentence(f"{owner} will" if owner else "I will", note)
 
 
-_OWNER_PHRASE = {
-    Owner.US: "on our side",
-    Owner.THEM: "on your side",
-    Owner.BOTH: "together",
-}
+def _recap_line(note: Note, contact: Contact) -> str:
+    """A note as its kind's row says the recap writes it."""
+    form = note.kind.recap_form
+    if form is RecapForm.PROMISE:
+        return _promise(note, contact)
+    if form is RecapForm.QUOTED:
+        return f'"{_one_line(note.text)}"'
+    return _one_line(note.text)
 
 
 def compose_recap(call: Call, *, signature: str = "", carried: Sequence[Note] = ()) -> Recap:
@@ -113,18 +117,16 @@ def compose_recap(call: Call, *, signature: str = "", carried: Sequence[Note] = 
     contact = call.contact
     notes = [note for note in call.notes if note.in_recap]
 
-    def of(*kinds: NoteKind) -> list[Note]:
-        return [note for note in notes if note.kind in kinds]
-
     lines: list[str] = [f"Hi {contact.first_name},", ""]
     lines.append("Thank you for your time today. Here is what I took away from our call,")
     lines.append("so we can be sure we understood each other.")
-    lines += _section("What I understood:", [_one_line(n.text) for n in of(NoteKind.NOTE)])
-    lines += _section("What matters to you:", [_one_line(n.text) for n in of(NoteKind.PAIN)])
-    lines += _section("Concerns you raised:", [_one_line(n.text) for n in of(NoteKind.OBJECTION)])
-    lines += _section("In your words:", [f'"{_one_line(n.text)}"' for n in of(NoteKind.QUOTE)])
-    agreed = of(NoteKind.OURS, NoteKind.FOLLOW_UP) + of(NoteKind.THEIRS)
-    lines += _section("What we agreed:", [_promise(n, contact) for n in agreed])
+    by_section: dict[RecapSection, list[Note]] = {}
+    for note in notes:
+        if note.kind.recap is not None:
+            by_section.setdefault(note.kind.recap, []).append(note)
+    for section in RecapSection:  # each in the email's order; within one, by the kinds' order
+        taken = sorted(by_section.get(section, []), key=lambda n: n.kind.recap_order)
+        lines += _section(section.value, [_recap_line(n, contact) for n in taken])
     still = [n for n in carried if n.is_commitment and n.in_recap]
     still.sort(key=lambda n: n.kind is NoteKind.THEIRS)  # ours first, each in its order
     lines += _section("Still open from our earlier calls:", [_promise(n, contact) for n in still])
@@ -133,7 +135,7 @@ def compose_recap(call: Call, *, signature: str = "", carried: Sequence[Note] = 
     if step is not None:
         lines.append("")
         lines += _wrapped(
-            f"Next step: {_one_line(step.what)} ({_OWNER_PHRASE[step.owner]}),"
+            f"Next step: {_one_line(step.what)} ({step.owner.recap_phrase}),"
             f" by {long_date(step.due, step.due_time)}."
         )
 

@@ -15,10 +15,20 @@ class SearchHit(NamedTuple):
     """
 
     source: str
-    """"note", "call", "research" or "contact"."""
+    """"note", "call", "research" or "contact" (a key of :data:`SOURCE_LABELS`)."""
     text: str
     contact_id: int
     contact_name: str
     call_id: int | None = None
     company: str = ""
     started_at: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        """Where it was found, as the search screen and ``callmate search`` say it
+        (a note of any kind is a NOTE); a source this version doesn't know, upper-cased."""
+        return SOURCE_LABELS.get(self.source) or self.source.upper()[:8]
+
+
+SOURCE_LABELS = {"note": "NOTE", "call": "GOAL", "research": "RESEARCH", "contact": "PERSON"}
+"""The one table of search sources and their labels."""

@@ -23,8 +23,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from callmate.domain.closing import (
-    MISSING_WHAT,
     AlreadyClosedError,
+    CloseField,
     ClosingCheck,
     ClosingDraft,
     CommitmentDraft,
@@ -50,30 +50,18 @@ from callmate.widgets.choice_bar import Choice, ChoiceBar
 from callmate.widgets.commitment_editor import CommitmentEditor
 from callmate.widgets.text_field import TextField
 
-OUTCOME_CHOICES = [
-    Choice(Outcome.YES.value, "Yes", "y"),
-    Choice(Outcome.NO.value, "No", "n"),
-    Choice(Outcome.MAYBE.value, "Maybe", "m"),
-]
-OWNER_CHOICES = [
-    Choice(Owner.US.value, "Us", "u"),
-    Choice(Owner.THEM.value, "Them", "t"),
-    Choice(Owner.BOTH.value, "Both", "b"),
-]
-GOAL_CHOICES = [
-    Choice(GoalResult.PRIMARY.value, "Goal met", "g"),
-    Choice(GoalResult.BACKUP.value, "Backup met", "b"),
-    Choice(GoalResult.NEITHER.value, "Neither", "n"),
-]
-REASON_KEYS = {
-    Reason.NO_PROJECT: "p",
-    Reason.OTHER_SUPPLIER: "s",
-    Reason.WRONG_TIME: "w",
-    Reason.TIMING: "t",
-    Reason.BUDGET_CYCLE: "b",
-    Reason.NEEDS_REVIEW: "r",
-    Reason.OTHER: "o",
+# Each choice row is its table (callmate.domain.kinds): value, label, key.
+OUTCOME_CHOICES = [Choice(o.value, o.label, o.key) for o in Outcome]
+OWNER_CHOICES = [Choice(o.value, o.label, o.key) for o in Owner]
+GOAL_CHOICES = [Choice(g.value, g.label, g.key) for g in GoalResult]
+GAP_FIELDS = {
+    CloseField.OUTCOME: "#outcome",
+    CloseField.REASON: "#reason",
+    CloseField.REASON_TEXT: "#reason-text",
+    CloseField.NEXT_WHAT: "#next-what",
+    CloseField.NEXT_DATE: "#next-date",
 }
+"""Where each gap in the close is filled in (a commitment's date: its editor)."""
 PROMPTS = (
     "Ask: “So what's our next step?” · “What would you like to do next?” · "
     "“Who else needs to review it?”"
@@ -82,7 +70,7 @@ PROMPTS = (
 
 def reason_choices(outcome: Outcome | None) -> list[Choice]:
     reasons = REASONS_FOR.get(outcome.value if outcome else "", ())
-    return [Choice(r.value, r.label, REASON_KEYS[r]) for r in reasons]
+    return [Choice(r.value, r.label, r.key) for r in reasons]
 
 
 def _row(label: str, *widgets: Static | Input | ChoiceBar) -> Horizontal:
@@ -273,7 +261,7 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
             missing.update("Ready to save: press Ctrl+S.")
         else:
             heading = "Not saved yet. Still needed:" if refused else "Still needed:"
-            missing.update("\n".join([heading, *(f"• {m}" for m in result.missing)]))
+            missing.update("\n".join([heading, *(f"• {m.text}" for m in result.missing)]))
         missing.set_class(not result.ready, "error")
         missing.set_class(refused, "refused")
 
@@ -342,16 +330,16 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         self.finish(draft, result, next_step)
 
     def _focus_first_gap(self, result: ClosingCheck) -> None:
-        draft = self.draft()
-        if draft.outcome is None:
-            target = "#outcome"
-        elif any(m.startswith(("Say why", "Say what the other")) for m in result.missing):
-            target = "#reason" if draft.reason is None else "#reason-text"
-        elif MISSING_WHAT in result.missing:
-            target = "#next-what"
-        else:
-            target = "#next-date"
-        self.set_focus(self.query_one(target))
+        """Focus the field of the first thing still missing (the list is in the form's order)."""
+        if not result.missing:
+            return
+        first = result.missing[0]
+        if first.field is CloseField.COMMITMENT_DATE:
+            for editor in self.query(CommitmentEditor):
+                if editor.note_id == first.note_id:
+                    self.set_focus(editor.query_one(".due", Input))
+                    return
+        self.set_focus(self.query_one(GAP_FIELDS.get(first.field, "#next-date")))
 
     @work(group="finish-call", exit_on_error=False)
     async def finish(self, draft: ClosingDraft, result: ClosingCheck, next_step: NextStep) -> None:

@@ -21,10 +21,9 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from callmate.commands import Command
-    from callmate.domain.agenda import Agenda, CallSummary, DueStep
+    from callmate.domain.agenda import Agenda, AgendaRow, CallSummary, DueStep
     from callmate.domain.dates import When
     from callmate.domain.models import Call, Contact
-    from callmate.widgets.agenda_list import Kind
 
 
 class HomeScreen(CallmateScreen[None]):
@@ -306,7 +305,7 @@ class HomeScreen(CallmateScreen[None]):
             self.set_focus(listing)
 
     # -- acting on the highlighted line ------------------------------------
-    def _current(self) -> tuple[Kind, int] | None:
+    def _current(self) -> AgendaRow | None:
         if self.agenda is None or not self.agenda_list.display:
             return None
         return self.agenda_list.current()
@@ -316,20 +315,24 @@ class HomeScreen(CallmateScreen[None]):
         self.action_open()
 
     def action_open(self) -> None:
-        current = self._current()
-        if current is None:
-            return
-        kind, number = current
-        if kind == "cold":
-            self.action_timeline()
-            return
-        summary = self.agenda_list.calls.get(number) if kind == "call" else None
-        if summary is not None and summary.status == "live":
-            self.open_live(number)
-            return
+        from callmate.domain.agenda import CallRow, ColdRow, PromiseRow
+
+        match self._current():
+            case None:
+                return
+            case ColdRow():
+                self.action_timeline()
+                return
+            case CallRow(call=summary) if summary.status == "live":
+                self.open_live(summary.id)
+                return
+            case CallRow(call=summary):
+                call_id = summary.id
+            case PromiseRow(promise=promise):
+                call_id = promise.call_id
         from callmate.screens.recap import RecapScreen
 
-        self.app.push_screen(RecapScreen(number))
+        self.app.push_screen(RecapScreen(call_id))
 
     def action_new_call(self) -> None:
         self._plan()
@@ -345,31 +348,32 @@ class HomeScreen(CallmateScreen[None]):
         )
 
     def action_follow_up(self) -> None:
+        from callmate.domain.agenda import CallRow, ColdRow, PromiseRow
+
         current = self._current()
         if current is None:
             self.notify("Highlight a promise or a contact first.")
             return
-        kind, number = current
-        promise = self.agenda_list.promise(kind, number)
-        if promise is not None:
+        if isinstance(current, PromiseRow):
+            promise = current.promise
             # Only a next step is kept by the call that follows it; a commitment
             # is its goal, and is marked kept on its own (d).
             follows = promise.call_id if promise.is_step else None
             # "Try again" is no goal: a retry keeps the goal of the call that didn't connect.
             goal = promise.goal if promise.connection != "connected" else promise.what
             self.follow_up_contact(promise.contact_id, goal, follows)
-        elif kind == "cold":
+        elif isinstance(current, ColdRow):
             from callmate.domain.models import Contact, ContactRole
 
-            cold = self.agenda_list.cold[number]
+            cold = current.contact
             role = cold.role if cold.role in ContactRole._value2member_map_ else "other"
             contact = Contact(
                 id=cold.contact_id, name=cold.name, company=cold.company, role=ContactRole(role)
             )
             self._plan(contact)
-        else:
-            summary = self.agenda_list.calls[number]
-            self.follow_up_call(number, summary.next_step_what)
+        elif isinstance(current, CallRow):
+            summary = current.call
+            self.follow_up_call(summary.id, summary.next_step_what)
 
     @work(group="follow-up", exclusive=True, exit_on_error=False)
     async def follow_up_contact(self, contact_id: int, goal: str, follows: int | None) -> None:
@@ -382,11 +386,13 @@ class HomeScreen(CallmateScreen[None]):
         self._plan(call.contact, goal, call_id if call.next_step else None)
 
     def _promise(self) -> DueStep | None:
+        from callmate.domain.agenda import PromiseRow
+
         current = self._current()
-        promise = self.agenda_list.promise(*current) if current is not None else None
-        if promise is None:
+        if not isinstance(current, PromiseRow):
             self.notify("Highlight a promise first (the lines at the top).")
-        return promise
+            return None
+        return current.promise
 
     def action_done(self) -> None:
         promise = self._promise()
@@ -453,17 +459,15 @@ class HomeScreen(CallmateScreen[None]):
         self.load()
 
     def action_timeline(self) -> None:
-        current = self._current()
-        if current is None:
-            return
-        kind, number = current
-        promise = self.agenda_list.promise(kind, number)
-        if promise is not None:
-            self.open_timeline(promise.contact_id)
-        elif kind == "cold":
-            self.open_timeline(number)
-        else:
-            self.timeline_of_call(number)
+        from callmate.domain.agenda import CallRow, ColdRow, PromiseRow
+
+        match self._current():
+            case PromiseRow(promise=promise):
+                self.open_timeline(promise.contact_id)
+            case ColdRow(contact=cold):
+                self.open_timeline(cold.contact_id)
+            case CallRow(call=summary):
+                self.timeline_of_call(summary.id)
 
     @work(group="timeline", exclusive=True, exit_on_error=False)
     async def timeline_of_call(self, call_id: int) -> None:

@@ -27,6 +27,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
 from callmate.commands import key_of
+from callmate.domain.kinds import kind_css, prefix_hint
 from callmate.domain.limits import TEXT_MAX
 from callmate.domain.models import (
     PROMISE_KEYS,
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
     from callmate.domain.closing import ClosingDraft
     from callmate.screens.closing import ClosingScreen
 
-PREFIX_HINT = '"quote  !pain  ~objection  >we owe  <they owe  ?follow up  #private  ^T cycles'
+PREFIX_HINT = prefix_hint(suffix="^T cycles")
 """At most 80 characters, so it fits on one line of an 80-column terminal."""
 KIND_CYCLE = list(NoteKind)
 RETRY_SECONDS = 2.0
@@ -68,6 +69,8 @@ WIDE = (120, 40)
 
 
 class LiveCallScreen(CallmateScreen[None]):
+    CSS = kind_css("#kind-label")
+    """The kind label in its kind's colour, from the kinds table."""
     BINDINGS = [
         Binding(
             "ctrl+o",
@@ -338,7 +341,7 @@ class LiveCallScreen(CallmateScreen[None]):
         label = self.query_one("#kind-label", Label)
         editing = "edit " if self.editing is not None else ""
         label.update(f"{editing}{kind.label} ▸")
-        label.set_classes(f"kind-{kind.value}")
+        label.set_classes(kind.css_class)
 
     def action_cycle_kind(self) -> None:
         kind, _ = split_prefix(self.note_line.value)

@@ -19,8 +19,6 @@ from callmate.widgets.text_field import TextField
 if TYPE_CHECKING:
     from callmate.domain.search_hit import SearchHit
 
-SOURCE_LABELS = {"note": "NOTE", "call": "GOAL", "research": "RESEARCH", "contact": "PERSON"}
-
 
 def hit_prompt(hit: SearchHit) -> Table:
     grid = Table.grid(padding=(0, 1), expand=True)
@@ -34,7 +32,7 @@ def hit_prompt(hit: SearchHit) -> Table:
     elif hit.company:
         line.append(f" · {hit.company}")
     when = f"{hit.started_at.astimezone():%d %b %Y}" if hit.started_at else ""
-    grid.add_row(Text(SOURCE_LABELS[hit.source], style="dim"), line, Text(when, style="dim"))
+    grid.add_row(Text(hit.label, style="dim"), line, Text(when, style="dim"))
     return grid
 
 

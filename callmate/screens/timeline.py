@@ -92,8 +92,7 @@ def call_prompt(call: Call, today: date, tries: int = 0) -> Text:
 
 def commitment_prompt(note: Note, today: date) -> Text:
     label, style = kept_label(note.done_at is not None, note.due, today)
-    who = "we owe" if note.kind.value == "ours" else "they owe"
-    out = Text(f"    {who}: ", style="dim")
+    out = Text(f"    {note.kind.label}: ", style="dim")
     out.append(" ".join(note.text.split()))
     details = [note.owner] if note.owner else []
     if note.due:

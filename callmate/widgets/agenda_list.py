@@ -8,7 +8,7 @@ theme's error colour: never colour alone.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from rich.measure import Measurement
 from rich.table import Table
@@ -24,9 +24,7 @@ if TYPE_CHECKING:
 
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 
-    from callmate.domain.agenda import Agenda, CallSummary, ColdContact, DueStep, Group
-
-Kind = Literal["step", "note", "cold", "call"]
+    from callmate.domain.agenda import Agenda, AgendaRow, ColdContact, DueStep, Group
 
 
 def _who(name: str, company: str) -> Text:
@@ -41,6 +39,7 @@ def step_prompt(step: DueStep, group: str, today_days: int, styles: dict[str, st
     # Here, not at the top: the dataclasses of callmate.domain.agenda take
     # ~5 ms to build, and the first frame (an empty list) needs none of them.
     from callmate.domain.agenda import describe_try, format_clock
+    from callmate.domain.kinds import Owner
 
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(width=12, no_wrap=True)
@@ -62,7 +61,7 @@ def step_prompt(step: DueStep, group: str, today_days: int, styles: dict[str, st
     if step.due_time is not None and group != "today":
         line.append(f"  at {format_clock(step.due_time)}", style="bold")
     if step.is_step:
-        owner = {"us": "", "them": "  (theirs)", "both": "  (together)"}.get(step.owner, "")
+        owner = next((o.home_suffix for o in Owner if o.value == step.owner), "")
     else:
         owner = f"  ({step.owner})" if step.owner else ""
     line.append(owner, style="dim")
@@ -71,11 +70,6 @@ def step_prompt(step: DueStep, group: str, today_days: int, styles: dict[str, st
         line.append(f"  ({tried})", style="dim")
     grid.add_row(label, Text(step.owes, style="bold" if not step.is_step else ""), line)
     return grid
-
-
-def item_id(step: DueStep) -> str:
-    """The option id of an open promise: ``step:<call id>`` or ``note:<note id>``."""
-    return f"step:{step.call_id}" if step.note_id is None else f"note:{step.note_id}"
 
 
 def cold_prompt(cold: ColdContact, days: int) -> Table:
@@ -121,17 +115,13 @@ class Later:
 
 
 class AgendaList(OptionList):
-    """Options are ids like ``step:12`` (a call's next step), ``note:40`` (a
-    commitment), ``cold:5``, ``call:7``; headings are disabled."""
+    """Each enabled line is an :data:`~callmate.domain.agenda.AgendaRow` (a
+    promise, someone going cold, a recent call); headings are disabled."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
-        self.steps: dict[int, DueStep] = {}
-        """Next steps by call id."""
-        self.commitments: dict[int, DueStep] = {}
-        """Open commitments by note id."""
-        self.cold: dict[int, ColdContact] = {}
-        self.calls: dict[int, CallSummary] = {}
+        self.rows: list[AgendaRow | None] = []
+        """What each option is, by index (None for a heading)."""
 
     def _styles(self) -> dict[str, str]:
         variables = self.app.get_css_variables()
@@ -141,46 +131,41 @@ class AgendaList(OptionList):
         }
 
     def show(self, agenda: Agenda) -> None:
+        from callmate.domain.agenda import CallRow, ColdRow, PromiseRow
+
         styles = self._styles()
         options: list[Option] = []
-        self.steps, self.commitments, self.cold, self.calls = {}, {}, {}, {}
+        rows: list[AgendaRow | None] = []
+
+        def add(row: AgendaRow, prompt: Later, height: int) -> None:
+            options.append(Option(KnownHeight(self, prompt, height), id=row.key))
+            rows.append(row)
+
+        def heading_line(title: str, shown: int, total: int) -> None:
+            options.append(Option(heading(title, shown, total), disabled=True))
+            rows.append(None)
 
         def group(g: Group) -> None:
             if not g.total:
                 return
-            options.append(Option(heading(g.title, len(g.steps), g.total), disabled=True))
+            heading_line(g.title, len(g.steps), g.total)
             for step in g.steps:
-                if step.note_id is None:
-                    self.steps[step.call_id] = step
-                else:
-                    self.commitments[step.note_id] = step
                 days = (agenda.today - step.due).days if step.due is not None else 0
-                prompt = Later(partial(step_prompt, step, g.key, days, styles))
-                options.append(Option(KnownHeight(self, prompt, 1), id=item_id(step)))
+                add(PromiseRow(step), Later(partial(step_prompt, step, g.key, days, styles)), 1)
 
         for g in agenda.groups:
             group(g)
         if agenda.cold_total:
-            options.append(
-                Option(heading("Going cold", len(agenda.cold), agenda.cold_total), disabled=True)
-            )
+            heading_line("Going cold", len(agenda.cold), agenda.cold_total)
             for cold in agenda.cold:
-                contact_id = cold.contact_id
-                self.cold[contact_id] = cold
                 days = (agenda.today - cold.last_call_at.astimezone().date()).days
-                prompt = Later(partial(cold_prompt, cold, days))
-                options.append(Option(KnownHeight(self, prompt, 1), id=f"cold:{contact_id}"))
+                add(ColdRow(cold), Later(partial(cold_prompt, cold, days)), 1)
         if agenda.recent:
-            options.append(
-                Option(
-                    heading("Recent calls", len(agenda.recent), len(agenda.recent)), disabled=True
-                )
-            )
+            heading_line("Recent calls", len(agenda.recent), len(agenda.recent))
             for summary in agenda.recent:
-                self.calls[summary.id] = summary
-                prompt = Later(partial(call_prompt, summary))
-                options.append(Option(KnownHeight(self, prompt, 2), id=f"call:{summary.id}"))
+                add(CallRow(summary), Later(partial(call_prompt, summary)), 2)
         keep = self.highlighted_option.id if self.highlighted_option else None
+        self.rows = rows
         self.set_options(options)
         ids = [o.id for o in options]
         if keep is not None and keep in ids:
@@ -188,17 +173,9 @@ class AgendaList(OptionList):
         else:
             self.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
 
-    def promise(self, kind: Kind, number: int) -> DueStep | None:
-        """The open promise behind a ``step`` or ``note`` line; None for any other."""
-        if kind == "step":
-            return self.steps.get(number)
-        if kind == "note":
-            return self.commitments.get(number)
-        return None
-
-    def current(self) -> tuple[Kind, int] | None:
-        option = self.highlighted_option
-        if option is None or option.id is None:
+    def current(self) -> AgendaRow | None:
+        """The highlighted line, or None (nothing highlighted, or a heading)."""
+        index = self.highlighted
+        if index is None or not 0 <= index < len(self.rows):
             return None
-        kind, _, number = option.id.partition(":")
-        return kind, int(number)  # type: ignore[return-value]
+        return self.rows[index]

@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Static
 
 from callmate.domain.agenda import format_clock
-from callmate.domain.models import Note, NoteKind
+from callmate.domain.models import Note
 from callmate.widgets.text_field import TextField
 
 
@@ -42,8 +42,7 @@ class CommitmentEditor(Vertical):
         self.note_id = note.id
 
     def compose(self) -> ComposeResult:
-        who = "WE OWE" if self.note.kind is NoteKind.OURS else "THEY OWE"
-        heading = Text(f"{who} ", style="bold")
+        heading = Text(f"{self.note.kind.label.upper()} ", style="bold")
         heading.append(" ".join(self.note.text.split()))
         heading.truncate(200, overflow="ellipsis")
         yield Static(heading, classes="commitment-text")

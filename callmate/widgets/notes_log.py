@@ -36,17 +36,8 @@ if TYPE_CHECKING:
 from callmate.domain.models import Note, NoteKind, format_offset
 from callmate.domain.text import clean
 
-# Kind is shown as a word, never by colour alone. Colours are theme variables.
-KIND_COLOURS: dict[NoteKind, str | None] = {
-    NoteKind.NOTE: None,
-    NoteKind.QUOTE: "text-success",
-    NoteKind.PAIN: "text-error",
-    NoteKind.OBJECTION: "text-warning",
-    NoteKind.OURS: "text-accent",
-    NoteKind.THEIRS: "text-primary",
-    NoteKind.FOLLOW_UP: "text-secondary",
-    NoteKind.PRIVATE: "text-private",  # defined by CallmateApp.get_theme_variable_defaults
-}
+# Kind is shown as a word, never by colour alone. Colours are theme variables,
+# each kind's from the kinds table (callmate.domain.kinds).
 LABEL_WIDTH = max(len(kind.label) for kind in NoteKind)
 IN_EMAIL = "@"
 """Beside a note the recap email takes; the others show :data:`NOT_IN_EMAIL`."""
@@ -63,7 +54,7 @@ def kind_styles(theme_variables: dict[str, str]) -> dict[NoteKind, str]:
     """
     styles = {}
     for kind in NoteKind:
-        variable = KIND_COLOURS.get(kind)
+        variable = kind.colour
         colour = theme_variables.get(variable or "", "")
         styles[kind] = f"bold {colour}".strip() if variable else "dim"
     return styles

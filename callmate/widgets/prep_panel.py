@@ -118,7 +118,7 @@ def panel_text(
     for index, note in enumerate(promises.notes):
         if note.kind is not side:
             side = note.kind
-            out.append("\nWE OWE" if side is NoteKind.OURS else "\nTHEY OWE", style="dim")
+            out.append(f"\n{side.label.upper()}", style="dim")
         kept = note.id in promises.kept
         out.append(f"\n{promises.key_of(index) or '·'} ", style="bold")
         out.append(_line(note.text), style="dim strike" if kept else "")
