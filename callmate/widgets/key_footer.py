@@ -6,7 +6,10 @@ or three times in a row, so the same key line was built three times (~20 ms
 each on the 2-core machine) in the frames right after the first one, in
 front of the day's read and of the "left open" offer (benchmarks/startup.py).
 Here the rebuild runs once, after the last change before the next refresh,
-from the bindings as they are then: what is shown is the same.
+from the bindings as they are then: what is shown is the same. And not at
+all while another screen with its own key line covers this one (pushing a
+screen over this one changes its bindings too): that key line hides this
+one, and the screen's resume brings the bindings up to date again.
 """
 
 from __future__ import annotations
@@ -34,4 +37,7 @@ class KeyFooter(Footer):
 
     async def _rebuild(self) -> None:
         self._rebuild_pending = False
+        top = self.app.screen
+        if top is not self.screen and top.query(Footer):
+            return  # hidden behind the top screen's own key line
         await self.recompose()
