@@ -37,6 +37,8 @@ class KeyFooter(Footer):
 
     async def _rebuild(self) -> None:
         self._rebuild_pending = False
+        if not self.is_attached:
+            return  # its screen was closed meanwhile (the offer, replaced by the call)
         top = self.app.screen
         if top is not self.screen and top.query(Footer):
             return  # hidden behind the top screen's own key line
