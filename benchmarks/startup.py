@@ -1,6 +1,6 @@
 """Cold start against a bare Textual app, on a real pseudo-terminal.
 
-    python -m benchmarks.startup [--runs 7] [--big DIR]
+    python -m benchmarks.startup [--runs 7] [--big DIR] [--offer-only]
 
 Every round launches each program once (twice for callmate: see below), in
 an order that rotates from round to round, and every ratio is taken within
@@ -155,8 +155,16 @@ def times(values: list[float]) -> str:
     return f"x{median(values):.2f} (p95 x{p95(values):.2f})"
 
 
-def measure(homes: dict[str, Path], offers: dict[str, Path], runs: int) -> dict[str, float]:
-    """``runs`` rounds; each launches every program once, in a rotating order."""
+def measure(
+    homes: dict[str, Path], offers: dict[str, Path], runs: int, offer_only: bool = False
+) -> dict[str, float]:
+    """``runs`` rounds; each launches every program once, in a rotating order.
+
+    ``offer_only``: only the bare app and the offers (a quicker loop while
+    working on the offer; the home launches are left out).
+    """
+    if offer_only:
+        homes = {}
     rows: dict[str, list[float]] = {}
 
     def add(key: str, value: float) -> None:
@@ -212,6 +220,8 @@ def measure(homes: dict[str, Path], offers: dict[str, Path], runs: int) -> dict[
             f"open call offered, {label} data dir: {ms(rows[f'{label}_open'])} "
             f"{times(rows[f'{label}_open_ratio'])} the bare first frame (target 1.5)"
         )
+    if offer_only:
+        return result
     print(
         f"first frame vs bare: {times(rows['empty_frame_ratio'])} (target 1.15); "
         f"data shown vs bare first frame: {times(rows['empty_data_ratio'])} (target 2.5)"
@@ -229,6 +239,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--big", type=Path, help="a data dir seeded with benchmarks.seed")
+    parser.add_argument(
+        "--offer-only", action="store_true", help="only the open-call offer against the bare app"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         homes = {"empty": Path(tmp) / "empty"}
@@ -236,7 +249,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         if args.big:
             homes["big"] = args.big
             offers["big"] = with_open_call(args.big, Path(tmp) / "big-open")
-        return measure(homes, offers, args.runs)
+        return measure(homes, offers, args.runs, offer_only=args.offer_only)
 
 
 if __name__ == "__main__":

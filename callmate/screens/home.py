@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 
 from callmate.screens.base import CallmateScreen
 from callmate.widgets.agenda_list import AgendaList
+from callmate.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterator
@@ -135,7 +136,7 @@ class HomeScreen(CallmateScreen[None]):
         yield Header()
         yield Static("Loading your day…", id="home-status", markup=False)
         yield AgendaList(id="agenda")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#agenda", AgendaList).display = False
