@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from textual.geometry import Size
     from textual.message_pump import MessagePump
     from textual.widget import Widget
-    from textual.widgets import TextArea
+    from textual.widgets import Footer, TextArea
 
 PINNED_TEXTUAL = "8.2.8"
 """The Textual these reaches were read against (also pinned in pyproject.toml)."""
@@ -119,6 +119,18 @@ def update_scrollbars(widget: Widget, virtual_size: Size) -> None:
     scrollbar lags behind new notes until the next resize.
     """
     widget._scroll_update(virtual_size)
+
+
+def mark_footer_ready(footer: Footer) -> None:
+    """Let ``footer`` draw the key line on its next compose.
+
+    Relies on ``Footer._bindings_ready`` (a reactive set by
+    ``Footer.bindings_changed``; ``Footer.compose`` yields nothing until it is
+    true). :class:`callmate.widgets.key_footer.KeyFooter` replaces
+    ``bindings_changed`` and so has to set it itself. If it is renamed, the
+    home screen and the offer show an empty key line.
+    """
+    footer._bindings_ready = True
 
 
 OVERRIDDEN_HANDLERS: tuple[tuple[str, str, str], ...] = (

@@ -231,6 +231,6 @@ def test_without_psycopg_it_says_how_to_install_it(
 def test_unset_the_read_commands_never_load_the_url_module(tmp_path: Path) -> None:
     seed_one_call(tmp_path)
     modules = loaded_after("from callmate.cli import main\nassert main(['due']) == 0", tmp_path)
-    assert "callmate.store.queries" in modules  # it did read the SQLite file
+    assert "callmate.store.due_lines" in modules  # it did read the SQLite file
     assert "callmate.store.database_url" not in modules
     assert "tomllib" not in modules

@@ -163,6 +163,20 @@ async def test_the_scrollbars_follow_a_virtual_size_set_without_layout() -> None
         assert tall.vertical_scrollbar.window_virtual_size == 500
 
 
+def test_a_footer_marked_ready_composes_its_key_line() -> None:
+    from textual.widgets import Footer
+
+    footer = Footer()
+    assert list(footer.compose()) == []  # not ready: nothing, not even reading the screen
+    textual_compat.mark_footer_ready(footer)
+    try:
+        list(footer.compose())
+    except Exception as error:  # past the guard: it now asks for its screen
+        assert "screen" in f"{type(error).__name__} {error}".lower()
+    else:
+        raise AssertionError("a ready footer reads its screen's bindings")
+
+
 def test_the_private_handlers_callmate_overrides_still_exist() -> None:
     for where, name, why in textual_compat.OVERRIDDEN_HANDLERS:
         module, _, cls_name = where.partition(":")

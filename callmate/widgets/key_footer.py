@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Footer
 
+from callmate.textual_compat import mark_footer_ready
+
 if TYPE_CHECKING:
     from textual.screen import Screen
 
@@ -28,7 +30,7 @@ class KeyFooter(Footer):
     _rebuild_pending = False
 
     def bindings_changed(self, screen: Screen) -> None:
-        self._bindings_ready = True
+        mark_footer_ready(self)
         if not screen.app.app_focus:
             return
         if self.is_attached and screen is self.screen and not self._rebuild_pending:
