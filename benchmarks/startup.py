@@ -42,7 +42,7 @@ from benchmarks.pty_harness import PtyProgram, median, p95
 # date and counts (long lines wrap, so only their start is looked for).
 DATA_SHOWN = ("No calls yet", f"{datetime.now():%A %d %B}: ")
 OFFER = "left open"
-"""What the offer of a call left open says (callmate/screens/interrupted.py)."""
+"""What the offer of a call left open says (callmate/screens/dialogs/interrupted.py)."""
 
 
 @dataclass

@@ -105,7 +105,7 @@ class CallmateApp(App[None]):
 
     # -- help and the palette ----------------------------------------------------
     def action_help(self) -> None:
-        from callmate.screens.help import HelpScreen, help_text
+        from callmate.screens.dialogs.help import HelpScreen, help_text
 
         screen = self.screen
         if isinstance(screen, HelpScreen):
@@ -179,7 +179,7 @@ class CallmateApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quitting during a call keeps the typed line and asks first."""
-        from callmate.screens.confirm import ConfirmScreen
+        from callmate.screens.dialogs.confirm import ConfirmScreen
         from callmate.screens.live_call import LiveCallScreen
 
         live = next((s for s in self.screen_stack if isinstance(s, LiveCallScreen)), None)

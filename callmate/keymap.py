@@ -78,18 +78,18 @@ def check_keymap(
 def all_bindings() -> dict[str, list[Binding]]:
     """Every screen's bindings, by the name the README uses. Imports every screen:
     called only when the user has a ``[keys]`` table, off the startup path."""
-    from callmate.screens.attempt import AttemptScreen
-    from callmate.screens.bank import BankScreen
     from callmate.screens.closing import ClosingScreen
-    from callmate.screens.confirm import ConfirmScreen
-    from callmate.screens.help import HelpScreen
+    from callmate.screens.dialogs.attempt import AttemptScreen
+    from callmate.screens.dialogs.bank import BankScreen
+    from callmate.screens.dialogs.confirm import ConfirmScreen
+    from callmate.screens.dialogs.help import HelpScreen
+    from callmate.screens.dialogs.interrupted import InterruptedScreen
+    from callmate.screens.dialogs.long_note import LongNoteScreen
+    from callmate.screens.dialogs.reschedule import RescheduleScreen
     from callmate.screens.home import HomeScreen
-    from callmate.screens.interrupted import InterruptedScreen
     from callmate.screens.live_call import LiveCallScreen
-    from callmate.screens.long_note import LongNoteScreen
     from callmate.screens.precall import PreCallScreen
     from callmate.screens.recap import RecapScreen
-    from callmate.screens.reschedule import RescheduleScreen
     from callmate.screens.search import SearchScreen
     from callmate.screens.settings import SettingsScreen
     from callmate.screens.timeline import TimelineScreen

@@ -22,8 +22,8 @@ from callmate.domain.models import (
     Owner,
 )
 from callmate.locations import database_path
-from callmate.screens.attempt import AttemptScreen
-from callmate.screens.confirm import ConfirmScreen
+from callmate.screens.dialogs.attempt import AttemptScreen
+from callmate.screens.dialogs.confirm import ConfirmScreen
 from callmate.screens.home import HomeScreen
 from callmate.screens.live_call import LiveCallScreen
 from callmate.screens.precall import PreCallScreen

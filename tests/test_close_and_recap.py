@@ -30,7 +30,7 @@ from callmate.domain.closing import (
 from callmate.domain.models import Call, GoalResult, NoteKind, Outcome, Reason
 from callmate.locations import database_path
 from callmate.screens.closing import ClosingScreen
-from callmate.screens.confirm import ConfirmScreen
+from callmate.screens.dialogs.confirm import ConfirmScreen
 from callmate.screens.recap import RecapScreen
 from callmate.screens.settings import SettingsScreen
 from callmate.settings import load_settings

@@ -12,10 +12,10 @@ from callmate.app import CallmateApp, make_app
 from callmate.clock import FrozenClock
 from callmate.domain.models import CallStatus
 from callmate.locations import database_path
-from callmate.screens.attempt import DISCARDED, AttemptScreen
-from callmate.screens.confirm import ConfirmScreen
+from callmate.screens.dialogs.attempt import DISCARDED, AttemptScreen
+from callmate.screens.dialogs.confirm import ConfirmScreen
+from callmate.screens.dialogs.interrupted import InterruptedScreen
 from callmate.screens.home import HomeScreen
-from callmate.screens.interrupted import InterruptedScreen
 from callmate.screens.live_call import LiveCallScreen
 from callmate.store.repository import Repository
 from tests.conftest import NOW

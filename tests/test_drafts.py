@@ -22,7 +22,7 @@ from callmate.clock import FrozenClock
 from callmate.domain.drafts import PlanDraft, plan_key
 from callmate.domain.models import Question, QuestionOrigin, ResearchArea, ResearchLine
 from callmate.drafts import PlanDrafts, wait_for_writes
-from callmate.screens.confirm import ConfirmScreen
+from callmate.screens.dialogs.confirm import ConfirmScreen
 from callmate.screens.home import HomeScreen
 from callmate.screens.live_call import LiveCallScreen
 from callmate.screens.precall import DRAFT_EVERY, PreCallScreen

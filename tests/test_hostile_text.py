@@ -18,7 +18,7 @@ from callmate.app import CallmateApp
 from callmate.domain.models import Call, Contact, NextStep, Note, Outcome, Question
 from callmate.domain.text import clean, clean_line
 from callmate.locations import database_path
-from callmate.screens.interrupted import InterruptedScreen
+from callmate.screens.dialogs.interrupted import InterruptedScreen
 from callmate.screens.live_call import LiveCallScreen
 from callmate.screens.recap import RecapScreen
 from callmate.store.repository import Repository

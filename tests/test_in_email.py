@@ -10,7 +10,7 @@ from textual import events
 from textual.pilot import Pilot
 
 from callmate.app import CallmateApp
-from callmate.screens.confirm import ConfirmScreen
+from callmate.screens.dialogs.confirm import ConfirmScreen
 from callmate.screens.live_call import LiveCallScreen
 from callmate.screens.recap import RecapScreen
 from tests.helpers import screen_text, settle, type_text

@@ -17,9 +17,9 @@ from callmate.clock import FrozenClock
 from callmate.domain.models import Call, CallStatus, Note, NoteKind
 from callmate.locations import database_path
 from callmate.screens.closing import ClosingScreen
-from callmate.screens.confirm import ConfirmScreen
+from callmate.screens.dialogs.confirm import ConfirmScreen
+from callmate.screens.dialogs.interrupted import InterruptedScreen
 from callmate.screens.home import HomeScreen
-from callmate.screens.interrupted import InterruptedScreen
 from callmate.screens.live_call import LiveCallScreen
 from callmate.screens.recap import RecapScreen
 from callmate.store.repository import Repository

@@ -23,11 +23,11 @@ from callmate.domain.models import (
     QuestionOrigin,
 )
 from callmate.locations import database_path
+from callmate.screens.dialogs.reschedule import RescheduleScreen
 from callmate.screens.home import HomeScreen
 from callmate.screens.live_call import LiveCallScreen
 from callmate.screens.precall import PreCallScreen
 from callmate.screens.recap import RecapScreen
-from callmate.screens.reschedule import RescheduleScreen
 from callmate.screens.search import SearchScreen
 from callmate.screens.timeline import TimelineScreen
 from callmate.store.repository import Repository

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 
 from callmate.app import CallmateApp, make_app
 from callmate.clock import FrozenClock
-from callmate.screens.help import HelpScreen
+from callmate.screens.dialogs.help import HelpScreen
 from callmate.screens.home import HomeScreen
 from callmate.screens.live_call import LiveCallScreen
 from callmate.screens.precall import PreCallScreen

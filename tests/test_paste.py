@@ -18,8 +18,8 @@ from callmate.app import CallmateApp
 from callmate.domain.models import Call, Contact, Note, NoteKind
 from callmate.locations import database_path
 from callmate.screens import live_call
+from callmate.screens.dialogs.long_note import LongNoteScreen
 from callmate.screens.live_call import LiveCallScreen
-from callmate.screens.long_note import LongNoteScreen
 from callmate.store.repository import Repository
 from tests.helpers import screen_text, settle, type_text
 from tests.test_live_call import failing_saves, start_call, stored

@@ -24,7 +24,7 @@ from callmate.domain.models import (
     ResearchArea,
 )
 from callmate.locations import database_path
-from callmate.screens.bank import BankScreen
+from callmate.screens.dialogs.bank import BankScreen
 from callmate.screens.live_call import LiveCallScreen
 from callmate.screens.precall import PreCallScreen
 from callmate.store.repository import Repository

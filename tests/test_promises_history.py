@@ -23,9 +23,9 @@ from callmate.domain.importer import parse_export
 from callmate.domain.models import Call, Contact, Note, NoteKind
 from callmate.locations import database_path
 from callmate.screens.closing import ClosingScreen
+from callmate.screens.dialogs.reschedule import RescheduleScreen
 from callmate.screens.home import HomeScreen
 from callmate.screens.recap import RecapScreen
-from callmate.screens.reschedule import RescheduleScreen
 from callmate.screens.timeline import TimelineScreen
 from callmate.store.repository import Repository
 from tests.helpers import screen_text, settle, type_text

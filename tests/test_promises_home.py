@@ -17,11 +17,11 @@ from callmate.clock import FrozenClock
 from callmate.domain.closing import CommitmentUpdate
 from callmate.domain.models import Call, Contact, NextStep, Note, NoteKind, Outcome, Owner
 from callmate.locations import database_path
-from callmate.screens.confirm import ConfirmScreen
+from callmate.screens.dialogs.confirm import ConfirmScreen
+from callmate.screens.dialogs.reschedule import RescheduleScreen
 from callmate.screens.home import HomeScreen
 from callmate.screens.precall import PreCallScreen
 from callmate.screens.recap import RecapScreen
-from callmate.screens.reschedule import RescheduleScreen
 from callmate.screens.timeline import TimelineScreen
 from callmate.store.repository import Repository
 from tests.conftest import NOW

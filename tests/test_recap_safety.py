@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 import callmate.files
 from callmate.app import CallmateApp, make_app
 from callmate.clock import FrozenClock
-from callmate.screens.confirm import ConfirmScreen
+from callmate.screens.dialogs.confirm import ConfirmScreen
 from callmate.screens.recap import RecapScreen
 from callmate.widgets.recap_editor import RecapEditor
 from tests.helpers import FakeClipboard, screen_text, settle, type_text

@@ -28,7 +28,7 @@ from callmate.domain.models import (
     Question,
 )
 from callmate.locations import database_path
-from callmate.screens.interrupted import InterruptedScreen
+from callmate.screens.dialogs.interrupted import InterruptedScreen
 from callmate.screens.live_call import LiveCallScreen
 from callmate.store.repository import Repository
 from tests.conftest import NOW

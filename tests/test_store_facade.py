@@ -43,7 +43,7 @@ def forbidden(name: str) -> bool:
 
 
 def test_screens_reach_the_store_only_through_its_facade() -> None:
-    files = sorted(SCREENS.glob("*.py"))
+    files = sorted(SCREENS.rglob("*.py"))
     assert len(files) > 10, "the screens were found"
     reaches = [
         f"{path.relative_to(ROOT)}:{line} imports {name}"

@@ -116,8 +116,8 @@ def test_ics_of_a_timed_step_and_its_sequence_rises_with_each_move(tmp_path: Pat
 async def test_home_and_timeline_show_the_time_and_reschedule_sets_one(
     app: CallmateApp, isolated_home: Path
 ) -> None:
+    from callmate.screens.dialogs.reschedule import RescheduleScreen
     from callmate.screens.home import HomeScreen
-    from callmate.screens.reschedule import RescheduleScreen
     from callmate.screens.timeline import TimelineScreen
 
     async with app.run_test(size=(100, 40)) as pilot:

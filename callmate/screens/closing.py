@@ -88,7 +88,7 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         """What was filled in, to show again if the user comes back."""
 
     def help_extra(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        from callmate.screens.help import date_lines
+        from callmate.screens.dialogs.help import date_lines
 
         return [("Dates", date_lines())]
 
@@ -308,7 +308,7 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
             return
         next_step = result.next_step
         if result.cadence_warning:
-            from callmate.screens.confirm import ConfirmScreen
+            from callmate.screens.dialogs.confirm import ConfirmScreen
 
             def answered(yes: bool | None) -> None:
                 if yes:

@@ -240,7 +240,7 @@ class HomeScreen(CallmateScreen[None]):
         import asyncio
         import contextlib
 
-        from callmate.screens.interrupted import InterruptedScreen
+        from callmate.screens.dialogs.interrupted import InterruptedScreen
 
         offer = InterruptedScreen(live, chosen=lambda choice: self.answer_offer(offer, choice))
         self._offer_open = True
@@ -412,7 +412,7 @@ class HomeScreen(CallmateScreen[None]):
         if promise is None:
             return
         from callmate.domain.agenda import cadence_question, short_when
-        from callmate.screens.reschedule import RescheduleScreen
+        from callmate.screens.dialogs.reschedule import RescheduleScreen
 
         today = self.callmate.today()
         call_id, note_id = promise.call_id, promise.note_id
@@ -432,7 +432,7 @@ class HomeScreen(CallmateScreen[None]):
             if question is None:
                 move(when)
                 return
-            from callmate.screens.confirm import ConfirmScreen
+            from callmate.screens.dialogs.confirm import ConfirmScreen
 
             def answered(yes: bool | None) -> None:
                 if yes:

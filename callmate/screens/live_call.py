@@ -167,7 +167,7 @@ class LiveCallScreen(CallmateScreen[None]):
     )
 
     def help_extra(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        from callmate.screens.help import prefix_lines
+        from callmate.screens.dialogs.help import prefix_lines
 
         return [("Note prefixes (type first)", prefix_lines())]
 
@@ -555,7 +555,7 @@ class LiveCallScreen(CallmateScreen[None]):
         note = self._saved_note(event.index)
         if note is None:
             return
-        from callmate.screens.long_note import is_long
+        from callmate.screens.dialogs.long_note import is_long
 
         if is_long(note.text):
             self._open_long(note)
@@ -579,7 +579,7 @@ class LiveCallScreen(CallmateScreen[None]):
 
     def _open_long(self, note: Note) -> None:
         """A long note opens whole in a text area; the line holds one line."""
-        from callmate.screens.long_note import LongNoteScreen
+        from callmate.screens.dialogs.long_note import LongNoteScreen
 
         title = f"{note.kind.label.upper()} at {format_offset(note.offset_seconds)}"
 
@@ -821,8 +821,8 @@ class LiveCallScreen(CallmateScreen[None]):
         self.app.push_screen(ClosingScreen(call, self.closing_draft), self.after_closing)
 
     def action_attempt(self) -> None:
-        """Ctrl+R: no answer, voicemail...; or discard a mistake (screens/attempt.py)."""
-        from callmate.screens.attempt import attempt_from_call
+        """Ctrl+R: no answer, voicemail...; or discard a mistake (screens/dialogs/attempt.py)."""
+        from callmate.screens.dialogs.attempt import attempt_from_call
 
         self.cancel_edit()
         self.flush_line()

@@ -130,7 +130,7 @@ class PreCallScreen(CallmateScreen[None]):
     )
 
     def help_extra(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        from callmate.screens.help import date_lines, prefix_lines
+        from callmate.screens.dialogs.help import date_lines, prefix_lines
 
         return [
             ("Note prefixes on the call (type first)", prefix_lines()),
@@ -468,7 +468,7 @@ class PreCallScreen(CallmateScreen[None]):
         self._nudge("#questions-nudge", "\n→ ".join(m for m in messages if m) or None)
 
     def action_bank(self) -> None:
-        from callmate.screens.bank import BankScreen
+        from callmate.screens.dialogs.bank import BankScreen
 
         call_type = CallType(self.query_one("#call-type", ChoiceBar).value or "discovery")
         plan = self.query_one("#plan", QuestionPlan)
@@ -620,7 +620,7 @@ class PreCallScreen(CallmateScreen[None]):
         if not draft.has_content() or draft.same_plan(self._pristine):
             self.notify("Nothing to clear: this plan is as it started.")
             return
-        from callmate.screens.confirm import ConfirmScreen
+        from callmate.screens.dialogs.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -663,12 +663,12 @@ class PreCallScreen(CallmateScreen[None]):
         self.start_call(call)
 
     def action_attempt(self) -> None:
-        """Ctrl+R: dialled from the plan and it didn't connect (screens/attempt.py)."""
+        """Ctrl+R: dialled from the plan and it didn't connect (screens/dialogs/attempt.py)."""
         if self.starting:
             return
         call = self.planned_call()
         if call is not None:
-            from callmate.screens.attempt import attempt_from_plan
+            from callmate.screens.dialogs.attempt import attempt_from_plan
 
             attempt_from_plan(self, call)
 

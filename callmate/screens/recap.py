@@ -193,7 +193,7 @@ class RecapScreen(CallmateScreen[None]):
         if (subject, body) == (recap.subject, recap.body):
             self.notify("The email already matches the call's notes.")
             return
-        from callmate.screens.confirm import ConfirmScreen
+        from callmate.screens.dialogs.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -239,7 +239,7 @@ class RecapScreen(CallmateScreen[None]):
         if self.editor.text == built:
             self._toggle(event.index)
             return
-        from callmate.screens.confirm import ConfirmScreen
+        from callmate.screens.dialogs.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:

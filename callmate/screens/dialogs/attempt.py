@@ -203,7 +203,7 @@ class AttemptScreen(ModalScreen["AttemptScreen.Result | None"]):
         if result.cadence_warning is None:
             self.dismiss(self.Result(connection, step))
             return
-        from callmate.screens.confirm import ConfirmScreen
+        from callmate.screens.dialogs.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -216,7 +216,7 @@ class AttemptScreen(ModalScreen["AttemptScreen.Result | None"]):
         )
 
     def action_discard(self) -> None:
-        from callmate.screens.confirm import ConfirmScreen
+        from callmate.screens.dialogs.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
