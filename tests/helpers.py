@@ -71,9 +71,20 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
 
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait until keys are handled and every database job has landed."""
+    import asyncio
+
+    from textual.worker import WorkerCancelled
+
     await pilot.pause()
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        # A job replaced by a newer one of its exclusive group (home's load,
+        # when the day is read again) is cancelled: that is the app working,
+        # not a failure, so only other errors are raised.
+        workers = list(pilot.app.workers)
+        results = await asyncio.gather(*(w.wait() for w in workers), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException) and not isinstance(result, WorkerCancelled):
+                raise result
         await pilot.pause()
 
 
