@@ -303,3 +303,32 @@ def test_a_team_database_without_the_schema_is_refused_in_one_line(
     with pytest.raises(DatabaseUnavailable) as wrong:
         Repository.open_url(pg_server.url("callmate_store", password="not-it"))
     assert "wrong password" in str(wrong.value) and "not-it" not in str(wrong.value)
+
+
+def test_tries_in_a_row_are_counted_up_to_a_cap(store_repo: Repository) -> None:
+    """The home screen's try count (due_lines.TRIES, a correlated walk back) on both."""
+    from callmate.domain.agenda import TRIES_COUNTED
+
+    repo = store_repo
+    closed(repo, "Dana", NOW - timedelta(days=30))
+    for number in range(25):
+        attempt = repo.start_call(call_with("Dana", NOW - timedelta(days=29 - number)))
+        assert attempt.id is not None
+        step = NextStep(what="Try again", due=TODAY + timedelta(days=1))
+        repo.log_attempt(attempt.id, Connection.NO_ANSWER, step, NOW)
+    (last, *_rest) = repo.recent_calls(3)
+    assert last.tries == TRIES_COUNTED + 1
+    assert [c.tries for c in repo.recent_calls(30)][-6:] == [5, 4, 3, 2, 1, 0]
+
+
+def test_every_row_written_has_its_own_stable_id(store_repo: Repository) -> None:
+    import uuid
+
+    repo = store_repo
+    call = repo.start_call(call_with("Ann", NOW))
+    assert call.id is not None and call.uuid and call.contact.uuid
+    saved = repo.save_note(call.id, Note(text="typed", created_at=NOW))
+    assert saved.uuid and uuid.UUID(saved.uuid).version == 7
+    again = repo.save_note(call.id, saved)  # a copy of a stored note is a note of its own
+    assert again.uuid != saved.uuid and again.id != saved.id
+    assert [n.uuid for n in repo.get_call(call.id).notes] == [saved.uuid, again.uuid]
