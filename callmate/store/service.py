@@ -513,9 +513,10 @@ class _TeamGateway(StoreGateway):
         except DatabaseUnavailable as error:
             raise StoreUnavailable(self.url.scrub(str(error)), kind="team") from None
         except Exception as error:
-            from sqlalchemy.exc import DBAPIError
+            from sqlalchemy.exc import DBAPIError, OperationalError
 
-            if isinstance(error, DBAPIError) and error.connection_invalidated:
+            lost = isinstance(error, DBAPIError) and error.connection_invalidated
+            if lost or isinstance(error, OperationalError):  # the server, not the statement
                 raise StoreUnavailable(connection_problem(error, self.url), kind="team") from None
             raise
 
