@@ -26,7 +26,7 @@ from callmate.store.database_url import parse
 from callmate.store.repository import Repository
 from callmate.store.service import PostgresCallStore, open_store
 from callmate.widgets.recap_editor import RecapEditor
-from tests.conftest import empty_team_database
+from tests.conftest import NOW, empty_team_database
 from tests.helpers import FakeClipboard, screen_text, settle, type_text
 
 
@@ -139,5 +139,52 @@ async def test_a_team_database_out_of_reach_fails_each_job_in_one_line(
         assert "\n" not in line and (url.password or "?") not in line
         with pytest.raises(StoreUnavailable):
             await store.list_contacts()
+    finally:
+        store.close()
+
+
+async def test_the_team_store_resumes_a_call_and_finds_timed_steps(
+    isolated_home: Path, pg_store_url: str
+) -> None:
+    """What the app reads outside the call flow: an open call to resume (with a
+    moved commitment and a deleted note), the timed steps coming due, home's day."""
+    from datetime import time
+
+    from callmate.domain.models import Call, Contact, NextStep, Note
+
+    repo = Repository.open_url(pg_store_url)
+    empty_team_database(repo)
+    repo.close()
+    store = open_store(database_path(isolated_home), team=parse(pg_store_url))
+    try:
+        earlier = await store.start_call(
+            Call(contact=Contact(name="Dana"), goal="Intro", started_at=NOW)
+        )
+        assert earlier.id is not None
+        step = NextStep(what="Call back", due=NOW.date(), due_time=time(15, 10))
+        await store.finish_call(earlier.id, outcome=Outcome.MAYBE, next_step=step, ended_at=NOW)
+        live = await store.start_call(
+            Call(contact=Contact(name="Lee"), goal="Demo", started_at=NOW)
+        )
+        assert live.id is not None
+        await store.save_note(live.id, Note(text="plain", created_at=NOW))
+        ours = await store.save_note(
+            live.id, Note(kind=NoteKind.OURS, text="SLA", created_at=NOW, due=date(2026, 12, 4))
+        )
+        gone = await store.save_note(live.id, Note(text="gone", created_at=NOW))
+        assert ours.id is not None and gone.id is not None
+        assert await store.move_promise(live.id, ours.id, date(2026, 12, 11), time(9, 0))
+        store.delete_note(gone.id, NOW).result()
+        assert [c.id for c in await store.live_calls()] == [live.id]
+        resumed = await store.call_to_resume(live.id)
+        assert resumed == store.preload_resume(live.id).result()
+        assert [n.text for n in resumed.notes] == ["plain", "SLA"]
+        assert resumed.notes[1].moved_from == [date(2026, 12, 4)]
+        due = await store.timed_steps_due(NOW.date(), time(15, 0), time(15, 30))
+        assert [(s.contact_name, s.what, s.due_time) for s in due] == [
+            ("Dana", "Call back", time(15, 10))
+        ]
+        day = await store.agenda(NOW.date(), NOW)
+        assert [s.what for s in day.due_today.steps] == ["Call back"]
     finally:
         store.close()

@@ -558,6 +558,14 @@ class PostgresCallStore(SqliteCallStore):
     async def search(self, query: str) -> list[SearchHit]:
         return await self.gateway.run(lambda repo: repo.search(query))
 
+    # Resuming reads the notes with a raw sqlite3-style SELECT
+    # (callmate.store.resume); here the ORM's read of the same call.
+    def preload_resume(self, call_id: int) -> Future[Call]:
+        return self.gateway.submit(lambda repo: repo.get_call(call_id))
+
+    async def call_to_resume(self, call_id: int) -> Call:
+        return await self.gateway.run(lambda repo: repo.get_call(call_id))
+
 
 def _typecheck(store: SqliteCallStore) -> CallStore:
     return store  # mypy proves the SQLite store is a CallStore
