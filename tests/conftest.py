@@ -12,6 +12,7 @@ import pytest
 
 from callmate.app import CallmateApp, make_app
 from callmate.clock import FrozenClock
+from callmate.store.repository import Repository
 from tests.helpers import FakeClipboard
 from tests.pg_server import PostgresServer, find_bindir, why_not_available
 
@@ -87,3 +88,48 @@ def app(isolated_home: Path, clock: FrozenClock, clipboard: FakeClipboard) -> It
     application = make_app(isolated_home, clock=clock, clipboard=clipboard)
     yield application
     application.store.close()
+
+
+@pytest.fixture(scope="session")
+def pg_store_url(pg_server: PostgresServer) -> str:
+    """A database on the session's server with callmate's schema current (made once);
+    :func:`store_repo` empties it before each test."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("PostgreSQL tests: psycopg is not installed (pip install 'callmate[postgres]')")
+    from callmate.store import database_url, pg_schema
+
+    url = pg_server.create_database("callmate_store")
+    engine = database_url.make_engine(database_url.parse(url))
+    try:
+        pg_schema.upgrade(engine)
+    finally:
+        engine.dispose()
+    return url
+
+
+def empty_team_database(repo: Repository) -> None:
+    """Every callmate table emptied, its id sequence back at 1 (between tests)."""
+    from sqlalchemy import text
+
+    from callmate.store.schema import Base
+
+    tables = ", ".join(Base.metadata.tables)
+    with repo.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repository]:
+    """A Repository on each backend: a new SQLite file, or the team database
+    (PostgreSQL, tests/pg_server.py) emptied; the same test runs on both."""
+    if request.param == "sqlite":
+        repository = Repository.open(tmp_path / "callmate.db")
+    else:
+        repository = Repository.open_url(request.getfixturevalue("pg_store_url"))
+        empty_team_database(repository)
+    try:
+        yield repository
+    finally:
+        repository.close()

@@ -675,3 +675,26 @@ def _renumber_taken(db: sqlite3.Connection, notes: list[tuple[Any, ...]]) -> Non
         )
     if taken:
         notes[:] = [(*row[:-1], new_uuid()) if row[-1] in taken else row for row in notes]
+
+
+SEQUENCED = ("contacts", "calls", "notes", "questions", "research", "date_moves")
+"""The tables whose ids PostgreSQL numbers from a sequence (``SERIAL``)."""
+
+
+def reset_sequences(connection: Any) -> None:
+    """On PostgreSQL, set each table's id sequence past its highest id.
+
+    A row written with an explicit id (an import keeping an export's ids)
+    does not move the sequence: without this, the next row numbered by it
+    collides with the imported one. ``connection`` is a SQLAlchemy
+    connection to PostgreSQL, inside the transaction that wrote the ids.
+    """
+    from sqlalchemy import text
+
+    for table in SEQUENCED:
+        connection.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"coalesce(max(id), 0) + 1, false) FROM {table}"
+            )
+        )

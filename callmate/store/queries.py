@@ -10,8 +10,9 @@ once. Everything is parametrised; nothing user-typed is ever pasted into SQL.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from callmate.domain.agenda import (
     GROUP_LIMIT,
@@ -26,6 +27,9 @@ from callmate.domain.promise_record import EMPTY_RECORD, PromiseRecord, Tally
 from callmate.store.due_lines import OPEN_COMMITMENT as _OPEN_COMMITMENT
 from callmate.store.due_lines import TRIES
 from callmate.store.text_search import stored_moment as _moment
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 
 def _day(value: str | None) -> date | None:
@@ -437,3 +441,118 @@ def timed_steps_due(db: sqlite3.Connection, day: date, start: time, end: time) -
         )
         for r in rows
     ]
+
+
+# -- PostgreSQL (the team database) ----------------------------------------------
+# The queries above are plain SQL that PostgreSQL runs as written; what differs
+# is the connection (SQLAlchemy's, to psycopg) and the values it gives back
+# (dates and datetimes, where SQLite gives their text). :class:`PgReads` gives
+# these functions a sqlite3-shaped connection over SQLAlchemy, so each query
+# still exists once; SQLAlchemy is imported only when the team database is used.
+
+
+class _PgRows:
+    """A finished result, shaped as a sqlite3 cursor's (fetchall, fetchone, iteration)."""
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self._rows = rows
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return self._rows
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return self._rows[0] if self._rows else None
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return iter(self._rows)
+
+
+def _as_stored(value: Any) -> Any:
+    """A PostgreSQL value as SQLite stores it: a date as ``YYYY-MM-DD``, a moment
+    (naive UTC) as ``YYYY-MM-DD HH:MM:SS[.ffffff]``, a boolean as 0 or 1."""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+class PgReads:
+    """The read queries' sqlite3 connection, on a SQLAlchemy connection to PostgreSQL.
+
+    ``?`` marks become named binds (``:p0``, ``:p1``…), named ``:binds`` stay;
+    every value is sent as a bound parameter, never pasted into the SQL.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> _PgRows:
+        from sqlalchemy import text
+
+        if isinstance(params, dict):
+            named = dict(params)
+        else:
+            pieces = sql.split("?")
+            if len(pieces) != len(params) + 1:
+                raise ValueError("the SQL's ? marks and its parameters differ in number")
+            sql = "".join(
+                piece + (f":p{i}" if i < len(params) else "") for i, piece in enumerate(pieces)
+            )
+            named = {f"p{i}": value for i, value in enumerate(params)}
+        result = self.connection.execute(text(sql), named)
+        if not result.returns_rows:
+            return _PgRows([])
+        return _PgRows([tuple(_as_stored(value) for value in row) for row in result])
+
+
+_PG_PROMISES = """
+    SELECT k.contact_id, CASE k.next_step_owner WHEN 'them' THEN 'theirs' ELSE 'ours' END,
+           k.next_step_due, k.next_step_done_at
+    FROM calls k
+    WHERE k.contact_id = ANY(:contacts)
+      AND k.next_step_what IS NOT NULL AND k.next_step_due IS NOT NULL
+    UNION ALL
+    SELECT k.contact_id, n.kind, n.due, n.done_at
+    FROM calls k JOIN notes n ON n.call_id = k.id
+    WHERE k.contact_id = ANY(:contacts)
+      AND n.kind IN ('ours', 'theirs') AND n.deleted_at IS NULL
+"""
+"""Every promise of the people asked for, one row each (the rules are counted in
+Python: "kept on" is the local date of ``done_at``, as SQLite's ``'localtime'``
+makes it, which PostgreSQL can't know without the zone's name)."""
+
+
+def pg_promise_records(
+    connection: Connection, contact_ids: Iterable[int], today: date
+) -> dict[int, PromiseRecord]:
+    """:func:`promise_records` on PostgreSQL: the same counts."""
+    from sqlalchemy import text
+
+    wanted = sorted(set(contact_ids))
+    records = dict.fromkeys(wanted, EMPTY_RECORD)
+    if not wanted:
+        return records
+    counts: dict[tuple[int, str], list[int]] = {}
+    for contact_id, side, due, done_at in connection.execute(
+        text(_PG_PROMISES), {"contacts": wanted}
+    ):
+        kept_on = None if done_at is None else done_at.replace(tzinfo=UTC).astimezone().date()
+        tally = counts.setdefault((contact_id, side), [0, 0, 0])
+        if kept_on is not None and (due is None or kept_on <= due):
+            tally[0] += 1
+        elif kept_on is not None:
+            tally[1] += 1
+        elif due is not None and due < today:
+            tally[2] += 1
+    empty = Tally()
+    for contact_id in wanted:
+        ours = counts.get((contact_id, "ours"))
+        theirs = counts.get((contact_id, "theirs"))
+        if ours is not None or theirs is not None:
+            records[contact_id] = PromiseRecord(
+                ours=Tally(*ours) if ours else empty, theirs=Tally(*theirs) if theirs else empty
+            )
+    return records

@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import Engine, Select, create_engine, event, func, select, update
+from sqlalchemy import Engine, Select, create_engine, event, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from callmate.domain.agenda import Agenda, CallSummary, ColdContact, DueStep
@@ -40,6 +40,7 @@ from callmate.store.stable_ids import new_uuid
 
 if TYPE_CHECKING:  # the closing rules (and their date grammar) load with the closing screen
     from callmate.domain.closing import CommitmentUpdate
+    from callmate.store.database_url import DatabaseUrl
 
 T = TypeVar("T")
 
@@ -65,6 +66,10 @@ def _open_commitments_of(calls: Any) -> Select[NoteRow]:
 
 class CallNotFoundError(LookupError):
     pass
+
+
+class NotOnPostgresYet(RuntimeError):
+    """What the team database (PostgreSQL) can't do yet; ``str()`` is one line to show."""
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -120,6 +125,8 @@ class Repository:
         self._path = database if database is not None else ":memory:"
         self._raw_writer: sqlite3.Connection | None = None
         self._note_binds = [_bind_processor(engine, column) for column in _NOTE_BOUND]
+        self.postgres = engine.dialect.name == "postgresql"
+        """The team database: SQLAlchemy Core where the SQLite file has its sqlite3 paths."""
 
     @classmethod
     def open(cls, path: Path) -> Repository:
@@ -137,6 +144,44 @@ class Repository:
             except BaseException:
                 engine.dispose()
                 raise
+        return cls(engine)
+
+    @classmethod
+    def open_url(cls, url: DatabaseUrl | str) -> Repository:
+        """Open the team database (PostgreSQL) at ``url``; its schema must be current.
+
+        Nothing is created or upgraded here (that is ``callmate db upgrade``'s,
+        under its lock): a schema older or newer than this callmate's, or a
+        server that can't be used, raises
+        :class:`~callmate.store.database_url.DatabaseUnavailable` with one line
+        saying which command to run or what failed (never the password).
+        """
+        from callmate.store import database_url, pg_schema
+        from callmate.store.database_url import DatabaseUnavailable
+
+        parsed = database_url.parse(url) if isinstance(url, str) else url
+        engine = database_url.make_engine(parsed, pool_pre_ping=True)
+        try:
+            found = pg_schema.current_version(engine)
+        except Exception as error:
+            engine.dispose()
+            raise DatabaseUnavailable(database_url.connection_problem(error, parsed)) from None
+        if found != pg_schema.LATEST:
+            engine.dispose()
+            where = f"the team database at {parsed.where}"
+            if found == 0:
+                problem = f"{where} has no callmate tables yet: run `callmate db upgrade`"
+            elif found < pg_schema.LATEST:
+                problem = (
+                    f"{where} has callmate's schema version {found}, older than "
+                    f"{pg_schema.LATEST}: run `callmate db upgrade`"
+                )
+            else:
+                problem = (
+                    f"{where} was upgraded by a newer callmate (schema version {found}, "
+                    f"this one knows {pg_schema.LATEST}): update callmate"
+                )
+            raise DatabaseUnavailable(problem)
         return cls(engine)
 
     def close(self) -> None:
@@ -243,6 +288,8 @@ class Repository:
         if created is None:
             raise ValueError("a note needs its creation time")
         due_time = converters.clock_text(note.due_time) if note.due else None
+        if self.postgres:
+            return self._save_note_core(call_id, note, created, due_time)
         writer = self._writer()
         bind = self._note_binds
         stable = new_uuid()  # a note is born here, even one copied from another call's
@@ -274,6 +321,28 @@ class Repository:
             in_email=note.in_email,
         )
         return converters.note_from_row(row)
+
+    def _save_note_core(
+        self, call_id: int, note: Note, created: datetime, due_time: str | None
+    ) -> Note:
+        """:meth:`save_note` on PostgreSQL: one Core INSERT … RETURNING, committed."""
+        values = {
+            "call_id": call_id,
+            "kind": note.kind.value,
+            "text": note.text,
+            "offset_seconds": note.offset_seconds,
+            "created_at": created,
+            "due": note.due,
+            "due_time": due_time,
+            "done_at": note.done_at,
+            "in_email": note.in_email,
+            "uuid": new_uuid(),
+        }
+        with self.engine.begin() as connection:
+            note_id = connection.execute(
+                insert(NoteRow).values(**values).returning(NoteRow.id)
+            ).scalar_one()
+        return converters.note_from_row(NoteRow(id=note_id, owner="", **values))
 
     def _writer(self) -> sqlite3.Connection:
         """The connection :meth:`save_note` writes with: autocommit, same pragmas as the engine.
@@ -528,6 +597,9 @@ class Repository:
 
     # -- reads shared with the home screen's fast path (store/queries.py) -----
     def _read(self, query: Callable[[sqlite3.Connection], T]) -> T:
+        if self.postgres:  # the same SQL, through SQLAlchemy (queries.PgReads)
+            with self.engine.connect() as connection:
+                return query(cast(sqlite3.Connection, queries.PgReads(connection)))
         with self.engine.connect() as connection:
             raw = connection.connection.driver_connection
             assert isinstance(raw, sqlite3.Connection)
@@ -562,6 +634,9 @@ class Repository:
     def promise_records(self, contact_ids: Sequence[int], today: date) -> dict[int, PromiseRecord]:
         """Each person's promises kept on time, kept late and open past their
         date, ours and theirs apart; one query for all of them."""
+        if self.postgres:
+            with self.engine.connect() as connection:
+                return queries.pg_promise_records(connection, contact_ids, today)
         return self._read(lambda db: queries.promise_records(db, contact_ids, today))
 
     def timeline(self, contact_id: int) -> tuple[Contact, list[Call]]:
@@ -582,6 +657,8 @@ class Repository:
 
     def search(self, query: str, limit: int = 40) -> list[SearchHit]:
         """Notes, goals, research and people matching ``query``, newest first."""
+        if self.postgres:
+            raise NotOnPostgresYet("search is not yet available on the team database (PostgreSQL)")
         return self._read(lambda db: text_search.search(db, query, limit))
 
     def import_calls(self, calls: Iterable[Call]) -> int:
@@ -595,7 +672,150 @@ class Repository:
         """
         from callmate.store import bulk
 
+        if self.postgres:
+            with self._session() as session:
+                return self._import_core(session, calls)
         return self._read(lambda db: bulk.import_calls(db, calls))
+
+    def _import_core(self, session: Session, calls: Iterable[Call]) -> int:
+        """:meth:`import_calls` on PostgreSQL, through the ORM, with the same rules as
+        :func:`callmate.store.bulk.import_calls` (ids kept into an empty database,
+        a call whose uuid is already there not added again). Ids written
+        explicitly leave the tables' sequences behind: they are set past the
+        highest id before the transaction ends (:func:`bulk.reset_sequences`),
+        or the next call started would collide with an imported one."""
+        from callmate.store import bulk
+
+        keep_ids = session.scalar(select(CallRow.id).limit(1)) is None
+        contacts: dict[tuple[str, str], int] = {}
+        new_ids: dict[int, int] = {}
+        seen: set[str] = set()
+        follows: list[tuple[int, int]] = []
+        next_call = 1  # into an empty database: a call without an id goes after those with one
+        count = 0
+        for call in calls:
+            if call.uuid is not None:
+                there = call.uuid in seen
+                if not there and not keep_ids:
+                    found = session.scalar(select(CallRow.id).where(CallRow.uuid == call.uuid))
+                    if found is not None:
+                        there = True
+                        if call.id is not None:
+                            new_ids.setdefault(call.id, found)
+                if there:
+                    continue
+                seen.add(call.uuid)
+            if call.id is not None and call.id in new_ids:
+                raise bulk.DuplicateCallIdError("the same call id appears twice")
+            key = (call.contact.name.lower(), call.contact.company.lower())
+            contact_id = contacts.get(key)
+            if contact_id is None:
+                contact_id = contacts[key] = self._import_contact(session, call)
+            step = call.next_step
+            row_id: int | None = None
+            if keep_ids:
+                row_id = call.id if call.id is not None else next_call
+                next_call = max(next_call, row_id + 1)
+            row = CallRow(
+                id=row_id,
+                uuid=call.uuid or new_uuid(),
+                contact_id=contact_id,
+                goal=call.goal,
+                backup_goal=call.backup_goal,
+                status=call.status.value,
+                started_at=call.started_at,
+                ended_at=call.ended_at,
+                outcome=call.outcome.value if call.outcome else None,
+                next_step_what=step.what if step else None,
+                next_step_owner=step.owner.value if step else None,
+                next_step_due=step.due if step else None,
+                next_step_time=converters.clock_text(step.due_time) if step else None,
+                call_type=call.call_type.value,
+                paused_seconds=call.paused_seconds,
+                reason=call.reason.value if call.reason else None,
+                reason_text=call.reason_text,
+                goal_result=call.goal_result.value if call.goal_result else None,
+                recap_subject=call.recap_subject,
+                recap_body=call.recap_body,
+                next_step_done_at=call.next_step_done_at,
+                connection=call.connection.value,
+            )
+            converters.fill_plan(row, call)
+            session.add(row)
+            session.flush()
+            if call.id is not None:
+                new_ids[call.id] = row.id
+            if call.follows_call_id is not None:
+                follows.append((row.id, call.follows_call_id))
+            moved_at = call.ended_at or call.started_at
+            if step is not None and step.due is not None:
+                session.add_all(
+                    converters.history_rows(row.id, None, step.moved_from, step.due, moved_at)
+                )
+            for note in call.notes:
+                note_row = NoteRow(
+                    uuid=note.uuid or new_uuid(),
+                    call_id=row.id,
+                    kind=note.kind.value,
+                    text=note.text,
+                    offset_seconds=note.offset_seconds,
+                    created_at=note.created_at or call.started_at,
+                    due=note.due,
+                    due_time=converters.clock_text(note.due_time) if note.due else None,
+                    owner=note.owner,
+                    done_at=note.done_at,
+                    in_email=note.in_email,
+                )
+                if not keep_ids and session.scalar(
+                    select(NoteRow.id).where(NoteRow.uuid == note_row.uuid)
+                ):
+                    note_row.uuid = new_uuid()  # the same note copied into another call
+                session.add(note_row)
+                if note.due is not None and note.moved_from:
+                    session.flush()
+                    session.add_all(
+                        converters.history_rows(
+                            row.id, note_row.id, note.moved_from, note.due, moved_at
+                        )
+                    )
+            session.flush()
+            count += 1
+        for new, old in follows:
+            if old in new_ids:
+                session.execute(
+                    update(CallRow).where(CallRow.id == new).values(follows_call_id=new_ids[old])
+                )
+        bulk.reset_sequences(session.connection())
+        return count
+
+    @staticmethod
+    def _import_contact(session: Session, call: Call) -> int:
+        """As :func:`callmate.store.bulk._contact`: by uuid, else by name and company."""
+        contact = call.contact
+        row: ContactRow | None = None
+        if contact.uuid is not None:
+            row = session.scalar(select(ContactRow).where(ContactRow.uuid == contact.uuid))
+        if row is None:
+            row = session.scalar(
+                select(ContactRow)
+                .where(
+                    func.lower(ContactRow.name) == contact.name.lower(),
+                    func.lower(ContactRow.company) == contact.company.lower(),
+                )
+                .order_by(ContactRow.id.desc())
+                .limit(1)
+            )
+        if row is None:
+            row = ContactRow(
+                name=contact.name,
+                created_at=call.started_at,
+                uuid=contact.uuid or new_uuid(),
+            )
+            session.add(row)
+        row.company = contact.company
+        row.role = contact.role.value
+        session.flush()
+        return row.id
 
     def save_recap(self, call_id: int, subject: str, body: str) -> None:
         """Keep the recap as the user edited it."""

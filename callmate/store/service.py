@@ -30,9 +30,12 @@ import contextlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+
+from callmate.store.gateway import StoreGateway
 
 if TYPE_CHECKING:
+    import sqlite3
     from datetime import date, datetime, time
 
     from callmate.domain.agenda import Agenda, CallSummary, DueStep
@@ -51,7 +54,7 @@ if TYPE_CHECKING:
     )
     from callmate.domain.promise_record import PromiseRecord
     from callmate.domain.search_hit import SearchHit
-    from callmate.store.gateway import StoreGateway
+    from callmate.store.database_url import DatabaseUrl
     from callmate.store.repository import Repository
 
 T = TypeVar("T")
@@ -59,6 +62,7 @@ T = TypeVar("T")
 __all__ = [
     "CallStore",
     "Pending",
+    "PostgresCallStore",
     "SqliteCallStore",
     "StoreUnavailable",
     "failure_line",
@@ -474,9 +478,93 @@ def preload_imports() -> None:
     import callmate.store.resume  # noqa: F401
 
 
-def open_store(db_path: Path, report: Report | None = None) -> SqliteCallStore:
-    """The store callmate runs on (the one backend today: SQLite at ``db_path``)."""
+def open_store(
+    db_path: Path, report: Report | None = None, *, team: DatabaseUrl | None = None
+) -> SqliteCallStore:
+    """The store callmate runs on: SQLite at ``db_path``, or the team database
+    (PostgreSQL) when ``team`` is given (what
+    :func:`callmate.store.database_url.configured` found: ``--database-url``,
+    ``$CALLMATE_DATABASE_URL`` or settings.toml)."""
+    if team is not None:
+        return PostgresCallStore(team, db_path, report)
     return SqliteCallStore(db_path, report)
+
+
+class _TeamGateway(StoreGateway):
+    """:class:`StoreGateway` (one database thread, jobs in order) on the team database.
+
+    The repository is :meth:`Repository.open_url`'s; a read job is handed the
+    same sqlite3-shaped connection the repository's reads use
+    (:class:`callmate.store.queries.PgReads`), so the home screen's queries
+    run as written. A failure to reach the server, or a schema that is not
+    current, fails the job with :class:`StoreUnavailable` carrying one line
+    (the host, what failed, or the command to run; never the password).
+    """
+
+    def __init__(self, url: DatabaseUrl, db_path: Path) -> None:
+        super().__init__(db_path)
+        self.url = url
+
+    def _guarded(self, job: Callable[[], T]) -> T:
+        from callmate.store.database_url import DatabaseUnavailable, connection_problem
+
+        try:
+            return job()
+        except DatabaseUnavailable as error:
+            raise StoreUnavailable(self.url.scrub(str(error)), kind="team") from None
+        except Exception as error:
+            from sqlalchemy.exc import DBAPIError, OperationalError
+
+            lost = isinstance(error, DBAPIError) and error.connection_invalidated
+            if lost or isinstance(error, OperationalError):  # the server, not the statement
+                raise StoreUnavailable(connection_problem(error, self.url), kind="team") from None
+            raise
+
+    def _repo(self) -> Repository:
+        if self._repository is None:
+            from callmate.store.repository import Repository
+
+            self._repository = Repository.open_url(self.url)
+        return self._repository
+
+    async def read(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        def run() -> T:
+            from callmate.store.queries import PgReads
+
+            with self._repo().engine.connect() as connection:
+                return job(cast("sqlite3.Connection", PgReads(connection)))
+
+        future = self._executor.submit(self._guarded, run)
+        self._last = future
+        return await asyncio.shield(asyncio.wrap_future(future))
+
+
+class PostgresCallStore(SqliteCallStore):
+    """:class:`CallStore` on the team database (PostgreSQL): every method as
+    :class:`SqliteCallStore`'s, through a :class:`_TeamGateway`, except those
+    that read the SQLite file itself."""
+
+    def __init__(self, url: DatabaseUrl, db_path: Path, report: Report | None = None) -> None:
+        self.gateway = _TeamGateway(url, db_path)
+        self.db_path = db_path
+        self.report = report
+        self.url = url
+
+    async def needs_upgrade(self) -> bool:
+        """Never upgraded from the app: an outdated team schema is refused with
+        the command to run (``callmate db upgrade``), and nothing is changed."""
+        return False
+
+    async def search(self, query: str) -> list[SearchHit]:
+        return await self.gateway.run(lambda repo: repo.search(query))
+
+    # Resuming reads the notes with a raw sqlite3-style SELECT
+    # (callmate.store.resume); here the ORM's read of the same call.
+    def preload_resume(self, call_id: int) -> Future[Call]:
+        return self.gateway.submit(lambda repo: repo.get_call(call_id))
+
+    async def call_to_resume(self, call_id: int) -> Call:
+        return await self.gateway.run(lambda repo: repo.get_call(call_id))
 
 
 def _typecheck(store: SqliteCallStore) -> CallStore:
