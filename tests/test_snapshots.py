@@ -56,6 +56,11 @@ async def steady(pilot: Pilot[Any]) -> None:
         widget.cursor_blink = False
     for area in pilot.app.screen.query(TextArea):
         area.cursor_blink = False
+        # Textual 8.2.8 caches a TextArea's lines under a key that, without
+        # blinking, no longer says whether the cursor was drawn: a line drawn
+        # in the blink's "off" half (a busy machine passes 0.5 s easily) came
+        # back from the cache cursorless. A style update empties that cache.
+        area.notify_style_update()
     if isinstance(pilot.app.screen, LiveCallScreen):
         pilot.app.screen.tick()  # show the frozen clock's time, not the last timer tick's
     await pilot.pause()
