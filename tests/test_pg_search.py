@@ -199,6 +199,19 @@ def test_postgresql_finds_what_sqlite_finds(
     assert pg_search_fn(query) == sqlite_search(query)
 
 
+@pytest.mark.parametrize("window", [1, 3, 10, 50])
+def test_the_same_hits_whether_the_newest_rows_hold_them_or_not(
+    window: int, pg_engine: Engine, sqlite_search: Callable[..., Any]
+) -> None:
+    """pg_search reads each table's newest ``window`` rows first, then asks the GIN index
+    for the sources that came up short: any window gives the same hits."""
+    with pg_engine.connect() as db:
+        for query in QUERIES + ACCENTED:
+            for limit in (1, 5, 40):
+                hits = pg_search.search(db, query, limit, window=window)
+                assert hits == sqlite_search(query, limit), (query, limit)
+
+
 def test_budget_newest_first_in_each_source_deleted_and_discarded_left_out(
     search: Callable[..., list[SearchHit]],
 ) -> None:

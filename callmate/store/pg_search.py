@@ -43,39 +43,91 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 _MATCH = "to_tsquery('callmate_search'::regconfig, :query)"
 
-# One statement, one round trip: each source its own newest-first LIMIT (an
-# index scan that stops early or a GIN bitmap, as the planner finds cheaper:
-# to_tsquery(regconfig, text) is immutable, so it folds to a constant the
-# planner estimates), then the few rows put in source order.
-_SQL = text(
-    f"""
-    SELECT * FROM (
-        (SELECT 0 AS source, c.id AS key, NULL::integer AS call_id, c.id AS contact_id,
-                c.name, c.company, NULL::timestamp AS started_at,
-                c.name || ' ' || c.company AS text
-         FROM contacts c WHERE c.search_vector @@ {_MATCH}
-         ORDER BY c.id DESC LIMIT 5)
-        UNION ALL
-        (SELECT 1, k.id, k.id, c.id, c.name, c.company, k.started_at, k.goal
-         FROM calls k JOIN contacts c ON c.id = k.contact_id
-         WHERE k.discarded_at IS NULL AND k.search_vector @@ {_MATCH}
-         ORDER BY k.id DESC LIMIT 10)
-        UNION ALL
-        (SELECT 2, r.id, k.id, c.id, c.name, c.company, k.started_at, r.text
-         FROM research r JOIN calls k ON k.id = r.call_id AND k.discarded_at IS NULL
-         JOIN contacts c ON c.id = k.contact_id
-         WHERE r.search_vector @@ {_MATCH}
-         ORDER BY r.id DESC LIMIT 10)
-        UNION ALL
-        (SELECT 3, n.id, k.id, c.id, c.name, c.company, k.started_at, n.text
-         FROM notes n JOIN calls k ON k.id = n.call_id JOIN contacts c ON c.id = k.contact_id
-         WHERE n.deleted_at IS NULL AND n.search_vector @@ {_MATCH}
-         ORDER BY n.id DESC LIMIT :limit)
-    ) hits ORDER BY source, key DESC
-    """
+WINDOW = 4000
+"""How many of each table's newest rows the first statement reads."""
+
+# (kind of hit, table, alias, rows search reads, more it reads in the second
+# statement, at most (None: the caller's limit), what a hit shows, joins)
+_SOURCES = (
+    (
+        "contact",
+        "contacts",
+        "c",
+        "TRUE",
+        "",
+        5,
+        "NULL::integer, c.id, c.name, c.company, NULL::timestamp, c.name || ' ' || c.company",
+        "",
+    ),
+    (
+        "call",
+        "calls",
+        "k",
+        "k.discarded_at IS NULL",
+        "",
+        10,
+        "k.id, c.id, c.name, c.company, k.started_at, k.goal",
+        "JOIN contacts c ON c.id = k.contact_id",
+    ),
+    (
+        "research",
+        "research",
+        "r",
+        "TRUE",
+        " AND EXISTS (SELECT FROM calls d WHERE d.id = r.call_id AND d.discarded_at IS NULL)",
+        10,
+        "k.id, c.id, c.name, c.company, k.started_at, r.text",
+        "JOIN calls k ON k.id = r.call_id AND k.discarded_at IS NULL "
+        "JOIN contacts c ON c.id = k.contact_id",
+    ),
+    (
+        "note",
+        "notes",
+        "n",
+        "n.deleted_at IS NULL",
+        "",
+        None,
+        "k.id, c.id, c.name, c.company, k.started_at, n.text",
+        "JOIN calls k ON k.id = n.call_id JOIN contacts c ON c.id = k.contact_id",
+    ),
 )
 
-_SOURCES = ("contact", "call", "research", "note")
+
+def _cap(cap: int | None) -> str:
+    return ":limit" if cap is None else str(cap)
+
+
+# Two statements, because no one plan is fast for every word. Newest first
+# with a LIMIT is either a backward scan of the primary key that stops at the
+# LIMIT-th match (fast for a common word, a whole-table scan for a rare one:
+# 650 ms for "zz" over 1,000,000 notes) or the GIN index's bitmap of every
+# match, sorted (fast for a rare word, slow for "b", which matches most
+# notes); PostgreSQL's estimate for a prefix it has no statistics on is a
+# fixed 0.5 %, so the planner picks the scan for "zz" too. So: first the
+# newest WINDOW rows of each table, filtered; if that finds a source's LIMIT,
+# those are its newest hits (anything older has a smaller id). Only a source
+# that came up short is asked again, through the GIN index (``id + 0`` keeps
+# the planner off the primary key's order): a word rare in the newest rows,
+# which is one the index answers quickly.
+_RECENT = text(
+    " UNION ALL ".join(
+        f"(SELECT {i} AS source, {a}.id AS key, {shown} "
+        f"FROM (SELECT * FROM {table} {a} WHERE {rows} ORDER BY {a}.id DESC LIMIT :window) {a} "
+        f"{joins} WHERE {a}.search_vector @@ {_MATCH} "
+        f"ORDER BY {a}.id DESC LIMIT {_cap(cap)})"
+        for i, (_kind, table, a, rows, _more, cap, shown, joins) in enumerate(_SOURCES)
+    )
+)
+
+
+def _older(sources: tuple[int, ...]) -> str:
+    return " UNION ALL ".join(
+        f"(SELECT {i} AS source, {a}.id AS key, {shown} "
+        f"FROM (SELECT * FROM {table} {a} WHERE {a}.search_vector @@ {_MATCH} AND {rows}{more} "
+        f"ORDER BY {a}.id + 0 DESC LIMIT {_cap(cap)}) {a} {joins})"
+        for i, (_kind, table, a, rows, more, cap, shown, joins) in enumerate(_SOURCES)
+        if i in sources
+    )
 
 
 def ts_query(text: str) -> str | None:
@@ -97,24 +149,42 @@ def _moment(value: datetime | None) -> datetime | None:
     return None if value is None else value.replace(tzinfo=UTC)
 
 
-def search(db: Connection | Engine, query: str, limit: int = 40) -> list[SearchHit]:
-    """People, goals, research and notes matching ``query``; newest first in each."""
+def search(
+    db: Connection | Engine, query: str, limit: int = 40, *, window: int = WINDOW
+) -> list[SearchHit]:
+    """People, goals, research and notes matching ``query``; newest first in each.
+
+    ``window``: how many of each table's newest rows the first statement reads
+    (the hits are the same for any; tests make it small)."""
     match = ts_query(query)
     if match is None:
         return []
     if not isinstance(db, Connection):
         with db.connect() as connection:
-            return search(connection, query, limit)
-    rows = db.execute(_SQL, {"query": match, "limit": limit})
+            return search(connection, query, limit, window=window)
+    params = {"query": match, "limit": limit, "window": window}
+    rows = [tuple(row) for row in db.execute(_RECENT, params)]
+    found = [0] * len(_SOURCES)
+    for row in rows:
+        found[row[0]] += 1
+    short = tuple(
+        i
+        for i, source in enumerate(_SOURCES)
+        if found[i] < (limit if source[5] is None else source[5])
+    )
+    if short:
+        rows = [row for row in rows if row[0] not in short]
+        rows += [tuple(row) for row in db.execute(text(_older(short)), params)]
+    rows.sort(key=lambda row: (row[0], -row[1]))  # source by source, newest first
     return [
         SearchHit(
-            source=_SOURCES[source],
-            text=clean_line(found or ""),
+            source=_SOURCES[source][0],
+            text=clean_line(shown or ""),
             call_id=call_id,
             contact_id=contact_id,
             contact_name=clean_line(name or ""),
             company=clean_line(company or ""),
             started_at=_moment(started),
         )
-        for source, _key, call_id, contact_id, name, company, started, found in rows
+        for source, _key, call_id, contact_id, name, company, started, shown in rows
     ]
