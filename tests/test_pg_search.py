@@ -373,3 +373,22 @@ def test_status_says_search_ignores_accents(
     url = pg_server.url(pg_engine.url.database or "")
     assert main(["db", "status", "--database-url", url]) == 0
     assert "search ignores accents (unaccent)" in capsys.readouterr().out
+
+
+def test_where_unaccent_folds_more_than_fts5(pg_engine: Engine) -> None:
+    """The documented difference (pg_search's docstring): "ß" is "ss" here, not in FTS5."""
+    with pg_engine.begin() as db:
+        db.execute(
+            text(
+                "INSERT INTO notes (id, call_id, kind, text, offset_seconds, created_at) "
+                "VALUES (1001, 2, 'ours', 'Lieferung nach Straße 5', 1, now())"
+            )
+        )
+    try:
+        assert brief(pg_search.search(pg_engine, "strasse")) == [
+            ("note", "Lieferung nach Straße 5")
+        ]
+        assert brief(pg_search.search(pg_engine, "straße")) == [("note", "Lieferung nach Straße 5")]
+    finally:
+        with pg_engine.begin() as db:
+            db.execute(text("UPDATE notes SET deleted_at = now() WHERE id = 1001"))
