@@ -244,6 +244,11 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
                             )
                         ).one()
                         result["pg_notes_bytes"], result["pg_gin_bytes"] = size
+                        print(
+                            f"notes table {size[0] / 2**20:.0f} MiB with its indexes, "
+                            f"of which the GIN index {size[1] / 2**20:.0f} MiB",
+                            flush=True,
+                        )
                         result.update(adverse(conn, notes, args.runs))
             finally:
                 engine.dispose()
