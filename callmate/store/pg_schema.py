@@ -214,16 +214,10 @@ def _add_search(connection: Connection) -> None:
     nothing in callmate writes it) from the two-argument, immutable
     ``to_tsvector``.
     """
-    with_unaccent = False
+    connection.execute(text(f"CREATE TEXT SEARCH CONFIGURATION {SEARCH_CONFIG} (COPY = simple)"))
     savepoint = connection.begin_nested()
     try:
         connection.execute(text("CREATE EXTENSION IF NOT EXISTS unaccent"))
-        savepoint.commit()
-        with_unaccent = True
-    except Exception:  # no privilege, no contrib files: search without unaccenting
-        savepoint.rollback()
-    connection.execute(text(f"CREATE TEXT SEARCH CONFIGURATION {SEARCH_CONFIG} (COPY = simple)"))
-    if with_unaccent:
         connection.execute(
             text(
                 f"ALTER TEXT SEARCH CONFIGURATION {SEARCH_CONFIG} ALTER MAPPING FOR "
@@ -231,6 +225,9 @@ def _add_search(connection: Connection) -> None:
                 "WITH unaccent, simple"
             )
         )
+        savepoint.commit()
+    except Exception:  # no privilege, no contrib files, unaccent off the search_path
+        savepoint.rollback()  # search without unaccenting; db status says so
     for table, (searched, rows) in _SEARCHED.items():
         connection.execute(
             text(
