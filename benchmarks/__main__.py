@@ -31,6 +31,7 @@ from benchmarks import (
     keystroke,
     note_save,
     paste_save,
+    pg_search,
     save_breakdown,
     search,
     startup,
@@ -73,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("\n== search at scale ==", flush=True)
         found = search.main(["--big", str(big), "--runs", "2" if args.quick else "5"])
+        print("\n== search at scale on PostgreSQL, beside SQLite (same rows) ==", flush=True)
+        pg_found = _pg_search(big, quick=args.quick)
         print("\n== read commands at 100k calls, whole processes ==", flush=True)
         reads = cli_reads.main(["--big", str(big), "--runs", "3" if args.quick else "7"])
         print("\n== a long call: every action at 10 / 100 / 1,000 / 5,000 notes ==", flush=True)
@@ -141,6 +144,18 @@ def main(argv: list[str] | None = None) -> int:
             found["big_query_max"] * 1000,
             None,
             50,
+        ),
+        *(
+            [
+                (
+                    "slowest search query at 1M notes on PostgreSQL, slowest of runs (ms)",
+                    pg_found["pg_big_query_max"] * 1000,
+                    None,
+                    50,
+                )
+            ]
+            if pg_found
+            else []
         ),
         (
             "callmate search vs stdlib, same SQL",
@@ -229,6 +244,19 @@ def main(argv: list[str] | None = None) -> int:
         f"{found['empty_rss_kib'] / 1024:.0f} MiB, 1M notes {found['big_rss_kib'] / 1024:.0f} MiB"
     )
     return 1 if missed else 0
+
+
+def _pg_search(big: Path, *, quick: bool) -> dict[str, float] | None:
+    """benchmarks.pg_search where PostgreSQL's binaries are here; None (said) where not."""
+    from tests.pg_server import why_not_available
+
+    reason = why_not_available()
+    if reason is not None:
+        print(f"skipped: {reason}", flush=True)
+        return None
+    if quick:  # 100,000 notes: not the rows of the 1M data dir, so no SQLite beside it
+        return pg_search.main(["--notes", "100000", "--runs", "2"])
+    return pg_search.main(["--runs", "5", "--sqlite", str(big)])
 
 
 if __name__ == "__main__":

@@ -261,6 +261,9 @@ def _db(action: str, team) -> int:  # type: ignore[no-untyped-def]
             if action == "status":
                 found = pg_schema.current_version(engine)
                 print(f"{team.shown()}: {server}; {_team_schema(found, pg_schema.LATEST)}")
+                accents = pg_schema.current_search_accents(engine)
+                if accents:
+                    print(f"{team.shown()}: {accents}.")
                 return 0 if found == pg_schema.LATEST else 1
             try:
                 had = pg_schema.upgrade(engine)

@@ -12,8 +12,9 @@ triggers do there is done here by PL/pgSQL triggers:
 * ``contacts_uuid`` / ``calls_uuid`` / ``notes_uuid`` (migration 13): here a
   column default, ``gen_random_uuid()``.
 
-Not yet ported: the FTS5 search tables and their triggers (``*_search_*``,
-migrations 5-6); search on PostgreSQL will use its own full-text search.
+Search (version 2, :data:`_SEARCH`): not FTS5's tables and triggers
+(migrations 5-6) but PostgreSQL's own full-text search, read by
+:mod:`callmate.store.pg_search`.
 
 An upgrade runs in one transaction under a transaction-level advisory lock
 (PostgreSQL's DDL is transactional), so two reps upgrading at once is safe:
@@ -32,7 +33,7 @@ from callmate.store.schema import Base
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
-LATEST = 1
+LATEST = 2
 """The team schema's version this callmate writes and reads."""
 
 VERSION_TABLE = "callmate_schema"
@@ -162,8 +163,106 @@ def upgrade(engine: Engine) -> int:
                     "upgraded_at timestamptz NOT NULL DEFAULT now())"
                 )
             )
+        if found < 2:
+            _add_search(connection)
         if found < LATEST:
             connection.execute(
                 text(f"INSERT INTO {VERSION_TABLE} (version) VALUES (:v)"), {"v": LATEST}
             )
         return found
+
+
+# -- search (version 2) ---------------------------------------------------------
+
+SEARCH_CONFIG = "callmate_search"
+"""The text search configuration of every search column and query."""
+
+SEARCH_PUNCTUATION = r"[!-/:-@[-`{-~]+"
+"""ASCII punctuation, made spaces before PostgreSQL's parser sees the text, so
+"dana@acme.com", "follow-up", "v2.1", "/tmp/x" are words as FTS5's unicode61
+makes them ("dana" "acme" "com"), not the parser's e-mail, hyphenated-word,
+version and file tokens that a search for "acme" would miss."""
+
+_SEARCHED = {
+    # table: (what FTS5 indexes for it, migrations 5-6; which rows search reads)
+    "contacts": ("name || ' ' || company", None),
+    "calls": (
+        "goal || ' ' || backup_goal || ' ' || coalesce(next_step_what, '') || ' ' || reason_text",
+        "discarded_at IS NULL",
+    ),
+    "research": ("text", None),
+    "notes": ("text", "deleted_at IS NULL"),
+}
+"""Per table: the text searched, and the rows search reads (its GIN index is
+partial on them: a deleted note, a discarded call's goal is never a hit)."""
+
+SEARCH_COLUMN = "search_vector"
+
+
+def _add_search(connection: Connection) -> None:
+    """Version 2: a generated ``search_vector`` column and a GIN index per table.
+
+    The configuration is a copy of ``simple``: lower-cased words, no stemming
+    and no stop words, as FTS5's unicode61 does (an English stemmer would make
+    "Dana" and "Danes", "audit" and "auditing" the same word and drop "a" and
+    "it", while names and companies are most of what is searched). Where the
+    ``unaccent`` extension can be created (it ships with PostgreSQL; creating it
+    may need privileges) the configuration unaccents words first, so "é"
+    matches "e" as FTS5's ``remove_diacritics 2`` does; where it can't,
+    accents must match and ``callmate db status`` says so
+    (:func:`search_accents`). The column is ``GENERATED ... STORED`` (so
+    nothing in callmate writes it) from the two-argument, immutable
+    ``to_tsvector``.
+    """
+    connection.execute(text(f"CREATE TEXT SEARCH CONFIGURATION {SEARCH_CONFIG} (COPY = simple)"))
+    savepoint = connection.begin_nested()
+    try:
+        connection.execute(text("CREATE EXTENSION IF NOT EXISTS unaccent"))
+        connection.execute(
+            text(
+                f"ALTER TEXT SEARCH CONFIGURATION {SEARCH_CONFIG} ALTER MAPPING FOR "
+                "word, hword, hword_part, numword, numhword, hword_numpart "
+                "WITH unaccent, simple"
+            )
+        )
+        savepoint.commit()
+    except Exception:  # no privilege, no contrib files, unaccent off the search_path
+        savepoint.rollback()  # search without unaccenting; db status says so
+    for table, (searched, rows) in _SEARCHED.items():
+        connection.execute(
+            text(
+                f"ALTER TABLE {table} ADD COLUMN {SEARCH_COLUMN} tsvector GENERATED ALWAYS AS "
+                f"(to_tsvector('{SEARCH_CONFIG}'::regconfig, regexp_replace({searched}, "
+                f"'{SEARCH_PUNCTUATION}', ' ', 'g'))) STORED"
+            )
+        )
+        where = f" WHERE {rows}" if rows else ""
+        connection.execute(
+            text(f"CREATE INDEX search_{table} ON {table} USING gin ({SEARCH_COLUMN}){where}")
+        )
+
+
+def search_accents(connection: Connection) -> str | None:
+    """How search treats accents, for ``db status``; None before version 2."""
+    found = connection.execute(
+        text(
+            "SELECT count(*) FILTER (WHERE d.dictname = 'unaccent') "
+            "FROM pg_ts_config c LEFT JOIN pg_ts_config_map m ON m.mapcfg = c.oid "
+            "LEFT JOIN pg_ts_dict d ON d.oid = m.mapdict WHERE c.cfgname = :name "
+            "GROUP BY c.oid"
+        ),
+        {"name": SEARCH_CONFIG},
+    ).scalar()
+    if found is None:
+        return None
+    if found:
+        return "search ignores accents (unaccent)"
+    return (
+        "search matches accents exactly: the unaccent extension could not be created "
+        "when the schema was made"
+    )
+
+
+def current_search_accents(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return search_accents(connection)
