@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from callmate.clipboard import SystemClipboard
     from callmate.screens.host import CallmateHost
     from callmate.settings import Settings
+    from callmate.store.database_url import DatabaseUrl
 
 
 def _screen_commands() -> type[Provider]:
@@ -71,6 +72,7 @@ class CallmateApp(App[None]):
         data_dir: Path,
         clock: Clock | None = None,
         clipboard: SystemClipboard | None = None,
+        team: DatabaseUrl | None = None,
     ) -> None:
         super().__init__()
         enable_alt_digits()
@@ -83,6 +85,7 @@ class CallmateApp(App[None]):
         self.store: CallStore = open_store(
             database_path(data_dir),
             report=lambda line: self.notify(line, severity="error", timeout=10, markup=False),
+            team=team,
         )
         self.warming = WarmUp(self)
         self.due_soon = DueSoon(self)
@@ -213,10 +216,15 @@ class CallmateApp(App[None]):
 
 
 def make_app(
-    data_dir: Path, *, clock: Clock | None = None, clipboard: SystemClipboard | None = None
+    data_dir: Path,
+    *,
+    clock: Clock | None = None,
+    clipboard: SystemClipboard | None = None,
+    team: DatabaseUrl | None = None,
 ) -> CallmateApp:
-    """The one way to build the app, for the CLI and for tests alike."""
-    return CallmateApp(data_dir=data_dir, clock=clock, clipboard=clipboard)
+    """The one way to build the app, for the CLI and for tests alike. ``team``:
+    the calls live in the team database (PostgreSQL), not the SQLite file."""
+    return CallmateApp(data_dir=data_dir, clock=clock, clipboard=clipboard, team=team)
 
 
 if TYPE_CHECKING:

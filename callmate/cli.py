@@ -174,12 +174,11 @@ def _main(argv: Sequence[str] | None) -> int:
         return 2
     if args.command == "db":
         return _db(args.db_command, team)
-    if team is not None:
-        what = "the app" if args.command is None else f"`callmate {args.command}`"
+    if team is not None and args.command is not None:
         print(
-            f"callmate: {what} does not work on the team database ({team.shown()}, "
-            f"from {team.source}) yet; `callmate db status` checks it. "
-            "Unset it to use the SQLite file in the data dir.",
+            f"callmate: `callmate {args.command}` does not work on the team database "
+            f"({team.shown()}, from {team.source}) yet (the app does); "
+            "unset it to use the SQLite file in the data dir.",
             file=sys.stderr,
         )
         return 2
@@ -205,7 +204,7 @@ def _main(argv: Sequence[str] | None) -> int:
             except BrokenPipeError:  # `callmate due | head`: the reader left, fine
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
                 return 0
-        return _run_app(base)
+        return _run_app(base, team)
     except Exception as error:
         # The last resort: a storage or file-system error no branch expected.
         code, message = _explain(error, database_path(base))
@@ -352,20 +351,21 @@ def _command(args: argparse.Namespace, base: Path) -> int:
     return _ics(base, args.call_id)
 
 
-def _run_app(base: Path) -> int:
-    app = build_app(base)
+def _run_app(base: Path, team=None) -> int:  # type: ignore[no-untyped-def]
+    app = build_app(base, team)
     app.run()
     return app.return_code or 0
 
 
-def build_app(base: Path) -> CallmateApp:
+def build_app(base: Path, team=None) -> CallmateApp:  # type: ignore[no-untyped-def]
     """The app as ``callmate`` starts it: files made private first, and the home
-    screen told so (a line on stderr would be hidden under the app)."""
+    screen told so (a line on stderr would be hidden under the app). ``team``:
+    the team database's URL (a DatabaseUrl) when one is configured."""
     from callmate.app import make_app
     from callmate.locations import make_private
 
     loosened = make_private(base)
-    app = make_app(base)
+    app = make_app(base, team=team)
     app.store.loosened = loosened
     return app
 

@@ -102,7 +102,7 @@ def test_the_cli_refuses_a_bad_url_in_one_line(
     one_line_without(SECRET, err)
 
 
-@pytest.mark.parametrize("argv", [[], ["due"], ["search", "x"], ["export"], ["recap", "1"]])
+@pytest.mark.parametrize("argv", [["due"], ["search", "x"], ["export"], ["recap", "1"]])
 def test_commands_not_on_the_team_database_yet_say_so_in_one_line(
     capsys: pytest.CaptureFixture[str], isolated_home: Path, argv: list[str]
 ) -> None:

@@ -39,9 +39,9 @@ def team_app(
         empty_team_database(repo)
     finally:
         repo.close()
-    application = make_app(isolated_home, clock=clock, clipboard=clipboard)
-    application.store.close()
-    application.store = open_store(database_path(isolated_home), team=parse(pg_store_url))
+    application = make_app(
+        isolated_home, clock=clock, clipboard=clipboard, team=parse(pg_store_url)
+    )
     assert isinstance(application.store, PostgresCallStore)
     yield application
     application.store.close()
@@ -188,3 +188,44 @@ async def test_the_team_store_resumes_a_call_and_finds_timed_steps(
         assert [s.what for s in day.due_today.steps] == ["Call back"]
     finally:
         store.close()
+
+
+async def test_callmate_with_a_team_url_runs_the_app_on_it(
+    isolated_home: Path, pg_store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What ``callmate`` does given a team URL: the app opens on PostgreSQL,
+    shows what is there (found by its search too), and makes no SQLite file."""
+    from callmate.cli import _team_database, build_app
+    from callmate.domain.models import Call, Contact, Note
+    from callmate.screens.search import SearchScreen
+
+    repo = Repository.open_url(pg_store_url)
+    try:
+        empty_team_database(repo)
+        call = repo.start_call(
+            Call(contact=Contact(name="Priya Raman"), goal="a pilot", started_at=NOW)
+        )
+        assert call.id is not None
+        repo.save_note(call.id, Note(text="budget frozen until March", created_at=NOW))
+    finally:
+        repo.close()
+    monkeypatch.setenv("CALLMATE_DATABASE_URL", pg_store_url)
+    team = _team_database(None)
+    assert team is not None and not isinstance(team, str)
+    app = build_app(isolated_home, team)
+    try:
+        assert isinstance(app.store, PostgresCallStore)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            assert "Priya Raman" in screen_text(pilot)  # the call left open, offered
+            await pilot.press("escape")  # later
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+            await pilot.press("slash")
+            await type_text(pilot, "budg")
+            await settle(pilot)
+            assert isinstance(app.screen, SearchScreen)
+            assert "budget frozen until March" in screen_text(pilot)
+    finally:
+        app.store.close()
+    assert not database_path(isolated_home).exists()

@@ -68,10 +68,6 @@ class CallNotFoundError(LookupError):
     pass
 
 
-class NotOnPostgresYet(RuntimeError):
-    """What the team database (PostgreSQL) can't do yet; ``str()`` is one line to show."""
-
-
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -657,8 +653,10 @@ class Repository:
 
     def search(self, query: str, limit: int = 40) -> list[SearchHit]:
         """Notes, goals, research and people matching ``query``, newest first."""
-        if self.postgres:
-            raise NotOnPostgresYet("search is not yet available on the team database (PostgreSQL)")
+        if self.postgres:  # PostgreSQL's own full-text search (tsvector, GIN)
+            from callmate.store import pg_search
+
+            return pg_search.search(self.engine, query, limit)
         return self._read(lambda db: text_search.search(db, query, limit))
 
     def import_calls(self, calls: Iterable[Call]) -> int:
