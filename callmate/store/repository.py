@@ -206,15 +206,7 @@ class Repository:
         if contact.id is not None:
             row = session.get(ContactRow, contact.id)
         if row is None:
-            row = session.scalar(
-                select(ContactRow)
-                .where(
-                    func.lower(ContactRow.name) == contact.name.lower(),
-                    func.lower(ContactRow.company) == contact.company.lower(),
-                )
-                .order_by(ContactRow.id.desc())
-                .limit(1)
-            )
+            row = _same_named(session, contact)
         if row is None:
             row = ContactRow(name=contact.name, company=contact.company, created_at=at)
             session.add(row)
@@ -794,15 +786,7 @@ class Repository:
         if contact.uuid is not None:
             row = session.scalar(select(ContactRow).where(ContactRow.uuid == contact.uuid))
         if row is None:
-            row = session.scalar(
-                select(ContactRow)
-                .where(
-                    func.lower(ContactRow.name) == contact.name.lower(),
-                    func.lower(ContactRow.company) == contact.company.lower(),
-                )
-                .order_by(ContactRow.id.desc())
-                .limit(1)
-            )
+            row = _same_named(session, contact)
         if row is None:
             row = ContactRow(
                 name=contact.name,
@@ -960,3 +944,16 @@ class Repository:
     def open_commitments(self, *, before: date | None = None) -> list[DueStep]:
         """Open commitments due before ``before`` (all when None), and the undated ones."""
         return self._read(lambda db: queries.open_commitments(db, before=before))
+
+
+def _same_named(session: Session, contact: Contact) -> ContactRow | None:
+    """The newest contact of the same name at the same company (case aside)."""
+    return session.scalar(
+        select(ContactRow)
+        .where(
+            func.lower(ContactRow.name) == contact.name.lower(),
+            func.lower(ContactRow.company) == contact.company.lower(),
+        )
+        .order_by(ContactRow.id.desc())
+        .limit(1)
+    )
