@@ -146,6 +146,12 @@ def _parser() -> argparse.ArgumentParser:
     actions.add_parser(
         "upgrade", parents=[common], help="create or upgrade callmate's tables in the database"
     )
+    actions.add_parser(
+        "push",
+        parents=[common],
+        help="copy the calls in the data dir's SQLite file into the team database "
+        "(run it again: only calls not there yet are added)",
+    )
     return parser
 
 
@@ -250,6 +256,8 @@ def _db(action: str, team) -> int:  # type: ignore[no-untyped-def]
         return 2
     from callmate.store.database_url import DatabaseUnavailable, check, connection_problem
 
+    if action == "push":
+        return _db_push(team)
     try:
         server = check(team)
         from callmate.store import pg_schema
@@ -287,6 +295,63 @@ def _db(action: str, team) -> int:  # type: ignore[no-untyped-def]
     except Exception as error:  # whatever the driver raised: one line, never the password
         print(f"callmate: {connection_problem(error, team)}.", file=sys.stderr)
         return 1
+
+
+def _db_push(team) -> int:  # type: ignore[no-untyped-def]
+    """``callmate db push``: the local history into the team database, one line of
+    progress (on a terminal) and one of summary; any failure one line, nothing written."""
+    from callmate.domain.text import count
+    from callmate.locations import data_dir, database_path
+    from callmate.store.database_url import DatabaseUnavailable, connection_problem
+    from callmate.store.push import NoLocalHistory, push
+
+    shown = team.shown()
+    live = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if live:
+            print(
+                f"\rPushing to {shown}: {done} of {count(total, 'call')}…", end="", file=sys.stderr
+            )
+
+    local = database_path(data_dir())
+    try:
+        pushed = push(local, team, progress)
+    except NoLocalHistory as error:
+        print(f"callmate: {_printable(str(error))}; nothing was pushed.", file=sys.stderr)
+        return 2
+    except DatabaseUnavailable as error:
+        print(
+            f"callmate: {_printable(team.scrub(str(error)))}; nothing was pushed.", file=sys.stderr
+        )
+        return 2
+    except Exception as error:  # mid-push: one line, never the password
+        if live:
+            print(file=sys.stderr)
+        import sqlite3
+
+        from pydantic import ValidationError
+
+        from callmate.store.errors import StoreUnavailable
+
+        code, message = _explain(error, local)  # the local file (disk, a damaged database)
+        if isinstance(error, ValidationError):
+            message = f"a local call can't be pushed ({_printable(str(error.errors()[0]['loc']))}: "
+            message += f"{_printable(error.errors()[0]['msg'])})"
+        elif message is None or not isinstance(error, (StoreUnavailable, sqlite3.Error, OSError)):
+            message = connection_problem(error, team)
+        print(
+            f"callmate: {_printable(team.scrub(message)).rstrip('.')}; nothing was pushed.",
+            file=sys.stderr,
+        )
+        return code
+    if live:
+        print("\r\x1b[K", end="", file=sys.stderr)
+    already = f" ({pushed.held} already there)" if pushed.held else ""
+    if pushed.added == 0 and pushed.held:
+        already = f" (all {count(pushed.held, 'call')} already there)"
+    print(f"Pushed {count(pushed.added, 'call')} to {shown}{already}.", file=sys.stderr)
+    return 0
 
 
 def _team_schema(found: int, latest: int) -> str:
