@@ -34,6 +34,7 @@ from callmate.domain.kinds import (
 )
 from callmate.domain.models import Call, Contact, NextStep, Note, Outcome, Owner, ResearchLine
 from callmate.domain.recap import compose_recap
+from callmate.domain.research import parse_research_line
 from callmate.locations import database_path
 from callmate.screens.home import HomeScreen
 from callmate.screens.live_call import PREFIX_HINT, LiveCallScreen
@@ -198,6 +199,17 @@ def test_the_other_tables_are_whole() -> None:
     assert table_words == {**due_lines._CONNECTION_WORDS, "connected": "connected"}
     for kind in ATTEMPT_KINDS:
         assert f"{kind.key} {kind.label}" in MISSING_KIND, kind
+
+
+def test_every_research_area_is_filed_by_its_typed_words() -> None:
+    """``web: pricing page`` files the line under website, whatever area is picked."""
+    typed = [prefix for area in ResearchArea for prefix in area.prefixes]
+    assert len(set(typed)) == len(typed) and all(area.prefixes for area in ResearchArea)
+    for area in ResearchArea:
+        other = next(a for a in ResearchArea if a is not area)
+        for prefix in area.prefixes:
+            line = parse_research_line(f"{prefix.upper()}: pricing page", other)
+            assert line is not None and (line.area, line.text) == (area, "pricing page"), prefix
 
 
 async def test_every_call_type_role_and_area_is_offered_on_the_plan_screen(

@@ -278,25 +278,36 @@ class ContactRole(StrEnum):
 class ResearchArea(StrEnum):
     """The three places to look (rule 3) and the prep trio (rule 4).
     Columns: stored value; label (in a line of research, lower case); heading
-    (the plan screen's choice row); key on the plan screen."""
+    (the plan screen's choice row); key on the plan screen; the words that,
+    typed before a colon (``news: Q3 revenue down``), file a line under it."""
 
     _value_: str  # the stored value (the rest of a row are its columns)
     label: str
     heading: str
     key: str
+    prefixes: tuple[str, ...]
 
-    def __new__(cls, value: str, label: str = "", heading: str = "", key: str = "") -> ResearchArea:
+    def __new__(
+        cls,
+        value: str,
+        label: str = "",
+        heading: str = "",
+        key: str = "",
+        prefixes: tuple[str, ...] = (),
+    ) -> ResearchArea:
         member = str.__new__(cls, value)
         member._value_ = value
-        member.label, member.heading, member.key = label, heading, key
+        member.label, member.heading, member.key, member.prefixes = label, heading, key, prefixes
         return member
 
-    NEWS = "news", "news", "News", "n"
-    WEBSITE = "website", "website", "Website", "w"
-    INSIDE = "inside", "inside us", "Inside us", "i"
-    KNOW = "know", "we know", "We know", "k"
-    LEARN = "learn", "to learn", "To learn", "l"
-    SAY = "say", "say aloud", "Say aloud", "s"
+    # fmt: off
+    NEWS    = "news",    "news",      "News",      "n", ("news",)
+    WEBSITE = "website", "website",   "Website",   "w", ("web", "site", "website")
+    INSIDE  = "inside",  "inside us", "Inside us", "i", ("in", "inside", "us")
+    KNOW    = "know",    "we know",   "We know",   "k", ("know",)
+    LEARN   = "learn",   "to learn",  "To learn",  "l", ("learn",)
+    SAY     = "say",     "say aloud", "Say aloud", "s", ("say",)
+    # fmt: on
 
 
 class Connection(StrEnum):
