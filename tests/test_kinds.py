@@ -19,13 +19,30 @@ from textual.color import Color
 from textual.widgets import Label
 
 from callmate.app import CallmateApp
-from callmate.domain.kinds import NoteKind, RecapSection, kind_of, prefix_hint
-from callmate.domain.models import Call, Contact, NextStep, Note, Outcome, Owner
+from callmate.domain import agenda
+from callmate.domain.attempts import MISSING_KIND
+from callmate.domain.kinds import (
+    ATTEMPT_KINDS,
+    CallType,
+    Connection,
+    ContactRole,
+    NoteKind,
+    RecapSection,
+    ResearchArea,
+    kind_of,
+    prefix_hint,
+)
+from callmate.domain.models import Call, Contact, NextStep, Note, Outcome, Owner, ResearchLine
 from callmate.domain.recap import compose_recap
+from callmate.domain.research import parse_research_line
 from callmate.locations import database_path
+from callmate.screens.home import HomeScreen
 from callmate.screens.live_call import PREFIX_HINT, LiveCallScreen
+from callmate.screens.precall import PreCallScreen
 from callmate.screens.search import SearchScreen
+from callmate.store import due_lines
 from callmate.store.repository import Repository
+from callmate.widgets.choice_bar import ChoiceBar
 from tests.conftest import NOW
 from tests.helpers import screen_text, settle, type_text
 
@@ -160,3 +177,119 @@ def test_every_kind_is_labelled_by_the_command_line(isolated_home: Path) -> None
         assert line.startswith("NOTE "), (kind, line)
         assert f"**{kind.label}:** " in markdown.split(words(kind))[0].rsplit("\n", 1)[-1], kind
         assert (f"[{kind.label} 00:00] {words(kind)}" in spreadsheet) == note.in_recap, kind
+
+
+# -- call types, contact roles, research areas, connection kinds ---------------
+def test_the_other_tables_are_whole() -> None:
+    """Every row has its words and a key of its own; the copies read the table."""
+    for table in (CallType, ContactRole, ResearchArea):
+        assert all(row.label and len(row.key) == 1 for row in table), table
+        assert len({row.key for row in table}) == len(table), table
+    assert all(kind.short for kind in CallType) and all(area.heading for area in ResearchArea)
+    assert (
+        CallType.INTERVIEW.label == "Customer interview" and CallType.INTERVIEW.short == "Interview"
+    )
+    not_connected = tuple(c for c in Connection if c is not Connection.CONNECTED)
+    assert not_connected == ATTEMPT_KINDS
+    assert all(len(kind.key) == 1 for kind in ATTEMPT_KINDS)
+    assert len({kind.key for kind in ATTEMPT_KINDS}) == len(ATTEMPT_KINDS)
+    table_words = {c.value: c.label for c in Connection}
+    assert table_words == agenda.CONNECTION_WORDS
+    # callmate due's plain path keeps its own copy (no import): held equal to the table.
+    assert table_words == {**due_lines._CONNECTION_WORDS, "connected": "connected"}
+    for kind in ATTEMPT_KINDS:
+        assert f"{kind.key} {kind.label}" in MISSING_KIND, kind
+
+
+def test_every_research_area_is_filed_by_its_typed_words() -> None:
+    """``web: pricing page`` files the line under website, whatever area is picked."""
+    typed = [prefix for area in ResearchArea for prefix in area.prefixes]
+    assert len(set(typed)) == len(typed) and all(area.prefixes for area in ResearchArea)
+    for area in ResearchArea:
+        other = next(a for a in ResearchArea if a is not area)
+        for prefix in area.prefixes:
+            line = parse_research_line(f"{prefix.upper()}: pricing page", other)
+            assert line is not None and (line.area, line.text) == (area, "pricing page"), prefix
+
+
+async def test_every_call_type_role_and_area_is_offered_on_the_plan_screen(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    """Each row's words are on the plan screen and its key picks it; the one picked is stored."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PreCallScreen)
+        text = screen_text(pilot)
+        for field, table, words_of in (
+            ("#role", ContactRole, lambda row: row.label),
+            ("#call-type", CallType, lambda row: row.short),
+            ("#research-area", ResearchArea, lambda row: row.heading),
+        ):
+            bar = screen.query_one(field, ChoiceBar)
+            for row in table:
+                assert words_of(row) in text, (field, row)
+                screen.set_focus(bar)
+                await pilot.press(row.key)
+                await settle(pilot)
+                assert bar.value == row.value, (field, row)
+        screen.set_focus(screen.query_one("#contact-name"))
+        await type_text(pilot, "Dana Whitfield")
+        screen.set_focus(screen.query_one("#goal"))
+        await type_text(pilot, "Book a demo")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, LiveCallScreen)
+    (call,) = stored_calls(isolated_home)
+    assert call.call_type is list(CallType)[-1] and call.contact.role is list(ContactRole)[-1]
+
+
+def test_every_call_type_role_and_area_is_stored(isolated_home: Path) -> None:
+    repo = Repository.open(database_path(isolated_home))
+    try:
+        for kind, role in zip(CallType, [*ContactRole, *ContactRole], strict=False):
+            research = [
+                ResearchLine(area=area, text=f"about {area.label}") for area in ResearchArea
+            ]
+            contact = Contact(name=f"Dana {kind.name}", role=role)
+            repo.start_call(
+                Call(
+                    contact=contact, goal="Demo", call_type=kind, started_at=NOW, research=research
+                )
+            )
+    finally:
+        repo.close()
+    calls = stored_calls(isolated_home)
+    assert [call.call_type for call in calls] == list(CallType)
+    assert [call.contact.role for call in calls] == [*ContactRole, *ContactRole][: len(CallType)]
+    for call in calls:
+        assert [line.area for line in call.research] == list(ResearchArea)
+
+
+async def test_every_connection_kind_shows_its_words(app: CallmateApp, isolated_home: Path) -> None:
+    """An attempt of each kind is said in the table's words on home and by ``callmate due``."""
+    repo = Repository.open(database_path(isolated_home))
+    try:
+        for kind in ATTEMPT_KINDS:
+            call = repo.start_call(
+                Call(contact=Contact(name=f"Dana {kind.name}"), goal="Demo", started_at=NOW)
+            )
+            assert call.id is not None
+            step = NextStep(what="Try again", owner=Owner.US, due=NOW.date() + timedelta(days=1))
+            repo.log_attempt(call.id, kind, step, NOW)
+    finally:
+        repo.close()
+    expected = [f"({kind.label}, 1st try)" for kind in ATTEMPT_KINDS]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.1)
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        text = screen_text(pilot)
+        for line in expected:
+            assert line in text, (line, text)
+    due = cli("due", home=isolated_home)
+    for line in expected:
+        assert line in due, (line, due)

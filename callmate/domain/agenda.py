@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from callmate.domain.kinds import NoteKind
+from callmate.domain.kinds import Connection, NoteKind
 from callmate.domain.text import clean_line, count
 
 GROUP_LIMIT = 30
@@ -107,17 +107,9 @@ def cadence_question(what: str, days_out: int, cadence_days: int) -> str | None:
     )
 
 
-CONNECTION_WORDS = {
-    "connected": "connected",
-    "no_answer": "no answer",
-    "voicemail": "voicemail",
-    "gatekeeper": "gatekeeper",
-    "wrong_number": "wrong number",
-}
-
-
-"""How a call went, in words: the one table :class:`~callmate.domain.models.Connection`
-labels come from (kept here, in plain strings, for the first frame)."""
+CONNECTION_WORDS = {connection.value: connection.label for connection in Connection}
+"""How a call went, in words, by stored value (plain strings: home is drawn
+before pydantic loads). Read from :class:`~callmate.domain.kinds.Connection`."""
 
 
 TRIES_COUNTED = 20

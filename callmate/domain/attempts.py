@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from callmate.domain.closing import DEFAULT_CADENCE_DAYS, check_step_date
-from callmate.domain.models import TRY_AGAIN, Call, Connection, NextStep, Owner
+from callmate.domain.models import ATTEMPT_KINDS, TRY_AGAIN, Call, Connection, NextStep, Owner
 
 SUGGESTED_DATE = "tomorrow"
 """What the date field holds when the dialog opens: Enter takes it as it is."""
-MISSING_KIND = "Say what happened: n no answer, v voicemail, g gatekeeper, w wrong number."
+MISSING_KIND = "Say what happened: " + ", ".join(f"{k.key} {k.label}" for k in ATTEMPT_KINDS) + "."
+"""``Say what happened: n no answer, v voicemail, …``: each key beside its kind."""
 
 
 @dataclass(frozen=True)

@@ -226,3 +226,115 @@ REASONS_FOR: dict[str, tuple[Reason, ...]] = {
     if any(outcome.value in r.offered_for for r in Reason)
 }
 """The reasons an outcome offers, in the table's order ("yes" offers none)."""
+
+
+class CallType(StrEnum):
+    """What kind of call this is; picks the default question sets (rules 17, 18).
+    Columns: stored value; label (pickers and headers); short label (the
+    plan screen's choice row); key on the plan screen."""
+
+    _value_: str  # the stored value (the rest of a row are its columns)
+    label: str
+    short: str
+    key: str
+
+    def __new__(cls, value: str, label: str = "", short: str = "", key: str = "") -> CallType:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label, member.short, member.key = label, short or label, key
+        return member
+
+    # fmt: off
+    DISCOVERY    = "discovery",          "Discovery",          "",          "d"
+    FOLLOW_UP    = "follow_up",          "Follow-up",          "",          "f"
+    PROPOSAL     = "proposal",           "Proposal",           "",          "p"
+    CLOSING      = "closing",            "Closing",            "",          "c"
+    INTERVIEW    = "customer_interview", "Customer interview", "Interview", "i"
+    RELATIONSHIP = "relationship",       "Relationship",       "",          "r"
+    # fmt: on
+
+
+class ContactRole(StrEnum):
+    """Who this person is on the deal; each has their own motives (rule 5).
+    Columns: stored value; label; key on the plan screen."""
+
+    _value_: str  # the stored value (the rest of a row are its columns)
+    label: str
+    key: str
+
+    def __new__(cls, value: str, label: str = "", key: str = "") -> ContactRole:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label, member.key = label, key
+        return member
+
+    DECISION_MAKER = "decision_maker", "Decision maker", "d"
+    INFLUENCER = "influencer", "Influencer", "i"
+    CHAMPION = "champion", "Champion", "c"
+    USER = "user", "User", "u"
+    OTHER = "other", "Other", "o"
+
+
+class ResearchArea(StrEnum):
+    """The three places to look (rule 3) and the prep trio (rule 4).
+    Columns: stored value; label (in a line of research, lower case); heading
+    (the plan screen's choice row); key on the plan screen; the words that,
+    typed before a colon (``news: Q3 revenue down``), file a line under it."""
+
+    _value_: str  # the stored value (the rest of a row are its columns)
+    label: str
+    heading: str
+    key: str
+    prefixes: tuple[str, ...]
+
+    def __new__(
+        cls,
+        value: str,
+        label: str = "",
+        heading: str = "",
+        key: str = "",
+        prefixes: tuple[str, ...] = (),
+    ) -> ResearchArea:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label, member.heading, member.key, member.prefixes = label, heading, key, prefixes
+        return member
+
+    # fmt: off
+    NEWS    = "news",    "news",      "News",      "n", ("news",)
+    WEBSITE = "website", "website",   "Website",   "w", ("web", "site", "website")
+    INSIDE  = "inside",  "inside us", "Inside us", "i", ("in", "inside", "us")
+    KNOW    = "know",    "we know",   "We know",   "k", ("know",)
+    LEARN   = "learn",   "to learn",  "To learn",  "l", ("learn",)
+    SAY     = "say",     "say aloud", "Say aloud", "s", ("say",)
+    # fmt: on
+
+
+class Connection(StrEnum):
+    """Whether the call reached the person. Most dials don't; each is an attempt.
+    Columns: stored value; in words (home, ``callmate due``, the attempt
+    dialog); the key that picks it in the attempt dialog ("" for connected)."""
+
+    _value_: str  # the stored value (the rest of a row are its columns)
+    label: str
+    key: str
+
+    def __new__(cls, value: str, label: str = "", key: str = "") -> Connection:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label, member.key = label, key
+        return member
+
+    CONNECTED = "connected", "connected", ""
+    NO_ANSWER = "no_answer", "no answer", "n"
+    VOICEMAIL = "voicemail", "voicemail", "v"
+    GATEKEEPER = "gatekeeper", "gatekeeper", "g"
+    WRONG_NUMBER = "wrong_number", "wrong number", "w"
+
+    @property
+    def is_attempt(self) -> bool:
+        return self is not Connection.CONNECTED
+
+
+ATTEMPT_KINDS: tuple[Connection, ...] = tuple(c for c in Connection if c.is_attempt)
+"""The ways a call doesn't connect, in the attempt dialog's order."""

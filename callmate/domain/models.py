@@ -14,16 +14,19 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from callmate.domain.agenda import CONNECTION_WORDS
-from callmate.domain.kinds import PREFIX_KINDS as PREFIX_KINDS  # the tables, re-exported
+from callmate.domain.kinds import ATTEMPT_KINDS as ATTEMPT_KINDS  # the tables, re-exported
+from callmate.domain.kinds import PREFIX_KINDS as PREFIX_KINDS
 from callmate.domain.kinds import REASONS_FOR as REASONS_FOR
+from callmate.domain.kinds import CallType as CallType
+from callmate.domain.kinds import Connection as Connection
+from callmate.domain.kinds import ContactRole as ContactRole
 from callmate.domain.kinds import GoalResult as GoalResult
 from callmate.domain.kinds import NoteKind as NoteKind
 from callmate.domain.kinds import Outcome as Outcome
 from callmate.domain.kinds import Owner as Owner
 from callmate.domain.kinds import Reason as Reason
+from callmate.domain.kinds import ResearchArea as ResearchArea
 from callmate.domain.limits import OFFSET_MAX_SECONDS, ONE_LINE_MAX, TEXT_MAX
-from callmate.domain.question_bank import CallType
 from callmate.domain.text import clean, clean_line, fit
 
 # The limits, and where each applies, are in callmate/domain/limits.py.
@@ -118,36 +121,6 @@ PROMISE_KEYS = "abcdefghi"
 _KEEP_LETTER = re.compile(f"[{PROMISE_KEYS}]")
 
 
-class Connection(StrEnum):
-    """Whether the call reached the person. Most dials don't; each is an attempt."""
-
-    CONNECTED = "connected"
-    NO_ANSWER = "no_answer"
-    VOICEMAIL = "voicemail"
-    GATEKEEPER = "gatekeeper"
-    WRONG_NUMBER = "wrong_number"
-
-    @property
-    def label(self) -> str:
-        return CONNECTION_WORDS[self.value]
-
-    @property
-    def key(self) -> str:
-        """The one key that picks this kind in the attempt dialog ("" for connected)."""
-        return _CONNECTION_KEYS.get(self, "")
-
-    @property
-    def is_attempt(self) -> bool:
-        return self is not Connection.CONNECTED
-
-
-_CONNECTION_KEYS = {
-    Connection.NO_ANSWER: "n",
-    Connection.VOICEMAIL: "v",
-    Connection.GATEKEEPER: "g",
-    Connection.WRONG_NUMBER: "w",
-}
-ATTEMPT_KINDS = tuple(kind for kind in Connection if kind.is_attempt)
 TRY_AGAIN = "Try again"
 """The next step an attempt ends on: the method's gate holds, nothing else is asked."""
 
@@ -155,20 +128,6 @@ TRY_AGAIN = "Try again"
 class CallStatus(StrEnum):
     LIVE = "live"
     DONE = "done"
-
-
-class ContactRole(StrEnum):
-    """Who this person is on the deal; each has their own motives (rule 5)."""
-
-    DECISION_MAKER = "decision_maker"
-    INFLUENCER = "influencer"
-    CHAMPION = "champion"
-    USER = "user"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 class Contact(BaseModel):
@@ -204,31 +163,6 @@ class Question(BaseModel):
     text: Required
     asked: bool = False
     origin: QuestionOrigin = QuestionOrigin.OWN
-
-
-class ResearchArea(StrEnum):
-    """The three places to look (rule 3) and the prep trio (rule 4)."""
-
-    NEWS = "news"
-    WEBSITE = "website"
-    INSIDE = "inside"
-    KNOW = "know"
-    LEARN = "learn"
-    SAY = "say"
-
-    @property
-    def label(self) -> str:
-        return _AREA_LABELS[self]
-
-
-_AREA_LABELS = {
-    ResearchArea.NEWS: "news",
-    ResearchArea.WEBSITE: "website",
-    ResearchArea.INSIDE: "inside us",
-    ResearchArea.KNOW: "we know",
-    ResearchArea.LEARN: "to learn",
-    ResearchArea.SAY: "say aloud",
-}
 
 
 class ResearchLine(BaseModel):

@@ -8,33 +8,8 @@ keep the list short, don't rehearse, too vague beats too specific), so each entr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class CallType(StrEnum):
-    """What kind of call this is; picks the default question sets (rules 17, 18)."""
-
-    DISCOVERY = "discovery"
-    FOLLOW_UP = "follow_up"
-    PROPOSAL = "proposal"
-    CLOSING = "closing"
-    INTERVIEW = "customer_interview"
-    RELATIONSHIP = "relationship"
-
-    @property
-    def label(self) -> str:
-        """Human label for pickers and headers."""
-        return _LABELS[self]
-
-
-_LABELS: dict[CallType, str] = {
-    CallType.DISCOVERY: "Discovery",
-    CallType.FOLLOW_UP: "Follow-up",
-    CallType.PROPOSAL: "Proposal",
-    CallType.CLOSING: "Closing",
-    CallType.INTERVIEW: "Customer interview",
-    CallType.RELATIONSHIP: "Relationship",
-}
+from callmate.domain.kinds import CallType as CallType  # the table lives in kinds
 
 
 @dataclass(frozen=True)

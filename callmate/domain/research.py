@@ -12,17 +12,9 @@ from callmate.domain.models import Question, QuestionOrigin, ResearchArea, Resea
 from callmate.domain.text import clean_line
 
 AREA_PREFIXES: dict[str, ResearchArea] = {
-    "news": ResearchArea.NEWS,
-    "web": ResearchArea.WEBSITE,
-    "site": ResearchArea.WEBSITE,
-    "website": ResearchArea.WEBSITE,
-    "in": ResearchArea.INSIDE,
-    "inside": ResearchArea.INSIDE,
-    "us": ResearchArea.INSIDE,
-    "know": ResearchArea.KNOW,
-    "learn": ResearchArea.LEARN,
-    "say": ResearchArea.SAY,
+    prefix: area for area in ResearchArea for prefix in area.prefixes
 }
+"""``news:``, ``web:``, ``us:`` …: the area a typed word files a line under (from the table)."""
 _PREFIX = re.compile(r"^\s*([a-z]+)\s*:\s*(.*)$", re.IGNORECASE | re.DOTALL)
 VERIFY = "verify: "
 

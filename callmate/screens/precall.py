@@ -81,29 +81,9 @@ FORM_FIELDS = (
 )
 """The fields a restored plan may put the cursor back in."""
 
-ROLE_CHOICES = [
-    Choice(ContactRole.DECISION_MAKER.value, "Decision maker", "d"),
-    Choice(ContactRole.INFLUENCER.value, "Influencer", "i"),
-    Choice(ContactRole.CHAMPION.value, "Champion", "c"),
-    Choice(ContactRole.USER.value, "User", "u"),
-    Choice(ContactRole.OTHER.value, "Other", "o"),
-]
-CALL_TYPE_CHOICES = [
-    Choice(CallType.DISCOVERY.value, "Discovery", "d"),
-    Choice(CallType.FOLLOW_UP.value, "Follow-up", "f"),
-    Choice(CallType.PROPOSAL.value, "Proposal", "p"),
-    Choice(CallType.CLOSING.value, "Closing", "c"),
-    Choice(CallType.INTERVIEW.value, "Interview", "i"),
-    Choice(CallType.RELATIONSHIP.value, "Relationship", "r"),
-]
-AREA_CHOICES = [
-    Choice(ResearchArea.NEWS.value, "News", "n"),
-    Choice(ResearchArea.WEBSITE.value, "Website", "w"),
-    Choice(ResearchArea.INSIDE.value, "Inside us", "i"),
-    Choice(ResearchArea.KNOW.value, "We know", "k"),
-    Choice(ResearchArea.LEARN.value, "To learn", "l"),
-    Choice(ResearchArea.SAY.value, "Say aloud", "s"),
-]
+ROLE_CHOICES = [Choice(role.value, role.label, role.key) for role in ContactRole]
+CALL_TYPE_CHOICES = [Choice(kind.value, kind.short, kind.key) for kind in CallType]
+AREA_CHOICES = [Choice(area.value, area.heading, area.key) for area in ResearchArea]
 
 
 @dataclass(frozen=True)
