@@ -108,14 +108,9 @@ class CallmateApp(App[None]):
 
     # -- help and the palette ----------------------------------------------------
     def action_help(self) -> None:
-        from callmate.screens.dialogs.help import HelpScreen, help_text
+        from callmate.screens.dialogs.help import toggle_help
 
-        screen = self.screen
-        if isinstance(screen, HelpScreen):
-            screen.dismiss(None)
-            return
-        title = f"Keys · {screen.sub_title or screen.title or 'callmate'}"
-        self.push_screen(HelpScreen(help_text(screen), title))
+        toggle_help(self)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's own (theme, quit …) with this app's help in place of its Keys panel."""
@@ -182,25 +177,9 @@ class CallmateApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quitting during a call keeps the typed line and asks first."""
-        from callmate.screens.dialogs.confirm import ConfirmScreen
-        from callmate.screens.live_call import LiveCallScreen
+        from callmate.screens.live_call import quit_asking_if_live
 
-        live = next((s for s in self.screen_stack if isinstance(s, LiveCallScreen)), None)
-        if live is None or isinstance(self.screen, ConfirmScreen):
-            self.exit()
-            return
-        live.flush_line()
-
-        question = (
-            "This call is still open. Quit anyway?\n"
-            "Every note is saved, and callmate will offer to resume the call next time."
-        )
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.exit()
-
-        self.push_screen(ConfirmScreen(question), answered)
+        quit_asking_if_live(self)
 
     def get_default_screen(self) -> Screen:
         from callmate.screens.home import HomeScreen

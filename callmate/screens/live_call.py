@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import Future
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events, on, work
@@ -55,6 +55,8 @@ from callmate.widgets.prep_panel import (
 )
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from callmate.domain.closing import ClosingDraft
     from callmate.screens.closing import ClosingScreen
 
@@ -856,3 +858,24 @@ GOAL_SHOWN = 110
 
 def _shortened(goal: str) -> str:
     return goal if len(goal) <= GOAL_SHOWN else goal[: GOAL_SHOWN - 1].rstrip() + "…"
+
+
+def quit_asking_if_live(app: App[Any]) -> None:
+    """Quit, unless a call is open: then keep its typed line and ask first."""
+    from callmate.screens.dialogs.confirm import ConfirmScreen
+
+    live = next((s for s in app.screen_stack if isinstance(s, LiveCallScreen)), None)
+    if live is None or isinstance(app.screen, ConfirmScreen):
+        app.exit()
+        return
+    live.flush_line()
+    question = (
+        "This call is still open. Quit anyway?\n"
+        "Every note is saved, and callmate will offer to resume the call next time."
+    )
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            app.exit()
+
+    app.push_screen(ConfirmScreen(question), answered)

@@ -7,7 +7,7 @@ prefixes and the date grammar, read from the tables that define them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -104,6 +104,16 @@ def date_lines() -> list[tuple[str, str]]:
     from callmate.domain.dates import EXAMPLES
 
     return [("e.g.", ", ".join(EXAMPLES))]
+
+
+def toggle_help(app: App[Any]) -> None:
+    """F1: this screen's keys, by task; F1 again (or Esc) closes them."""
+    screen = app.screen
+    if isinstance(screen, HelpScreen):
+        screen.dismiss(None)
+        return
+    title = f"Keys · {screen.sub_title or screen.title or 'callmate'}"
+    app.push_screen(HelpScreen(help_text(screen), title))
 
 
 class HelpScreen(ModalScreen[None]):
