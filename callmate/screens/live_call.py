@@ -27,7 +27,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
 from callmate.commands import key_of
-from callmate.domain.kinds import kind_css, prefix_hint
+from callmate.domain.kinds import prefix_hint
 from callmate.domain.limits import TEXT_MAX
 from callmate.domain.models import (
     PROMISE_KEYS,
@@ -71,8 +71,8 @@ WIDE = (120, 40)
 
 
 class LiveCallScreen(CallmateScreen[None]):
-    CSS = kind_css("#kind-label")
     """The kind label in its kind's colour, from the kinds table."""
+
     BINDINGS = [
         Binding(
             "ctrl+o",
