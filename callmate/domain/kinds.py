@@ -15,6 +15,7 @@ Standard library only, and cheap to import (about 1.5 ms): the home screen's age
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 
 class RecapSection(StrEnum):
@@ -254,19 +255,23 @@ class CallType(StrEnum):
     # fmt: on
 
 
-class ContactRole(StrEnum):
-    """Who this person is on the deal; each has their own motives (rule 5).
-    Columns: stored value; label; key on the plan screen."""
+class _Keyed(StrEnum):
+    """A row of stored value, label and key (no members: the tables below have them)."""
 
     _value_: str  # the stored value (the rest of a row are its columns)
     label: str
     key: str
 
-    def __new__(cls, value: str, label: str = "", key: str = "") -> ContactRole:
+    def __new__(cls, value: str, label: str = "", key: str = "") -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label, member.key = label, key
         return member
+
+
+class ContactRole(_Keyed):
+    """Who this person is on the deal; each has their own motives (rule 5).
+    Columns: stored value; label; key on the plan screen."""
 
     DECISION_MAKER = "decision_maker", "Decision maker", "d"
     INFLUENCER = "influencer", "Influencer", "i"
@@ -310,20 +315,10 @@ class ResearchArea(StrEnum):
     # fmt: on
 
 
-class Connection(StrEnum):
+class Connection(_Keyed):
     """Whether the call reached the person. Most dials don't; each is an attempt.
     Columns: stored value; in words (home, ``callmate due``, the attempt
     dialog); the key that picks it in the attempt dialog ("" for connected)."""
-
-    _value_: str  # the stored value (the rest of a row are its columns)
-    label: str
-    key: str
-
-    def __new__(cls, value: str, label: str = "", key: str = "") -> Connection:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label, member.key = label, key
-        return member
 
     CONNECTED = "connected", "connected", ""
     NO_ANSWER = "no_answer", "no answer", "n"
