@@ -157,18 +157,22 @@ class Owner(StrEnum):
     BOTH = "both", "Both", "b", "together", "on both of us", "  (together)"
 
 
-class Outcome(StrEnum):
-    """How the call ended. Columns: stored value; choice label; key."""
+class _Keyed(StrEnum):
+    """A row of stored value, label and key (no members: the tables below have them)."""
 
     _value_: str  # the stored value (the rest of a row are its columns)
     label: str
     key: str
 
-    def __new__(cls, value: str, label: str = "", key: str = "") -> Outcome:
+    def __new__(cls, value: str, label: str = "", key: str = "") -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label, member.key = label, key
         return member
+
+
+class Outcome(_Keyed):
+    """How the call ended. Columns: stored value; choice label; key."""
 
     YES = "yes", "Yes", "y"
     NO = "no", "No", "n"
@@ -253,20 +257,6 @@ class CallType(StrEnum):
     INTERVIEW    = "customer_interview", "Customer interview", "Interview", "i"
     RELATIONSHIP = "relationship",       "Relationship",       "",          "r"
     # fmt: on
-
-
-class _Keyed(StrEnum):
-    """A row of stored value, label and key (no members: the tables below have them)."""
-
-    _value_: str  # the stored value (the rest of a row are its columns)
-    label: str
-    key: str
-
-    def __new__(cls, value: str, label: str = "", key: str = "") -> Self:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label, member.key = label, key
-        return member
 
 
 class ContactRole(_Keyed):
