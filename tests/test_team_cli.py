@@ -396,6 +396,22 @@ def test_a_file_with_the_same_note_twice_imports_nothing(
         assert connection.execute(text("SELECT count(*) FROM calls")).scalar_one() == 0
 
 
+def test_a_bad_record_far_into_the_file_writes_nothing_to_the_team_database(
+    team: Repository, pg_store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls = [record(f"Person {n}") for n in range(1200)]  # past two of import's batches
+    calls.append(record("Broken", status="no such status"))
+    file = tmp_path / "bad.json"
+    file.write_text(json.dumps(calls), encoding="utf-8")
+    code, out, err = run("import", str(file), "--database-url", pg_store_url, capsys=capsys)
+    assert code == 2 and out == ""
+    last = err.splitlines()[-1]  # after the note that the data dir was made private
+    assert last.startswith("callmate: nothing imported. ") and "[1200].status" in last
+    with team.engine.connect() as connection:
+        for table in ("calls", "contacts", "notes"):
+            assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 0
+
+
 # -- failures: one line naming the host, never the password ---------------------
 ALL_COMMANDS = [
     ("due",),
