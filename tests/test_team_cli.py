@@ -314,6 +314,33 @@ def test_the_team_export_reads_in_batches_of_any_size(both: Both) -> None:
         repo.close()
 
 
+def test_the_team_export_holds_one_batch_at_a_time(both: Both) -> None:
+    """The ids come through a server-side cursor, and each batch's rows are read
+    only when the calls before them have been handed on: memory holds one batch."""
+    from sqlalchemy import event
+
+    repo = Repository.open_url(both.url)
+    seen: list[tuple[str, str, object]] = []
+
+    def executed(_conn, cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        seen.append((type(cursor).__name__, statement, parameters))
+
+    event.listen(repo.engine, "before_cursor_execute", executed)
+    try:
+        calls = bulk.export_team_calls(repo.engine, batch=2)
+        first = next(calls)
+        ids = [entry for entry in seen if "SELECT id FROM calls" in entry[1]]
+        assert [entry[0] for entry in ids] == ["ServerCursor"]
+        batches = [entry[2] for entry in seen if "ANY(" in entry[1]]
+        assert batches and all(len(p["ids"]) == 2 for p in batches)  # type: ignore[index]
+        assert len(batches) == 5  # calls, research, questions, date moves, notes: one batch
+        assert first["id"] == json.loads(both.export)[0]["id"]
+        calls.close()
+    finally:
+        event.remove(repo.engine, "before_cursor_execute", executed)
+        repo.close()
+
+
 def test_import_twice_adds_nothing_and_the_ids_go_on_after_it(
     both: Both, tmp_path: Path, team: Repository, capsys: pytest.CaptureFixture[str]
 ) -> None:
