@@ -242,6 +242,28 @@ def test_every_command_prints_on_the_team_database_what_it_prints_on_sqlite(
         assert not CONTROL.search(out.replace("\r\n", "\n"))
 
 
+def test_a_time_stored_in_another_form_reads_the_same_on_both(
+    both: Both, team: Repository, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A next step's time as a hand-edited database may hold it ('9:5'): ``due``
+    takes its Python path (queries.open_steps, promise_records) on both."""
+    import sqlite3
+
+    db = sqlite3.connect(database_path(both.sqlite_home))
+    try:
+        with db:
+            db.execute("UPDATE calls SET next_step_time = '9:5' WHERE id = ?", (both.followed,))
+    finally:
+        db.close()
+    with team.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE calls SET next_step_time = '9:5' WHERE id = :id"), {"id": both.followed}
+        )
+    for argv in (("due",), ("due", "--json"), ("due", "--days", "40", "--json")):
+        code, out = on_both(both, *argv, capsys=capsys)
+        assert code == 0 and (" 09:05 " in out or '"09:05"' in out), argv
+
+
 def on_ics(both: Both, call: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     """``callmate ics CALL`` on both: the same event but for its DTSTAMP (now)."""
     code, out, err = run("ics", call, "--data-dir", str(both.sqlite_home), capsys=capsys)
