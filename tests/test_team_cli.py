@@ -427,6 +427,12 @@ def test_import_by_env_runs_as_a_user_runs_it(
     assert found.returncode == 0 and found.stdout.startswith("NOTE"), found.stdout
     assert not CONTROL.search(found.stdout)
     assert not (isolated_home / "callmate.db").exists()  # the SQLite file was never made
+    # The URL from settings.toml instead: the same lines.
+    del env["CALLMATE_DATABASE_URL"]
+    settings = isolated_home / "settings.toml"
+    settings.write_text(settings.read_text() + f"database_url = {json.dumps(pg_store_url)}\n")
+    assert cli("due").stdout == due.stdout
+    assert not (isolated_home / "callmate.db").exists()
 
 
 def test_a_file_with_the_same_note_twice_imports_nothing(
