@@ -533,6 +533,46 @@ def test_each_command_says_what_failed_in_one_line(
     assert not (isolated_home / "callmate.db").exists()  # nothing fell back to SQLite
 
 
+def test_a_statement_the_server_refuses_is_one_line_too(
+    team: Repository,
+    isolated_home: Path,
+    pg_server: PostgresServer,
+    pg_store_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A login that may read the schema's version but not the calls (a rep's
+    rights cut short): each command fails once connected, in one line naming
+    the host and the server's reason; an import writes nothing."""
+    private_home(isolated_home)
+    with team.engine.begin() as connection:
+        connection.execute(
+            text(
+                "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'callmate_cut')"
+                f" THEN CREATE ROLE callmate_cut LOGIN PASSWORD '{SECRET}'; END IF; END $$"
+            )
+        )
+        connection.execute(text("GRANT SELECT ON callmate_schema TO callmate_cut"))
+    url = f"postgresql://callmate_cut:{SECRET}@127.0.0.1:{pg_server.port}/callmate_store"
+    file = tmp_path / "one.json"
+    file.write_text(json.dumps([record("A")]), encoding="utf-8")
+    for argv in (("due",), ("due", "--json"), ("search", "x"), ("export",), ("ics", "1")):
+        code, out, err = run(*argv, "--database-url", url, capsys=capsys)
+        assert code == 2 and out == "", (argv, err)
+        assert err.startswith(
+            f"callmate: cannot use the team database at 127.0.0.1:{pg_server.port}"
+        )
+        assert "permission denied" in err
+        one_line_without(SECRET, err)
+    code, out, err = run("import", str(file), "--database-url", url, capsys=capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("callmate: nothing imported: ") and "permission denied" in err
+    assert f"127.0.0.1:{pg_server.port}" in err
+    one_line_without(SECRET, err)
+    with team.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM calls")).scalar_one() == 0
+
+
 def test_an_outdated_schema_names_the_command_to_run(
     pg_server: PostgresServer, pg_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
