@@ -664,8 +664,8 @@ def _team_import_problem(error: Exception, team) -> str:  # type: ignore[no-unty
         return "the same note (its uuid) appears twice in the file"  # as bulk.DuplicateNoteError
     if error.connection_invalidated or "OperationalError" in type(error).__name__:
         raise error
-    problem = connection_problem(error, team).replace("cannot use", "error from", 1)
-    return _printable(problem)
+    reason = connection_problem(error, team).split(f"{team.where}: ", 1)[-1]
+    return _printable(f"the team database at {team.where} refused it: {reason}")
 
 
 def _printable(text: str) -> str:
