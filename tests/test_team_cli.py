@@ -467,6 +467,35 @@ def test_a_bad_record_far_into_the_file_writes_nothing_to_the_team_database(
             assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 0
 
 
+def test_an_export_whose_reader_leaves_ends_quietly(
+    team: Repository, pg_store_url: str, tmp_path: Path, isolated_home: Path
+) -> None:
+    """``callmate export | head``: the reader goes; no traceback, exit 0, and the
+    team database's transaction is ended (the next command runs)."""
+    file = tmp_path / "many.json"
+    file.write_text(json.dumps([record(f"Person {n}", goal="x" * 200) for n in range(1500)]))
+    private_home(isolated_home)
+    env = {**os.environ, "CALLMATE_HOME": str(isolated_home), "CALLMATE_DATABASE_URL": pg_store_url}
+    command = [sys.executable, "-m", "callmate"]
+    imported = subprocess.run(
+        [*command, "import", str(file)], env=env, capture_output=True, cwd=ROOT
+    )
+    assert imported.returncode == 0, imported.stderr
+    reader = subprocess.Popen(
+        [*command, "export"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    assert reader.stdout.read(2) == b"[\n"
+    reader.stdout.close()
+    assert reader.wait(timeout=120) == 0
+    assert reader.stderr.read() == b""
+    reader.stderr.close()
+    again = subprocess.run(
+        [*command, "export", "--format", "csv"], env=env, capture_output=True, cwd=ROOT
+    )
+    assert again.returncode == 0 and again.stdout.count(b"\n") > 1500
+
+
 # -- failures: one line naming the host, never the password ---------------------
 ALL_COMMANDS = [
     ("due",),
