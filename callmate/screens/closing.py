@@ -119,7 +119,7 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
 
     @property
     def cadence_days(self) -> int:
-        return self.callmate.settings.cadence_days
+        return self.callmate.preferences.settings.cadence_days
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -347,7 +347,7 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         assert call_id is not None and draft.outcome is not None
         outcome = draft.outcome
         ended_at = self.callmate.clock.now()
-        with self.callmate.holding_keys():
+        with self.callmate.key_order.holding():
             try:
                 saved: Call = await self.store.finish_call(
                     call_id,
@@ -396,7 +396,7 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
             offset_seconds=self.call.elapsed(now),
             created_at=now,
         )
-        with self.callmate.holding_keys():
+        with self.callmate.key_order.holding():
             try:
                 await self.store.save_note(call_id, note)
                 call = await self.store.get_call(call_id)

@@ -832,7 +832,7 @@ class LiveCallScreen(CallmateScreen[None]):
 
     @work(group="close-call", exclusive=True, exit_on_error=False)
     async def close_after_saves(self) -> None:
-        with self.callmate.holding_keys():  # keys typed meanwhile go to the close
+        with self.callmate.key_order.holding():  # keys typed meanwhile go to the close
             for future in list(self.in_flight.values()):
                 try:
                     saved = await asyncio.shield(asyncio.wrap_future(future))

@@ -231,7 +231,7 @@ class TimelineScreen(CallmateScreen[None]):
         follows = last.id if last and last.next_step and not last.next_step_done_at else None
         self.app.push_screen(
             PreCallScreen(
-                question_limit=self.callmate.settings.question_limit,
+                question_limit=self.callmate.preferences.settings.question_limit,
                 prefill=FollowUp(self.contact, goal, follows),
             )
         )
