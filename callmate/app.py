@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,8 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from callmate import __version__
-from callmate.clock import Clock, SystemClock, local_today
-from callmate.clock import local_now as clock_local_now
+from callmate.clock import Clock, SystemClock
 from callmate.domain.kinds import kind_css, kind_theme_variables
 from callmate.due_soon import DueSoon
 from callmate.key_order import KeyOrder
@@ -122,14 +120,6 @@ class CallmateApp(App[None]):
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return kind_theme_variables(dark=self.current_theme.dark)
-
-    # -- what screens read besides the helpers above: time ------------------------
-    def today(self) -> date:
-        return local_today(self.clock)
-
-    def local_now(self) -> datetime:
-        """Local wall-clock time, naive: a typed time of day is read against it."""
-        return clock_local_now(self.clock)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:

@@ -198,7 +198,7 @@ class HomeScreen(CallmateScreen[None]):
                 "Updating your data for this version of callmate (once; a backup "
                 "is kept beside it). Your day shows when it is done…"
             )
-        today = self.callmate.today()
+        today = self.callmate.clock.today()
         cold_before = self.callmate.clock.now() - timedelta(
             days=self.callmate.preferences.cadence_days
         )
@@ -418,7 +418,7 @@ class HomeScreen(CallmateScreen[None]):
         from callmate.domain.agenda import cadence_question, short_when
         from callmate.screens.dialogs.reschedule import RescheduleScreen
 
-        today = self.callmate.today()
+        today = self.callmate.clock.today()
         call_id, note_id = promise.call_id, promise.note_id
 
         def move(when: When) -> None:
@@ -451,7 +451,7 @@ class HomeScreen(CallmateScreen[None]):
             promise.due,
             today,
             due_time=promise.due_time,
-            now=self.callmate.local_now,
+            now=self.callmate.clock.local_now,
         )
         self.app.push_screen(screen, moved)
 

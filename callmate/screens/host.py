@@ -14,7 +14,6 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from datetime import date, datetime
     from pathlib import Path
 
     from textual.notifications import SeverityLevel
@@ -70,9 +69,6 @@ class CallmateHost(Protocol):
     def key_order(self) -> KeyHolding: ...
     @property
     def system_clipboard(self) -> SystemClipboard: ...
-
-    def today(self) -> date: ...
-    def local_now(self) -> datetime: ...
 
     # Textual's App, as far as screens use it through this type.
     @property

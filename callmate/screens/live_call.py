@@ -714,7 +714,7 @@ class LiveCallScreen(CallmateScreen[None]):
             brief = await self.store.prep_brief(contact_id)
         self.brief, self.brief_loading = brief, False
         if brief is not None:
-            today = self.callmate.today()
+            today = self.callmate.clock.today()
             self.promises = PanelPromises(promise_order(brief.open_commitments, today))
         self._draw_prep()
 
@@ -725,7 +725,7 @@ class LiveCallScreen(CallmateScreen[None]):
                 self.call,
                 self.brief,
                 self.promises,
-                self.callmate.today(),
+                self.callmate.clock.today(),
                 loading=self.brief_loading,
             )
         )

@@ -369,7 +369,7 @@ class PreCallScreen(CallmateScreen[None]):
 
     def show_brief(self, brief: PrepBrief | None) -> None:
         self.brief = brief
-        self.query_one("#brief", PrepBriefView).show(brief, self.callmate.today())
+        self.query_one("#brief", PrepBriefView).show(brief, self.callmate.clock.today())
 
     def action_carry_over(self) -> None:
         if self.brief is None or not self.brief.carried:

@@ -139,7 +139,7 @@ class TimelineScreen(CallmateScreen[None]):
     @work(exclusive=True, group="timeline", exit_on_error=False)
     async def load(self) -> None:
         contact_id = self.contact_id
-        today = self.callmate.today()
+        today = self.callmate.clock.today()
         contact, calls, records = await self.store.timeline(contact_id, today)
         self.contact, self.calls = contact, calls
         title = contact.name + (f" · {contact.company}" if contact.company else "")

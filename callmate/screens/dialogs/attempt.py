@@ -238,10 +238,10 @@ class AttemptScreen(ModalScreen["AttemptScreen.Result | None"]):
 def _dialog(app: CallmateHost, who: str, *, discardable: bool) -> AttemptScreen:
     return AttemptScreen(
         who,
-        app.today(),
+        app.clock.today(),
         cadence_days=app.preferences.cadence_days,
         discardable=discardable,
-        now=app.local_now,
+        now=app.clock.local_now,
     )
 
 
