@@ -40,7 +40,8 @@ def _screen_commands() -> type[Provider]:
 
 class CallmateApp(App[None]):
     """Wiring: the store, the clock, the user's preferences, key order and the
-    warm-up (each in a module of its own), help and the palette."""
+    warm-up (each in a module of its own, which screens ask directly: see
+    screens/host.py), help and the palette."""
 
     CSS_PATH = "app.tcss"
     # The note kinds' colours, made from domain/kinds.py and parsed once with
