@@ -70,14 +70,15 @@ def _batches(calls: Iterable[Call], size: int) -> Iterator[list[Call]]:
         yield chunk
 
 
-def import_calls(connection: Connection, calls: Iterable[Call], batch: int = BATCH) -> int:
-    """Add ``calls`` inside ``connection``'s transaction; the number added.
+def import_calls(connection: Connection, calls: Iterable[Call], batch: int | None = None) -> int:
+    """Add ``calls`` inside ``connection``'s transaction, ``batch`` (default
+    :data:`BATCH`) at a time; the number added.
 
     Anything raised part way (a bad record read further on, a row the server
     refuses) leaves the transaction to be rolled back by its owner: nothing
     of the import stays.
     """
-    return _Import(connection).run(calls, batch)
+    return _Import(connection).run(calls, batch or BATCH)
 
 
 class _Import:
