@@ -11,8 +11,9 @@ empty database and the id sequences then set past them.
 The calls stream in: :data:`BATCH` calls at a time, a handful of queries a
 batch (which calls and contacts are already there, ids reserved from the
 sequences) and one ``COPY`` a table, instead of the ORM's statement or two per
-row (15 minutes for 100,000 calls). Memory holds one batch, plus a uuid and an
-id or two per call for the links. What the schema's triggers and generated
+row (15 minutes for 100,000 calls), written by a thread of its own while the
+next batch is read. Memory holds three batches at most, plus a uuid and an id
+or two per call for the links. What the schema's triggers and generated
 columns do is left to them, as for any other write: the search columns
 (``GENERATED ... STORED``, pg_schema version 2) are filled by the server, and
 "last called" by the insert trigger; the date history triggers fire only on an
@@ -22,9 +23,11 @@ UPDATE), so the history imported is exactly the file's.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from itertools import islice, pairwise
+from queue import Queue
 from typing import TYPE_CHECKING, Any
 
 from callmate.store import bulk
@@ -36,8 +39,9 @@ if TYPE_CHECKING:
 
     from callmate.domain.models import Call
 
-BATCH = 1000
-"""Calls a batch: ~10,000 notes, a few MiB; the queries a batch are then few."""
+BATCH = 500
+"""Calls a batch (~5,000 notes): a handful of queries and a COPY a table for each.
+Three batches at most are held at once (one read, one queued, one written)."""
 
 _CALL_COLUMNS = (
     "id, uuid, contact_id, goal, backup_goal, status, started_at, ended_at, outcome, "
@@ -115,8 +119,34 @@ class _Import:
         ]
 
     def run(self, calls: Iterable[Call], batch: int) -> int:
-        for chunk in _batches(calls, batch):
-            self._batch(chunk)
+        """Batches are read (and checked, for a push) here while the one before is
+        written by a thread of its own: reading is Python's work, writing mostly
+        the server's (the search columns, the indexes), so the two overlap. The
+        writer takes the batches in order, one at a time, and is always joined
+        before this returns or raises: the transaction is never ended under it."""
+        chunks: Queue[list[Call] | None] = Queue(maxsize=1)
+        failed: list[BaseException] = []
+
+        def write() -> None:
+            while (chunk := chunks.get()) is not None:
+                if not failed:
+                    try:
+                        self._batch(chunk)
+                    except BaseException as error:  # handed to the reading thread
+                        failed.append(error)
+
+        writer = threading.Thread(target=write, name="callmate-import-writer", daemon=True)
+        writer.start()
+        try:
+            for chunk in _batches(calls, batch):
+                if failed:
+                    break
+                chunks.put(chunk)
+        finally:
+            chunks.put(None)
+            writer.join()
+        if failed:
+            raise failed[0]
         links = [(self.new_ids[old], new) for new, old in self.follows if old in self.new_ids]
         if links:
             with self.db.cursor() as cursor:  # psycopg pipelines executemany
