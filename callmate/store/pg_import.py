@@ -74,15 +74,42 @@ def _batches(calls: Iterable[Call], size: int) -> Iterator[list[Call]]:
         yield chunk
 
 
-def import_calls(connection: Connection, calls: Iterable[Call], batch: int | None = None) -> int:
+def import_calls(
+    connection: Connection,
+    calls: Iterable[Call],
+    batch: int | None = None,
+    *,
+    there: dict[int, int] | None = None,
+) -> int:
     """Add ``calls`` inside ``connection``'s transaction, ``batch`` (default
     :data:`BATCH`) at a time; the number added.
 
-    Anything raised part way (a bad record read further on, a row the server
-    refuses) leaves the transaction to be rolled back by its owner: nothing
-    of the import stays.
+    ``there``: calls the caller left out because the team database holds them
+    (:func:`calls_there`), as {the file's id: the row's}, so a follow-up link to
+    one still lands. Anything raised part way (a bad record read further on, a
+    row the server refuses) leaves the transaction to be rolled back by its
+    owner: nothing of the import stays.
     """
-    return _Import(connection).run(calls, batch or BATCH)
+    job = _Import(connection)
+    job.new_ids.update(there or {})
+    return job.run(calls, batch or BATCH)
+
+
+def calls_there(connection: Connection, calls: Iterable[tuple[int, str | None]]) -> dict[int, int]:
+    """Of ``calls`` ((id, uuid) pairs), those whose uuid the team database holds:
+    {id: the team's id}. A few thousand uuids a query."""
+    db: Any = connection.connection.driver_connection
+    found: dict[int, int] = {}
+    stream = iter(calls)
+    while chunk := list(islice(stream, 5000)):
+        ids = {uuid: id_ for id_, uuid in chunk if uuid is not None}
+        if not ids:
+            continue
+        with db.cursor() as cursor:
+            cursor.execute("SELECT uuid, id FROM calls WHERE uuid = ANY(%s)", (list(ids),))
+            for uuid, team_id in cursor:
+                found.setdefault(ids[uuid], team_id)
+    return found
 
 
 class _Import:
