@@ -19,7 +19,7 @@ from sqlalchemy import text
 
 from callmate.domain.models import Call, Contact, Note, NoteKind
 from callmate.locations import database_path
-from callmate.store import pg_import
+from callmate.store import bulk, pg_import
 from callmate.store.database_url import parse
 from callmate.store.repository import Repository
 from tests.conftest import NOW, empty_team_database
@@ -171,3 +171,22 @@ def test_an_import_matches_contacts_by_uuid_then_name_and_skips_calls_there(
     assert by_goal["new"].contact.id != by_goal["first"].contact.id
     assert [n.text for n in by_goal["new"].notes] == ["hello"]
     assert team.import_calls(calls) == 0, "every call has its uuid: none added twice"
+
+
+def test_a_row_the_server_refuses_in_a_later_batch_undoes_the_earlier_ones(
+    team: Repository,
+) -> None:
+    def call(n: int, note_uuid: str) -> Call:
+        return Call(
+            contact=Contact(name=f"Rep{n}"),
+            goal=f"call {n}",
+            started_at=NOW - timedelta(days=n),
+            uuid=_uuid(100 + n),
+            notes=[Note(kind=NoteKind.NOTE, text=f"n{n}", created_at=NOW, uuid=note_uuid)],
+        )
+
+    calls = [call(n, _uuid(200 + n)) for n in range(4)]
+    calls.append(call(4, _uuid(200)))  # the third batch repeats the first call's note uuid
+    with pytest.raises(bulk.DuplicateNoteError):
+        team.import_calls(calls)
+    assert counts(team) == {"calls": 0, "contacts": 0, "notes": 0, "date_moves": 0}

@@ -173,7 +173,13 @@ class _Import:
             chunks.put(None)
             writer.join()
         if failed:
-            raise failed[0]
+            error = failed[0]
+            constraint = getattr(getattr(error, "diag", None), "constraint_name", None)
+            if constraint == "ux_notes_uuid":  # as the SQLite import says it
+                raise bulk.DuplicateNoteError(
+                    "the same note (its uuid) appears twice in the file"
+                ) from None
+            raise error
         links = [(self.new_ids[old], new) for new, old in self.follows if old in self.new_ids]
         if links:
             with self.db.cursor() as cursor:  # psycopg pipelines executemany
