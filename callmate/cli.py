@@ -424,12 +424,21 @@ def _on_team(team, run: Callable[[], int]) -> int:  # type: ignore[no-untyped-de
         print(f"callmate: {_printable(team.scrub(str(error)))}.", file=sys.stderr)
         return 2
     except Exception as error:
-        from sqlalchemy.exc import DBAPIError
-
-        if not isinstance(error, DBAPIError):
+        if not _driver_error(error):
             raise
         print(f"callmate: {connection_problem(error, team)}.", file=sys.stderr)
         return 2
+
+
+def _driver_error(error: BaseException) -> bool:
+    """An error from the team database's driver: SQLAlchemy's wrapping of it, or
+    psycopg's own (the batched import writes with psycopg directly)."""
+    from sqlalchemy.exc import DBAPIError
+
+    psycopg = sys.modules.get("psycopg")
+    return isinstance(error, DBAPIError) or (
+        psycopg is not None and isinstance(error, psycopg.Error)
+    )
 
 
 def _run_app(base: Path, team=None) -> int:  # type: ignore[no-untyped-def]
@@ -656,14 +665,16 @@ def _team_import_problem(error: Exception, team) -> str:  # type: ignore[no-unty
 
     if isinstance(error, DatabaseUnavailable):
         raise error
-    from sqlalchemy.exc import DBAPIError, IntegrityError
-
-    if not isinstance(error, DBAPIError):
+    if not _driver_error(error):
         return _printable(str(error))
-    if isinstance(error, IntegrityError) and "uuid" in str(error.orig):
+    cause = getattr(error, "orig", None) or error
+    psycopg = sys.modules["psycopg"]
+    if isinstance(cause, psycopg.IntegrityError) and "uuid" in str(cause):
         return "the same note (its uuid) appears twice in the file"  # as bulk.DuplicateNoteError
-    if error.connection_invalidated or "OperationalError" in type(error).__name__:
-        raise error
+    if getattr(error, "connection_invalidated", False) or isinstance(
+        cause, psycopg.OperationalError
+    ):
+        raise error  # the server went away: _on_team's one line
     reason = connection_problem(error, team).split(f"{team.where}: ", 1)[-1]
     return _printable(f"the team database at {team.where} refused it: {reason}")
 
