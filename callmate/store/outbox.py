@@ -207,18 +207,10 @@ def start_call(repo: Repository, call: Call) -> Call:
 def adopt(repo: Repository, call: Call) -> int:
     """The outbox's id of ``call`` (read from the team database), copied in
     if the outbox does not hold it yet (by uuid: once)."""
-    from sqlalchemy import select
-
-    from callmate.store.schema import CallRow
-
-    def found() -> int | None:
-        with repo.transaction() as session:
-            return session.scalar(select(CallRow.id).where(CallRow.uuid == call.uuid))
-
-    local = found()
+    local = find(repo, call.uuid)
     if local is None:
         repo.import_calls([call.model_copy(update={"id": None, "follows_call_id": None})])
-        local = found()
+        local = find(repo, call.uuid)
         assert local is not None
         if call.follows_call_id is not None:
             _link(repo, local, call.follows_call_id)
@@ -233,11 +225,23 @@ def _link(repo: Repository, call_id: int | None, follows_team_id: int) -> None:
         )
 
 
-def prune(engine: Engine, up_to: int) -> None:
-    """Remove the closed calls up to id ``up_to`` (those there at start: no
-    screen holds their ids) that hold nothing waiting."""
+def find(repo: Repository, uuid: str | None) -> int | None:
+    """The outbox's id of the call ``uuid``, if it holds it."""
+    from sqlalchemy import select
+
+    from callmate.store.schema import CallRow
+
+    with repo.transaction() as session:
+        return session.scalar(select(CallRow.id).where(CallRow.uuid == uuid))
+
+
+def prune(engine: Engine, up_to: int, keep: set[int]) -> None:
+    """Remove the closed calls up to id ``up_to`` (those there at start) that hold
+    nothing waiting, but those in ``keep`` (handed to a screen since)."""
+    kept = ", ".join(str(int(call_id)) for call_id in keep) or "0"
     done = (
-        f"SELECT id FROM calls WHERE id > {LOCAL_IDS} AND id <= {int(up_to)} AND (status = 'done'"
+        f"SELECT id FROM calls WHERE id > {LOCAL_IDS} AND id <= {int(up_to)}"
+        f" AND id NOT IN ({kept}) AND (status = 'done'"
         " OR discarded_at IS NOT NULL) AND id NOT IN"
         " (SELECT row_id FROM outbox_changes WHERE tbl = 'calls') AND id NOT IN"
         " (SELECT n.call_id FROM notes n JOIN outbox_changes c"
@@ -359,6 +363,8 @@ def _push_call(session: Session, remote: Connection, local_id: int, pushed: dict
     follows = session.scalar(
         text("SELECT follows_team_id FROM outbox_links WHERE call_id = :id"), {"id": local_id}
     )
+    if follows is None and row.follows_call_id is not None:  # follows an outbox call
+        follows = _push_call(session, remote, row.follows_call_id, pushed) or None
     values = _values(row, "contact_id", "follows_call_id")
     values["contact_id"] = _team_contact(remote, row.contact)
     values["follows_call_id"] = follows
@@ -431,6 +437,8 @@ class Pusher:
         self._prune_up_to: int | None = None
         """The outbox's last call id when first opened: closed calls up to it are removed."""
         self._refused = ""
+        self.keep: set[int] = set()
+        """The outbox's calls handed to a screen in this run: never pruned."""
         self.state = OutboxState()
         self.listener: Callable[[OutboxState], None] | None = None
         """Told each new state, on whichever thread changed it."""
@@ -499,7 +507,7 @@ class Pusher:
             while push_batch(team, local.engine):
                 pass
             if self._prune_up_to is not None:
-                prune(local.engine, self._prune_up_to)
+                prune(local.engine, self._prune_up_to, set(frozenset(self.keep)))
                 self._prune_up_to = None
         except Exception as error:  # kept in the outbox: tried again later
             offline = unreachable(error)

@@ -705,7 +705,9 @@ class PostgresCallStore(SqliteCallStore):
             from callmate.store import outbox
             from callmate.store.resume import call_to_resume
 
-            return call_to_resume(repo, outbox.adopt(repo, team_call.result()))
+            local = outbox.adopt(repo, team_call.result())
+            self.pusher.keep.add(local)
+            return call_to_resume(repo, local)
 
         return self.outbox.gateway.submit(adopt)
 
@@ -742,7 +744,13 @@ class PostgresCallStore(SqliteCallStore):
     async def start_call(self, call: Call) -> Call:
         from callmate.store import outbox
 
-        return await self.outbox.run(lambda repo: outbox.start_call(repo, call))
+        def job(repo: Repository) -> Call:
+            started = outbox.start_call(repo, call)
+            assert started.id is not None
+            self.pusher.keep.add(started.id)
+            return started
+
+        return await self.outbox.run(job)
 
     async def start_as_attempt(
         self, call: Call, connection: Connection, next_step: NextStep, at: datetime
@@ -752,6 +760,7 @@ class PostgresCallStore(SqliteCallStore):
         def job(repo: Repository) -> Call:
             started = outbox.start_call(repo, call)
             assert started.id is not None
+            self.pusher.keep.add(started.id)
             return repo.log_attempt(started.id, connection, next_step, at)
 
         return await self.outbox.run(job)
@@ -790,7 +799,22 @@ class PostgresCallStore(SqliteCallStore):
         return await self._store(call_id).discard_call(call_id, at)
 
     async def restore_call(self, call_id: int) -> Call:
-        return await self._store(call_id).restore_call(call_id)
+        """A call set aside: brought back where it is; a team call the outbox
+        also holds (set aside during a call here) is brought back there too,
+        so that resuming it finds it live."""
+        if _local(call_id):
+            return await self.outbox.restore_call(call_id)
+        restored = await super().restore_call(call_id)
+
+        def job(repo: Repository) -> None:
+            from callmate.store import outbox
+
+            local = outbox.find(repo, restored.uuid)
+            if local is not None:
+                repo.restore_call(local)
+
+        await self.outbox.run(job)
+        return restored
 
     async def log_attempt(
         self, call_id: int, connection: Connection, next_step: NextStep, at: datetime
