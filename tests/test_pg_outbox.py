@@ -318,3 +318,96 @@ async def test_a_kill_while_offline_loses_nothing_the_next_start_pushes_it(
     assert team_rows(outage_url, "SELECT uuid, status FROM calls") == [(call_uuid, "live")]
     assert team_notes(outage_url) == [(f"offline note {i}", False) for i in range(5)]
     assert team_rows(outage_url, "SELECT name, company FROM contacts") == [("Priya Raman", "Acme")]
+
+
+async def test_the_plan_ticks_and_the_followed_step_are_pushed_and_the_outbox_emptied(
+    isolated_home: Path, server: PostgresServer, outage_url: str
+) -> None:
+    """A follow-up of a team call, with its checklist ticked and closed: the team
+    database holds the tick, the link and the earlier step as kept; a team call
+    resumed twice is copied into the outbox once; the next start removes the
+    closed, pushed calls from the outbox."""
+    from callmate.domain.models import Call, Contact, NextStep, Note, Outcome, Question
+    from callmate.store.outbox import LOCAL_IDS
+    from callmate.store.service import open_store
+    from tests.conftest import NOW
+
+    repo = Repository.open_url(outage_url)
+    try:
+        earlier = repo.start_call(
+            Call(contact=Contact(name="Dana", company="Northwind"), goal="Intro", started_at=NOW)
+        )
+        assert earlier.id is not None
+        step = NextStep(what="Demo", due=date(2026, 11, 27))
+        repo.finish_call(earlier.id, outcome=Outcome.MAYBE, next_step=step, ended_at=NOW)
+        left_open = repo.start_call(Call(contact=Contact(name="Lee"), goal="Pilot", started_at=NOW))
+        assert left_open.id is not None
+        repo.save_note(left_open.id, Note(text="typed before", created_at=NOW))
+    finally:
+        repo.close()
+
+    db_path = database_path(isolated_home)
+    store = open_store(db_path, team=parse(outage_url))
+    try:
+        dana = next(c for c in await store.list_contacts() if c.name == "Dana")
+        call = await store.start_call(
+            Call(
+                contact=dana,
+                goal="Demo",
+                started_at=NOW,
+                follows_call_id=earlier.id,
+                questions=[Question(text="budget"), Question(text="rollout")],
+            )
+        )
+        assert call.id is not None and call.id > LOCAL_IDS
+        assert call.questions[1].id is not None
+        store.set_question_asked(call.questions[1].id, True).result()
+        await store.finish_call(
+            call.id,
+            outcome=Outcome.YES,
+            next_step=NextStep(what="Contract", due=date(2026, 12, 4)),
+            ended_at=NOW,
+        )
+        resumed = await store.call_to_resume(left_open.id)
+        again = await store.call_to_resume(left_open.id)
+        assert resumed.id == again.id and resumed.id is not None and resumed.id > LOCAL_IDS
+        assert [n.text for n in resumed.notes] == ["typed before"]
+        await store.save_note(resumed.id, Note(text="typed after", created_at=NOW))
+    finally:
+        store.close()  # what is queued is pushed first
+
+    rows = team_rows(
+        outage_url,
+        "SELECT c.goal, c.follows_call_id, c.next_step_done_at IS NOT NULL, t.name"
+        " FROM calls c JOIN contacts t ON t.id = c.contact_id ORDER BY c.id",
+    )
+    assert rows == [
+        ("Intro", None, True, "Dana"),  # its step kept by the follow-up
+        ("Pilot", None, False, "Lee"),
+        ("Demo", earlier.id, False, "Dana"),  # the same Dana, not a second one
+    ]
+    assert team_rows(outage_url, "SELECT q.text, q.asked FROM questions q ORDER BY q.position") == [
+        ("budget", False),
+        ("rollout", True),
+    ]
+    assert team_notes(outage_url) == [("typed before", False), ("typed after", False)]
+    assert team_rows(outage_url, "SELECT count(*) FROM contacts") == [(2,)]
+
+    def outbox_calls() -> list[tuple[Any, ...]]:
+        import sqlite3
+
+        db = sqlite3.connect(isolated_home / OUTBOX_FILE)
+        try:
+            return db.execute(
+                f"SELECT goal, status FROM calls WHERE id > {LOCAL_IDS} ORDER BY id"
+            ).fetchall()
+        finally:
+            db.close()
+
+    assert outbox_calls() == [("Demo", "done"), ("Pilot", "live")]
+    store = open_store(db_path, team=parse(outage_url))
+    try:
+        store.warm_up()  # at the next start: pushed, then the closed calls removed
+    finally:
+        store.close()
+    assert outbox_calls() == [("Pilot", "live")], "the live call stays: it may be resumed"
