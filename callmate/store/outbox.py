@@ -429,6 +429,7 @@ class Pusher:
         self._team = team
         self._report = report
         self._lock = threading.Lock()
+        self._state_lock = threading.Lock()
         self._queued = False
         self._closed = False
         self._timer: threading.Timer | None = None
@@ -458,7 +459,7 @@ class Pusher:
 
     def counted(self, notes: int, others: int) -> None:
         """The outbox counted what waits (after a write, while pushing fails)."""
-        self._set(OutboxState(self.state.problem, notes, others))
+        self._set(None, notes, others)
 
     def close(self) -> None:
         """No more retries (a push already queued still runs)."""
@@ -475,12 +476,16 @@ class Pusher:
             self._local = None
 
     # -- on the team thread ---------------------------------------------------
-    def _set(self, state: OutboxState) -> None:
-        if state != self.state:
+    def _set(self, problem: str | None, notes: int, others: int) -> None:
+        """A new state (``problem`` None: the same problem, new counts), told once."""
+        with self._state_lock:  # the outbox's thread counts, the team's pushes
+            state = OutboxState(self.state.problem if problem is None else problem, notes, others)
+            if state == self.state:
+                return
             self.state = state
             listener = self.listener
             if listener is not None:
-                listener(state)
+                listener(state)  # only hands it to the event loop
 
     def outbox(self) -> Repository | None:
         """The outbox, opened on the team thread (None while there is no file)."""
@@ -522,14 +527,14 @@ class Pusher:
             if local is not None:
                 with contextlib.suppress(Exception), local.engine.connect() as connection:
                     notes, others = waiting(connection)
-            self._set(OutboxState("offline" if offline else "not sent", notes, others))
+            self._set("offline" if offline else "not sent", notes, others)
             self._retry()
             return
         self._delay = FIRST_RETRY
         self._refused = ""
         with local.engine.connect() as connection:
             notes, others = waiting(connection)
-        self._set(OutboxState("", notes, others))
+        self._set("", notes, others)
 
     def _retry(self) -> None:
         with self._lock:
