@@ -508,9 +508,12 @@ class Pusher:
             local = self.outbox()
             if local is None:
                 return
-            team = self._team()
-            while push_batch(team, local.engine):
-                pass
+            with local.engine.connect() as connection:
+                idle = waiting(connection) == (0, 0)
+            if not idle:  # else the server is not asked (it may be down: nothing waits)
+                team = self._team()
+                while push_batch(team, local.engine):
+                    pass
             if self._prune_up_to is not None:
                 prune(local.engine, self._prune_up_to, set(frozenset(self.keep)))
                 self._prune_up_to = None
