@@ -188,10 +188,10 @@ class CallStore(Protocol):
 class SqliteCallStore:
     """:class:`CallStore` on one SQLite file, through :class:`StoreGateway`'s thread."""
 
-    def __init__(self, db_path: Path, report: Report | None = None) -> None:
-        from callmate.store.gateway import StoreGateway
-
-        self.gateway: StoreGateway = StoreGateway(db_path)
+    def __init__(
+        self, db_path: Path, report: Report | None = None, *, gateway: StoreGateway | None = None
+    ) -> None:
+        self.gateway: StoreGateway = StoreGateway(db_path) if gateway is None else gateway
         self.db_path = db_path
         self.report: Report | None = report
         """Where a background write's failure is said (the app's notification)."""
@@ -597,11 +597,9 @@ class PostgresCallStore(SqliteCallStore):
             team._repo,
             self._say,
         )
-        self.outbox = SqliteCallStore.__new__(SqliteCallStore)
+        path = outbox.outbox_path(db_path)
+        self.outbox = SqliteCallStore(path, report, gateway=_OutboxGateway(path, self._written))
         """The live calls' store: SQLite, each write followed by a push."""
-        self.outbox.gateway = _OutboxGateway(outbox.outbox_path(db_path), self._written)
-        self.outbox.db_path = self.outbox.gateway.db_path
-        self.outbox.report = report
 
     # -- the outbox ----------------------------------------------------------
     def _written(self, repo: Repository) -> None:
