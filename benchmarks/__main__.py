@@ -31,6 +31,7 @@ from benchmarks import (
     growth,
     keystroke,
     note_save,
+    outbox_save,
     paste_save,
     pg_home,
     pg_note_save,
@@ -90,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         pg_pushed = _pg_run(
             pg_push.main, ["--calls", "2000", "--runs", "1"] if args.quick else ["--runs", "3"]
         )
+        print("\n== team database: Enter to durable, outbox vs direct ==", flush=True)
+        _outbox_save(quick=args.quick)
         print("\n== read commands at 100k calls, whole processes ==", flush=True)
         reads = cli_reads.main(["--big", str(big), "--runs", "3" if args.quick else "7"])
         print("\n== a long call: every action at 10 / 100 / 1,000 / 5,000 notes ==", flush=True)
@@ -334,6 +337,20 @@ def _pg_search(big: Path, *, quick: bool) -> dict[str, float] | None:
     if quick:  # 100,000 notes: not the rows of the 1M data dir, so no SQLite beside it
         return pg_search.main(["--notes", "100000", "--runs", "2"])
     return pg_search.main(["--runs", "5", "--sqlite", str(big)])
+
+
+def _outbox_save(*, quick: bool) -> dict[str, float] | None:
+    """benchmarks.outbox_save where PostgreSQL's binaries are here (a figure, no
+    target: the issue asks that Enter never wait on the server)."""
+    from tests.pg_server import why_not_available
+
+    reason = why_not_available()
+    if reason is not None:
+        print(f"skipped: {reason}", flush=True)
+        return None
+    return outbox_save.main(
+        ["--notes", "20" if quick else "100", "--rounds", "1" if quick else "3"]
+    )
 
 
 if __name__ == "__main__":

@@ -289,6 +289,15 @@ class LiveCallScreen(CallmateScreen[None]):
         self.tick()
         self.set_interval(0.5, self.tick)
         self.set_focus(self.note_line)
+        self.store.watch_outbox(self.show_waiting)  # the team database out of reach
+
+    def on_unmount(self) -> None:
+        self.store.watch_outbox(None)
+
+    def show_waiting(self, line: str) -> None:
+        """What waits to reach the team database ("offline · 12 notes waiting"), or ""."""
+        if self.is_attached:
+            self.query_one("#clock", CallClock).waiting = line
 
     @property
     def note_line(self) -> NoteLine:
