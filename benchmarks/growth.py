@@ -1,6 +1,6 @@
 """Every action in a live call, at 10 / 100 / 1,000 / 5,000 notes, vs a bare Textual app.
 
-    python -m benchmarks.growth [--notes 10,100,1000,5000] [--rounds 7] [--code DIR]
+    python -m benchmarks.growth [--notes 10,100,1000,5000] [--rounds 7] [--code DIR] [--bare MODULE]
 
 Each program runs on its own 80x24 pseudo-terminal (benchmarks/pty_harness.py),
 so a figure is the time from writing a key (or resizing the terminal) to the
@@ -24,6 +24,8 @@ The floor is benchmarks/bare_growth.py (ten lines in an OptionList under a
 "left open" offer), timed the same way in the same run, round by round
 alternating with callmate. ``--code DIR`` runs callmate from another checkout
 (e.g. main, for before figures); the bare app always runs from here.
+``--bare benchmarks.bare_live`` takes as the floor the live call screen's
+widget tree in bare Textual instead (what a resize costs Textual there).
 """
 
 from __future__ import annotations
@@ -210,11 +212,16 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--keys", type=int, default=40)
     parser.add_argument("--code", type=Path, default=HERE, help="callmate checkout to run")
+    parser.add_argument(
+        "--bare",
+        default="benchmarks.bare_growth",
+        help="the floor program (benchmarks.bare_live: the live screen's widget tree)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.notes.split(",")]
     bare_ids = list(range(1, 11))
     bare_env = {"PYTHONPATH": str(HERE)}
-    bare_command = [sys.executable, "-m", "benchmarks.bare_growth"]
+    bare_command = [sys.executable, "-m", args.bare]
     results: dict[str, float] = {}
     table: dict[int, dict[str, tuple[float, float, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -464,6 +464,8 @@ async def test_interrupted_call_can_go_straight_to_its_close_or_wait(
             await settle(pilot)
             assert isinstance(second.screen, HomeScreen)
             assert "LIVE" in screen_text(pilot)
+            # Home's key line waited behind the offer (KeyFooter.hold): it is there now.
+            assert "New call" in screen_text(pilot) and "Search" in screen_text(pilot)
             await pilot.press("enter")  # Enter on an open call resumes it
             await settle(pilot)
             assert isinstance(second.screen, LiveCallScreen)

@@ -148,10 +148,10 @@ class _Block:
         self.width = width
         """The text width the heights were measured at; -1: estimates only."""
         self.total = sum(entry.height for entry in entries)
-        self.previous: tuple[int, list[tuple[_Entry, int]]] | None = None
-        """The heights at the width measured before this one, each with its
-        entry: a resize and back measures nothing the second time (they count
-        only while the block still holds those same entries)."""
+        self.previous: tuple[int, dict[_Entry, int]] | None = None
+        """The heights at the width measured before this one, by entry: a
+        resize and back measures nothing the second time but the entries
+        that changed meanwhile (a note edited, restored: new entries)."""
 
 
 def estimate_height(note: Note, text_width: int) -> int:
@@ -281,18 +281,11 @@ class NotesLog(ScrollView, can_focus=True):
     def _measure_block(self, block: _Block, text_width: int) -> None:
         previous, entries = block.previous, block.entries
         if block.width > 0:
-            block.previous = (block.width, [(entry, entry.height) for entry in entries])
-        if (
-            previous is not None
-            and previous[0] == text_width
-            and len(previous[1]) == len(entries)
-            and all(entry is known for entry, (known, _) in zip(entries, previous[1], strict=True))
-        ):
-            for entry, (_, height) in zip(entries, previous[1], strict=True):
-                entry.height = height
-        else:
-            for entry in entries:
-                entry.height = self._measure(entry, text_width)
+            block.previous = (block.width, {entry: entry.height for entry in entries})
+        known = previous[1] if previous is not None and previous[0] == text_width else {}
+        for entry in entries:
+            height = known.get(entry)
+            entry.height = self._measure(entry, text_width) if height is None else height
         total = sum(entry.height for entry in block.entries)
         self._lines += total - block.total
         block.total, block.width = total, text_width
