@@ -23,8 +23,8 @@ from pathlib import Path
 
 from callmate.domain.text import shown
 
-# Defined beside the facade, where screens may import it.
-from callmate.store.service import StoreUnavailable as StoreUnavailable
+# Screens import it from the facade (callmate.store.service), which re-exports it.
+from callmate.store.unavailable import StoreUnavailable as StoreUnavailable
 
 _CORRUPT = (
     "file is not a database",

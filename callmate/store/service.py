@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 from callmate.store.gateway import StoreGateway
+from callmate.store.unavailable import StoreUnavailable
 
 if TYPE_CHECKING:
     import sqlite3
@@ -69,15 +70,6 @@ __all__ = [
     "open_store",
     "preload_imports",
 ]
-
-
-class StoreUnavailable(RuntimeError):
-    """The database can't be opened or written; ``message`` says why and what to do."""
-
-    def __init__(self, message: str, *, kind: str = "other") -> None:
-        super().__init__(message)
-        self.message = message
-        self.kind = kind
 
 
 Pending = Future
