@@ -7,6 +7,7 @@ security (:data:`callmate.store.pg_schema._POLICIES`) decides what a rep sees.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from callmate.store.database_url import DatabaseUrl
+
+_ROLE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]*")
+"""The role names ``db add-user`` makes: what logins usually are (an e-mail address
+too), and nothing SQL or a terminal would read as more than a name."""
 
 MAX_ROLE_BYTES = 63
 """PostgreSQL's longest identifier (NAMEDATALEN - 1)."""
@@ -143,9 +148,9 @@ def _due_step(r: Any) -> DueStep:
 # -- adding a rep ----------------------------------------------------------------
 def check_role_name(role: str) -> str:
     """``role`` if PostgreSQL can take it as a role name; :class:`AddUserProblem` if not."""
-    if not role or not role.isprintable() or role != role.strip():
+    if not _ROLE_NAME.fullmatch(role):
         raise AddUserProblem(
-            "a user name must be printable, without spaces around it, and not empty"
+            "a user name is letters, digits and _ . @ - (starting with a letter, a digit or _)"
         )
     if len(role.encode()) > MAX_ROLE_BYTES:
         raise AddUserProblem(f"a user name is at most {MAX_ROLE_BYTES} bytes long")
@@ -234,7 +239,8 @@ def _add(
             password.encode(), role.encode(), None
         ).decode()
         login += " PASSWORD '" + verifier.replace("'", "''") + "'"
-    connection.execute(text(f"CREATE ROLE {quoted(connection, role)} {login}"))
+    # The hash holds ":" (a bind mark to text()): sent as it is, as the driver's SQL.
+    connection.exec_driver_sql(f"CREATE ROLE {quoted(connection, role)} {login}")
     grant_to(connection, role)
     connection.execute(
         text(
