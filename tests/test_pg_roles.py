@@ -477,6 +477,12 @@ async def test_the_whole_call_flow_as_a_rep(
         assert isinstance(app.screen, HomeScreen)
         home = screen_text(pilot)
         assert "Dana Whitfield" in home and "Demo for the ops team" in home
+        # The facade the screens use: the team's agenda, and who made the call.
+        (mine,) = await app.store.team_agenda(date(2026, 12, 1))
+        assert mine.role == rep  # the "we owe" has no date: never overdue
+        assert [i.what for i in mine.items] == ["Demo for the ops team"]
+        names = await app.store.rep_names([mine.items[0].call_id])
+        assert names == {mine.items[0].call_id: "Sam Rivera"}  # add-user took settings' name
 
     repo = Repository.open_url(team.url_of(rep))
     try:

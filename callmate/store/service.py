@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     )
     from callmate.domain.promise_record import PromiseRecord
     from callmate.domain.search_hit import SearchHit
+    from callmate.domain.team import RepAgenda
     from callmate.store.database_url import DatabaseUrl
     from callmate.store.repository import Repository
 
@@ -134,6 +135,8 @@ class CallStore(Protocol):
     async def timeline(
         self, contact_id: int, today: date
     ) -> tuple[Contact, list[Call], dict[int, PromiseRecord]]: ...
+    async def team_agenda(self, today: date) -> list[RepAgenda]: ...
+    async def rep_names(self, call_ids: Sequence[int]) -> dict[int, str]: ...
 
     # -- writes the screen waits for (they raise) --------------------------
     async def start_call(self, call: Call) -> Call: ...
@@ -313,6 +316,14 @@ class SqliteCallStore:
             return contact, calls, repo.promise_records([contact_id], today)
 
         return await self.gateway.run(job)
+
+    async def team_agenda(self, today: date) -> list[RepAgenda]:
+        """Everyone's overdue promises, by rep (the team database; none on SQLite)."""
+        return await self.gateway.run(lambda repo: repo.team_agenda(today))
+
+    async def rep_names(self, call_ids: Sequence[int]) -> dict[int, str]:
+        """Per call, the rep who made it (the team database; none on SQLite)."""
+        return await self.gateway.run(lambda repo: repo.rep_names(call_ids))
 
     # -- writes the screen waits for ----------------------------------------
     async def start_call(self, call: Call) -> Call:
