@@ -12,7 +12,7 @@ import secrets
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -498,3 +498,104 @@ async def test_the_whole_call_flow_as_a_rep(
             assert db.execute(text("SELECT owner_role FROM calls")).scalar_one() == rep
     finally:
         repo.close()
+
+
+def test_closing_the_follow_up_of_another_reps_step_keeps_it(
+    team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    priya = team.add(capsys, monkeypatch)
+    sam = team.add(capsys, monkeypatch)
+    hers = made_by(team, priya)  # her next step: "demo", due 19 November
+    repo = Repository.open_url(team.url_of(sam))
+    try:
+        call = repo.start_call(a_call().model_copy(update={"follows_call_id": hers}))
+        assert call.id is not None
+        ended = NOW + timedelta(hours=1)
+        repo.finish_call(
+            call.id,
+            outcome=Outcome.YES,
+            next_step=NextStep(what="contract", owner=StepOwner.US, due=date(2026, 12, 1)),
+            ended_at=ended,
+        )
+        kept = repo.get_call(hers)
+        assert kept.next_step_done_at == ended  # her step was kept, by Sam's call
+        assert kept.next_step is not None and kept.next_step.what == "demo"  # nothing else
+        assert [a.role for a in repo.team_agenda(date(2026, 11, 22))] == [priya]  # her "we owe"
+    finally:
+        repo.close()
+
+
+def test_a_rep_pushes_their_own_history(
+    team: Team,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    isolated_home: Path,
+) -> None:
+    from callmate.locations import database_path
+
+    priya = team.add(capsys, monkeypatch)
+    made_by(team, priya)  # Dana Whitfield at Acme is on the team database already
+    sam = team.add(capsys, monkeypatch)
+    local = Repository.open(database_path(isolated_home))
+    try:
+        for name in ("Dana Whitfield", "Lee Chen"):
+            call = local.start_call(a_call(name))
+            assert call.id is not None
+            local.save_note(
+                call.id, Note(kind=NoteKind.NOTE, text=f"{name} said hi", created_at=NOW)
+            )
+    finally:
+        local.close()
+    for _time in range(2):
+        code = main(["db", "push", "--database-url", team.url_of(sam)])
+        _out, err = capsys.readouterr()
+        assert code == 0, err
+    assert "all 2 calls already there" in err
+    admin = make_engine(parse(team.url))
+    try:
+        with admin.connect() as db:
+            owners = db.execute(
+                text(
+                    "SELECT c.name, k.owner_role FROM calls k "
+                    "JOIN contacts c ON c.id = k.contact_id ORDER BY k.id"
+                )
+            ).all()
+            assert [tuple(o) for o in owners] == [
+                ("Dana Whitfield", priya),
+                ("Dana Whitfield", sam),  # one Dana, called by both
+                ("Lee Chen", sam),
+            ]
+            assert db.execute(text("SELECT count(*) FROM notes WHERE kind = 'note'")).scalar() == 3
+    finally:
+        admin.dispose()
+
+
+def test_add_user_without_a_password(
+    team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    role = f"peer_{next(_numbers)}_{secrets.token_hex(3)}"
+    code = main(["db", "add-user", role, "--no-password", "--manager", "--database-url", team.url])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert f"Added manager {role} to " in out
+    assert out.endswith(
+        f"they connect with postgresql://{role}@{team.server.url().split('@')[1]}".rsplit("/", 1)[0]
+        + f"/{team.database}\n"
+    )
+    assert out.count("\n") == 1 and team.server.password not in out
+    admin = make_engine(parse(team.url))
+    try:
+        with admin.connect() as db:
+            login, password = db.execute(
+                text("SELECT rolcanlogin, rolpassword FROM pg_authid WHERE rolname = :r"),
+                {"r": role},
+            ).one()
+            assert login is True and password is None
+            assert db.execute(
+                text("SELECT is_manager FROM callmate_users WHERE role_name = :r"), {"r": role}
+            ).scalar_one()
+    finally:
+        admin.dispose()
+    code = main(["db", "add-user", "no good", "--no-password", "--database-url", team.url])
+    _out, err = capsys.readouterr()
+    assert code == 2 and "a user name is letters, digits" in err and err.count("\n") == 1

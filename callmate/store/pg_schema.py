@@ -318,6 +318,25 @@ _PEOPLE = [
             (SELECT is_manager FROM {USERS_TABLE} WHERE role_name = CURRENT_USER), false)
     $$
     """,
+    # A call closed as the follow-up of another rep's next step keeps that step,
+    # as Repository._keep_followed_step does for one person: the rep may not
+    # update the other's call, so the table owner's function does it, and only
+    # for the call this close followed (a trigger: nothing else can call it).
+    """
+    CREATE FUNCTION callmate_keep_followed_step() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    BEGIN
+        UPDATE calls SET next_step_done_at = NEW.ended_at
+        WHERE id = NEW.follows_call_id AND next_step_done_at IS NULL;
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE TRIGGER calls_keep_followed_step AFTER UPDATE OF status ON calls FOR EACH ROW
+    WHEN (OLD.status = 'live' AND NEW.status = 'done' AND NEW.follows_call_id IS NOT NULL
+          AND NEW.ended_at IS NOT NULL)
+    EXECUTE FUNCTION callmate_keep_followed_step()
+    """,
     f"""
     CREATE FUNCTION callmate_owns_call(call integer) RETURNS boolean LANGUAGE sql STABLE AS $$
         SELECT EXISTS (SELECT 1 FROM calls WHERE id = call AND {OWNER_COLUMN} = CURRENT_USER)
