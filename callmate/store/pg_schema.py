@@ -312,12 +312,6 @@ _PEOPLE = [
         created_at timestamptz NOT NULL DEFAULT now()
     )
     """,
-    f"""
-    CREATE FUNCTION callmate_is_manager() RETURNS boolean LANGUAGE sql STABLE AS $$
-        SELECT coalesce(
-            (SELECT is_manager FROM {USERS_TABLE} WHERE role_name = CURRENT_USER), false)
-    $$
-    """,
     # A call closed as the follow-up of another rep's next step keeps that step,
     # as Repository._keep_followed_step does for one person: the rep may not
     # update the other's call, so the table owner's function does it, and only
@@ -352,20 +346,13 @@ _POLICIES = [
     "CREATE POLICY callmate_read ON calls FOR SELECT USING (true)",
     f"CREATE POLICY callmate_own ON calls FOR ALL USING ({OWNER_COLUMN} = CURRENT_USER) "
     f"WITH CHECK ({OWNER_COLUMN} = CURRENT_USER)",
-    # A call's parts: read by the team, written by the call's owner. A private
-    # note (#) is read only by its call's owner and by managers.
+    # A call's parts: read by the team, written by the call's owner.
     *(
         statement
         for table in CALL_PARTS
         for statement in (
             f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
-            f"CREATE POLICY callmate_read ON {table} FOR SELECT USING ("
-            + (
-                "kind <> 'private' OR (SELECT callmate_is_manager()) OR callmate_owns_call(call_id)"
-                if table == "notes"
-                else "true"
-            )
-            + ")",
+            f"CREATE POLICY callmate_read ON {table} FOR SELECT USING (true)",
             f"CREATE POLICY callmate_own ON {table} FOR ALL USING (callmate_owns_call(call_id)) "
             "WITH CHECK (callmate_owns_call(call_id))",
         )
@@ -386,9 +373,18 @@ the admin, and reassigning a departed rep's calls (``UPDATE calls SET
 owner_role = …`` as the owner) keep working. A rep connects as their own role
 (``callmate db add-user``), which owns no table.
 
-Managers read everything (other reps' private notes included) but write, like
-any rep, only their own calls: what a rep noted stays in their words; moving
-calls between reps is the owner's job."""
+Every read policy is ``true``: the team reads every call and all its parts.
+A read policy with a condition would cost search its index: PostgreSQL applies
+a table's policy before any operator not marked leakproof, and full-text
+search's ``@@`` is not, so under a conditional policy on notes (private notes
+hidden from other reps) a rep's search became a scan of every note (EXPLAIN as
+a rep: ``Seq Scan on notes`` instead of the GIN index ``search_notes``). So a
+private note (``#``) is kept out of the recap email, as on SQLite, not hidden
+from the team.
+
+Managers (``callmate_users.is_manager``, ``db add-user --manager``) read
+everything, as reps do, and write, like any rep, only their own calls: what a
+rep noted stays in their words; moving calls between reps is the owner's job."""
 
 
 def _add_people(connection: Connection) -> None:
