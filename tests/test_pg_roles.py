@@ -166,6 +166,13 @@ def test_a_rep_reads_the_team_but_writes_only_their_own(
             )
             # Contacts are the team's: any rep corrects one.
             assert db.execute(text("UPDATE contacts SET role = 'champion'")).rowcount == 1
+            # Their own display name and e-mail, and no one else's.
+            assert (
+                db.execute(text("UPDATE callmate_users SET display_name = 'Sam R.'")).rowcount == 1
+            )
+            assert db.execute(
+                text("SELECT role_name FROM callmate_users WHERE display_name = 'Sam R.'")
+            ).scalars().all() == [rep_a]
         for forbidden in (
             "INSERT INTO notes (call_id, kind, text, offset_seconds, created_at, owner) "
             "VALUES (:c, 'plain', 'slipped in', 0, now(), '')",
@@ -276,6 +283,13 @@ def test_add_user_not_permitted_and_server_down_are_one_line(
     assert code == 2 and err.count("\n") == 1
     assert "cannot use the team database at 127.0.0.1:1" in err
     assert team.server.password not in err
+
+    # A database without callmate's tables (or an old schema): upgrade first.
+    bare = team.server.create_database(f"bare_{next(_numbers)}")
+    code = main(["db", "add-user", "early", "--no-password", "--database-url", bare])
+    _out, err = capsys.readouterr()
+    assert code == 2 and err.count("\n") == 1
+    assert f"schema version 0, not {pg_schema.LATEST}: run `callmate db upgrade` first" in err
 
     # No terminal and no --password-stdin: it says so, and creates nothing.
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
@@ -424,6 +438,9 @@ def test_due_team_lists_everyones_overdue_promises_by_rep(
         assert repo.team_agenda(date(2026, 11, 19)) == []  # nothing overdue yet
     finally:
         repo.close()
+    code = main(["due", "--team"])  # no team database set
+    _out, err = capsys.readouterr()
+    assert code == 2 and err.count("\n") == 1 and "needs the team database" in err
     code = main(["due", "--team", "--database-url", team.url_of(sam)])
     out, err = capsys.readouterr()
     assert code == 0, err
