@@ -646,3 +646,34 @@ def test_a_reps_search_uses_the_index(
                     assert "Bitmap Index Scan on search_notes" in plan, plan
     finally:
         engine.dispose()
+
+
+def test_planning_a_call_sees_another_reps_recent_conversation(
+    team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    priya = team.add(capsys, monkeypatch, "--name", "Priya Shah")
+    sam = team.add(capsys, monkeypatch)
+    hers = made_by(team, priya)
+    made_by(team, sam)  # Sam's own call with Dana is not "another rep's"
+    month_ago = NOW - timedelta(days=30)
+    repo = Repository.open_url(team.url_of(sam))
+    try:
+        dana = repo.get_call(hers).contact.id
+        assert dana is not None
+        found = repo.other_reps_call(dana, month_ago)
+        assert found is not None
+        assert (found.call_id, found.rep, found.started_at) == (hers, "Priya Shah", NOW)
+        assert (found.next_step, found.next_step_due, found.next_step_done) == (
+            "demo",
+            date(2026, 11, 19),
+            False,
+        )
+        assert repo.other_reps_call(dana, NOW + timedelta(seconds=1)) is None  # not since
+    finally:
+        repo.close()
+    repo = Repository.open_url(team.url_of(priya))
+    try:
+        mine = repo.other_reps_call(dana, month_ago)
+        assert mine is not None and mine.rep != "Priya Shah"  # Sam's, not her own
+    finally:
+        repo.close()

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     )
     from callmate.domain.promise_record import PromiseRecord
     from callmate.domain.search_hit import SearchHit
-    from callmate.domain.team import RepAgenda
+    from callmate.domain.team import OtherRepsCall, RepAgenda
     from callmate.store.database_url import DatabaseUrl
     from callmate.store.repository import Repository
 
@@ -137,6 +137,7 @@ class CallStore(Protocol):
     ) -> tuple[Contact, list[Call], dict[int, PromiseRecord]]: ...
     async def team_agenda(self, today: date) -> list[RepAgenda]: ...
     async def rep_names(self, call_ids: Sequence[int]) -> dict[int, str]: ...
+    async def other_reps_call(self, contact_id: int, since: datetime) -> OtherRepsCall | None: ...
 
     # -- writes the screen waits for (they raise) --------------------------
     async def start_call(self, call: Call) -> Call: ...
@@ -324,6 +325,11 @@ class SqliteCallStore:
     async def rep_names(self, call_ids: Sequence[int]) -> dict[int, str]:
         """Per call, the rep who made it (the team database; none on SQLite)."""
         return await self.gateway.run(lambda repo: repo.rep_names(call_ids))
+
+    async def other_reps_call(self, contact_id: int, since: datetime) -> OtherRepsCall | None:
+        """Another rep's newest conversation with the contact since ``since`` (the
+        team database; none on SQLite): what planning a call says first."""
+        return await self.gateway.run(lambda repo: repo.other_reps_call(contact_id, since))
 
     # -- writes the screen waits for ----------------------------------------
     async def start_call(self, call: Call) -> Call:
