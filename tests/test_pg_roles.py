@@ -677,3 +677,60 @@ def test_planning_a_call_sees_another_reps_recent_conversation(
         assert mine is not None and mine.rep != "Priya Shah"  # Sam's, not her own
     finally:
         repo.close()
+
+
+def test_an_admin_who_is_no_superuser_runs_the_team(
+    pg_server: PostgresServer,
+    pg_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    isolated_home: Path,
+) -> None:
+    """The usual managed PostgreSQL: the admin owns the database and may create
+    roles, nothing more. Owning the tables, row-level security does not hold
+    them (ENABLE, not FORCE): upgrade, add-user, push, and moving a rep's calls."""
+    admin_role = f"admin_{next(_numbers)}_{secrets.token_hex(3)}"
+    admin_password = secrets.token_urlsafe(12)
+    database = f"managed_{next(_numbers)}"
+    superuser = make_engine(parse(pg_url), isolation_level="AUTOCOMMIT")
+    try:
+        with superuser.connect() as db:
+            db.execute(
+                text(f"CREATE ROLE {admin_role} LOGIN CREATEROLE PASSWORD '{admin_password}'")
+            )
+            db.execute(text(f"CREATE DATABASE {database} OWNER {admin_role}"))
+    finally:
+        superuser.dispose()
+    admin_url = pg_server.url(database, user=admin_role, password=admin_password)
+    assert main(["db", "upgrade", "--database-url", admin_url]) == 0, capsys.readouterr().err
+    team = Team(pg_server, database, admin_url, {})
+    rep = team.add(capsys, monkeypatch)
+    theirs = made_by(team, rep)
+
+    from callmate.locations import database_path
+
+    local = Repository.open(database_path(isolated_home))
+    try:
+        local.start_call(a_call("Lee Chen"))
+    finally:
+        local.close()
+    assert main(["db", "push", "--database-url", admin_url]) == 0, capsys.readouterr().err
+    engine = make_engine(parse(admin_url))
+    try:
+        with engine.begin() as db:
+            owners = db.execute(text("SELECT owner_role FROM calls ORDER BY id")).scalars().all()
+            assert owners == [rep, admin_role]  # the push made the admin's own call
+            moved = db.execute(
+                text("UPDATE calls SET owner_role = :me WHERE id = :c"),
+                {"me": admin_role, "c": theirs},
+            ).rowcount
+            assert moved == 1  # the owner hands a departed rep's call on
+    finally:
+        engine.dispose()
+    rep_engine = team.engine_of(rep)
+    try:
+        with rep_engine.begin() as db:
+            gone = db.execute(text("UPDATE calls SET goal = 'x' WHERE id = :c"), {"c": theirs})
+            assert gone.rowcount == 0  # no longer theirs
+    finally:
+        rep_engine.dispose()

@@ -173,6 +173,9 @@ def upgrade(engine: Engine) -> int:
             _add_search(connection)
         if found < 3:
             _add_people(connection)
+        if found < LATEST:  # a later version's tables (and 3's) for every rep there is
+            for role in connection.execute(text(f"SELECT role_name FROM {USERS_TABLE}")).all():
+                grant_to(connection, role[0])
         if found < LATEST:
             connection.execute(
                 text(f"INSERT INTO {VERSION_TABLE} (version) VALUES (:v)"), {"v": LATEST}
@@ -396,8 +399,6 @@ def _add_people(connection: Connection) -> None:
     connection.execute(text(f"CREATE UNIQUE INDEX {CONTACT_KEY_INDEX} ON contacts {CONTACT_KEY}"))
     for statement in _POLICIES:
         connection.execute(text(statement))
-    for (role,) in connection.execute(text(f"SELECT role_name FROM {USERS_TABLE}")):
-        grant_to(connection, role)
 
 
 def _merge_duplicate_contacts(connection: Connection) -> None:
