@@ -211,8 +211,6 @@ def add_user(
     :class:`~callmate.store.database_url.DatabaseUnavailable` when the server
     can't be reached.
     """
-    from sqlalchemy.exc import DBAPIError
-
     from callmate.store.database_url import DatabaseUnavailable, connection_problem, make_engine
 
     check_role_name(role)
@@ -231,7 +229,9 @@ def add_user(
                         f"{found}, not {LATEST}: run `callmate db upgrade` first"
                     )
                 _add(connection, role, password, display_name, email, manager)
-        except DBAPIError as error:
+        except AddUserProblem:
+            raise
+        except Exception as error:  # the server's or the driver's: one line, no password
             raise AddUserProblem(_problem(error, url, role, password)) from None
         finally:
             connection.close()
@@ -296,7 +296,7 @@ def _problem(error: Exception, url: DatabaseUrl, role: str, password: str | None
     """One line for a failure of ``db add-user`` (the password is never in it)."""
     from callmate.store.database_url import connection_problem
 
-    cause = getattr(error, "orig", None)
+    cause = getattr(error, "orig", None) or error
     state = getattr(cause, "sqlstate", None)
     who = url.user or "(the login name)"
     if state == "42710":  # duplicate_object: made meanwhile by another add-user
