@@ -734,3 +734,46 @@ def test_an_admin_who_is_no_superuser_runs_the_team(
             assert gone.rowcount == 0  # no longer theirs
     finally:
         rep_engine.dispose()
+
+
+def test_home_is_my_agenda_and_the_team_agenda_is_everyones(
+    team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Home's agenda, the calls offered to resume and the discard Ctrl+Z brings
+    back are the rep's own (another's live call can't be typed into: its rows
+    are not theirs); the team's overdue promises are everyone's."""
+    sam = team.add(capsys, monkeypatch)
+    priya = team.add(capsys, monkeypatch)
+    made_by(team, sam)
+    made_by(team, priya)
+    hers = Repository.open_url(team.url_of(priya))
+    try:
+        live = hers.start_call(a_call("Lee Chen"))  # Priya is on a call right now
+        set_aside = hers.start_call(a_call("Kim Park"))
+        assert live.id is not None and set_aside.id is not None
+        assert hers.discard_call(set_aside.id, NOW)
+    finally:
+        hers.close()
+    repo = Repository.open_url(team.url_of(sam))
+    try:
+        today = date(2026, 11, 22)
+        agenda = repo.agenda(today, NOW - timedelta(days=30))
+        overdue = [(item.kind, item.what) for item in agenda.overdue.steps]
+        assert overdue == [("ours", "send pricing"), ("next_step", "demo")]  # Sam's only
+        assert agenda.overdue.total == 2
+        assert repo.live_calls() == []  # Priya's live call is not Sam's to resume
+        assert repo.restorable_discard() is None
+        assert repo.open_commitments() and all(
+            step.call_id != live.id for step in repo.open_commitments()
+        )
+        assert sorted(a.role for a in repo.team_agenda(today)) == sorted([sam, priya])
+        assert {c.id for c in repo.recent_calls()} >= {live.id}  # the team's recent calls
+    finally:
+        repo.close()
+    hers = Repository.open_url(team.url_of(priya))
+    try:
+        assert [c.id for c in hers.live_calls()] == [live.id]
+        restorable = hers.restorable_discard()
+        assert restorable is not None and restorable.id == set_aside.id
+    finally:
+        hers.close()
