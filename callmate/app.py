@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-from datetime import date, datetime
+import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,9 +12,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from callmate import __version__
-from callmate.clock import Clock, SystemClock, local_today
-from callmate.clock import local_now as clock_local_now
-from callmate.domain.kinds import kind_css
+from callmate.clock import Clock, SystemClock
+from callmate.domain.kinds import kind_css, kind_theme_variables
 from callmate.due_soon import DueSoon
 from callmate.key_order import KeyOrder
 from callmate.keys import enable_alt_digits
@@ -32,7 +29,6 @@ if TYPE_CHECKING:
 
     from callmate.clipboard import SystemClipboard
     from callmate.screens.host import CallmateHost
-    from callmate.settings import Settings
     from callmate.store.database_url import DatabaseUrl
 
 
@@ -44,7 +40,8 @@ def _screen_commands() -> type[Provider]:
 
 class CallmateApp(App[None]):
     """Wiring: the store, the clock, the user's preferences, key order and the
-    warm-up (each in a module of its own), help and the palette."""
+    warm-up (each in a module of its own, which screens ask directly: see
+    screens/host.py), help and the palette."""
 
     CSS_PATH = "app.tcss"
     # The note kinds' colours, made from domain/kinds.py and parsed once with
@@ -118,61 +115,12 @@ class CallmateApp(App[None]):
         toggle_help(self)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's own (theme, quit …) with this app's help in place of its Keys panel."""
-        for command in super().get_system_commands(screen):
-            if command.title == "Keys":
-                continue
-            yield command
-        yield SystemCommand("Help", "The keys of this screen, by task (F1)", self.action_help)
+        from callmate.commands import system_commands
+
+        return system_commands(super().get_system_commands(screen), self.action_help)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        """``$text-private``: the colour of private notes, one no other kind uses,
-        readable on dark and light themes (a theme may set its own)."""
-        dark = self.current_theme.dark
-        return {"text-private": "#C792EA" if dark else "#7B3F9E"}
-
-    # -- what screens read: settings, time, the warm-up, key order ---------------
-    @property
-    def settings(self) -> Settings:
-        """The user's settings (read from settings.toml the first time they're needed)."""
-        return self.preferences.settings
-
-    @settings.setter
-    def settings(self, settings: Settings) -> None:
-        self.preferences.settings = settings
-
-    @property
-    def cadence_days(self) -> int:
-        """The follow-up cadence, without loading pydantic if it isn't yet."""
-        return self.preferences.cadence_days
-
-    @property
-    def time_check_minutes(self) -> int:
-        return self.settings.time_check_minutes
-
-    def today(self) -> date:
-        return local_today(self.clock)
-
-    def local_now(self) -> datetime:
-        """Local wall-clock time, naive: a typed time of day is read against it."""
-        return clock_local_now(self.clock)
-
-    def schedule_warm_up(self) -> None:
-        """Once the first screen is filled in (callmate/warm_up.py)."""
-        self.warming.schedule()
-
-    def warm_up(self) -> None:
-        """What the warm-up's timer calls: load what later screens need."""
-        self.warming.start()
-
-    def when_warmed_up(self, callback: Callable[[], object]) -> None:
-        """Call ``callback`` on the event loop once the warm-up has loaded the models."""
-        self.warming.when_done(callback)
-
-    def holding_keys(self) -> AbstractContextManager[None]:
-        """Keys typed during a step that changes screens wait for its end
-        (callmate/key_order.py)."""
-        return self.key_order.holding()
+        return kind_theme_variables(dark=self.current_theme.dark)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -193,8 +141,6 @@ class CallmateApp(App[None]):
 
     async def on_unmount(self) -> None:
         # Wait for queued writes (a note saved a moment ago) before exiting.
-        import asyncio
-
         self.warming.stop()  # quitting within the warm-up's wait: nothing to load
         await asyncio.to_thread(self.store.close)
 

@@ -214,14 +214,6 @@ def _main(argv: Sequence[str] | None) -> int:
         return _db(args.db_command, team)
     if args.command == "due" and args.team:
         return _due_team(team, as_json=args.json)
-    if team is not None and args.command is not None:
-        print(
-            f"callmate: `callmate {args.command}` does not work on the team database "
-            f"({team.shown()}, from {team.source}) yet (the app does); "
-            "unset it to use the SQLite file in the data dir.",
-            file=sys.stderr,
-        )
-        return 2
 
     from callmate.locations import data_dir, database_path
 
@@ -240,6 +232,8 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command is not None:
             _announce_private(base)
             try:
+                if team is not None:
+                    return _on_team(team, lambda: _command(args, base, team))
                 return _command(args, base)
             except BrokenPipeError:  # `callmate due | head`: the reader left, fine
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -535,18 +529,50 @@ def _announce_private(base: Path) -> None:
         print(PRIVATE_NOTICE, file=sys.stderr)
 
 
-def _command(args: argparse.Namespace, base: Path) -> int:
+def _command(args: argparse.Namespace, base: Path, team=None) -> int:  # type: ignore[no-untyped-def]
+    """Run a data command on the SQLite file in ``base``, or on the team database
+    (``team``, a DatabaseUrl): the same command, the same output."""
     if args.command == "export":
-        return _export(base, args.format, args.out)
+        return _export(base, args.format, args.out, team)
     if args.command == "import":
-        return _import(base, args.file)
+        return _import(base, args.file, team)
     if args.command == "due":
-        return _due(base, args.days, as_json=args.json)
+        return _due(base, args.days, as_json=args.json, team=team)
     if args.command == "search":
-        return _search(base, " ".join(args.query))
+        return _search(base, " ".join(args.query), team)
     if args.command == "recap":
-        return _recap(base, args.call_id, args.format, copy=args.copy)
-    return _ics(base, args.call_id)
+        return _recap(base, args.call_id, args.format, copy=args.copy, team=team)
+    return _ics(base, args.call_id, team)
+
+
+def _on_team(team, run: Callable[[], int]) -> int:  # type: ignore[no-untyped-def]
+    """``run`` a data command on the team database: a server that can't be
+    reached, a wrong password, a missing database, a schema not current, or
+    the connection lost on the way: one line naming the host and what failed
+    (never the password), as ``callmate db status`` says it; exit 2."""
+    from callmate.store.database_url import DatabaseUnavailable, connection_problem
+
+    try:
+        return run()
+    except DatabaseUnavailable as error:
+        print(f"callmate: {_printable(team.scrub(str(error)))}.", file=sys.stderr)
+        return 2
+    except Exception as error:
+        if not _driver_error(error):
+            raise
+        print(f"callmate: {connection_problem(error, team)}.", file=sys.stderr)
+        return 2
+
+
+def _driver_error(error: BaseException) -> bool:
+    """An error from the team database's driver: SQLAlchemy's wrapping of it, or
+    psycopg's own (the batched import writes with psycopg directly)."""
+    from sqlalchemy.exc import DBAPIError
+
+    psycopg = sys.modules.get("psycopg")
+    return isinstance(error, DBAPIError) or (
+        psycopg is not None and isinstance(error, psycopg.Error)
+    )
 
 
 def _run_app(base: Path, team=None) -> int:  # type: ignore[no-untyped-def]
@@ -568,25 +594,44 @@ def build_app(base: Path, team=None) -> CallmateApp:  # type: ignore[no-untyped-
     return app
 
 
-def _open_repository(base: Path):  # type: ignore[no-untyped-def]
+def _open_repository(base: Path, team=None):  # type: ignore[no-untyped-def]
     """The repository; a database that can't be used raises StoreUnavailable,
-    which main() prints as one line (exit 2)."""
-    from callmate.locations import database_path
+    which main() prints as one line (exit 2). On the team database (``team``)
+    :meth:`Repository.open_url`'s, which raises DatabaseUnavailable (its one line)
+    for a server it can't use or a schema that is not current."""
     from callmate.store.repository import Repository
+
+    if team is not None:
+        return Repository.open_url(team)
+    from callmate.locations import database_path
 
     return Repository.open(database_path(base))
 
 
-def _export(base: Path, fmt: str, out: Path | None) -> int:
+def _export(base: Path, fmt: str, out: Path | None, team=None) -> int:  # type: ignore[no-untyped-def]
     """Every call, streamed: read a batch at a time and written as it comes, so
-    time and memory stay flat per call whatever the size of the history."""
+    time and memory stay flat per call whatever the size of the history. On the
+    team database the same batches and records (:func:`bulk.export_team_calls`)."""
     if fmt == "md":
-        return _export_markdown(base, out)
+        return _export_markdown(base, out, team)
     from callmate.domain import exporters
-    from callmate.locations import database_path
     from callmate.store import bulk
 
-    db = bulk.connect(database_path(base))
+    records: Iterator[dict[str, Any]]
+    if team is None:
+        from callmate.locations import database_path
+
+        db = bulk.connect(database_path(base))
+        records, close = bulk.export_calls(db), db.close
+    else:
+        repo = _open_repository(base, team)
+        team_records = bulk.export_team_calls(repo.engine)
+
+        def close() -> None:
+            team_records.close()  # its transaction and connection end first
+            repo.close()
+
+        records = team_records
     exported = 0
 
     def counted(calls: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -596,7 +641,7 @@ def _export(base: Path, fmt: str, out: Path | None) -> int:
             yield call
 
     try:
-        calls = counted(bulk.export_calls(db))
+        calls = counted(records)
         chunks = exporters.json_chunks(calls) if fmt == "json" else exporters.csv_chunks(calls)
         if out is None:
             for chunk in chunks:
@@ -608,18 +653,18 @@ def _export(base: Path, fmt: str, out: Path | None) -> int:
             print(f"callmate: could not write {_shown(out)}: {_reason(error)}", file=sys.stderr)
             return 1
     finally:
-        db.close()
+        close()
     from callmate.domain.text import count
 
     print(f"Wrote {count(exported, 'call')} to {_shown(out)}", file=sys.stderr)
     return 0
 
 
-def _export_markdown(base: Path, out: Path | None) -> int:
+def _export_markdown(base: Path, out: Path | None, team=None) -> int:  # type: ignore[no-untyped-def]
     from callmate.domain import exporters
     from callmate.domain.recap import earlier_open_by_call
 
-    repo = _open_repository(base)
+    repo = _open_repository(base, team)
     try:
         calls = repo.all_calls()
     finally:
@@ -670,9 +715,11 @@ def _write_out(out: Path, chunks: Iterable[str]) -> None:
             handle.write(chunk)
 
 
-def _import(base: Path, file: Path) -> int:
+def _import(base: Path, file: Path, team=None) -> int:  # type: ignore[no-untyped-def]
     """Add the calls of ``file`` as they stream in: each checked, all inserted in one
-    transaction, so the first bad record (or a read error) leaves nothing written."""
+    transaction, so the first bad record (or a read error) leaves nothing written.
+    On the team database through :meth:`Repository.import_calls`, as ``db push``:
+    calls matched by uuid (a second import adds nothing), id sequences reset."""
     from callmate.domain.importer import ImportFileError, read_export
     from callmate.locations import database_path
     from callmate.store import bulk
@@ -686,10 +733,13 @@ def _import(base: Path, file: Path) -> int:
     try:
         calls = read_export(handle, str(file))
         first = next(calls, None)  # a file refused at once never opens the database
-        db = bulk.connect(database_path(base))
-        imported, held = bulk.import_calls_counted(
-            db, itertools.chain([first] if first else [], calls)
-        )
+        if team is not None:
+            imported, held = _import_to_team(team, itertools.chain([first] if first else [], calls))
+        else:
+            db = bulk.connect(database_path(base))
+            imported, held = bulk.import_calls_counted(
+                db, itertools.chain([first] if first else [], calls)
+            )
     except ImportFileError as error:
         print(f"callmate: nothing imported. {_printable(str(error))}", file=sys.stderr)
         return 2
@@ -704,8 +754,11 @@ def _import(base: Path, file: Path) -> int:
 
         if isinstance(error, StoreUnavailable):
             raise
-        problem = classify(error, database_path(base))
-        reason = problem.message if problem is not None else _printable(str(error))
+        if team is not None:
+            reason = _team_import_problem(error, team)  # or raised: _on_team's one line
+        else:
+            problem = classify(error, database_path(base))
+            reason = problem.message if problem is not None else _printable(str(error))
         print(f"callmate: nothing imported: {reason}", file=sys.stderr)
         return 2
     finally:
@@ -719,13 +772,54 @@ def _import(base: Path, file: Path) -> int:
     return 0
 
 
+def _import_to_team(team, calls: Iterator[Any]) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """The calls added to the team database, and those it had already (by uuid)."""
+    read = 0
+
+    def counted(calls: Iterator[Any]) -> Iterator[Any]:
+        nonlocal read
+        for call in calls:
+            read += 1
+            yield call
+
+    from callmate.store.repository import Repository
+
+    repo = Repository.open_url(team)  # checks the schema: nothing written before
+    try:
+        added = repo.import_calls(counted(calls))
+    finally:
+        repo.close()
+    return added, read - added
+
+
+def _team_import_problem(error: Exception, team) -> str:  # type: ignore[no-untyped-def]
+    """Why an import into the team database wrote nothing, in one line; a server
+    that went away or a schema not current is raised on (:func:`_on_team`)."""
+    from callmate.store.database_url import DatabaseUnavailable, connection_problem
+
+    if isinstance(error, DatabaseUnavailable):
+        raise error
+    if not _driver_error(error):
+        return _printable(str(error))
+    cause = getattr(error, "orig", None) or error
+    psycopg = sys.modules["psycopg"]
+    if isinstance(cause, psycopg.IntegrityError) and "uuid" in str(cause):
+        return "the same note (its uuid) appears twice in the file"  # as bulk.DuplicateNoteError
+    if getattr(error, "connection_invalidated", False) or isinstance(
+        cause, psycopg.OperationalError
+    ):
+        raise error  # the server went away: _on_team's one line
+    reason = connection_problem(error, team).split(f"{team.where}: ", 1)[-1]
+    return _printable(f"the team database at {team.where} refused it: {reason}")
+
+
 def _printable(text: str) -> str:
     from callmate.domain.text import clean_line
 
     return clean_line(text)
 
 
-def _read(base: Path, job: Callable[[sqlite3.Connection], T]) -> T:
+def _read(base: Path, job: Callable[[sqlite3.Connection], T], team=None) -> T:  # type: ignore[no-untyped-def]
     """``job`` run on a plain ``sqlite3`` connection: what the read commands
     (``due``, ``search``) use, so they never import SQLAlchemy or pydantic
     (~0.55 s), as the home screen's first read doesn't.
@@ -734,7 +828,13 @@ def _read(base: Path, job: Callable[[sqlite3.Connection], T]) -> T:
     missing, upgraded (after its backup copy) when behind, refused when newer;
     a file that can't be used raises :class:`StoreUnavailable` with its one
     line. Reads wait up to 5 s for another callmate's write, as the app does.
+
+    On the team database (``team``) ``job`` gets the sqlite3-shaped connection
+    the app's reads use there (:class:`callmate.store.queries.PgReads`), so the
+    same SQL runs; SQLAlchemy is imported only then.
     """
+    if team is not None:
+        return _team_read(team, job)
     import sqlite3
 
     from callmate.locations import database_path
@@ -751,6 +851,22 @@ def _read(base: Path, job: Callable[[sqlite3.Connection], T]) -> T:
             return job(db)
         finally:
             db.close()
+
+
+def _team_read(team, job: Callable[[sqlite3.Connection], T]) -> T:  # type: ignore[no-untyped-def]
+    """``job`` on the team database, through :class:`~callmate.store.queries.PgReads`
+    on :meth:`Repository.open_url`'s engine (which checks the schema first)."""
+    from typing import cast
+
+    from callmate.store.queries import PgReads
+    from callmate.store.repository import Repository
+
+    repo = Repository.open_url(team)
+    try:
+        with repo.engine.connect() as connection:
+            return job(cast("sqlite3.Connection", PgReads(connection)))
+    finally:
+        repo.close()
 
 
 def _due_items(
@@ -776,7 +892,7 @@ def _due_items(
     return dated, undated, found
 
 
-def _due(base: Path, days: int, *, as_json: bool) -> int:
+def _due(base: Path, days: int, *, as_json: bool, team=None) -> int:  # type: ignore[no-untyped-def]
     """Every open promise due within ``days`` (overdue first), then the
     commitments with no date yet: next steps and "we owe" / "they owe" alike."""
     from callmate.clock import SystemClock, local_today
@@ -786,21 +902,23 @@ def _due(base: Path, days: int, *, as_json: bool) -> int:
     # Every line made from the rows as SQLite gives them (BENCHMARKS.md, "callmate
     # due from plain rows"); DueStep records only for a date or time stored in
     # a form the app doesn't write.
-    made = _read(base, lambda db: due_lines.report(db, today, days, as_json=as_json))
+    made = _read(base, lambda db: due_lines.report(db, today, days, as_json=as_json), team)
     if made is None:
-        return _due_in_python(base, today, days, as_json=as_json)
+        return _due_in_python(base, today, days, as_json=as_json, team=team)
     sys.stdout.write(made)
     return 0
 
 
-def _due_in_python(base: Path, today: date, days: int, *, as_json: bool) -> int:
+def _due_in_python(base: Path, today: date, days: int, *, as_json: bool, team=None) -> int:  # type: ignore[no-untyped-def]
     """What :func:`_due` prints, made from :class:`DueStep` records: for a
     date or time stored in a form the app doesn't write (read here as before),
     and the reference :mod:`callmate.store.due_lines` is tested against."""
     from callmate.domain.agenda import describe_try, short_when
     from callmate.domain.text import count
 
-    dated, undated, records = _read(base, lambda db: _due_items(db, today, days, records=as_json))
+    dated, undated, records = _read(
+        base, lambda db: _due_items(db, today, days, records=as_json), team
+    )
     if as_json:
         sys.stdout.write(due_json([*dated, *undated], records, today))
         return 0
@@ -895,10 +1013,17 @@ def due_json(items: Sequence[DueStep], records: dict[int, PromiseRecord], today:
     return "[\n  " + ",\n  ".join(rows) + "\n]\n"
 
 
-def _search(base: Path, query: str) -> int:
-    from callmate.store import text_search
+def _search(base: Path, query: str, team=None) -> int:  # type: ignore[no-untyped-def]
+    if team is not None:  # PostgreSQL's own full-text search (store/pg_search.py)
+        repo = _open_repository(base, team)
+        try:
+            hits = repo.search(query, limit=50)
+        finally:
+            repo.close()
+    else:
+        from callmate.store import text_search
 
-    hits = _read(base, lambda db: text_search.search(db, query, limit=50))
+        hits = _read(base, lambda db: text_search.search(db, query, limit=50))
     if not hits:
         print(f"Nothing found for '{_shown(query)}'.")
         return 1
@@ -913,10 +1038,10 @@ def _search(base: Path, query: str) -> int:
     return 0
 
 
-def _load_call(base: Path, call_id: int):  # type: ignore[no-untyped-def]
+def _load_call(base: Path, call_id: int, team=None):  # type: ignore[no-untyped-def]
     from callmate.store.repository import CallNotFoundError
 
-    repo = _open_repository(base)
+    repo = _open_repository(base, team)
     try:
         return repo.get_call(call_id)
     except CallNotFoundError:
@@ -943,24 +1068,24 @@ def _sign_off() -> str:
     return settings.sign_off()
 
 
-def _earlier_open(base: Path, call):  # type: ignore[no-untyped-def]
+def _earlier_open(base: Path, call, team=None):  # type: ignore[no-untyped-def]
     """The promises of earlier calls with this call's person still open."""
     if call.id is None:
         return []
-    repo = _open_repository(base)
+    repo = _open_repository(base, team)
     try:
         return repo.earlier_open_commitments(call.id)
     finally:
         repo.close()
 
 
-def _recap(base: Path, call_id: int, fmt: str, *, copy: bool) -> int:
+def _recap(base: Path, call_id: int, fmt: str, *, copy: bool, team=None) -> int:  # type: ignore[no-untyped-def]
     from callmate.domain.text import clean
 
-    call = _load_call(base, call_id)
+    call = _load_call(base, call_id, team)
     if call is None:
         return 1
-    carried = _earlier_open(base, call)
+    carried = _earlier_open(base, call, team)
     recap = _recap_of(call, carried=carried)
     if fmt == "md":
         from callmate.domain.exporters import call_to_markdown
@@ -983,11 +1108,11 @@ def _recap(base: Path, call_id: int, fmt: str, *, copy: bool) -> int:
     return 0
 
 
-def _ics(base: Path, call_id: int) -> int:
+def _ics(base: Path, call_id: int, team=None) -> int:  # type: ignore[no-untyped-def]
     from callmate.clock import SystemClock
     from callmate.domain.exporters import next_step_ics
 
-    call = _load_call(base, call_id)
+    call = _load_call(base, call_id, team)
     if call is None:
         return 1
     if call.next_step is None:

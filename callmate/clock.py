@@ -15,13 +15,22 @@ class Clock(Protocol):
         """The current moment, timezone-aware (UTC)."""
         ...
 
+    def today(self) -> date:
+        """Today's date where the user is (:func:`local_today`)."""
+        return local_today(self)
 
-class SystemClock:
+    def local_now(self) -> datetime:
+        """Local wall-clock time, naive (:func:`local_now`): a typed time of day
+        is read against it."""
+        return local_now(self)
+
+
+class SystemClock(Clock):
     def now(self) -> datetime:
         return datetime.now(UTC)
 
 
-class FrozenClock:
+class FrozenClock(Clock):
     """A clock that only moves when told to."""
 
     def __init__(self, at: datetime) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.actions import parse
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -98,6 +99,17 @@ def screen_commands(screen: Screen[object]) -> Iterator[Command]:
     yield from extra()
     if getattr(screen, "LEAVES_FREELY", False):
         yield from global_commands(screen)
+
+
+def system_commands(
+    textuals: Iterable[SystemCommand], show_help: Callable[[], object]
+) -> Iterator[SystemCommand]:
+    """Textual's own (theme, quit …) with this app's help in place of its Keys panel."""
+    for command in textuals:
+        if command.title == "Keys":
+            continue
+        yield command
+    yield SystemCommand("Help", "The keys of this screen, by task (F1)", show_help)
 
 
 GLOBALS = (

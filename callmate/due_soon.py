@@ -59,7 +59,7 @@ class DueSoon:
 
     async def check(self) -> list[DueStep]:
         """Look once; announce what is new. Returns what was announced."""
-        now = self.app.local_now()
+        now = self.app.clock.local_now()
         found: list[DueStep] = []
         for day, start, end in windows(now):
             found += await self.app.store.timed_steps_due(day, start, end)

@@ -48,8 +48,8 @@ class WarmUp:
         """
         if self.timer is None and not self.started:
             self._deadline = time.monotonic() + WARM_UP_AT_LATEST
-            # The app's warm_up, looked up now: a test may have replaced it.
-            self.timer = self._app.set_timer(WARM_UP_AFTER_IDLE, self._app.warm_up)
+            # ``start``, looked up now: a test may have replaced it.
+            self.timer = self._app.set_timer(WARM_UP_AFTER_IDLE, self.start)
 
     def key_pressed(self) -> None:
         timer = self.timer

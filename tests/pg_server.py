@@ -94,6 +94,7 @@ class PostgresServer:
         self.port = 0
         self._as_root = os.geteuid() == 0
         self._running = False
+        self._settings: list[str] = []
 
     # -- running the binaries as a user PostgreSQL accepts ------------------
     def _run(self, program: str, *args: str, timeout: float = 120) -> None:
@@ -151,29 +152,36 @@ class PostgresServer:
         ]
         if not self.durable:
             settings += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        self._settings = settings
         last: Exception | None = None
         for _attempt in range(3):  # a free port can be taken between probe and bind
             self.port = free_port()
             try:
-                self._run(
-                    "pg_ctl",
-                    "-D",
-                    str(self.data),
-                    "-l",
-                    str(self.log),
-                    "-w",
-                    "-t",
-                    "60",
-                    "-o",
-                    " ".join([f"-p {self.port}", *settings]),
-                    "start",
-                )
+                self._pg_ctl_start()
             except RuntimeError as error:
                 last = error
                 continue
             self._running = True
             return self
         raise RuntimeError(f"PostgreSQL did not start: {last}")
+
+    def _pg_ctl_start(self) -> None:
+        options = " ".join([f"-p {self.port}", *self._settings])
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
+            "-o", options, "start",
+        )  # fmt: skip
+
+    def halt(self) -> None:
+        """Stop the server as an outage would (its clients' connections cut), keeping
+        its files: :meth:`resume` starts it again on the same port."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        self._running = False
+
+    def resume(self) -> None:
+        """Start again, on the same port, a server :meth:`halt` stopped."""
+        self._pg_ctl_start()
+        self._running = True
 
     def stop(self) -> None:
         """Stop the server (at once: its data is thrown away) and remove its files."""

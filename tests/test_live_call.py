@@ -426,7 +426,7 @@ async def test_a_call_read_while_the_offer_is_shown_resumes_in_place_of_the_offe
         async with second.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
             assert isinstance(second.screen, InterruptedScreen)
-            second.warm_up()
+            second.warming.start()
             home = second.screen_stack[-2]
             assert isinstance(home, HomeScreen)
             for _ in range(500):  # the warm-up's imports, then the read

@@ -214,7 +214,7 @@ async def test_a_clash_and_an_unknown_id_are_reported(isolated_home: Path) -> No
     app = new_app(isolated_home)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.warm_up()  # what the app does once the user pauses
+        app.warming.start()  # what the app does once the user pauses
         await settle(pilot)
         messages = " ".join(n.message for n in app._notifications)
         assert "home.new_call = q clashes with home.quit" in messages

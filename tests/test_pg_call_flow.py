@@ -175,8 +175,12 @@ async def test_the_team_store_resumes_a_call_and_finds_timed_steps(
         assert ours.id is not None and gone.id is not None
         assert await store.move_promise(live.id, ours.id, date(2026, 12, 11), time(9, 0))
         store.delete_note(gone.id, NOW).result()
-        assert [c.id for c in await store.live_calls()] == [live.id]
-        resumed = await store.call_to_resume(live.id)
+        # Listed from the team database (its id there); resumed from the outbox,
+        # where the live call's writes go: the same call, by uuid.
+        (listed,) = await store.live_calls()
+        assert listed.id is not None and listed.id != live.id
+        resumed = await store.call_to_resume(listed.id)
+        assert resumed.id == live.id and resumed.uuid == live.uuid
         assert resumed == store.preload_resume(live.id).result()
         assert [n.text for n in resumed.notes] == ["plain", "SLA"]
         assert resumed.notes[1].moved_from == [date(2026, 12, 4)]

@@ -90,7 +90,7 @@ async def test_settings_screen_refuses_bad_numbers_and_saves_good_ones(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, SettingsScreen)
-        assert app.settings.cadence_days == 14
+        assert app.preferences.settings.cadence_days == 14
     settings, problem = load_settings(isolated_home / "settings.toml")
     assert problem is None
     assert (settings.user_name, settings.cadence_days, settings.time_check_minutes) == (

@@ -307,4 +307,6 @@ async def test_a_bad_byte_in_settings_is_reported_and_planning_works(
         assert app.return_code is None
         shown = " ".join(screen_text(pilot).replace("▌", " ").split())
         assert "Ignored in" in shown and "not UTF-8 text" in shown, shown
-        assert app.settings.cadence_days == 14 and app.settings.user_name == ""
+        assert (
+            app.preferences.settings.cadence_days == 14 and app.preferences.settings.user_name == ""
+        )

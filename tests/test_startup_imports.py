@@ -94,7 +94,7 @@ SKIP_WARM_UP = {skip}
 async def main():
     app = make_app(Path(os.environ["CALLMATE_HOME"]))
     if SKIP_WARM_UP:
-        app.warm_up = lambda: None
+        app.warming.start = lambda: None
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(400):
             await pilot.pause(0.02)
@@ -105,7 +105,7 @@ async def main():
         else:
             raise SystemExit("the home screen never showed the saved next step")
         if not SKIP_WARM_UP:
-            app.warm_up()  # what the app does itself once the user pauses
+            app.warming.start()  # what the app does itself once the user pauses
             app.store.warm_up().result(timeout=30)
             await pilot.pause(0.2)
     app.store.close()
@@ -154,7 +154,7 @@ async def test_quitting_before_the_warm_up_starts_is_clean(isolated_home: Path) 
                 break
         assert app.warming.timer is not None and not app.warming.started
         await pilot.press("ctrl+q")
-    app.warm_up()  # what a late timer would call: a no-op now
+    app.warming.start()  # what a late timer would call: a no-op now
 
 
 RUN_SEARCH = r"""
@@ -167,7 +167,7 @@ from callmate.app import make_app
 
 async def main():
     app = make_app(Path(os.environ["CALLMATE_HOME"]))
-    app.warm_up = lambda: None
+    app.warming.start = lambda: None
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("slash", *"pilot")
         for _ in range(400):

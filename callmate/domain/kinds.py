@@ -90,7 +90,7 @@ class NoteKind(StrEnum):
     PRIVATE   = "private",   "private",   "#", "text-private",   None
     """For the user's eyes only: kept, searched and exported in the user's own
     JSON and Markdown, never in the recap email, the ``.ics`` or the CSV.
-    ``$text-private`` is defined by CallmateApp.get_theme_variable_defaults."""
+    ``$text-private`` is defined by :func:`kind_theme_variables`."""
     # fmt: on
 
     @property
@@ -124,6 +124,14 @@ def kind_css(selector: str) -> str:
         for kind in NoteKind
         if kind.colour
     )
+
+
+def kind_theme_variables(*, dark: bool) -> dict[str, str]:
+    """The colours :func:`kind_css` names that Textual's themes don't define
+    (the App's theme variable defaults; a theme may set its own).
+    ``$text-private``: the colour of private notes, one no other kind uses,
+    readable on dark and light themes."""
+    return {"text-private": "#C792EA" if dark else "#7B3F9E"}
 
 
 class Owner(StrEnum):

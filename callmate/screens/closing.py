@@ -119,7 +119,7 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
 
     @property
     def cadence_days(self) -> int:
-        return self.callmate.settings.cadence_days
+        return self.callmate.preferences.settings.cadence_days
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -215,7 +215,7 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         )
 
     def check(self) -> ClosingCheck:
-        now = self.callmate.local_now()  # one reading: the day and the time agree
+        now = self.callmate.clock.local_now()  # one reading: the day and the time agree
         return check_closing(
             self.draft(), now.date(), cadence_days=self.cadence_days, now=now.time()
         )
@@ -271,7 +271,7 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         self.action_save()
 
     def _show_closed_elsewhere(self, saved: Call, result: ClosingCheck) -> None:
-        today = self.callmate.today()
+        today = self.callmate.clock.today()
         draft = self.draft()
         theirs = describe_close(saved.outcome, saved.next_step, today, relative=False)
         mine = describe_draft(draft, result.next_step, today, relative=False)
@@ -347,7 +347,7 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
         assert call_id is not None and draft.outcome is not None
         outcome = draft.outcome
         ended_at = self.callmate.clock.now()
-        with self.callmate.holding_keys():
+        with self.callmate.key_order.holding():
             try:
                 saved: Call = await self.store.finish_call(
                     call_id,
@@ -390,13 +390,13 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
             kind=NoteKind.NOTE,
             text=close_as_note(
                 draft,
-                self.callmate.today(),
+                self.callmate.clock.today(),
                 {n.id: n.text for n in self.call.notes if n.id is not None},
             ),
             offset_seconds=self.call.elapsed(now),
             created_at=now,
         )
-        with self.callmate.holding_keys():
+        with self.callmate.key_order.holding():
             try:
                 await self.store.save_note(call_id, note)
                 call = await self.store.get_call(call_id)

@@ -198,8 +198,10 @@ class HomeScreen(CallmateScreen[None]):
                 "Updating your data for this version of callmate (once; a backup "
                 "is kept beside it). Your day shows when it is done…"
             )
-        today = self.callmate.today()
-        cold_before = self.callmate.clock.now() - timedelta(days=self.callmate.cadence_days)
+        today = self.callmate.clock.today()
+        cold_before = self.callmate.clock.now() - timedelta(
+            days=self.callmate.preferences.cadence_days
+        )
         # Plain SQL on the database thread: no SQLAlchemy or pydantic before
         # the day is on screen (see BENCHMARKS.md); they load right after.
         live: list[CallSummary] = []
@@ -225,10 +227,10 @@ class HomeScreen(CallmateScreen[None]):
         self.show(agenda)
         # Once per run (later calls do nothing); not only on the first load,
         # which an answer to the offer can cancel while the day is read.
-        self.callmate.schedule_warm_up()
+        self.callmate.warming.schedule()
         if live and self._offer_open:
             offered = live[0].id
-            self.callmate.when_warmed_up(lambda: self.preload_resume(offered))
+            self.callmate.warming.when_done(lambda: self.preload_resume(offered))
 
     async def offer_open_calls(self, live: list[CallSummary]) -> None:
         """Offer the calls left open for resume; return once the offer is drawn.
@@ -345,7 +347,9 @@ class HomeScreen(CallmateScreen[None]):
 
         prefill = FollowUp(contact, goal, follows) if contact is not None else None
         self.app.push_screen(
-            PreCallScreen(question_limit=self.callmate.settings.question_limit, prefill=prefill)
+            PreCallScreen(
+                question_limit=self.callmate.preferences.settings.question_limit, prefill=prefill
+            )
         )
 
     def action_follow_up(self) -> None:
@@ -414,7 +418,7 @@ class HomeScreen(CallmateScreen[None]):
         from callmate.domain.agenda import cadence_question, short_when
         from callmate.screens.dialogs.reschedule import RescheduleScreen
 
-        today = self.callmate.today()
+        today = self.callmate.clock.today()
         call_id, note_id = promise.call_id, promise.note_id
 
         def move(when: When) -> None:
@@ -427,7 +431,7 @@ class HomeScreen(CallmateScreen[None]):
             if when is None:
                 return
             question = cadence_question(
-                promise.what, (when.date - today).days, self.callmate.cadence_days
+                promise.what, (when.date - today).days, self.callmate.preferences.cadence_days
             )
             if question is None:
                 move(when)
@@ -447,7 +451,7 @@ class HomeScreen(CallmateScreen[None]):
             promise.due,
             today,
             due_time=promise.due_time,
-            now=self.callmate.local_now,
+            now=self.callmate.clock.local_now,
         )
         self.app.push_screen(screen, moved)
 
@@ -489,7 +493,7 @@ class HomeScreen(CallmateScreen[None]):
     def action_settings(self) -> None:
         from callmate.screens.settings import SettingsScreen
 
-        self.app.push_screen(SettingsScreen(self.callmate.settings))
+        self.app.push_screen(SettingsScreen(self.callmate.preferences.settings))
 
     def action_restore_discarded(self) -> None:
         if self.agenda is not None and self.agenda.restorable is not None:
@@ -557,7 +561,7 @@ class HomeScreen(CallmateScreen[None]):
 
         from callmate.screens.live_call import LiveCallScreen
 
-        with self.callmate.holding_keys():
+        with self.callmate.key_order.holding():
             call = None
             if preloaded is not None:
                 try:  # read while the offer was on screen
@@ -573,7 +577,9 @@ class HomeScreen(CallmateScreen[None]):
                 if replacing is not None and self.app.screen is replacing:
                     replacing.dismiss(None)  # the error shows over the day
                 raise
-            screen = LiveCallScreen(call, time_check_minutes=self.callmate.time_check_minutes)
+            screen = LiveCallScreen(
+                call, time_check_minutes=self.callmate.preferences.settings.time_check_minutes
+            )
             if replacing is not None and self.app.screen is replacing:
                 await self.app.switch_screen(screen)
             else:

@@ -1,7 +1,10 @@
 """What screens may ask of the app they run in: a Protocol, so that screens
 type their app without importing callmate.app (the app imports screens).
 
-``CallmateApp`` (callmate/app.py) satisfies it; mypy checks that there.
+``CallmateApp`` (callmate/app.py) satisfies it; mypy checks that there. The
+app's helpers (callmate/preferences.py, warm_up.py, key_order.py) are typed
+here by what screens use of them: those modules sit beside the app, above
+the screens' layer.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from datetime import date, datetime
     from pathlib import Path
 
     from textual.notifications import SeverityLevel
@@ -23,6 +25,35 @@ if TYPE_CHECKING:
     from callmate.store.service import CallStore
 
 
+class UserPreferences(Protocol):
+    """What the user chose (callmate/preferences.py): the settings, read from
+    settings.toml the first time they're needed; the follow-up cadence without
+    loading pydantic if it isn't yet."""
+
+    @property
+    def settings(self) -> Settings: ...
+    @settings.setter
+    def settings(self, settings: Settings) -> None: ...
+    @property
+    def cadence_days(self) -> int: ...
+
+
+class Warming(Protocol):
+    """What later screens need, loaded once the user pauses (callmate/warm_up.py):
+    ``schedule`` once the first screen is filled in; ``when_done`` calls back on
+    the event loop once the models are loaded."""
+
+    def schedule(self) -> None: ...
+    def when_done(self, callback: Callable[[], object]) -> None: ...
+
+
+class KeyHolding(Protocol):
+    """Keys typed during a step that changes screens wait for its end
+    (callmate/key_order.py): ``with app.key_order.holding(): ...``."""
+
+    def holding(self) -> AbstractContextManager[None]: ...
+
+
 class CallmateHost(Protocol):
     clock: Clock
     data_dir: Path
@@ -31,21 +62,13 @@ class CallmateHost(Protocol):
     """Open calls are offered for resume once per run, at the first home screen."""
 
     @property
-    def settings(self) -> Settings: ...
-    @settings.setter
-    def settings(self, settings: Settings) -> None: ...
+    def preferences(self) -> UserPreferences: ...
     @property
-    def cadence_days(self) -> int: ...
+    def warming(self) -> Warming: ...
     @property
-    def time_check_minutes(self) -> int: ...
+    def key_order(self) -> KeyHolding: ...
     @property
     def system_clipboard(self) -> SystemClipboard: ...
-
-    def today(self) -> date: ...
-    def local_now(self) -> datetime: ...
-    def holding_keys(self) -> AbstractContextManager[None]: ...
-    def schedule_warm_up(self) -> None: ...
-    def when_warmed_up(self, callback: Callable[[], object]) -> None: ...
 
     # Textual's App, as far as screens use it through this type.
     @property

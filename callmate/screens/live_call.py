@@ -289,6 +289,15 @@ class LiveCallScreen(CallmateScreen[None]):
         self.tick()
         self.set_interval(0.5, self.tick)
         self.set_focus(self.note_line)
+        self.store.watch_outbox(self.show_waiting)  # the team database out of reach
+
+    def on_unmount(self) -> None:
+        self.store.watch_outbox(None)
+
+    def show_waiting(self, line: str) -> None:
+        """What waits to reach the team database ("offline · 12 notes waiting"), or ""."""
+        if self.is_attached:
+            self.query_one("#clock", CallClock).waiting = line
 
     @property
     def note_line(self) -> NoteLine:
@@ -714,7 +723,7 @@ class LiveCallScreen(CallmateScreen[None]):
             brief = await self.store.prep_brief(contact_id)
         self.brief, self.brief_loading = brief, False
         if brief is not None:
-            today = self.callmate.today()
+            today = self.callmate.clock.today()
             self.promises = PanelPromises(promise_order(brief.open_commitments, today))
         self._draw_prep()
 
@@ -725,7 +734,7 @@ class LiveCallScreen(CallmateScreen[None]):
                 self.call,
                 self.brief,
                 self.promises,
-                self.callmate.today(),
+                self.callmate.clock.today(),
                 loading=self.brief_loading,
             )
         )
@@ -832,7 +841,7 @@ class LiveCallScreen(CallmateScreen[None]):
 
     @work(group="close-call", exclusive=True, exit_on_error=False)
     async def close_after_saves(self) -> None:
-        with self.callmate.holding_keys():  # keys typed meanwhile go to the close
+        with self.callmate.key_order.holding():  # keys typed meanwhile go to the close
             for future in list(self.in_flight.values()):
                 try:
                     saved = await asyncio.shield(asyncio.wrap_future(future))

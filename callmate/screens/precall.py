@@ -369,7 +369,7 @@ class PreCallScreen(CallmateScreen[None]):
 
     def show_brief(self, brief: PrepBrief | None) -> None:
         self.brief = brief
-        self.query_one("#brief", PrepBriefView).show(brief, self.callmate.today())
+        self.query_one("#brief", PrepBriefView).show(brief, self.callmate.clock.today())
 
     def action_carry_over(self) -> None:
         if self.brief is None or not self.brief.carried:
@@ -687,7 +687,7 @@ class PreCallScreen(CallmateScreen[None]):
 
     @work(group="start-call", exit_on_error=False)
     async def start_call(self, call: Call) -> None:
-        with self.callmate.holding_keys():
+        with self.callmate.key_order.holding():
             try:
                 saved = await self.store.start_call(call)
             except BaseException:
@@ -700,5 +700,7 @@ class PreCallScreen(CallmateScreen[None]):
             from callmate.screens.live_call import LiveCallScreen
 
             self.app.switch_screen(
-                LiveCallScreen(saved, time_check_minutes=self.callmate.time_check_minutes)
+                LiveCallScreen(
+                    saved, time_check_minutes=self.callmate.preferences.settings.time_check_minutes
+                )
             )

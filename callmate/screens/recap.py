@@ -138,7 +138,7 @@ class RecapScreen(CallmateScreen[None]):
         editor = self.query_one("#recap-body", RecapEditor)
         subject.disabled = editor.disabled = False
         self.set_focus(editor)
-        settings = self.callmate.settings
+        settings = self.callmate.preferences.settings
         if not settings.signature_asked and not settings.user_name:
             from callmate.screens.settings import SettingsScreen
 
@@ -147,7 +147,7 @@ class RecapScreen(CallmateScreen[None]):
     def compose_recap(self) -> Recap:
         assert self.call is not None
         return compose_recap(
-            self.call, signature=self.callmate.settings.sign_off(), carried=self.carried
+            self.call, signature=self.callmate.preferences.settings.sign_off(), carried=self.carried
         )
 
     def show(self, recap: Recap) -> None:
@@ -316,7 +316,7 @@ class RecapScreen(CallmateScreen[None]):
             return
         from callmate.domain.exporters import next_step_ics
 
-        minutes = self.callmate.settings.event_minutes
+        minutes = self.callmate.preferences.settings.event_minutes
         text = next_step_ics(self.call, self.callmate.clock.now(), minutes=minutes)
         self.write_export(text, f"call-{self.call_id}-next-step.ics", "Calendar event")
 

@@ -132,7 +132,7 @@ class SettingsScreen(CallmateScreen["Settings | None"]):
         self.app.call_from_thread(self._saved, settings, str(path))
 
     def _saved(self, settings: Settings, path: str) -> None:
-        self.callmate.settings = settings
+        self.callmate.preferences.settings = settings
         self.notify(f"Settings saved to {path}", markup=False)
         self.dismiss(settings)
 

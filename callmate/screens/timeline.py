@@ -139,7 +139,7 @@ class TimelineScreen(CallmateScreen[None]):
     @work(exclusive=True, group="timeline", exit_on_error=False)
     async def load(self) -> None:
         contact_id = self.contact_id
-        today = self.callmate.today()
+        today = self.callmate.clock.today()
         contact, calls, records = await self.store.timeline(contact_id, today)
         self.contact, self.calls = contact, calls
         title = contact.name + (f" · {contact.company}" if contact.company else "")
@@ -231,7 +231,7 @@ class TimelineScreen(CallmateScreen[None]):
         follows = last.id if last and last.next_step and not last.next_step_done_at else None
         self.app.push_screen(
             PreCallScreen(
-                question_limit=self.callmate.settings.question_limit,
+                question_limit=self.callmate.preferences.settings.question_limit,
                 prefill=FollowUp(self.contact, goal, follows),
             )
         )

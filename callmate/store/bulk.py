@@ -12,7 +12,7 @@ triggers as every other write (migration 5), so imported notes are found.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from itertools import pairwise
@@ -177,6 +177,47 @@ def export_calls(db: sqlite3.Connection, batch: int = BATCH) -> Iterator[dict[st
     finally:
         if began and db.in_transaction:
             db.execute("COMMIT")
+
+
+def export_team_calls(engine: Any, batch: int = BATCH) -> Generator[dict[str, Any], None, None]:
+    """:func:`export_calls` on the team database (PostgreSQL), ``engine`` SQLAlchemy's.
+
+    The same batch queries make the same dicts (through
+    :class:`~callmate.store.queries.PgReads`, which gives PostgreSQL's values
+    as SQLite stores them), in one ``REPEATABLE READ`` transaction: a snapshot,
+    as SQLite's read transaction is. The call ids come from a server-side
+    cursor a batch at a time, so memory holds one batch whatever the size of
+    the history.
+    """
+    from sqlalchemy import text
+
+    from callmate.store.queries import PgReads
+
+    enums = _Enums()
+    with engine.connect() as connection:
+        connection.execution_options(isolation_level="REPEATABLE READ")
+        with connection.begin():
+            reads: Any = _IdsAsArray(PgReads(connection))
+            ids = connection.execute(
+                text("SELECT id FROM calls WHERE discarded_at IS NULL ORDER BY started_at, id"),
+                execution_options={"stream_results": True, "yield_per": batch},
+            )
+            for part in ids.partitions(batch):
+                yield from _export_batch(reads, [row[0] for row in part], enums)
+
+
+class _IdsAsArray:
+    """:class:`~callmate.store.queries.PgReads` for :func:`_export_batch`, whose
+    every statement is given the batch's ids for one ``IN (?, ?, …)``: sent as
+    one array (``= ANY(:ids)``), so a statement is one bind, compiled and
+    parsed once, not 500 binds each time (a third of the export's time)."""
+
+    def __init__(self, reads: Any) -> None:
+        self.reads = reads
+
+    def execute(self, sql: str, ids: list[int]) -> Any:
+        marks = _marks(len(ids))
+        return self.reads.execute(sql.replace(f"IN ({marks})", "= ANY(:ids)"), {"ids": ids})
 
 
 def _export_batch(

@@ -318,6 +318,7 @@ _PEOPLE = [
     # as Repository._keep_followed_step does for one person: the rep may not
     # update the other's call, so the table owner's function does it, and only
     # for the call this close followed (a trigger: nothing else can call it).
+    # Also when the closed call arrives closed (the outbox pushes it after the call).
     """
     CREATE FUNCTION callmate_keep_followed_step() RETURNS trigger LANGUAGE plpgsql
     SECURITY DEFINER SET search_path FROM CURRENT AS $$
@@ -331,6 +332,12 @@ _PEOPLE = [
     CREATE TRIGGER calls_keep_followed_step AFTER UPDATE OF status ON calls FOR EACH ROW
     WHEN (OLD.status = 'live' AND NEW.status = 'done' AND NEW.follows_call_id IS NOT NULL
           AND NEW.ended_at IS NOT NULL)
+    EXECUTE FUNCTION callmate_keep_followed_step()
+    """,
+    """
+    CREATE TRIGGER calls_keep_followed_step_pushed AFTER INSERT ON calls FOR EACH ROW
+    WHEN (NEW.status = 'done' AND NEW.follows_call_id IS NOT NULL
+          AND NEW.ended_at IS NOT NULL AND NEW.discarded_at IS NULL)
     EXECUTE FUNCTION callmate_keep_followed_step()
     """,
     f"""

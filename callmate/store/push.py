@@ -4,11 +4,16 @@ The local calls are read as ``callmate export`` reads them
 (:func:`callmate.store.bulk.export_calls`: a batch of calls at a time, plain
 SQL, set-aside calls left out), each checked by the import's own model
 (:class:`callmate.domain.importer.ImportCall`) and handed, as they stream,
-to :meth:`Repository.import_calls` on PostgreSQL: one transaction (all or
+to :func:`callmate.store.pg_import.import_calls` (what
+:meth:`Repository.import_calls` runs on PostgreSQL): one transaction (all or
 nothing), calls matched by uuid (a call the team database already holds is
 not added again, and a follow-up link to it still lands), contacts by uuid
 and then by name and company, id sequences set past the ids written. So a
-push run twice adds nothing the second time.
+push run twice adds nothing the second time. The calls the team database
+holds are found first, in the same transaction, by their uuids alone
+(:func:`~callmate.store.pg_import.calls_there`), and left out before they are
+checked: checking a call costs more than writing it, so a push that finds
+most of the history already there is mostly reading.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ def push(
         raise NoLocalHistory(
             f"there is no local history to push: no {local.name} in {local.parent}"
         )
-    from callmate.store import bulk
+    from callmate.store import bulk, pg_import
     from callmate.store.repository import Repository
 
     repo = Repository.open_url(team)  # checks the schema first: nothing read before that
@@ -65,16 +70,29 @@ def push(
                 0
             ]
             read = 0
+            with repo.engine.begin() as connection:
+                there = pg_import.calls_there(
+                    connection,
+                    (
+                        (call_id, uuid.lower() if uuid else None)
+                        for call_id, uuid in db.execute(
+                            "SELECT id, uuid FROM calls WHERE discarded_at IS NULL"
+                        )
+                    ),
+                )
 
-            def counted(calls: Iterator[Call]) -> Iterator[Call]:
-                nonlocal read
-                for call in calls:
-                    read += 1
-                    if progress is not None and read % PROGRESS_EVERY == 0:
-                        progress(read, total)
-                    yield call
+                def new(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+                    nonlocal read
+                    for record in records:
+                        read += 1
+                        if progress is not None and read % PROGRESS_EVERY == 0:
+                            progress(read, total)
+                        if record["id"] not in there:
+                            yield record
 
-            added = repo.import_calls(counted(_calls(bulk.export_calls(db))))
+                added = pg_import.import_calls(
+                    connection, _calls(new(bulk.export_calls(db))), there=there
+                )
         finally:
             db.close()
     finally:

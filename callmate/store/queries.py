@@ -413,9 +413,12 @@ def promise_records(
     db: sqlite3.Connection, contact_ids: Iterable[int], today: date
 ) -> dict[int, PromiseRecord]:
     """How each person's promises went: kept on time, kept late, open past
-    their date; ours and theirs apart. One grouped query, however many people."""
+    their date; ours and theirs apart. One grouped query, however many people.
+    On the team database (``db`` a :class:`PgReads`): :func:`pg_promise_records`."""
     import json
 
+    if isinstance(db, PgReads):  # json_each and date(…, 'localtime') are SQLite's
+        return pg_promise_records(db.connection, contact_ids, today)
     wanted = sorted(set(contact_ids))
     records = dict.fromkeys(wanted, EMPTY_RECORD)
     if not wanted:

@@ -664,147 +664,16 @@ class Repository:
         they are numbered after the existing ones and links follow them.
         ``calls`` may stream (:func:`callmate.domain.importer.read_export`):
         plain ``executemany`` a batch at a time (:func:`callmate.store.bulk.import_calls`).
+        On PostgreSQL: COPY a batch at a time (:mod:`callmate.store.pg_import`).
         """
         from callmate.store import bulk
 
         if self.postgres:
-            with self._session() as session:
-                return self._import_core(session, calls)
+            from callmate.store import pg_import
+
+            with self.engine.begin() as connection:
+                return pg_import.import_calls(connection, calls)
         return self._read(lambda db: bulk.import_calls(db, calls))
-
-    def _import_core(self, session: Session, calls: Iterable[Call]) -> int:
-        """:meth:`import_calls` on PostgreSQL, through the ORM, with the same rules as
-        :func:`callmate.store.bulk.import_calls` (ids kept into an empty database,
-        a call whose uuid is already there not added again). Ids written
-        explicitly leave the tables' sequences behind: they are set past the
-        highest id before the transaction ends (:func:`bulk.reset_sequences`),
-        or the next call started would collide with an imported one."""
-        from callmate.store import bulk
-
-        keep_ids = session.scalar(select(CallRow.id).limit(1)) is None
-        contacts: dict[tuple[str, str], int] = {}
-        new_ids: dict[int, int] = {}
-        seen: set[str] = set()
-        follows: list[tuple[int, int]] = []
-        next_call = 1  # into an empty database: a call without an id goes after those with one
-        count = 0
-        for call in calls:
-            if call.uuid is not None:
-                there = call.uuid in seen
-                if not there and not keep_ids:
-                    found = session.scalar(select(CallRow.id).where(CallRow.uuid == call.uuid))
-                    if found is not None:
-                        there = True
-                        if call.id is not None:
-                            new_ids.setdefault(call.id, found)
-                if there:
-                    continue
-                seen.add(call.uuid)
-            if call.id is not None and call.id in new_ids:
-                raise bulk.DuplicateCallIdError("the same call id appears twice")
-            key = (call.contact.name.lower(), call.contact.company.lower())
-            contact_id = contacts.get(key)
-            if contact_id is None:
-                contact_id = contacts[key] = self._import_contact(session, call)
-            step = call.next_step
-            row_id: int | None = None
-            if keep_ids:
-                row_id = call.id if call.id is not None else next_call
-                next_call = max(next_call, row_id + 1)
-            row = CallRow(
-                id=row_id,
-                uuid=call.uuid or new_uuid(),
-                contact_id=contact_id,
-                goal=call.goal,
-                backup_goal=call.backup_goal,
-                status=call.status.value,
-                started_at=call.started_at,
-                ended_at=call.ended_at,
-                outcome=call.outcome.value if call.outcome else None,
-                next_step_what=step.what if step else None,
-                next_step_owner=step.owner.value if step else None,
-                next_step_due=step.due if step else None,
-                next_step_time=converters.clock_text(step.due_time) if step else None,
-                call_type=call.call_type.value,
-                paused_seconds=call.paused_seconds,
-                reason=call.reason.value if call.reason else None,
-                reason_text=call.reason_text,
-                goal_result=call.goal_result.value if call.goal_result else None,
-                recap_subject=call.recap_subject,
-                recap_body=call.recap_body,
-                next_step_done_at=call.next_step_done_at,
-                connection=call.connection.value,
-            )
-            converters.fill_plan(row, call)
-            session.add(row)
-            session.flush()
-            if call.id is not None:
-                new_ids[call.id] = row.id
-            if call.follows_call_id is not None:
-                follows.append((row.id, call.follows_call_id))
-            moved_at = call.ended_at or call.started_at
-            if step is not None and step.due is not None:
-                session.add_all(
-                    converters.history_rows(row.id, None, step.moved_from, step.due, moved_at)
-                )
-            for note in call.notes:
-                note_row = NoteRow(
-                    uuid=note.uuid or new_uuid(),
-                    call_id=row.id,
-                    kind=note.kind.value,
-                    text=note.text,
-                    offset_seconds=note.offset_seconds,
-                    created_at=note.created_at or call.started_at,
-                    due=note.due,
-                    due_time=converters.clock_text(note.due_time) if note.due else None,
-                    owner=note.owner,
-                    done_at=note.done_at,
-                    in_email=note.in_email,
-                )
-                if not keep_ids and session.scalar(
-                    select(NoteRow.id).where(NoteRow.uuid == note_row.uuid)
-                ):
-                    note_row.uuid = new_uuid()  # the same note copied into another call
-                session.add(note_row)
-                if note.due is not None and note.moved_from:
-                    session.flush()
-                    session.add_all(
-                        converters.history_rows(
-                            row.id, note_row.id, note.moved_from, note.due, moved_at
-                        )
-                    )
-            session.flush()
-            count += 1
-        for new, old in follows:
-            if old in new_ids:
-                session.execute(
-                    update(CallRow).where(CallRow.id == new).values(follows_call_id=new_ids[old])
-                )
-        bulk.reset_sequences(session.connection())
-        return count
-
-    @staticmethod
-    def _import_contact(session: Session, call: Call) -> int:
-        """As :func:`callmate.store.bulk._contact`: by uuid, else by name and company."""
-        contact = call.contact
-        row: ContactRow | None = None
-        if contact.uuid is not None:
-            row = session.scalar(select(ContactRow).where(ContactRow.uuid == contact.uuid))
-        if row is None and session.get_bind().dialect.name == "postgresql":
-            return _upsert_contact(session, contact, call.started_at, keyed=False)
-        if row is None:
-            row = _same_named(session, contact)
-        if row is None:
-            row = ContactRow(
-                name=contact.name,
-                created_at=call.started_at,
-                uuid=contact.uuid or new_uuid(),
-            )
-            session.add(row)
-        row.company = contact.company
-        row.role = contact.role.value
-        session.flush()
-        return row.id
 
     def save_recap(self, call_id: int, subject: str, body: str) -> None:
         """Keep the recap as the user edited it."""

@@ -116,6 +116,9 @@ class CallStore(Protocol):
     # -- lifetime -------------------------------------------------------
     def warm_up(self) -> Pending[None]: ...
     def close(self) -> None: ...
+    def watch_outbox(self, listener: Callable[[str], None] | None) -> None:
+        """``listener(line)`` on the event loop whenever the live call's changes wait
+        for the team database ("offline · 12 notes waiting"; "" once sent); None stops."""
 
     # -- the day, search (no ORM needed) ---------------------------------
     async def needs_upgrade(self) -> bool: ...
@@ -189,10 +192,10 @@ class CallStore(Protocol):
 class SqliteCallStore:
     """:class:`CallStore` on one SQLite file, through :class:`StoreGateway`'s thread."""
 
-    def __init__(self, db_path: Path, report: Report | None = None) -> None:
-        from callmate.store.gateway import StoreGateway
-
-        self.gateway: StoreGateway = StoreGateway(db_path)
+    def __init__(
+        self, db_path: Path, report: Report | None = None, *, gateway: StoreGateway | None = None
+    ) -> None:
+        self.gateway: StoreGateway = StoreGateway(db_path) if gateway is None else gateway
         self.db_path = db_path
         self.report: Report | None = report
         """Where a background write's failure is said (the app's notification)."""
@@ -217,6 +220,9 @@ class SqliteCallStore:
 
     def close(self) -> None:
         self.gateway.close()
+
+    def watch_outbox(self, listener: Callable[[str], None] | None) -> None:
+        """Nothing waits on SQLite: every write is local."""
 
     # -- the one place a background write's failure is said -----------------
     def _write(self, job: Callable[[Repository], T], failed: str) -> Future[T]:
@@ -556,17 +562,135 @@ class _TeamGateway(StoreGateway):
         return await asyncio.shield(asyncio.wrap_future(future))
 
 
+class _OutboxGateway(StoreGateway):
+    """The outbox's database thread (:mod:`callmate.store.outbox`): the file is
+    made an outbox when first opened, and each job is followed by a push."""
+
+    def __init__(self, db_path: Path, after: Callable[[Repository], None]) -> None:
+        super().__init__(db_path)
+        self._after = after
+
+    def _repo(self) -> Repository:
+        if self._repository is None:
+            from callmate.store import outbox
+
+            repository = super()._repo()
+            outbox.prepare(repository.engine)
+            return repository
+        return self._repository
+
+    def submit(self, job: Callable[[Repository], T], *, hand_off: bool = False) -> Future[T]:
+        def then_push(repo: Repository) -> T:
+            result = job(repo)
+            self._after(repo)
+            return result
+
+        return super().submit(then_push, hand_off=hand_off)
+
+
 class PostgresCallStore(SqliteCallStore):
     """:class:`CallStore` on the team database (PostgreSQL): every method as
     :class:`SqliteCallStore`'s, through a :class:`_TeamGateway`, except those
-    that read the SQLite file itself."""
+    that read the SQLite file itself, and a live call's writes.
+
+    A live call is written to the outbox (``outbox.db`` in the data dir) and
+    pushed in the background (:mod:`callmate.store.outbox`): typing and Enter
+    never wait on the server, and a server out of reach only makes the changes
+    wait. Rows made there have ids above :data:`~callmate.store.outbox.LOCAL_IDS`;
+    each method goes where its id points.
+    """
 
     def __init__(self, url: DatabaseUrl, db_path: Path, report: Report | None = None) -> None:
+        from callmate.store import outbox
+
         self.gateway = _TeamGateway(url, db_path)
         self.db_path = db_path
         self.report = report
         self.url = url
+        team = self.gateway
+        self.pusher = outbox.Pusher(
+            outbox.outbox_path(db_path),
+            lambda job: team._executor.submit(job),
+            team._repo,
+            self._say,
+        )
+        path = outbox.outbox_path(db_path)
+        self.outbox = SqliteCallStore(path, report, gateway=_OutboxGateway(path, self._written))
+        """The live calls' store: SQLite, each write followed by a push."""
 
+    # -- the outbox ----------------------------------------------------------
+    def _written(self, repo: Repository) -> None:
+        """After each outbox job, on its thread: count what waits (only while it
+        can't be sent: the header says so) and push."""
+        if self.pusher.state.problem:
+            from callmate.store.outbox import waiting
+
+            with repo.engine.connect() as connection:
+                self.pusher.counted(*waiting(connection))
+        self.pusher.kick()
+
+    def _say(self, line: str) -> None:
+        from callmate.domain.text import clean_line
+
+        if self.report is not None:
+            self._soon(self.report, clean_line(line))
+
+    def _soon(self, function: Callable[[T], object], value: T) -> None:
+        loop = self._loop
+        if loop is None:
+            function(value)
+        else:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody to tell
+                loop.call_soon_threadsafe(function, value)
+
+    _loop: asyncio.AbstractEventLoop | None = None
+
+    def watch_outbox(self, listener: Callable[[str], None] | None) -> None:
+        if listener is None:
+            self.pusher.listener = None
+            return
+        self._loop = asyncio.get_running_loop()
+        self.pusher.listener = lambda state: self._soon(listener, state.line)
+        listener(self.pusher.state.line)
+
+    def warm_up(self) -> Future[None]:
+        """Also push what waited in the outbox (a call cut short, offline, by a kill)."""
+        with contextlib.suppress(RuntimeError):
+            self._loop = asyncio.get_running_loop()
+        started = super().warm_up()
+        self.pusher.kick()
+        return started
+
+    def close(self) -> None:
+        self.outbox.close()  # its last writes, each followed by a push queued
+        self.pusher.close()
+        self.gateway.close()  # the queued pushes run
+        self.pusher.release()
+
+    def _team_id(self, local_id: int, table: str) -> Future[int | None]:
+        """The team database's id of the outbox's call or contact ``local_id``
+        (by uuid; None when it is not there yet), on the team thread: after the
+        pushes queued before it."""
+
+        def job(repo: Repository) -> int | None:
+            from sqlalchemy import text
+
+            local = self.pusher.outbox()  # the team thread's own connection to the outbox
+            if local is None:
+                return None
+            with local.engine.connect() as db:
+                uuid = db.execute(
+                    text(f"SELECT uuid FROM {table} WHERE id = :id"), {"id": local_id}
+                ).scalar()
+            with repo.engine.connect() as connection:
+                found = connection.execute(
+                    text(f"SELECT id FROM {table} WHERE uuid = :uuid"), {"uuid": uuid}
+                ).scalar()
+            return None if found is None else int(found)
+
+        return self.gateway.submit(job)
+
+    # -- reads ---------------------------------------------------------------
     async def needs_upgrade(self) -> bool:
         """Never upgraded from the app: an outdated team schema is refused with
         the command to run (``callmate db upgrade``), and nothing is changed."""
@@ -575,13 +699,192 @@ class PostgresCallStore(SqliteCallStore):
     async def search(self, query: str) -> list[SearchHit]:
         return await self.gateway.run(lambda repo: repo.search(query))
 
-    # Resuming reads the notes with a raw sqlite3-style SELECT
-    # (callmate.store.resume); here the ORM's read of the same call.
+    async def get_contact(self, contact_id: int) -> Contact:
+        if _local(contact_id):
+            return await self.outbox.get_contact(contact_id)
+        return await super().get_contact(contact_id)
+
+    async def get_call(self, call_id: int) -> Call:
+        if _local(call_id):
+            return await self.outbox.get_call(call_id)
+        return await super().get_call(call_id)
+
+    # A call to resume is read from the outbox, where its writes go: one the
+    # team database holds is copied there first (by uuid, once).
     def preload_resume(self, call_id: int) -> Future[Call]:
-        return self.gateway.submit(lambda repo: repo.get_call(call_id))
+        if _local(call_id):
+            return self.outbox.preload_resume(call_id)
+        team_call = self.gateway.submit(lambda repo: repo.get_call(call_id))
+
+        def adopt(repo: Repository) -> Call:
+            from callmate.store import outbox
+            from callmate.store.resume import call_to_resume
+
+            local = outbox.adopt(repo, team_call.result())
+            self.pusher.keep.add(local)
+            return call_to_resume(repo, local)
+
+        return self.outbox.gateway.submit(adopt)
 
     async def call_to_resume(self, call_id: int) -> Call:
-        return await self.gateway.run(lambda repo: repo.get_call(call_id))
+        return await asyncio.shield(asyncio.wrap_future(self.preload_resume(call_id)))
+
+    async def prep_brief(self, contact_id: int) -> PrepBrief | None:
+        if _local(contact_id):
+            team_id = await asyncio.wrap_future(self._team_id(contact_id, "contacts"))
+            if team_id is None:
+                return None
+            contact_id = team_id
+        return await super().prep_brief(contact_id)
+
+    async def earlier_open_commitments(self, call_id: int) -> list[Note]:
+        if _local(call_id):
+            team_id = await asyncio.wrap_future(self._team_id(call_id, "calls"))
+            if team_id is None:
+                return []
+            call_id = team_id
+        return await super().earlier_open_commitments(call_id)
+
+    async def timeline(
+        self, contact_id: int, today: date
+    ) -> tuple[Contact, list[Call], dict[int, PromiseRecord]]:
+        if _local(contact_id):
+            team_id = await asyncio.wrap_future(self._team_id(contact_id, "contacts"))
+            if team_id is None:
+                return await self.outbox.timeline(contact_id, today)
+            contact_id = team_id
+        return await super().timeline(contact_id, today)
+
+    # -- a live call's writes: to the outbox ------------------------------------
+    async def start_call(self, call: Call) -> Call:
+        from callmate.store import outbox
+
+        def job(repo: Repository) -> Call:
+            started = outbox.start_call(repo, call)
+            assert started.id is not None
+            self.pusher.keep.add(started.id)
+            return started
+
+        return await self.outbox.run(job)
+
+    async def start_as_attempt(
+        self, call: Call, connection: Connection, next_step: NextStep, at: datetime
+    ) -> Call:
+        from callmate.store import outbox
+
+        def job(repo: Repository) -> Call:
+            started = outbox.start_call(repo, call)
+            assert started.id is not None
+            self.pusher.keep.add(started.id)
+            return repo.log_attempt(started.id, connection, next_step, at)
+
+        return await self.outbox.run(job)
+
+    def _store(self, row_id: int | None) -> SqliteCallStore:
+        """Where a write of ``row_id`` goes: the outbox, or the team database."""
+        return self.outbox if _local(row_id) else cast(SqliteCallStore, super())
+
+    async def finish_call(
+        self,
+        call_id: int,
+        *,
+        outcome: Outcome,
+        next_step: NextStep,
+        ended_at: datetime,
+        reason: Reason | None = None,
+        reason_text: str = "",
+        goal_result: GoalResult | None = None,
+        commitments: Sequence[CommitmentUpdate] = (),
+    ) -> Call:
+        return await self._store(call_id).finish_call(
+            call_id,
+            outcome=outcome,
+            next_step=next_step,
+            ended_at=ended_at,
+            reason=reason,
+            reason_text=reason_text,
+            goal_result=goal_result,
+            commitments=commitments,
+        )
+
+    async def save_note(self, call_id: int, note: Note) -> Note:
+        return await self._store(call_id).save_note(call_id, note)
+
+    async def discard_call(self, call_id: int, at: datetime) -> bool:
+        return await self._store(call_id).discard_call(call_id, at)
+
+    async def restore_call(self, call_id: int) -> Call:
+        """A call set aside: brought back where it is; a team call the outbox
+        also holds (set aside during a call here) is brought back there too,
+        so that resuming it finds it live."""
+        if _local(call_id):
+            return await self.outbox.restore_call(call_id)
+        restored = await super().restore_call(call_id)
+
+        def job(repo: Repository) -> None:
+            from callmate.store import outbox
+
+            local = outbox.find(repo, restored.uuid)
+            if local is not None:
+                repo.restore_call(local)
+
+        await self.outbox.run(job)
+        return restored
+
+    async def log_attempt(
+        self, call_id: int, connection: Connection, next_step: NextStep, at: datetime
+    ) -> Call:
+        return await self._store(call_id).log_attempt(call_id, connection, next_step, at)
+
+    async def set_promise_done(
+        self, call_id: int, note_id: int | None, at: datetime | None
+    ) -> None:
+        await self._store(call_id).set_promise_done(call_id, note_id, at)
+
+    async def move_promise(
+        self, call_id: int, note_id: int | None, due: date, due_time: time | None
+    ) -> bool:
+        return await self._store(call_id).move_promise(call_id, note_id, due, due_time)
+
+    def save_note_soon(self, call_id: int, note: Note) -> Future[Note | None]:
+        return self._store(call_id).save_note_soon(call_id, note)
+
+    def set_hold(
+        self, call_id: int, *, paused_seconds: int, paused_at: datetime | None
+    ) -> Future[None]:
+        return self._store(call_id).set_hold(
+            call_id, paused_seconds=paused_seconds, paused_at=paused_at
+        )
+
+    def update_note(self, note_id: int, kind: NoteKind, text: str) -> Future[Note]:
+        return self._store(note_id).update_note(note_id, kind, text)
+
+    def set_note_in_email(self, note_id: int, in_email: bool) -> Future[None]:
+        return self._store(note_id).set_note_in_email(note_id, in_email)
+
+    def delete_note(self, note_id: int, at: datetime) -> Future[None]:
+        return self._store(note_id).delete_note(note_id, at)
+
+    def restore_note(self, note_id: int) -> Future[None]:
+        return self._store(note_id).restore_note(note_id)
+
+    def set_question_asked(self, question_id: int, asked: bool) -> Future[None]:
+        return self._store(question_id).set_question_asked(question_id, asked)
+
+    def set_research_said(self, research_id: int, said: bool) -> Future[None]:
+        return self._store(research_id).set_research_said(research_id, said)
+
+    def set_commitment_done(self, note_id: int, at: datetime | None) -> Future[None]:
+        return self._store(note_id).set_commitment_done(note_id, at)
+
+    def save_recap(self, call_id: int, subject: str, body: str) -> Future[None]:
+        return self._store(call_id).save_recap(call_id, subject, body)
+
+
+def _local(row_id: int | None) -> bool:
+    from callmate.store.outbox import is_local
+
+    return is_local(row_id)
 
 
 def _typecheck(store: SqliteCallStore) -> CallStore:

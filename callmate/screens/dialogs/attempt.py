@@ -238,10 +238,10 @@ class AttemptScreen(ModalScreen["AttemptScreen.Result | None"]):
 def _dialog(app: CallmateHost, who: str, *, discardable: bool) -> AttemptScreen:
     return AttemptScreen(
         who,
-        app.today(),
-        cadence_days=app.cadence_days,
+        app.clock.today(),
+        cadence_days=app.preferences.cadence_days,
         discardable=discardable,
-        now=app.local_now,
+        now=app.clock.local_now,
     )
 
 
@@ -275,7 +275,7 @@ def attempt_from_call(screen: LiveCallScreen) -> None:
         from callmate.domain.closing import AlreadyClosedError
 
         at = app.clock.now()
-        with app.holding_keys():
+        with app.key_order.holding():
             if result.connection is None:
                 if await app.store.discard_call(call_id, at):
                     app.notify(DISCARDED, markup=False)
@@ -314,7 +314,7 @@ def attempt_from_plan(screen: PreCallScreen, call: Call) -> None:
         at = app.clock.now()
         planned = call.model_copy(update={"started_at": at})
 
-        with app.holding_keys():
+        with app.key_order.holding():
             try:
                 saved = await app.store.start_as_attempt(planned, connection, step, at)
             finally:

@@ -1,0 +1,428 @@
+"""Calls imported (or pushed) into the team database: a batch at a time, by COPY.
+
+:meth:`Repository.import_calls <callmate.store.repository.Repository.import_calls>`
+on PostgreSQL, with the rules of :func:`callmate.store.bulk.import_calls` (the
+SQLite path): one transaction (all or nothing; the caller's), calls matched by
+uuid (a call the team database already holds, or one given twice, is not
+added again, and a follow-up link to it still lands), contacts by uuid and
+then by name and company (their company and role updated), ids kept into an
+empty database and the id sequences then set past them.
+
+The calls stream in: :data:`BATCH` calls at a time, a handful of queries a
+batch (which calls and contacts are already there, ids reserved from the
+sequences) and one ``COPY`` a table, instead of the ORM's statement or two per
+row (15 minutes for 100,000 calls), written by a thread of its own while the
+next batch is read. Memory holds three batches at most, plus a uuid and an id
+or two per call for the links. What the schema's triggers and generated
+columns do is left to them, as for any other write: the search columns
+(``GENERATED ... STORED``, pg_schema version 2) are filled by the server, and
+"last called" by the insert trigger; the date history triggers fire only on an
+UPDATE of a date, which this never does (the follow-up links are the only
+UPDATE), so the history imported is exactly the file's.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from itertools import islice, pairwise
+from queue import Queue
+from typing import TYPE_CHECKING, Any
+
+from callmate.store import bulk
+from callmate.store.converters import clock_text
+from callmate.store.stable_ids import new_uuid
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from callmate.domain.models import Call
+
+BATCH = 500
+"""Calls a batch (~5,000 notes): a handful of queries and a COPY a table for each.
+Three batches at most are held at once (one read, one queued, one written)."""
+
+_CALL_COLUMNS = (
+    "id, uuid, contact_id, goal, backup_goal, status, started_at, ended_at, outcome, "
+    "next_step_what, next_step_owner, next_step_due, next_step_time, call_type, paused_seconds, "
+    "reason, reason_text, goal_result, recap_subject, recap_body, next_step_done_at, connection"
+)
+_COPIES = {
+    "calls": f"COPY calls ({_CALL_COLUMNS}) FROM STDIN",
+    "notes": "COPY notes (id, uuid, call_id, kind, text, offset_seconds, created_at, due, "
+    "due_time, owner, done_at, in_email) FROM STDIN",
+    "questions": "COPY questions (call_id, position, text, asked, origin) FROM STDIN",
+    "research": "COPY research (call_id, position, area, text, said) FROM STDIN",
+    "date_moves": "COPY date_moves (call_id, note_id, from_date, to_date, moved_at) FROM STDIN",
+}
+"""Calls first: the other tables point at them (and date moves at notes)."""
+
+
+def _naive(moment: datetime | None) -> datetime | None:
+    """As :class:`callmate.store.schema.UTCDateTime` stores a moment: naive UTC."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _batches(calls: Iterable[Call], size: int) -> Iterator[list[Call]]:
+    stream = iter(calls)
+    while chunk := list(islice(stream, size)):
+        yield chunk
+
+
+def import_calls(
+    connection: Connection,
+    calls: Iterable[Call],
+    batch: int | None = None,
+    *,
+    there: dict[int, int] | None = None,
+) -> int:
+    """Add ``calls`` inside ``connection``'s transaction, ``batch`` (default
+    :data:`BATCH`) at a time; the number added.
+
+    ``there``: calls the caller left out because the team database holds them
+    (:func:`calls_there`), as {the file's id: the row's}, so a follow-up link to
+    one still lands. Anything raised part way (a bad record read further on, a
+    row the server refuses) leaves the transaction to be rolled back by its
+    owner: nothing of the import stays.
+    """
+    job = _Import(connection)
+    job.new_ids.update(there or {})
+    return job.run(calls, batch or BATCH)
+
+
+def calls_there(connection: Connection, calls: Iterable[tuple[int, str | None]]) -> dict[int, int]:
+    """Of ``calls`` ((id, uuid) pairs), those whose uuid the team database holds:
+    {id: the team's id}. A few thousand uuids a query."""
+    db: Any = connection.connection.driver_connection
+    found: dict[int, int] = {}
+    stream = iter(calls)
+    while chunk := list(islice(stream, 5000)):
+        ids = {uuid: id_ for id_, uuid in chunk if uuid is not None}
+        if not ids:
+            continue
+        with db.cursor() as cursor:
+            cursor.execute("SELECT uuid, id FROM calls WHERE uuid = ANY(%s)", (list(ids),))
+            for uuid, team_id in cursor:
+                found.setdefault(ids[uuid], team_id)
+    return found
+
+
+def _as_insert(copy: str, width: int) -> str:
+    """``COPY t (a, b) FROM STDIN`` as ``INSERT INTO t (a, b) VALUES (%s, %s)``."""
+    target = copy.removeprefix("COPY ").removesuffix(" FROM STDIN")
+    return f"INSERT INTO {target} VALUES ({', '.join(['%s'] * width)})"
+
+
+class _Import:
+    def __init__(self, connection: Connection) -> None:
+        self.db: Any = connection.connection.driver_connection  # psycopg, same transaction
+        self.keep_ids = self._one("SELECT NOT EXISTS (SELECT 1 FROM calls)")
+        self.contacts: dict[tuple[str, str], int] = {}  # (name, company) lowered -> id
+        self.new_ids: dict[int, int] = {}  # the file's call id -> the row's
+        self.seen: set[str] = set()  # the calls' uuids so far: a call given twice goes in once
+        self.follows: list[tuple[int, int]] = []  # (row id, the file's id it follows)
+        self.next_call = 1  # into an empty database: a call without an id goes after the rest
+        self.count = 0
+        self.row_security = self._one("SELECT row_security_active('calls')")
+        """A rep's push (team schema 3): row-level security holds this role, and
+        PostgreSQL refuses ``COPY FROM`` into such a table, so the rows go by
+        ``INSERT`` (executemany, pipelined by psycopg); the owner's still by COPY."""
+
+    def _one(self, sql: str, params: Any = None) -> Any:
+        with self.db.cursor() as cursor:
+            row = cursor.execute(sql, params).fetchone()
+        return row[0]
+
+    def _all(self, sql: str, params: Any = None) -> list[Any]:
+        with self.db.cursor() as cursor:
+            return list(cursor.execute(sql, params).fetchall())
+
+    def _ids(self, table: str, count: int) -> list[int]:
+        """``count`` ids from ``table``'s sequence: taken, so a rep writing
+        meanwhile never gets one of them."""
+        if count == 0:
+            return []
+        return [
+            row[0]
+            for row in self._all(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                (table, count),
+            )
+        ]
+
+    def run(self, calls: Iterable[Call], batch: int) -> int:
+        """Batches are read (and checked, for a push) here while the one before is
+        written by a thread of its own: reading is Python's work, writing mostly
+        the server's (the search columns, the indexes), so the two overlap. The
+        writer takes the batches in order, one at a time, and is always joined
+        before this returns or raises: the transaction is never ended under it."""
+        chunks: Queue[list[Call] | None] = Queue(maxsize=1)
+        failed: list[BaseException] = []
+
+        def write() -> None:
+            while (chunk := chunks.get()) is not None:
+                if not failed:
+                    try:
+                        self._batch(chunk)
+                    except BaseException as error:  # handed to the reading thread
+                        failed.append(error)
+
+        writer = threading.Thread(target=write, name="callmate-import-writer", daemon=True)
+        writer.start()
+        try:
+            for chunk in _batches(calls, batch):
+                if failed:
+                    break
+                chunks.put(chunk)
+        finally:
+            chunks.put(None)
+            writer.join()
+        if failed:
+            error = failed[0]
+            constraint = getattr(getattr(error, "diag", None), "constraint_name", None)
+            if constraint == "ux_notes_uuid":  # as the SQLite import says it
+                raise bulk.DuplicateNoteError(
+                    "the same note (its uuid) appears twice in the file"
+                ) from None
+            raise error
+        links = [(self.new_ids[old], new) for new, old in self.follows if old in self.new_ids]
+        if links:
+            with self.db.cursor() as cursor:  # psycopg pipelines executemany
+                cursor.executemany("UPDATE calls SET follows_call_id = %s WHERE id = %s", links)
+        if self.keep_ids:  # ids written as given leave the sequences behind
+            with self.db.cursor() as cursor:
+                for table in bulk.SEQUENCED:
+                    cursor.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"coalesce(max(id), 0) + 1, false) FROM {table}"
+                    )
+        return self.count
+
+    # -- one batch ---------------------------------------------------------------
+    def _batch(self, chunk: list[Call]) -> None:
+        found: dict[str, int] = {}
+        if not self.keep_ids:  # an empty database holds none of them
+            wanted = [c.uuid for c in chunk if c.uuid is not None and c.uuid not in self.seen]
+            if wanted:
+                found = dict(
+                    self._all("SELECT uuid, id FROM calls WHERE uuid = ANY(%s)", (wanted,))
+                )
+        new: list[Call] = []
+        for call in chunk:
+            if call.uuid is not None:
+                there = call.uuid in self.seen
+                if not there and call.uuid in found:
+                    there = True
+                    if call.id is not None:
+                        self.new_ids.setdefault(call.id, found[call.uuid])  # links still land
+                if there:
+                    continue
+                self.seen.add(call.uuid)
+            if call.id is not None and call.id in self.new_ids:
+                raise bulk.DuplicateCallIdError("the same call id appears twice")
+            if call.id is not None:
+                self.new_ids[call.id] = 0  # numbered below; marks the id as taken
+            new.append(call)
+        if not new:
+            return
+        self._contacts(new)
+        if self.keep_ids:
+            call_ids = []
+            for call in new:
+                row_id = call.id if call.id is not None else self.next_call
+                self.next_call = max(self.next_call, row_id + 1)
+                call_ids.append(row_id)
+        else:
+            call_ids = self._ids("calls", len(new))
+        note_ids = iter(self._ids("notes", sum(len(call.notes) for call in new)))
+        rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _COPIES}
+        for call, row_id in zip(new, call_ids, strict=True):
+            if call.id is not None:
+                self.new_ids[call.id] = row_id
+            if call.follows_call_id is not None:
+                self.follows.append((row_id, call.follows_call_id))
+            self._rows(call, row_id, note_ids, rows)
+        if not self.keep_ids and rows["notes"]:
+            self._renumber_taken(rows["notes"])
+        with self.db.cursor() as cursor:
+            for table, statement in _COPIES.items():
+                if not rows[table]:
+                    continue
+                if self.row_security:  # a rep: PostgreSQL refuses COPY FROM under RLS
+                    cursor.executemany(_as_insert(statement, len(rows[table][0])), rows[table])
+                    continue
+                with cursor.copy(statement) as copy:
+                    for row in rows[table]:
+                        copy.write_row(row)
+        self.count += len(new)
+
+    def _rows(
+        self,
+        call: Call,
+        row_id: int,
+        note_ids: Iterator[int],
+        rows: dict[str, list[tuple[Any, ...]]],
+    ) -> None:
+        step = call.next_step
+        key = (call.contact.name.lower(), call.contact.company.lower())
+        rows["calls"].append(
+            (
+                row_id,
+                call.uuid or new_uuid(),
+                self.contacts[key],
+                call.goal,
+                call.backup_goal,
+                call.status.value,
+                _naive(call.started_at),
+                _naive(call.ended_at),
+                call.outcome.value if call.outcome else None,
+                step.what if step else None,
+                step.owner.value if step else None,
+                step.due if step else None,
+                clock_text(step.due_time) if step else None,
+                call.call_type.value,
+                call.paused_seconds,
+                call.reason.value if call.reason else None,
+                call.reason_text,
+                call.goal_result.value if call.goal_result else None,
+                call.recap_subject,
+                call.recap_body,
+                _naive(call.next_step_done_at),
+                call.connection.value,
+            )
+        )
+        rows["questions"] += [
+            (row_id, i, q.text, q.asked, q.origin.value) for i, q in enumerate(call.questions)
+        ]
+        rows["research"] += [
+            (row_id, i, r.area.value, r.text, r.said) for i, r in enumerate(call.research)
+        ]
+        moved_at = _naive(call.ended_at or call.started_at)
+        if step is not None and step.due is not None:
+            rows["date_moves"] += [
+                (row_id, None, old, due, moved_at)
+                for old, due in pairwise([*step.moved_from, step.due])
+            ]
+        started = _naive(call.started_at)
+        for note in call.notes:
+            note_id = next(note_ids)
+            rows["notes"].append(
+                (
+                    note_id,
+                    note.uuid or new_uuid(),
+                    row_id,
+                    note.kind.value,
+                    note.text,
+                    note.offset_seconds,
+                    _naive(note.created_at) or started,
+                    note.due,
+                    clock_text(note.due_time) if note.due else None,
+                    note.owner,
+                    _naive(note.done_at),
+                    note.in_email,
+                )
+            )
+            if note.due is not None and note.moved_from:
+                rows["date_moves"] += [
+                    (row_id, note_id, old, due, moved_at)
+                    for old, due in pairwise([*note.moved_from, note.due])
+                ]
+
+    def _renumber_taken(self, notes: list[tuple[Any, ...]]) -> None:
+        """A note whose uuid the team database holds (the same note copied into
+        another call, by hand) gets a new one: it is kept, as a note of its own."""
+        taken = {
+            uuid
+            for (uuid,) in self._all(
+                "SELECT uuid FROM notes WHERE uuid = ANY(%s)", ([row[1] for row in notes],)
+            )
+        }
+        if taken:
+            notes[:] = [(row[0], new_uuid(), *row[2:]) if row[1] in taken else row for row in notes]
+
+    def _contacts(self, calls: list[Call]) -> None:
+        """Each new (name, company) of the batch: the contact of the same uuid, else
+        the newest of the same name at the same company (case aside), its company
+        and role updated; else a new contact. Three queries and a COPY a batch."""
+        first: dict[tuple[str, str], Call] = {}
+        for call in calls:
+            key = (call.contact.name.lower(), call.contact.company.lower())
+            if key not in self.contacts and key not in first:
+                first[key] = call
+        if not first:
+            return
+        uuids = [call.contact.uuid for call in first.values() if call.contact.uuid is not None]
+        by_uuid: dict[str, int] = (
+            dict(self._all("SELECT uuid, id FROM contacts WHERE uuid = ANY(%s)", (uuids,)))
+            if uuids
+            else {}
+        )
+        unmatched = [key for key, call in first.items() if call.contact.uuid not in by_uuid]
+        by_name: dict[tuple[str, str], int] = {}
+        if unmatched:
+            by_name = {
+                (name, company): id_
+                for name, company, id_ in self._all(
+                    "SELECT DISTINCT ON (lower(name), lower(company)) lower(name), "
+                    "lower(company), id FROM contacts "
+                    "WHERE (lower(name), lower(company)) IN "
+                    "(SELECT * FROM unnest(%s::text[], %s::text[])) "
+                    "ORDER BY lower(name), lower(company), id DESC",
+                    ([key[0] for key in unmatched], [key[1] for key in unmatched]),
+                )
+            }
+        updates: list[tuple[str, str, int]] = []
+        added: list[tuple[tuple[str, str], Call]] = []
+        for key, call in first.items():
+            contact = call.contact
+            found = by_uuid.get(contact.uuid) if contact.uuid is not None else None
+            if found is None:
+                found = by_name.get(key)
+            if found is None:
+                added.append((key, call))
+                continue
+            self.contacts[key] = found
+            updates.append((contact.company, contact.role.value, found))
+        if updates:
+            with self.db.cursor() as cursor:
+                cursor.executemany(
+                    "UPDATE contacts SET company = %s, role = %s WHERE id = %s", updates
+                )
+        if not added:
+            return
+        made: dict[str, int] = {}  # two names in the batch for one new contact's uuid
+        later: list[tuple[str, str, int]] = []
+        rows = []
+        for (key, call), id_ in zip(added, self._ids("contacts", len(added)), strict=True):
+            contact = call.contact
+            uuid = contact.uuid or new_uuid()
+            if uuid in made:
+                self.contacts[key] = made[uuid]
+                later.append((contact.company, contact.role.value, made[uuid]))
+                continue
+            made[uuid] = self.contacts[key] = id_
+            rows.append(
+                (
+                    id_,
+                    contact.name,
+                    contact.company,
+                    _naive(call.started_at),
+                    contact.role.value,
+                    uuid,
+                )
+            )
+        with self.db.cursor() as cursor:
+            with cursor.copy(
+                "COPY contacts (id, name, company, created_at, role, uuid) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            if later:
+                cursor.executemany(
+                    "UPDATE contacts SET company = %s, role = %s WHERE id = %s", later
+                )
