@@ -185,15 +185,36 @@ def test_a_rep_reads_the_team_but_writes_only_their_own(
             with pytest.raises(DBAPIError) as raised, engine.begin() as db:
                 db.execute(text(forbidden), {"c": b_call})
             assert raised.value.orig.sqlstate == "42501", forbidden  # type: ignore[union-attr]
+        # A note in A's own call, labelled B's (it would be on B's agenda): refused.
+        own = made_by(team, rep_a)
+        with pytest.raises(DBAPIError) as raised, engine.begin() as db:
+            db.execute(
+                text(
+                    "INSERT INTO notes (call_id, kind, text, offset_seconds, created_at, owner, "
+                    "owner_role) VALUES (:c, 'ours', 'x', 0, now(), '', :b)"
+                ),
+                {"c": own, "b": rep_b},
+            )
+        assert raised.value.orig.sqlstate == "42501"  # type: ignore[union-attr]
         # Nothing of B's changed (read as the admin, who owns the tables).
         admin = make_engine(parse(team.url))
         try:
             with admin.connect() as db:
                 call = db.execute(
-                    text("SELECT goal, next_step_what, next_step_done_at, owner_role FROM calls")
+                    text(
+                        "SELECT goal, next_step_what, next_step_done_at, owner_role FROM calls "
+                        "WHERE id = :c"
+                    ),
+                    {"c": b_call},
                 ).one()
                 assert tuple(call) == ("Book a demo", "demo", None, rep_b)
-                texts = db.execute(text("SELECT text FROM notes ORDER BY id")).scalars().all()
+                texts = (
+                    db.execute(
+                        text("SELECT text FROM notes WHERE call_id = :c ORDER BY id"), {"c": b_call}
+                    )
+                    .scalars()
+                    .all()
+                )
                 assert texts == ["they use spreadsheets", "send pricing", "margin floor 12%"]
         finally:
             admin.dispose()
@@ -725,6 +746,10 @@ def test_an_admin_who_is_no_superuser_runs_the_team(
                 {"me": admin_role, "c": theirs},
             ).rowcount
             assert moved == 1  # the owner hands a departed rep's call on
+            notes = db.execute(
+                text("SELECT DISTINCT owner_role FROM notes WHERE call_id = :c"), {"c": theirs}
+            ).scalars()
+            assert list(notes) == [admin_role]  # its notes went with it
     finally:
         engine.dispose()
     rep_engine = team.engine_of(rep)

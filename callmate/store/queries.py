@@ -73,10 +73,9 @@ def _mine(db: object, calls: str = "k") -> str:
 
 
 def _mine_notes(db: object) -> str:
-    """:func:`_mine` for a query of notes ``n`` without their call."""
-    if isinstance(db, PgReads):
-        return f" AND n.call_id IN (SELECT id FROM calls WHERE {MINE})"
-    return ""
+    """:func:`_mine` for a query of notes ``n`` without their call (a note carries
+    its call's owner: an index range, no join)."""
+    return f" AND n.{MINE}" if isinstance(db, PgReads) else ""
 
 
 def _summaries(rows: list[tuple[object, ...]]) -> list[CallSummary]:
