@@ -17,7 +17,8 @@ Search (version 2, :data:`_SEARCH`): not FTS5's tables and triggers
 :mod:`callmate.store.pg_search`.
 
 People and permissions (version 3, :func:`_add_people`): each call has an
-owner (``calls.owner_role``, the PostgreSQL role that wrote it), the team's
+owner (``calls.owner_role``, the PostgreSQL role that wrote it; its notes carry
+it too, for the rep's own agenda), the team's
 people are in ``callmate_users``, row-level security lets a rep write only
 their own calls (and their notes, questions, research, date history), and
 contacts are one per name and company. See :data:`_POLICIES`.
