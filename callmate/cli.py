@@ -103,6 +103,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     due.add_argument("--days", type=_whole_number(0, MAX_DAYS, "N"), default=7, metavar="N")
     due.add_argument("--json", action="store_true", help="machine-readable output")
+    due.add_argument(
+        "--team",
+        action="store_true",
+        help="the team database: everyone's overdue promises, by rep",
+    )
 
     search = commands.add_parser(
         "search",
@@ -152,6 +157,31 @@ def _parser() -> argparse.ArgumentParser:
         help="copy the calls in the data dir's SQLite file into the team database "
         "(run it again: only calls not there yet are added)",
     )
+    add_user = actions.add_parser(
+        "add-user",
+        parents=[common],
+        help="create a rep's PostgreSQL role and callmate user (run as the admin)",
+        description="Create the PostgreSQL role NAME (it logs in), grant it what callmate "
+        "needs (row-level security lets it write only its own calls) and add it to the "
+        "team's people. The password is asked for (never shown), or read from stdin.",
+    )
+    add_user.add_argument("role", metavar="NAME", help="the PostgreSQL role (login) name")
+    add_user.add_argument(
+        "--manager",
+        action="store_true",
+        help="a manager (reads everything; writes, like a rep, only their own calls)",
+    )
+    add_user.add_argument("--name", metavar="TEXT", help="display name (default: your settings')")
+    add_user.add_argument("--email", metavar="ADDRESS", default="", help="their e-mail")
+    secret = add_user.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin's first line"
+    )
+    secret.add_argument(
+        "--no-password",
+        action="store_true",
+        help="no password (the server lets them in by peer, trust or certificate)",
+    )
     return parser
 
 
@@ -178,8 +208,13 @@ def _main(argv: Sequence[str] | None) -> int:
     if isinstance(team, str):  # the URL can't be used: what is wrong with it
         print(f"callmate: {team}.", file=sys.stderr)
         return 2
+    if args.command == "db" and args.db_command == "add-user":
+        return _db_add_user(args, team)
     if args.command == "db":
         return _db(args.db_command, team)
+    if args.command == "due" and args.team:
+        return _due_team(team, as_json=args.json)
+
     from callmate.locations import data_dir, database_path
 
     try:
@@ -344,6 +379,105 @@ def _db_push(team) -> int:  # type: ignore[no-untyped-def]
     if pushed.added == 0 and pushed.held:
         already = f" (all {count(pushed.held, 'call')} already there)"
     print(f"Pushed {count(pushed.added, 'call')} to {shown}{already}.", file=sys.stderr)
+    return 0
+
+
+def _db_add_user(args: argparse.Namespace, team) -> int:  # type: ignore[no-untyped-def]
+    """``callmate db add-user NAME``: one line for success or any failure; the
+    password is asked for without echo (or read from stdin) and never printed."""
+    if team is None:
+        return _db("add-user", None)
+    from callmate.store.database_url import DatabaseUnavailable
+    from callmate.store.team import AddUserProblem, add_user, check_role_name
+
+    role = args.role
+    try:
+        check_role_name(role)
+        password = None if args.no_password else _new_password(role, args.password_stdin)
+        name = args.name
+        if name is None:
+            from callmate.settings import load_settings
+
+            name = load_settings()[0].user_name
+        add_user(
+            team,
+            role,
+            password=password,
+            display_name=name,
+            email=args.email,
+            manager=args.manager,
+        )
+    except (AddUserProblem, DatabaseUnavailable) as error:
+        print(f"callmate: {_printable(team.scrub(str(error))).rstrip('.')}.", file=sys.stderr)
+        return 2
+    what = "manager" if args.manager else "rep"
+    at = f"postgresql://{_printable(role)}@{team.where}/{_printable(team.database)}"
+    print(f"Added {what} {_printable(role)} to {team.shown()}: they connect with {at}")
+    return 0
+
+
+def _new_password(role: str, from_stdin: bool) -> str:
+    """The new role's password: stdin's first line, or asked twice on the terminal."""
+    from callmate.store.team import AddUserProblem
+
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        if not sys.stdin.isatty():
+            raise AddUserProblem(
+                "no terminal to ask the password on: give --password-stdin or --no-password"
+            )
+        import getpass
+
+        password = getpass.getpass(f"Password for {_printable(role)}: ")
+        if getpass.getpass("Again: ") != password:
+            raise AddUserProblem("the two passwords differ; nothing was changed")
+    if not password:
+        raise AddUserProblem("the password is empty (give --no-password for none)")
+    return password
+
+
+def _due_team(team, *, as_json: bool) -> int:  # type: ignore[no-untyped-def]
+    """``callmate due --team``: every rep's overdue promises, by rep."""
+    if team is None:
+        print(
+            "callmate: `callmate due --team` needs the team database: give --database-url, "
+            f"or set {DATABASE_URL_ENV} or database_url in settings.toml.",
+            file=sys.stderr,
+        )
+        return 2
+    from callmate.clock import SystemClock, local_today
+    from callmate.domain.team import team_report
+    from callmate.store.database_url import DatabaseUnavailable, connection_problem
+    from callmate.store.repository import Repository
+
+    today = local_today(SystemClock())
+    try:
+        repo = Repository.open_url(team)
+        try:
+            agendas = repo.team_agenda(today)
+        finally:
+            repo.close()
+    except DatabaseUnavailable as error:
+        print(f"callmate: {_printable(team.scrub(str(error))).rstrip('.')}.", file=sys.stderr)
+        return 2
+    except Exception as error:  # whatever the driver raised: one line, never the password
+        print(f"callmate: {connection_problem(error, team)}.", file=sys.stderr)
+        return 1
+    if as_json:
+        import json
+
+        report = [
+            {
+                "rep": agenda.name,
+                "role": agenda.role,
+                "overdue": [due_fields(item, today) for item in agenda.items],
+            }
+            for agenda in agendas
+        ]
+        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    sys.stdout.write(team_report(agendas, today))
     return 0
 
 

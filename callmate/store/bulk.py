@@ -729,13 +729,21 @@ def reset_sequences(connection: Any) -> None:
     does not move the sequence: without this, the next row numbered by it
     collides with the imported one. ``connection`` is a SQLAlchemy
     connection to PostgreSQL, inside the transaction that wrote the ids.
+
+    Never backwards: a rep connected under row-level security may not see
+    every row (another rep's private notes), so the highest id they see can be
+    below the sequence's; the sequence's own next value is kept then.
     """
     from sqlalchemy import text
 
     for table in SEQUENCED:
+        sequence = connection.execute(
+            text(f"SELECT pg_get_serial_sequence('{table}', 'id')")
+        ).scalar_one()
         connection.execute(
             text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"coalesce(max(id), 0) + 1, false) FROM {table}"
+                f"SELECT setval('{sequence}', greatest(coalesce(max(t.id), 0) + 1, "
+                "(SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END "
+                f"FROM {sequence})), false) FROM {table} t"
             )
         )

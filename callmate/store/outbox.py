@@ -324,7 +324,7 @@ def _upsert(remote: Connection, table: Any, values: dict[str, Any]) -> int:
 
 
 def _team_contact(remote: Connection, row: Any) -> int:
-    from sqlalchemy import func, insert, select, update
+    from sqlalchemy import func, select, update
 
     contacts = _table("contacts")
     found = remote.scalar(select(contacts.c.id).where(contacts.c.uuid == row.uuid))
@@ -338,11 +338,16 @@ def _team_contact(remote: Connection, row: Any) -> int:
             .order_by(contacts.c.id.desc())
             .limit(1)
         )
-    if found is None:
+    if found is None:  # race-safe: one contact per name and company (team schema 3)
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
         values = _values(row, "last_call_at")
-        return int(
-            remote.execute(insert(contacts).values(**values).returning(contacts.c.id)).scalar_one()
+        made = pg_insert(contacts).values(**values)
+        made = made.on_conflict_do_update(
+            index_elements=[func.lower(contacts.c.name), func.lower(contacts.c.company)],
+            set_={"company": made.excluded.company, "role": made.excluded.role},
         )
+        return int(remote.execute(made.returning(contacts.c.id)).scalar_one())
     remote.execute(
         update(contacts).where(contacts.c.id == found).values(company=row.company, role=row.role)
     )

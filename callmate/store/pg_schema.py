@@ -16,6 +16,13 @@ Search (version 2, :data:`_SEARCH`): not FTS5's tables and triggers
 (migrations 5-6) but PostgreSQL's own full-text search, read by
 :mod:`callmate.store.pg_search`.
 
+People and permissions (version 3, :func:`_add_people`): each call has an
+owner (``calls.owner_role``, the PostgreSQL role that wrote it; its notes carry
+it too, for the rep's own agenda), the team's
+people are in ``callmate_users``, row-level security lets a rep write only
+their own calls (and their notes, questions, research, date history), and
+contacts are one per name and company. See :data:`_POLICIES`.
+
 An upgrade runs in one transaction under a transaction-level advisory lock
 (PostgreSQL's DDL is transactional), so two reps upgrading at once is safe:
 the second waits, then finds the version the first committed and changes
@@ -33,7 +40,7 @@ from callmate.store.schema import Base
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
-LATEST = 2
+LATEST = 3
 """The team schema's version this callmate writes and reads."""
 
 VERSION_TABLE = "callmate_schema"
@@ -165,6 +172,10 @@ def upgrade(engine: Engine) -> int:
             )
         if found < 2:
             _add_search(connection)
+        if found < 3:
+            _add_people(connection)
+        if found < LATEST:  # a later version's tables (and 3's) for every rep there is
+            _grant_every_user(connection)
         if found < LATEST:
             connection.execute(
                 text(f"INSERT INTO {VERSION_TABLE} (version) VALUES (:v)"), {"v": LATEST}
@@ -266,3 +277,222 @@ def search_accents(connection: Connection) -> str | None:
 def current_search_accents(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return search_accents(connection)
+
+
+# -- people and permissions (version 3) -------------------------------------------
+
+OWNER_COLUMN = "owner_role"
+"""The column of ``calls`` naming the PostgreSQL role that wrote the call (its rep)."""
+
+USERS_TABLE = "callmate_users"
+"""The team's people: role name, display name, email, manager or not."""
+
+CONTACT_KEY_INDEX = "ux_contacts_name_company"
+"""One contact per (lower(name), lower(company)): :data:`CONTACT_KEY` is its arbiter."""
+
+CONTACT_KEY = "(lower(name), lower(company))"
+"""The conflict target of the contact upsert (``INSERT … ON CONFLICT {CONTACT_KEY}``).
+An e-mail match, once contacts have an e-mail, is a second unique index
+(``lower(email) WHERE email <> ''``) looked up before this one."""
+
+CALL_PARTS = ("notes", "questions", "research", "date_moves")
+"""Tables whose rows belong to a call (``call_id``): written by the call's owner only."""
+
+REP_TABLES = ("contacts", "calls", *CALL_PARTS)
+"""Every table a rep reads and writes (their sequences too)."""
+
+_PEOPLE = [
+    # Existing calls get the upgrading role (a non-volatile default fills the
+    # rows that are there); new ones the role that inserts them.
+    f"ALTER TABLE calls ADD COLUMN {OWNER_COLUMN} text NOT NULL DEFAULT (CURRENT_USER)::text",
+    f"CREATE INDEX ix_calls_owner_role ON calls ({OWNER_COLUMN})",
+    # Home's agenda is the rep's own: their open steps, an index range per group
+    # (as ix_calls_open_steps is for everyone's), counted from the index alone.
+    f"CREATE INDEX ix_calls_open_steps_owner ON calls ({OWNER_COLUMN}, next_step_due) "
+    "WHERE next_step_done_at IS NULL",
+    # A note carries its call's owner too, so the rep's open commitments are an
+    # index range as well (joining each to its call made home's commitment
+    # groups 13 -> 189 ms at 100,000 calls). Kept equal to the call's: a rep
+    # writes notes only into their own calls (policy below), the owner who
+    # hands a call on moves its notes with it (calls_owner_moved).
+    f"ALTER TABLE notes ADD COLUMN {OWNER_COLUMN} text NOT NULL DEFAULT (CURRENT_USER)::text",
+    f"CREATE INDEX ix_notes_open_commitments_owner ON notes ({OWNER_COLUMN}, due) "
+    "WHERE kind IN ('ours', 'theirs') AND done_at IS NULL AND deleted_at IS NULL",
+    f"""
+    CREATE FUNCTION callmate_owner_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE notes SET {OWNER_COLUMN} = NEW.{OWNER_COLUMN} WHERE call_id = NEW.id;
+        RETURN NULL;
+    END $$
+    """,
+    f"""
+    CREATE TRIGGER calls_owner_moved AFTER UPDATE OF {OWNER_COLUMN} ON calls FOR EACH ROW
+    WHEN (OLD.{OWNER_COLUMN} IS DISTINCT FROM NEW.{OWNER_COLUMN})
+    EXECUTE FUNCTION callmate_owner_moved()
+    """,
+    f"""
+    CREATE TABLE {USERS_TABLE} (
+        role_name text PRIMARY KEY,
+        display_name text NOT NULL DEFAULT '',
+        email text NOT NULL DEFAULT '',
+        is_manager boolean NOT NULL DEFAULT false,
+        created_at timestamptz NOT NULL DEFAULT now()
+    )
+    """,
+    # A call closed as the follow-up of another rep's next step keeps that step,
+    # as Repository._keep_followed_step does for one person: the rep may not
+    # update the other's call, so the table owner's function does it, and only
+    # for the call this close followed (a trigger: nothing else can call it).
+    # Also when the closed call arrives closed (the outbox pushes it after the call).
+    """
+    CREATE FUNCTION callmate_keep_followed_step() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    BEGIN
+        UPDATE calls SET next_step_done_at = NEW.ended_at
+        WHERE id = NEW.follows_call_id AND next_step_done_at IS NULL;
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE TRIGGER calls_keep_followed_step AFTER UPDATE OF status ON calls FOR EACH ROW
+    WHEN (OLD.status = 'live' AND NEW.status = 'done' AND NEW.follows_call_id IS NOT NULL
+          AND NEW.ended_at IS NOT NULL)
+    EXECUTE FUNCTION callmate_keep_followed_step()
+    """,
+    """
+    CREATE TRIGGER calls_keep_followed_step_pushed AFTER INSERT ON calls FOR EACH ROW
+    WHEN (NEW.status = 'done' AND NEW.follows_call_id IS NOT NULL
+          AND NEW.ended_at IS NOT NULL AND NEW.discarded_at IS NULL)
+    EXECUTE FUNCTION callmate_keep_followed_step()
+    """,
+    f"""
+    CREATE FUNCTION callmate_owns_call(call integer) RETURNS boolean LANGUAGE sql STABLE AS $$
+        SELECT EXISTS (SELECT 1 FROM calls WHERE id = call AND {OWNER_COLUMN} = CURRENT_USER)
+    $$
+    """,
+]
+"""Version 3's columns, table and the functions its policies call."""
+
+_POLICIES = [
+    # calls: the team reads every call; a rep writes only their own (and can't
+    # hand one to someone else: WITH CHECK).
+    "ALTER TABLE calls ENABLE ROW LEVEL SECURITY",
+    "CREATE POLICY callmate_read ON calls FOR SELECT USING (true)",
+    f"CREATE POLICY callmate_own ON calls FOR ALL USING ({OWNER_COLUMN} = CURRENT_USER) "
+    f"WITH CHECK ({OWNER_COLUMN} = CURRENT_USER)",
+    # A call's parts: read by the team, written by the call's owner.
+    *(
+        statement
+        for table in CALL_PARTS
+        for statement in (
+            f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+            f"CREATE POLICY callmate_read ON {table} FOR SELECT USING (true)",
+            f"CREATE POLICY callmate_own ON {table} FOR ALL USING (callmate_owns_call(call_id)) "
+            "WITH CHECK (callmate_owns_call(call_id)"
+            + (f" AND {OWNER_COLUMN} = CURRENT_USER)" if table == "notes" else ")"),
+        )
+    ),
+    # People: everyone reads the team's names; a rep may change only their own
+    # display name and e-mail (column grants); who is a manager, only the admin.
+    f"ALTER TABLE {USERS_TABLE} ENABLE ROW LEVEL SECURITY",
+    f"CREATE POLICY callmate_read ON {USERS_TABLE} FOR SELECT USING (true)",
+    f"CREATE POLICY callmate_own ON {USERS_TABLE} FOR UPDATE "
+    "USING (role_name = CURRENT_USER) WITH CHECK (role_name = CURRENT_USER)",
+]
+"""Row-level security (version 3). Contacts have none: they are the team's, any
+rep inserts and updates them (no rep deletes one: no DELETE grant).
+
+ENABLE, not FORCE: the tables' owner (the admin who ran ``callmate db
+upgrade``) and superusers are not held by the policies, so upgrades, a push by
+the admin, and reassigning a departed rep's calls (``UPDATE calls SET
+owner_role = …`` as the owner) keep working. A rep connects as their own role
+(``callmate db add-user``), which owns no table.
+
+Every read policy is ``true``: the team reads every call and all its parts.
+A read policy with a condition would cost search its index: PostgreSQL applies
+a table's policy before any operator not marked leakproof, and full-text
+search's ``@@`` is not, so under a conditional policy on notes (private notes
+hidden from other reps) a rep's search became a scan of every note (EXPLAIN as
+a rep: ``Seq Scan on notes`` instead of the GIN index ``search_notes``). So a
+private note (``#``) is kept out of the recap email, as on SQLite, not hidden
+from the team.
+
+Managers (``callmate_users.is_manager``, ``db add-user --manager``) read
+everything, as reps do, and write, like any rep, only their own calls: what a
+rep noted stays in their words; moving calls between reps is the owner's job."""
+
+
+def _add_people(connection: Connection) -> None:
+    """Version 3: call owners, ``callmate_users``, row-level security, and one
+    contact per name and company (duplicates made before are merged first)."""
+    for statement in _PEOPLE:
+        connection.execute(text(statement))
+    _merge_duplicate_contacts(connection)
+    connection.execute(text(f"CREATE UNIQUE INDEX {CONTACT_KEY_INDEX} ON contacts {CONTACT_KEY}"))
+    for statement in _POLICIES:
+        connection.execute(text(statement))
+
+
+def _grant_every_user(connection: Connection) -> None:
+    """:func:`grant_to` each callmate user (after an upgrade: new tables reach them)."""
+    there = connection.execute(text("SELECT to_regclass(:t)"), {"t": USERS_TABLE}).scalar()
+    if there is None:
+        return
+    for role in connection.execute(text(f"SELECT role_name FROM {USERS_TABLE}")).scalars().all():
+        grant_to(connection, role)
+
+
+def _merge_duplicate_contacts(connection: Connection) -> None:
+    """Contacts of the same name and company (case aside) become the oldest one:
+    their calls move to it, its "last called" is recomputed, the rest are removed."""
+    connection.execute(
+        text(
+            "CREATE TEMP TABLE callmate_merged ON COMMIT DROP AS "
+            "SELECT id, keep FROM (SELECT id, min(id) OVER "
+            "(PARTITION BY lower(name), lower(company)) AS keep FROM contacts) d "
+            "WHERE id <> keep"
+        )
+    )
+    connection.execute(
+        text(
+            "UPDATE calls k SET contact_id = m.keep FROM callmate_merged m "
+            "WHERE k.contact_id = m.id"
+        )
+    )
+    connection.execute(
+        text("DELETE FROM contacts USING callmate_merged m WHERE contacts.id = m.id")
+    )
+    connection.execute(
+        text(
+            "UPDATE contacts SET last_call_at = (SELECT max(started_at) FROM calls "
+            "WHERE contact_id = contacts.id AND connection = 'connected' "
+            "AND discarded_at IS NULL) WHERE id IN (SELECT keep FROM callmate_merged)"
+        )
+    )
+
+
+def quoted(connection: Connection, name: str) -> str:
+    """``name`` as an SQL identifier, always quoted (a role name is case-sensitive)."""
+    return connection.dialect.identifier_preparer.quote_identifier(name)
+
+
+def grant_to(connection: Connection, role: str) -> None:
+    """What a rep's role needs: read and write the team's tables (row-level
+    security decides which rows), number new rows, read the schema's version and
+    the team's people, change their own display name and e-mail. No DELETE on
+    contacts, no DDL. The grantor is the tables' owner (the admin)."""
+    who = quoted(connection, role)
+    schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+    connection.execute(text(f"GRANT USAGE ON SCHEMA {quoted(connection, schema)} TO {who}"))
+    connection.execute(text(f"GRANT SELECT, INSERT, UPDATE ON contacts TO {who}"))
+    connection.execute(
+        text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON calls, {', '.join(CALL_PARTS)} TO {who}")
+    )
+    connection.execute(text(f"GRANT SELECT ON {VERSION_TABLE}, {USERS_TABLE} TO {who}"))
+    connection.execute(text(f"GRANT UPDATE (display_name, email) ON {USERS_TABLE} TO {who}"))
+    for table in REP_TABLES:
+        sequence = connection.execute(
+            text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table}
+        ).scalar_one()
+        if sequence:  # already quoted where it needs to be
+            connection.execute(text(f"GRANT USAGE, SELECT, UPDATE ON SEQUENCE {sequence} TO {who}"))

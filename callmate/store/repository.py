@@ -40,6 +40,7 @@ from callmate.store.stable_ids import new_uuid
 
 if TYPE_CHECKING:  # the closing rules (and their date grammar) load with the closing screen
     from callmate.domain.closing import CommitmentUpdate
+    from callmate.domain.team import OtherRepsCall, RepAgenda, TeamUser
     from callmate.store.database_url import DatabaseUrl
 
 T = TypeVar("T")
@@ -200,8 +201,12 @@ class Repository:
     def _find_or_create_contact(self, session: Session, contact: Contact, at: datetime) -> int:
         """The contact's id: the given one, a same-named one at the same company, or new.
 
-        Company and role are updated to what was typed for this call.
+        Company and role are updated to what was typed for this call. On the team
+        database one upsert (:func:`_upsert_contact`): two reps calling Dana at
+        once make one Dana.
         """
+        if self.postgres:
+            return _upsert_contact(session, contact, at)
         row: ContactRow | None = None
         if contact.id is not None:
             row = session.get(ContactRow, contact.id)
@@ -812,6 +817,46 @@ class Repository:
             )
             return bool(getattr(result, "rowcount", 0))
 
+    # -- the team (the team database, schema version 3) ----------------------
+    def team_agenda(self, today: date, limit: int | None = None) -> list[RepAgenda]:
+        """Everyone's overdue promises, by rep (:func:`callmate.store.team.team_agenda`);
+        on the SQLite file (one person) nobody's."""
+        if not self.postgres:
+            return []
+        from callmate.store import team
+
+        with self.engine.connect() as connection:
+            return team.team_agenda(connection, today, limit)
+
+    def rep_names(self, call_ids: Iterable[int]) -> dict[int, str]:
+        """Per call, the rep who made it (display name, else role name); on the
+        SQLite file, where every call is the user's, none."""
+        if not self.postgres:
+            return {}
+        from callmate.store import team
+
+        with self.engine.connect() as connection:
+            return team.rep_names(connection, call_ids)
+
+    def other_reps_call(self, contact_id: int, since: datetime) -> OtherRepsCall | None:
+        """Another rep's newest conversation with the contact since ``since``
+        (:func:`callmate.store.team.other_reps_call`); never on the SQLite file."""
+        if not self.postgres:
+            return None
+        from callmate.store import team
+
+        with self.engine.connect() as connection:
+            return team.other_reps_call(connection, contact_id, since)
+
+    def team_users(self) -> list[TeamUser]:
+        """The team's people (``callmate_users``); none on the SQLite file."""
+        if not self.postgres:
+            return []
+        from callmate.store import team
+
+        with self.engine.connect() as connection:
+            return team.users(connection)
+
     def open_commitments(self, *, before: date | None = None) -> list[DueStep]:
         """Open commitments due before ``before`` (all when None), and the undated ones."""
         return self._read(lambda db: queries.open_commitments(db, before=before))
@@ -828,3 +873,43 @@ def _same_named(session: Session, contact: Contact) -> ContactRow | None:
         .order_by(ContactRow.id.desc())
         .limit(1)
     )
+
+
+def _upsert_contact(session: Session, contact: Contact, at: datetime, *, keyed: bool = True) -> int:
+    """The contact's id on the team database, race-safe: the given one (``keyed``:
+    its id), else the one of the same name and company (case aside), else a new
+    one, in one ``INSERT … ON CONFLICT`` on schema version 3's unique index
+    (:data:`callmate.store.pg_schema.CONTACT_KEY`). Company and role become what
+    was typed, as :meth:`Repository._find_or_create_contact` does on SQLite.
+
+    (When contacts have an e-mail, a match on it goes first, as the uuid's does.)
+    """
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.exc import IntegrityError
+
+    if keyed and contact.id is not None:
+        try:
+            with session.begin_nested():  # renamed onto another contact's key: that one
+                found = session.scalar(
+                    update(ContactRow)
+                    .where(ContactRow.id == contact.id)
+                    .values(company=contact.company, role=contact.role.value)
+                    .returning(ContactRow.id)
+                    .execution_options(synchronize_session=False)
+                )
+        except IntegrityError:
+            found = None
+        if found is not None:
+            return int(found)
+    statement = pg_insert(ContactRow).values(
+        name=contact.name,
+        company=contact.company,
+        created_at=at,
+        role=contact.role.value,
+        uuid=contact.uuid or new_uuid(),
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[func.lower(ContactRow.name), func.lower(ContactRow.company)],
+        set_={"company": statement.excluded.company, "role": statement.excluded.role},
+    )
+    return int(session.execute(statement.returning(ContactRow.id)).scalar_one())

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     )
     from callmate.domain.promise_record import PromiseRecord
     from callmate.domain.search_hit import SearchHit
+    from callmate.domain.team import OtherRepsCall, RepAgenda
     from callmate.store.database_url import DatabaseUrl
     from callmate.store.repository import Repository
 
@@ -129,6 +130,9 @@ class CallStore(Protocol):
     async def timeline(
         self, contact_id: int, today: date
     ) -> tuple[Contact, list[Call], dict[int, PromiseRecord]]: ...
+    async def team_agenda(self, today: date) -> list[RepAgenda]: ...
+    async def rep_names(self, call_ids: Sequence[int]) -> dict[int, str]: ...
+    async def other_reps_call(self, contact_id: int, since: datetime) -> OtherRepsCall | None: ...
 
     # -- writes the screen waits for (they raise) --------------------------
     async def start_call(self, call: Call) -> Call: ...
@@ -311,6 +315,19 @@ class SqliteCallStore:
             return contact, calls, repo.promise_records([contact_id], today)
 
         return await self.gateway.run(job)
+
+    async def team_agenda(self, today: date) -> list[RepAgenda]:
+        """Everyone's overdue promises, by rep (the team database; none on SQLite)."""
+        return await self.gateway.run(lambda repo: repo.team_agenda(today))
+
+    async def rep_names(self, call_ids: Sequence[int]) -> dict[int, str]:
+        """Per call, the rep who made it (the team database; none on SQLite)."""
+        return await self.gateway.run(lambda repo: repo.rep_names(call_ids))
+
+    async def other_reps_call(self, contact_id: int, since: datetime) -> OtherRepsCall | None:
+        """Another rep's newest conversation with the contact since ``since`` (the
+        team database; none on SQLite): what planning a call says first."""
+        return await self.gateway.run(lambda repo: repo.other_reps_call(contact_id, since))
 
     # -- writes the screen waits for ----------------------------------------
     async def start_call(self, call: Call) -> Call:
