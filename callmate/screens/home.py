@@ -94,8 +94,9 @@ class HomeScreen(CallmateScreen[None]):
         Binding(
             "e",
             "team_view",
-            "Team / mine",
+            "Team",
             priority=True,
+            show=False,  # the key line is full at 80 columns: the day's line names it
             tooltip="Switch between your day and the team's overdue promises, by rep",
             id="home.team_view",
         ),
@@ -388,7 +389,8 @@ class HomeScreen(CallmateScreen[None]):
         status.update(
             f"{agenda.today:%A %d %B}: "
             + ", ".join(parts)
-            + ". Enter opens; f follows up."
+            + ". Enter opens; f follows up"
+            + ("; e: the team's." if self.on_team else ".")
             + restorable
         )
         if self.focused is None:
