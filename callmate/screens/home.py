@@ -235,10 +235,11 @@ class HomeScreen(CallmateScreen[None]):
                 self.callmate.offered_resume = True
                 if live:
                     await self.offer_open_calls(live)
-            if self.team_view and not first_load:
+            agenda: Agenda | None = None
+            if self.team_view:  # e was pressed, maybe before the first read ended
                 await self.load_team(today)
-                return
-            agenda = await self.store.agenda(today, cold_before)
+            else:
+                agenda = await self.store.agenda(today, cold_before)
         except StoreUnavailable as problem:
             self.show_unavailable(problem.message)
             return
@@ -248,7 +249,8 @@ class HomeScreen(CallmateScreen[None]):
             raise
         finally:
             self.mention_tightened()
-        self.show(agenda)
+        if agenda is not None:
+            self.show(agenda)
         # Once per run (later calls do nothing); not only on the first load,
         # which an answer to the offer can cancel while the day is read.
         self.callmate.schedule_warm_up()
