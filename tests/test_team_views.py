@@ -21,6 +21,7 @@ from callmate.domain.models import Owner as StepOwner
 from callmate.screens.dialogs.help import help_text
 from callmate.screens.home import HomeScreen
 from callmate.screens.precall import PreCallScreen
+from callmate.screens.recap import RecapScreen
 from callmate.screens.timeline import TimelineScreen
 from callmate.store.database_url import make_engine, parse
 from callmate.store.repository import Repository
@@ -192,6 +193,15 @@ async def test_home_switches_to_the_teams_overdue_promises_by_rep(
             "  e" + " " * 13 + "Switch between your day and the team's overdue promises"
             in help_lines
         )
+        # Enter opens the highlighted promise's call: Priya's, read by Sam.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RecapScreen)
+        assert "Lee Park" in screen_text(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "The team: 2 overdue promises" in screen_text(pilot)  # still the team's
         await pilot.press("e")
         await settle(pilot)
         back = screen_text(pilot)

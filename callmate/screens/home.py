@@ -400,7 +400,7 @@ class HomeScreen(CallmateScreen[None]):
 
     # -- acting on the highlighted line ------------------------------------
     def _current(self) -> AgendaRow | None:
-        if self.agenda is None or not self.agenda_list.display:
+        if (self.agenda is None and not self.team_view) or not self.agenda_list.display:
             return None
         return self.agenda_list.current()
 
