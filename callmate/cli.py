@@ -167,7 +167,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_user.add_argument("role", metavar="NAME", help="the PostgreSQL role (login) name")
     add_user.add_argument(
-        "--manager", action="store_true", help="a manager: reads everything, private notes too"
+        "--manager",
+        action="store_true",
+        help="a manager (reads everything; writes, like a rep, only their own calls)",
     )
     add_user.add_argument("--name", metavar="TEXT", help="display name (default: your settings')")
     add_user.add_argument("--email", metavar="ADDRESS", default="", help="their e-mail")

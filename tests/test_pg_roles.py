@@ -166,6 +166,13 @@ def test_a_rep_reads_the_team_but_writes_only_their_own(
             )
             # Contacts are the team's: any rep corrects one.
             assert db.execute(text("UPDATE contacts SET role = 'champion'")).rowcount == 1
+            # Their own display name and e-mail, and no one else's.
+            assert (
+                db.execute(text("UPDATE callmate_users SET display_name = 'Sam R.'")).rowcount == 1
+            )
+            assert db.execute(
+                text("SELECT role_name FROM callmate_users WHERE display_name = 'Sam R.'")
+            ).scalars().all() == [rep_a]
         for forbidden in (
             "INSERT INTO notes (call_id, kind, text, offset_seconds, created_at, owner) "
             "VALUES (:c, 'plain', 'slipped in', 0, now(), '')",
@@ -276,6 +283,13 @@ def test_add_user_not_permitted_and_server_down_are_one_line(
     assert code == 2 and err.count("\n") == 1
     assert "cannot use the team database at 127.0.0.1:1" in err
     assert team.server.password not in err
+
+    # A database without callmate's tables (or an old schema): upgrade first.
+    bare = team.server.create_database(f"bare_{next(_numbers)}")
+    code = main(["db", "add-user", "early", "--no-password", "--database-url", bare])
+    _out, err = capsys.readouterr()
+    assert code == 2 and err.count("\n") == 1
+    assert f"schema version 0, not {pg_schema.LATEST}: run `callmate db upgrade` first" in err
 
     # No terminal and no --password-stdin: it says so, and creates nothing.
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
@@ -424,6 +438,9 @@ def test_due_team_lists_everyones_overdue_promises_by_rep(
         assert repo.team_agenda(date(2026, 11, 19)) == []  # nothing overdue yet
     finally:
         repo.close()
+    code = main(["due", "--team"])  # no team database set
+    _out, err = capsys.readouterr()
+    assert code == 2 and err.count("\n") == 1 and "needs the team database" in err
     code = main(["due", "--team", "--database-url", team.url_of(sam)])
     out, err = capsys.readouterr()
     assert code == 0, err
@@ -629,3 +646,134 @@ def test_a_reps_search_uses_the_index(
                     assert "Bitmap Index Scan on search_notes" in plan, plan
     finally:
         engine.dispose()
+
+
+def test_planning_a_call_sees_another_reps_recent_conversation(
+    team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    priya = team.add(capsys, monkeypatch, "--name", "Priya Shah")
+    sam = team.add(capsys, monkeypatch)
+    hers = made_by(team, priya)
+    made_by(team, sam)  # Sam's own call with Dana is not "another rep's"
+    month_ago = NOW - timedelta(days=30)
+    repo = Repository.open_url(team.url_of(sam))
+    try:
+        dana = repo.get_call(hers).contact.id
+        assert dana is not None
+        found = repo.other_reps_call(dana, month_ago)
+        assert found is not None
+        assert (found.call_id, found.rep, found.started_at) == (hers, "Priya Shah", NOW)
+        assert (found.next_step, found.next_step_due, found.next_step_done) == (
+            "demo",
+            date(2026, 11, 19),
+            False,
+        )
+        assert repo.other_reps_call(dana, NOW + timedelta(seconds=1)) is None  # not since
+    finally:
+        repo.close()
+    repo = Repository.open_url(team.url_of(priya))
+    try:
+        mine = repo.other_reps_call(dana, month_ago)
+        assert mine is not None and mine.rep != "Priya Shah"  # Sam's, not her own
+    finally:
+        repo.close()
+
+
+def test_an_admin_who_is_no_superuser_runs_the_team(
+    pg_server: PostgresServer,
+    pg_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    isolated_home: Path,
+) -> None:
+    """The usual managed PostgreSQL: the admin owns the database and may create
+    roles, nothing more. Owning the tables, row-level security does not hold
+    them (ENABLE, not FORCE): upgrade, add-user, push, and moving a rep's calls."""
+    admin_role = f"admin_{next(_numbers)}_{secrets.token_hex(3)}"
+    admin_password = secrets.token_urlsafe(12)
+    database = f"managed_{next(_numbers)}"
+    superuser = make_engine(parse(pg_url), isolation_level="AUTOCOMMIT")
+    try:
+        with superuser.connect() as db:
+            db.execute(
+                text(f"CREATE ROLE {admin_role} LOGIN CREATEROLE PASSWORD '{admin_password}'")
+            )
+            db.execute(text(f"CREATE DATABASE {database} OWNER {admin_role}"))
+    finally:
+        superuser.dispose()
+    admin_url = pg_server.url(database, user=admin_role, password=admin_password)
+    assert main(["db", "upgrade", "--database-url", admin_url]) == 0, capsys.readouterr().err
+    team = Team(pg_server, database, admin_url, {})
+    rep = team.add(capsys, monkeypatch)
+    theirs = made_by(team, rep)
+
+    from callmate.locations import database_path
+
+    local = Repository.open(database_path(isolated_home))
+    try:
+        local.start_call(a_call("Lee Chen"))
+    finally:
+        local.close()
+    assert main(["db", "push", "--database-url", admin_url]) == 0, capsys.readouterr().err
+    engine = make_engine(parse(admin_url))
+    try:
+        with engine.begin() as db:
+            owners = db.execute(text("SELECT owner_role FROM calls ORDER BY id")).scalars().all()
+            assert owners == [rep, admin_role]  # the push made the admin's own call
+            moved = db.execute(
+                text("UPDATE calls SET owner_role = :me WHERE id = :c"),
+                {"me": admin_role, "c": theirs},
+            ).rowcount
+            assert moved == 1  # the owner hands a departed rep's call on
+    finally:
+        engine.dispose()
+    rep_engine = team.engine_of(rep)
+    try:
+        with rep_engine.begin() as db:
+            gone = db.execute(text("UPDATE calls SET goal = 'x' WHERE id = :c"), {"c": theirs})
+            assert gone.rowcount == 0  # no longer theirs
+    finally:
+        rep_engine.dispose()
+
+
+def test_home_is_my_agenda_and_the_team_agenda_is_everyones(
+    team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Home's agenda, the calls offered to resume and the discard Ctrl+Z brings
+    back are the rep's own (another's live call can't be typed into: its rows
+    are not theirs); the team's overdue promises are everyone's."""
+    sam = team.add(capsys, monkeypatch)
+    priya = team.add(capsys, monkeypatch)
+    made_by(team, sam)
+    made_by(team, priya)
+    hers = Repository.open_url(team.url_of(priya))
+    try:
+        live = hers.start_call(a_call("Lee Chen"))  # Priya is on a call right now
+        set_aside = hers.start_call(a_call("Kim Park"))
+        assert live.id is not None and set_aside.id is not None
+        assert hers.discard_call(set_aside.id, NOW)
+    finally:
+        hers.close()
+    repo = Repository.open_url(team.url_of(sam))
+    try:
+        today = date(2026, 11, 22)
+        agenda = repo.agenda(today, NOW - timedelta(days=30))
+        overdue = [(item.kind, item.what) for item in agenda.overdue.steps]
+        assert overdue == [("ours", "send pricing"), ("next_step", "demo")]  # Sam's only
+        assert agenda.overdue.total == 2
+        assert repo.live_calls() == []  # Priya's live call is not Sam's to resume
+        assert repo.restorable_discard() is None
+        assert repo.open_commitments() and all(
+            step.call_id != live.id for step in repo.open_commitments()
+        )
+        assert sorted(a.role for a in repo.team_agenda(today)) == sorted([sam, priya])
+        assert {c.id for c in repo.recent_calls()} >= {live.id}  # the team's recent calls
+    finally:
+        repo.close()
+    hers = Repository.open_url(team.url_of(priya))
+    try:
+        assert [c.id for c in hers.live_calls()] == [live.id]
+        restorable = hers.restorable_discard()
+        assert restorable is not None and restorable.id == set_aside.id
+    finally:
+        hers.close()

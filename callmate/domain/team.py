@@ -7,7 +7,7 @@ every text field cleaned as the record is made.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from callmate.domain.agenda import DueStep
 from callmate.domain.text import clean_line
@@ -75,3 +75,22 @@ def team_report(agendas: list[RepAgenda], today: date) -> str:
         if agenda.total > len(agenda.items):
             lines.append(f"  … and {agenda.total - len(agenda.items)} more")
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class OtherRepsCall:
+    """Another rep's latest conversation with a contact: what planning a call
+    with them says first ("Priya spoke to Dana on Friday; her next step is due
+    Tuesday")."""
+
+    call_id: int
+    rep: str
+    """The rep's display name, or their role name."""
+    started_at: datetime
+    next_step: str = ""
+    next_step_due: date | None = None
+    next_step_done: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rep", clean_line(self.rep))
+        object.__setattr__(self, "next_step", clean_line(self.next_step))

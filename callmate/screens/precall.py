@@ -62,7 +62,7 @@ from callmate.widgets.research_list import ResearchList
 from callmate.widgets.text_field import TextField
 
 if TYPE_CHECKING:
-    from callmate.domain.agenda import CallSummary
+    from callmate.domain.team import OtherRepsCall
 
 NEED_NAME = "Who are you calling? Type the contact's name."
 NEED_GOAL = "A call needs a goal: what do you want from it?"
@@ -120,19 +120,16 @@ def _day_ahead(day: date, today: date) -> str:
     return f"due {day:%A}" if days < 7 else f"due {day:%a %d %b}"
 
 
-def team_note(rep: str, call: CallSummary, today: date) -> str:
-    """One line: another rep's recent call with this contact, and its open next step
-    ("Priya spoke to Dana on Friday; next step: demo, due Tuesday")."""
-    who, whom = clean_line(rep) or "Another rep", call.contact_name
+def team_note(call: OtherRepsCall, contact_name: str, today: date) -> str:
+    """One line: another rep's recent conversation with this contact, and its open
+    next step ("Priya spoke to Dana on Friday; next step: demo, due Tuesday")."""
+    who = clean_line(call.rep) or "Another rep"
     when = _day_past(call.started_at.astimezone().date(), today)
-    if call.status == "live":
-        line = f"{who} started a call with {whom} {when}, still open"
-    elif call.connection != "connected":
-        line = f"{who} tried to reach {whom} {when}, without a conversation"
-    else:
-        line = f"{who} spoke to {whom} {when}"
-    if call.next_step_what:
-        line += f"; next step: {call.next_step_what}"
+    line = f"{who} spoke to {clean_line(contact_name)} {when}"
+    if call.next_step and call.next_step_done:
+        line += f"; next step kept: {call.next_step}"
+    elif call.next_step:
+        line += f"; next step: {call.next_step}"
         if call.next_step_due is not None:
             line += f", {_day_ahead(call.next_step_due, today)}"
     return line + "."
@@ -418,11 +415,10 @@ class PreCallScreen(CallmateScreen[None]):
         self._nudge("#team-note", None)
         now = self.callmate.clock.now()
         since = now - timedelta(days=self.callmate.cadence_days)
-        found = await self.store.team_recent(contact_id, since)
+        found = await self.store.other_reps_call(contact_id, since)
         if found is None or self.known is None or self.known.id != contact_id:
             return
-        rep, call = found
-        self._nudge("#team-note", team_note(rep, call, self.callmate.today()))
+        self._nudge("#team-note", team_note(found, self.known.name, self.callmate.today()))
 
     def show_brief(self, brief: PrepBrief | None) -> None:
         self.brief = brief

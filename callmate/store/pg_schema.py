@@ -173,6 +173,8 @@ def upgrade(engine: Engine) -> int:
             _add_search(connection)
         if found < 3:
             _add_people(connection)
+        if found < LATEST:  # a later version's tables (and 3's) for every rep there is
+            _grant_every_user(connection)
         if found < LATEST:
             connection.execute(
                 text(f"INSERT INTO {VERSION_TABLE} (version) VALUES (:v)"), {"v": LATEST}
@@ -396,7 +398,14 @@ def _add_people(connection: Connection) -> None:
     connection.execute(text(f"CREATE UNIQUE INDEX {CONTACT_KEY_INDEX} ON contacts {CONTACT_KEY}"))
     for statement in _POLICIES:
         connection.execute(text(statement))
-    for (role,) in connection.execute(text(f"SELECT role_name FROM {USERS_TABLE}")):
+
+
+def _grant_every_user(connection: Connection) -> None:
+    """:func:`grant_to` each callmate user (after an upgrade: new tables reach them)."""
+    there = connection.execute(text("SELECT to_regclass(:t)"), {"t": USERS_TABLE}).scalar()
+    if there is None:
+        return
+    for role in connection.execute(text(f"SELECT role_name FROM {USERS_TABLE}")).scalars().all():
         grant_to(connection, role)
 
 

@@ -59,6 +59,25 @@ _SUMMARY = f"""
 _KEPT = "k.discarded_at IS NULL"
 """Every list leaves out calls discarded as started by mistake."""
 
+MINE = "owner_role = CURRENT_USER"
+"""On the team database (schema version 3), a call of this rep: made by the
+PostgreSQL role connected (:data:`callmate.store.pg_schema.OWNER_COLUMN`)."""
+
+
+def _mine(db: object, calls: str = "k") -> str:
+    """`` AND k.owner_role = CURRENT_USER`` on the team database (a :class:`PgReads`),
+    "" on the SQLite file: home's agenda, ``due``, the calls offered to resume and
+    the discard Ctrl+Z restores are the user's own, as on SQLite; the team's
+    overdue promises are :func:`callmate.store.team.team_agenda`'s."""
+    return f" AND {calls}.{MINE}" if isinstance(db, PgReads) else ""
+
+
+def _mine_notes(db: object) -> str:
+    """:func:`_mine` for a query of notes ``n`` without their call."""
+    if isinstance(db, PgReads):
+        return f" AND n.call_id IN (SELECT id FROM calls WHERE {MINE})"
+    return ""
+
 
 def _summaries(rows: list[tuple[object, ...]]) -> list[CallSummary]:
     return [
@@ -92,7 +111,9 @@ def live_calls(db: sqlite3.Connection) -> list[CallSummary]:
 
     A call discarded as started by mistake is not one of them.
     """
-    rows = db.execute(f"{_SUMMARY} WHERE k.status = 'live' AND {_KEPT} ORDER BY k.started_at DESC")
+    rows = db.execute(
+        f"{_SUMMARY} WHERE k.status = 'live' AND {_KEPT}{_mine(db)} ORDER BY k.started_at DESC"
+    )
     return _summaries(rows.fetchall())
 
 
@@ -100,9 +121,9 @@ def restorable_discard(db: sqlite3.Connection) -> CallSummary | None:
     """The call discarded last, while no call has started since: Ctrl+Z on home
     brings it back. One step in each of two indexes."""
     rows = db.execute(
-        f"{_SUMMARY} WHERE k.discarded_at IS NOT NULL AND NOT EXISTS ("
+        f"{_SUMMARY} WHERE k.discarded_at IS NOT NULL{_mine(db)} AND NOT EXISTS ("
         "  SELECT 1 FROM calls n WHERE n.started_at >= k.discarded_at"
-        "  AND (n.started_at > k.discarded_at OR n.id > k.id))"
+        f"  AND (n.started_at > k.discarded_at OR n.id > k.id){_mine(db, 'n')})"
         " ORDER BY k.discarded_at DESC LIMIT 1"
     ).fetchall()
     found = _summaries(rows)
@@ -122,6 +143,8 @@ def open_steps(
     # discarded, and a discarded call can't be closed; the test would cost a
     # table read per open step where the counts now read only the index.
     where = ["k.next_step_due IS NOT NULL", "k.next_step_done_at IS NULL"]
+    if isinstance(db, PgReads):
+        where.append(f"k.{MINE}")
     params: list[object] = []
     if after is not None:
         where.append("k.next_step_due > ?")
@@ -194,12 +217,13 @@ def open_commitments(
     dated = "n.due IS NOT NULL" if before is None else "n.due < ?"
     params: tuple[object, ...] = () if before is None else (before.isoformat(),)
     rows = db.execute(
-        f"{_COMMITMENT_COLUMNS} WHERE {_OPEN_COMMITMENT} AND {dated} ORDER BY n.due, n.id LIMIT ?",
+        f"{_COMMITMENT_COLUMNS} WHERE {_OPEN_COMMITMENT} AND {dated}{_mine(db)} "
+        "ORDER BY n.due, n.id LIMIT ?",
         (*params, limit),
     ).fetchall()
     if len(rows) < limit:
         rows += db.execute(
-            f"{_COMMITMENT_COLUMNS} WHERE {_OPEN_COMMITMENT} AND n.due IS NULL "
+            f"{_COMMITMENT_COLUMNS} WHERE {_OPEN_COMMITMENT} AND n.due IS NULL{_mine(db)} "
             "ORDER BY n.id LIMIT ?",
             (limit - len(rows),),
         ).fetchall()
@@ -229,7 +253,7 @@ def commitment_groups(
     groups: dict[int, tuple[list[DueStep], int]] = {}
     # Each group an index range: a few rows read, counts from the index alone.
     for number, (where, order) in enumerate(_GROUP_RANGES):
-        condition = f"{_OPEN_COMMITMENT} AND {where}"
+        condition = f"{_OPEN_COMMITMENT} AND {where}{_mine_notes(db)}"
         total = db.execute(f"SELECT count(*) FROM notes n WHERE {condition}", params)
         count_ = int(total.fetchone()[0])
         if count_:
@@ -423,8 +447,8 @@ def timed_steps_due(db: sqlite3.Connection, day: date, start: time, end: time) -
         "k.next_step_due, k.goal, k.next_step_time "
         "FROM calls k JOIN contacts c ON c.id = k.contact_id "
         "WHERE k.next_step_due = ? AND k.next_step_done_at IS NULL "
-        "AND k.next_step_time BETWEEN ? AND ? AND k.next_step_owner IN ('us', 'both') "
-        "ORDER BY k.next_step_time, k.id",
+        "AND k.next_step_time BETWEEN ? AND ? AND k.next_step_owner IN ('us', 'both')"
+        f"{_mine(db)} ORDER BY k.next_step_time, k.id",
         (day.isoformat(), start.strftime("%H:%M"), end.strftime("%H:%M")),
     ).fetchall()
     return [

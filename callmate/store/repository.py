@@ -40,7 +40,7 @@ from callmate.store.stable_ids import new_uuid
 
 if TYPE_CHECKING:  # the closing rules (and their date grammar) load with the closing screen
     from callmate.domain.closing import CommitmentUpdate
-    from callmate.domain.team import RepAgenda, TeamUser
+    from callmate.domain.team import OtherRepsCall, RepAgenda, TeamUser
     from callmate.store.database_url import DatabaseUrl
 
 T = TypeVar("T")
@@ -968,6 +968,16 @@ class Repository:
 
         with self.engine.connect() as connection:
             return team.rep_names(connection, call_ids)
+
+    def other_reps_call(self, contact_id: int, since: datetime) -> OtherRepsCall | None:
+        """Another rep's newest conversation with the contact since ``since``
+        (:func:`callmate.store.team.other_reps_call`); never on the SQLite file."""
+        if not self.postgres:
+            return None
+        from callmate.store import team
+
+        with self.engine.connect() as connection:
+            return team.other_reps_call(connection, contact_id, since)
 
     def team_users(self) -> list[TeamUser]:
         """The team's people (``callmate_users``); none on the SQLite file."""

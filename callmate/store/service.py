@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     )
     from callmate.domain.promise_record import PromiseRecord
     from callmate.domain.search_hit import SearchHit
-    from callmate.domain.team import RepAgenda
+    from callmate.domain.team import OtherRepsCall, RepAgenda
     from callmate.store.database_url import DatabaseUrl
     from callmate.store.repository import Repository
 
@@ -137,9 +137,7 @@ class CallStore(Protocol):
     ) -> tuple[Contact, list[Call], dict[int, PromiseRecord]]: ...
     async def team_agenda(self, today: date) -> list[RepAgenda]: ...
     async def rep_names(self, call_ids: Sequence[int]) -> dict[int, str]: ...
-    async def team_recent(
-        self, contact_id: int, since: datetime
-    ) -> tuple[str, CallSummary] | None: ...
+    async def other_reps_call(self, contact_id: int, since: datetime) -> OtherRepsCall | None: ...
 
     # -- writes the screen waits for (they raise) --------------------------
     async def start_call(self, call: Call) -> Call: ...
@@ -328,11 +326,10 @@ class SqliteCallStore:
         """Per call, the rep who made it (the team database; none on SQLite)."""
         return await self.gateway.run(lambda repo: repo.rep_names(call_ids))
 
-    async def team_recent(self, contact_id: int, since: datetime) -> tuple[str, CallSummary] | None:
-        """The newest call with the contact another rep made since ``since``, and
-        that rep's name (the team database; None on SQLite, where every call is
-        the user's: answered at once, no job for the database thread)."""
-        return None
+    async def other_reps_call(self, contact_id: int, since: datetime) -> OtherRepsCall | None:
+        """Another rep's newest conversation with the contact since ``since`` (the
+        team database; none on SQLite): what planning a call says first."""
+        return await self.gateway.run(lambda repo: repo.other_reps_call(contact_id, since))
 
     # -- writes the screen waits for ----------------------------------------
     async def start_call(self, call: Call) -> Call:
@@ -585,15 +582,6 @@ class PostgresCallStore(SqliteCallStore):
 
     async def call_to_resume(self, call_id: int) -> Call:
         return await self.gateway.run(lambda repo: repo.get_call(call_id))
-
-    async def team_recent(self, contact_id: int, since: datetime) -> tuple[str, CallSummary] | None:
-        def job(repo: Repository) -> tuple[str, CallSummary] | None:
-            from callmate.store.team_recent import latest_by_another_rep
-
-            with repo.engine.connect() as connection:
-                return latest_by_another_rep(connection, contact_id, since)
-
-        return await self.gateway.run(job)
 
 
 def _typecheck(store: SqliteCallStore) -> CallStore:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from callmate.domain.agenda import DueStep
-from callmate.domain.team import RepAgenda, TeamUser
+from callmate.domain.team import OtherRepsCall, RepAgenda, TeamUser
 from callmate.store.due_lines import TRIES
 from callmate.store.pg_schema import LATEST, OWNER_COLUMN, USERS_TABLE, grant_to, quoted, version
 from callmate.store.queries import read_clock
@@ -76,6 +76,38 @@ def rep_names(connection: Connection, call_ids: Iterable[int]) -> dict[int, str]
         {"ids": wanted},
     )
     return {int(call_id): str(name) for call_id, name in rows}
+
+
+def other_reps_call(
+    connection: Connection, contact_id: int, since: datetime
+) -> OtherRepsCall | None:
+    """The newest conversation (connected, kept) another rep had with the contact
+    since ``since`` (e.g. now minus the cadence), or None: one step of
+    ``ix_calls_streak`` (contact, started_at) back from the newest."""
+    from sqlalchemy import text
+
+    found = connection.execute(
+        text(
+            f"SELECT k.id, {_SHOWN}, k.started_at, k.next_step_what, k.next_step_due, "
+            "k.next_step_done_at IS NOT NULL FROM calls k "
+            f"LEFT JOIN {USERS_TABLE} u ON u.role_name = k.{OWNER_COLUMN} "
+            "WHERE k.contact_id = :contact AND k.started_at >= :since "
+            "AND k.connection = 'connected' AND k.discarded_at IS NULL "
+            f"AND k.{OWNER_COLUMN} <> CURRENT_USER "
+            "ORDER BY k.started_at DESC, k.id DESC LIMIT 1"
+        ),
+        {"contact": contact_id, "since": since.astimezone(UTC).replace(tzinfo=None)},
+    ).first()
+    if found is None:
+        return None
+    return OtherRepsCall(
+        call_id=int(found[0]),
+        rep=found[1],
+        started_at=found[2].replace(tzinfo=UTC),
+        next_step=found[3] or "",
+        next_step_due=found[4],
+        next_step_done=bool(found[5]),
+    )
 
 
 _TEAM_OVERDUE = f"""
@@ -179,8 +211,6 @@ def add_user(
     :class:`~callmate.store.database_url.DatabaseUnavailable` when the server
     can't be reached.
     """
-    from sqlalchemy.exc import DBAPIError
-
     from callmate.store.database_url import DatabaseUnavailable, connection_problem, make_engine
 
     check_role_name(role)
@@ -199,7 +229,9 @@ def add_user(
                         f"{found}, not {LATEST}: run `callmate db upgrade` first"
                     )
                 _add(connection, role, password, display_name, email, manager)
-        except DBAPIError as error:
+        except AddUserProblem:
+            raise
+        except Exception as error:  # the server's or the driver's: one line, no password
             raise AddUserProblem(_problem(error, url, role, password)) from None
         finally:
             connection.close()
@@ -264,7 +296,7 @@ def _problem(error: Exception, url: DatabaseUrl, role: str, password: str | None
     """One line for a failure of ``db add-user`` (the password is never in it)."""
     from callmate.store.database_url import connection_problem
 
-    cause = getattr(error, "orig", None)
+    cause = getattr(error, "orig", None) or error
     state = getattr(cause, "sqlstate", None)
     who = url.user or "(the login name)"
     if state == "42710":  # duplicate_object: made meanwhile by another add-user
