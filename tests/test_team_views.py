@@ -258,3 +258,26 @@ async def test_on_sqlite_there_is_no_team(app: CallmateApp) -> None:
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert app.screen.sub_title == "Home" and not app.screen.team_view
+
+
+async def test_a_kept_step_is_said_kept(
+    sam_app: tuple[CallmateApp, str, str],
+    team: Team,  # noqa: F811
+) -> None:
+    app, _, _ = sam_app
+    engine = make_engine(parse(team.url))
+    try:
+        with engine.begin() as db:  # Priya kept her step with Dana
+            db.execute(
+                text("UPDATE calls SET next_step_done_at = now() WHERE next_step_what = 'demo'")
+            )
+    finally:
+        engine.dispose()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await type_text(pilot, "Dana Whitfield")
+        await settle(pilot)
+        assert str(app.screen.query_one("#team-note").render()) == (
+            "→ Priya Shah spoke to Dana Whitfield on Friday; next step kept: demo."
+        )
