@@ -3,7 +3,7 @@ recent calls; one key starts the follow-up a next step asks for."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from callmate.domain.agenda import Agenda, AgendaRow, CallSummary, DueStep
     from callmate.domain.dates import When
     from callmate.domain.models import Call, Contact
+    from callmate.domain.team import RepAgenda
 
 
 class HomeScreen(CallmateScreen[None]):
@@ -91,6 +92,15 @@ class HomeScreen(CallmateScreen[None]):
             id="home.settings",
         ),
         Binding(
+            "e",
+            "team_view",
+            "Team",
+            priority=True,
+            show=False,  # the key line is full at 80 columns: the day's line names it
+            tooltip="Switch between your day and the team's overdue promises, by rep",
+            id="home.team_view",
+        ),
+        Binding(
             "enter",
             "open",
             "Open",
@@ -131,6 +141,8 @@ class HomeScreen(CallmateScreen[None]):
         self._offer_open = False
         self._resume_reads: dict[int, Future[Call]] = {}
         """The offered call, read while the offer is on screen (see preload_resume)."""
+        self.team_view = False
+        """Showing the team's overdue promises (e), not my day: the team database only."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -163,7 +175,7 @@ class HomeScreen(CallmateScreen[None]):
     HELP_GROUPS = (
         ("Calls", ("new_call", "follow_up", "open", "restore_discarded")),
         ("The highlighted promise", ("done", "reschedule", "timeline")),
-        ("Elsewhere", ("search", "settings", "app.quit")),
+        ("Elsewhere", ("team_view", "search", "settings", "app.quit")),
     )
 
     def extra_commands(self) -> Iterator[Command]:
@@ -186,7 +198,18 @@ class HomeScreen(CallmateScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "restore_discarded" and (self.agenda is None or not self.agenda.restorable):
             return False  # nothing to bring back: not in the key line either
+        if action == "team_view" and not self.on_team:
+            return False  # one person's SQLite file: there is no team
+        if action in ("done", "reschedule") and self.team_view:
+            return False  # the team's promises are each rep's to mark or move
         return self.unavailable is None or action not in self.NEEDS_STORE
+
+    @property
+    def on_team(self) -> bool:
+        """The calls live in the team database (PostgreSQL), shared by the reps."""
+        from callmate.store.service import PostgresCallStore  # loaded with the app
+
+        return isinstance(self.store, PostgresCallStore)
 
     @property
     def agenda_list(self) -> AgendaList:
@@ -225,7 +248,11 @@ class HomeScreen(CallmateScreen[None]):
                         await self.offer_open_calls(live)
                 finally:
                     footer.release()
-            agenda = await self.store.agenda(today, cold_before)
+            agenda: Agenda | None = None
+            if self.team_view:  # e was pressed, maybe before the first read ended
+                await self.load_team(today)
+            else:
+                agenda = await self.store.agenda(today, cold_before)
         except StoreUnavailable as problem:
             self.show_unavailable(problem.message)
             return
@@ -235,7 +262,8 @@ class HomeScreen(CallmateScreen[None]):
             raise
         finally:
             self.mention_tightened()
-        self.show(agenda)
+        if agenda is not None:
+            self.show(agenda)
         # Once per run (later calls do nothing); not only on the first load,
         # which an answer to the offer can cancel while the day is read.
         self.callmate.warming.schedule()
@@ -261,6 +289,70 @@ class HomeScreen(CallmateScreen[None]):
         # Bounded: an offer answered before its first refresh never reports one.
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(offer.wait_for_refresh(), timeout=1.0)
+
+    async def load_team(self, today: date) -> None:
+        """Everyone's overdue promises, by rep (the team database), in the day's list."""
+        agendas = await self.store.team_agenda(today)
+        if not self.team_view:
+            return  # switched back meanwhile
+        self.show_team(agendas, today)
+
+    def show_team(self, agendas: list[RepAgenda], today: date) -> None:
+        from functools import partial
+
+        from textual.widgets.option_list import Option
+
+        from callmate.domain.agenda import PromiseRow
+        from callmate.domain.text import count
+        from callmate.widgets.agenda_list import Later, heading, step_prompt
+        from callmate.widgets.known_height import KnownHeight
+
+        if self.unavailable is not None:
+            self.unavailable = None
+            self.refresh_bindings()
+        listing = self.agenda_list
+        styles = listing._styles()
+        options: list[Option] = []
+        rows: list[AgendaRow | None] = []
+        for agenda in agendas:
+            options.append(
+                Option(heading(agenda.name, len(agenda.items), agenda.total), disabled=True)
+            )
+            rows.append(None)
+            for step in agenda.items:
+                days = (today - step.due).days if step.due is not None else 0
+                row = PromiseRow(step)
+                prompt = Later(partial(step_prompt, step, "overdue", days, styles))
+                options.append(Option(KnownHeight(listing, prompt, 1), id=row.key))
+                rows.append(row)
+        listing.rows = rows
+        listing.set_options(options)
+        listing.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
+        listing.display = bool(options)
+        total = sum(agenda.total for agenda in agendas)
+        status = self.query_one("#home-status", Static)
+        if not agendas:
+            status.update("The team: nobody has anything overdue. e: back to your day.")
+            return
+        status.update(
+            f"The team: {count(total, 'overdue promise')} of {count(len(agendas), 'rep')}, "
+            "by rep. Enter opens; e: back to your day."
+        )
+        if self.focused is None:
+            self.set_focus(listing)
+
+    def action_team_view(self) -> None:
+        """Switch between my day and the team's overdue promises."""
+        if not self.on_team:
+            self.notify("There is no team here: your calls are in this computer's own file.")
+            return
+        self.team_view = not self.team_view
+        self.sub_title = "Home · the team" if self.team_view else "Home"
+        self.query_one("#home-status", Static).update(
+            "Loading the team's overdue promises…" if self.team_view else "Loading your day…"
+        )
+        self.refresh_bindings()
+        self.load()
 
     def show_unavailable(self, message: str) -> None:
         """The database can't be used: say why, in place of the day; q still quits."""
@@ -312,7 +404,8 @@ class HomeScreen(CallmateScreen[None]):
         status.update(
             f"{agenda.today:%A %d %B}: "
             + ", ".join(parts)
-            + ". Enter opens; f follows up."
+            + ". Enter opens; f follows up"
+            + ("; e: the team's." if self.on_team else ".")
             + restorable
         )
         if self.focused is None:
@@ -320,7 +413,7 @@ class HomeScreen(CallmateScreen[None]):
 
     # -- acting on the highlighted line ------------------------------------
     def _current(self) -> AgendaRow | None:
-        if self.agenda is None or not self.agenda_list.display:
+        if (self.agenda is None and not self.team_view) or not self.agenda_list.display:
             return None
         return self.agenda_list.current()
 

@@ -21,7 +21,8 @@ import asyncio
 import contextlib
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -60,6 +61,9 @@ from callmate.widgets.question_plan import QuestionPlan
 from callmate.widgets.research_list import ResearchList
 from callmate.widgets.text_field import TextField
 
+if TYPE_CHECKING:
+    from callmate.domain.team import OtherRepsCall
+
 NEED_NAME = "Who are you calling? Type the contact's name."
 NEED_GOAL = "A call needs a goal: what do you want from it?"
 
@@ -94,6 +98,41 @@ class FollowUp:
     goal: str = ""
     follows_call_id: int | None = None
     """The call whose next step this is; it counts as kept once this call is saved."""
+
+
+def _day_past(day: date, today: date) -> str:
+    days = (today - day).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"on {day:%A}" if days < 7 else f"on {day:%a %d %b}"
+
+
+def _day_ahead(day: date, today: date) -> str:
+    days = (day - today).days
+    if days < 0:
+        return f"was due {_day_past(day, today).removeprefix('on ')}"
+    if days == 0:
+        return "due today"
+    if days == 1:
+        return "due tomorrow"
+    return f"due {day:%A}" if days < 7 else f"due {day:%a %d %b}"
+
+
+def team_note(call: OtherRepsCall, contact_name: str, today: date) -> str:
+    """One line: another rep's recent conversation with this contact, and its open
+    next step ("Priya spoke to Dana on Friday; next step: demo, due Tuesday")."""
+    who = clean_line(call.rep) or "Another rep"
+    when = _day_past(call.started_at.astimezone().date(), today)
+    line = f"{who} spoke to {clean_line(contact_name)} {when}"
+    if call.next_step and call.next_step_done:
+        line += f"; next step kept: {call.next_step}"
+    elif call.next_step:
+        line += f"; next step: {call.next_step}"
+        if call.next_step_due is not None:
+            line += f", {_day_ahead(call.next_step_due, today)}"
+    return line + "."
 
 
 def _row(label: str, field: Widget) -> Horizontal:
@@ -224,6 +263,7 @@ class PreCallScreen(CallmateScreen[None]):
                 ChoiceBar(CALL_TYPE_CHOICES, value=CallType.DISCOVERY.value, id="call-type"),
             )
             yield PrepBriefView(id="brief")
+            yield Static("", id="team-note", classes="nudge", markup=False)
             yield Label("Why", classes="section")
             yield _row(
                 "Goal",
@@ -333,7 +373,9 @@ class PreCallScreen(CallmateScreen[None]):
                 call_type.value = self._auto_call_type = CallType.FOLLOW_UP.value
             assert match.id is not None
             self.load_brief(match.id)
+            self.load_team_note(match.id)
         else:
+            self._nudge("#team-note", None)
             if company_field.value and company_field.value == self._auto_company:
                 company_field.value = ""
             self._auto_company = ""
@@ -366,6 +408,17 @@ class PreCallScreen(CallmateScreen[None]):
                         ]
                     }
                 )
+
+    @work(exclusive=True, group="team-note", exit_on_error=False)
+    async def load_team_note(self, contact_id: int) -> None:
+        """On the team database: another rep called this contact within the cadence."""
+        self._nudge("#team-note", None)
+        now = self.callmate.clock.now()
+        since = now - timedelta(days=self.callmate.cadence_days)
+        found = await self.store.other_reps_call(contact_id, since)
+        if found is None or self.known is None or self.known.id != contact_id:
+            return
+        self._nudge("#team-note", team_note(found, self.known.name, self.callmate.today()))
 
     def show_brief(self, brief: PrepBrief | None) -> None:
         self.brief = brief

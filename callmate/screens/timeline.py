@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from callmate.domain.agenda import short_when
 from callmate.domain.models import ContactRole
-from callmate.domain.text import count
+from callmate.domain.text import clean_line, count
 from callmate.screens.base import CallmateScreen
 
 if TYPE_CHECKING:
@@ -45,9 +45,21 @@ def kept_label(done: bool, due: date | None, today: date) -> tuple[str, str]:
     return "OPEN", "dim"
 
 
-def call_prompt(call: Call, today: date, tries: int = 0) -> Text:
+def ago(day: date, today: date) -> str:
+    """``today``, ``yesterday``, ``3 days ago``."""
+    days = (today - day).days
+    if days <= 0:
+        return "today"
+    return "yesterday" if days == 1 else f"{days:,} days ago"
+
+
+def call_prompt(call: Call, today: date, tries: int = 0, rep: str | None = None) -> Text:
+    """``rep``: who made the call, on the team database (a name is text, never markup)."""
     out = Text()
     started = call.started_at.astimezone()
+    if rep is not None:
+        out.append(clean_line(rep) or "?", style="bold")
+        out.append(f" · {ago(started.date(), today)} · ")
     out.append(f"{started:%a %d %b %Y} · {call.call_type.label}", style="bold")
     if call.status.value == "live":
         out.append(" · STILL OPEN", style="bold reverse")
@@ -141,6 +153,8 @@ class TimelineScreen(CallmateScreen[None]):
         contact_id = self.contact_id
         today = self.callmate.clock.today()
         contact, calls, records = await self.store.timeline(contact_id, today)
+        # Who made each call: the team database's reps (nothing on SQLite, one person).
+        reps = await self.store.rep_names([c.id for c in calls if c.id is not None])
         self.contact, self.calls = contact, calls
         title = contact.name + (f" · {contact.company}" if contact.company else "")
         role = "" if contact.role is ContactRole.OTHER else f" · {contact.role.label}"
@@ -161,7 +175,8 @@ class TimelineScreen(CallmateScreen[None]):
         options: list[Option] = []
         self.entries = []
         for call in calls:
-            options.append(Option(call_prompt(call, today, tried.get(call.id or 0, 0))))
+            rep = reps.get(call.id) if call.id is not None else None
+            options.append(Option(call_prompt(call, today, tried.get(call.id or 0, 0), rep)))
             self.entries.append(("call", call, None))
             for note in call.notes:
                 if note.is_commitment:
