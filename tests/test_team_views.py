@@ -120,7 +120,7 @@ async def test_the_plan_says_another_rep_called_within_the_cadence(
     sam_app: tuple[CallmateApp, str, str],
 ) -> None:
     app, _, _ = sam_app
-    assert app.cadence_days == 30
+    assert app.preferences.cadence_days == 30
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("n")

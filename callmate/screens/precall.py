@@ -414,11 +414,11 @@ class PreCallScreen(CallmateScreen[None]):
         """On the team database: another rep called this contact within the cadence."""
         self._nudge("#team-note", None)
         now = self.callmate.clock.now()
-        since = now - timedelta(days=self.callmate.cadence_days)
+        since = now - timedelta(days=self.callmate.preferences.cadence_days)
         found = await self.store.other_reps_call(contact_id, since)
         if found is None or self.known is None or self.known.id != contact_id:
             return
-        self._nudge("#team-note", team_note(found, self.known.name, self.callmate.today()))
+        self._nudge("#team-note", team_note(found, self.known.name, self.callmate.clock.today()))
 
     def show_brief(self, brief: PrepBrief | None) -> None:
         self.brief = brief
