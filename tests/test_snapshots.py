@@ -61,8 +61,9 @@ async def steady(pilot: Pilot[Any]) -> None:
         # in the blink's "off" half (a busy machine passes 0.5 s easily) came
         # back from the cache cursorless. A style update empties that cache.
         area.notify_style_update()
-    if isinstance(pilot.app.screen, LiveCallScreen):
-        pilot.app.screen.tick()  # show the frozen clock's time, not the last timer tick's
+    for screen in pilot.app.screen_stack:  # also under a dialog (the attempt case)
+        if isinstance(screen, LiveCallScreen):
+            screen.tick()  # show the frozen clock's time, not the last timer tick's
     await pilot.pause()
 
 
