@@ -400,3 +400,30 @@ def test_the_store_refuses_changes_to_another_reps_promises(
         assert still.done_at is None and still.due == date(2026, 11, 20)
     finally:
         repo.close()
+
+
+async def test_home_done_on_a_promise_that_became_another_reps_is_refused(
+    sam_app: tuple[CallmateApp, str, str],
+    team: Team,  # noqa: F811
+) -> None:
+    app, _, priya = sam_app
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "send pricing" in screen_text(pilot)  # Sam's own, overdue, at the top
+        engine = make_engine(parse(team.url))
+        try:
+            with engine.begin() as db:  # the admin hands the call to Priya meanwhile
+                db.execute(
+                    text("UPDATE calls SET owner_role = :p WHERE next_step_what = 'send pricing'"),
+                    {"p": priya},
+                )
+        finally:
+            engine.dispose()
+        await pilot.press("d")
+        await settle(pilot)
+        (refused,) = app._notifications
+        assert refused.title == "Not changed" and refused.severity == "error"
+        assert refused.message == "That is Priya Shah's call: only Priya Shah can change it."
+        assert "Done:" not in screen_text(pilot)
+    assert step_done_at(team, "send pricing") is None
