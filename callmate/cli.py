@@ -172,7 +172,9 @@ def _parser() -> argparse.ArgumentParser:
         help="a manager (reads everything; writes, like a rep, only their own calls)",
     )
     add_user.add_argument("--name", metavar="TEXT", help="display name (default: your settings')")
-    add_user.add_argument("--email", metavar="ADDRESS", default="", help="their e-mail")
+    add_user.add_argument(
+        "--email", metavar="ADDRESS", help="their e-mail (default: your settings')"
+    )
     secret = add_user.add_mutually_exclusive_group()
     secret.add_argument(
         "--password-stdin", action="store_true", help="read the password from stdin's first line"
@@ -394,17 +396,19 @@ def _db_add_user(args: argparse.Namespace, team) -> int:  # type: ignore[no-unty
     try:
         check_role_name(role)
         password = None if args.no_password else _new_password(role, args.password_stdin)
-        name = args.name
-        if name is None:
+        name, email = args.name, args.email
+        if name is None or email is None:
             from callmate.settings import load_settings
 
-            name = load_settings()[0].user_name
+            settings = load_settings()[0]
+            name = settings.user_name if name is None else name
+            email = settings.user_email if email is None else email
         add_user(
             team,
             role,
             password=password,
             display_name=name,
-            email=args.email,
+            email=email,
             manager=args.manager,
         )
     except (AddUserProblem, DatabaseUnavailable) as error:

@@ -13,7 +13,7 @@ import os
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from callmate.domain.models import MultiLine, OneLine
 from callmate.domain.text import shown
@@ -30,6 +30,8 @@ class Settings(BaseModel):
 
     user_name: OneLine = ""
     """Your name, used to sign recap emails."""
+    user_email: OneLine = ""
+    """Your e-mail address (callmate db add-user gives it to your team account)."""
     signature: MultiLine = ""
     """How recap emails end, e.g. "Best regards,\\nSam Rivera\\nAcme Freight"."""
     signature_asked: bool = False
@@ -43,12 +45,26 @@ class Settings(BaseModel):
     event_minutes: int = Field(default=30, ge=5, le=480)
     """How long a next step with a time of day lasts in the calendar (.ics) file."""
 
+    @field_validator("user_email")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        value = value.strip()
+        if value and not plausible_email(value):
+            raise ValueError("needs an @ and a dot after it, e.g. sam@acme.com")
+        return value
+
     def sign_off(self) -> str:
         if self.signature.strip():
             return self.signature.strip()
         if self.user_name:
             return f"Best regards,\n{self.user_name}"
         return "Best regards,"
+
+
+def plausible_email(text: str) -> bool:
+    """Light check only: something, an @, and a dot somewhere after it."""
+    local, at, domain = text.rpartition("@")
+    return bool(at and local and "." in domain.strip(".") and " " not in text)
 
 
 def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:

@@ -285,6 +285,29 @@ def test_add_user_twice_is_one_line(
     assert "a PostgreSQL role named" in err and "exists already" in err
 
 
+def test_add_user_takes_the_name_and_email_from_settings(
+    team: Team,
+    isolated_home: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = isolated_home / "settings.toml"
+    settings.write_text(settings.read_text() + 'user_email = "sam.rivera@acme.com"\n')
+    from_settings = team.add(capsys, monkeypatch)
+    given = team.add(capsys, monkeypatch, "--name", "Priya Shah", "--email", "priya@acme.com")
+    blank = team.add(capsys, monkeypatch, "--email", "")  # an empty --email means none
+    admin = make_engine(parse(team.url))
+    try:
+        with admin.connect() as db:
+            rows = db.execute(text("SELECT role_name, display_name, email FROM callmate_users"))
+            users = {role: (name, email) for role, name, email in rows}
+    finally:
+        admin.dispose()
+    assert users[from_settings] == ("Sam Rivera", "sam.rivera@acme.com")
+    assert users[given] == ("Priya Shah", "priya@acme.com")
+    assert users[blank] == ("Sam Rivera", "")
+
+
 def test_add_user_not_permitted_and_server_down_are_one_line(
     team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

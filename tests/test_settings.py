@@ -167,3 +167,59 @@ def test_a_new_key_joins_the_top_level_not_a_table(tmp_path: Path) -> None:
     text = path.read_text()
     assert text.index("question_limit = 7") < text.index("[keys]")
     assert load_settings(path)[0].question_limit == 7
+
+
+def test_email_round_trip_and_a_bad_one_in_the_file_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    settings = Settings(user_name="Sam Rivera", user_email=" sam@acme.com ")
+    assert settings.user_email == "sam@acme.com"
+    save_settings(settings, path)
+    assert load_settings(path) == (settings, None)
+    assert "# Your e-mail address" in path.read_text()
+    path.write_text('user_name = "Sam"\nuser_email = "sam at acme"\ncadence_days = 14\n')
+    loaded, problem = load_settings(path)
+    assert (loaded.user_name, loaded.user_email, loaded.cadence_days) == ("Sam", "", 14)
+    assert problem is not None and "user_email" in problem and "\n" not in problem
+    for bad in ("sam", "sam@acme", "@acme.com", "sam@.com", "sam @acme.com"):
+        with pytest.raises(ValueError):
+            Settings(user_email=bad)
+
+
+async def test_settings_screen_refuses_a_bad_email_in_one_line_and_keeps_the_form(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    path = isolated_home / "settings.toml"
+    before = path.read_bytes() if path.exists() else None
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        await type_text(pilot, "{ctrl+u}Sam Rivera")
+        email = app.screen.query_one("#user-email", TextField)
+        email.focus()
+        await settle(pilot)
+        await type_text(pilot, "sam at acme")
+        app.screen.query_one("#cadence-days", TextField).value = "14"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen), "nothing saved, the form stays"
+        lines = [line for line in screen_text(pilot).splitlines() if "Not saved:" in line]
+        assert len(lines) == 1 and "E-mail: needs an @ and a dot after it" in lines[0]
+        assert "Value error" not in lines[0]
+        assert "sam@acme.com" in lines[0]  # the example fits on the same line
+        assert email.value == "sam at acme"
+        assert app.screen.query_one("#user-name", TextField).value == "Sam Rivera"
+        assert app.screen.query_one("#cadence-days", TextField).value == "14"
+        assert (path.read_bytes() if path.exists() else None) == before, "nothing written"
+        email.value = "sam@acme.com"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, SettingsScreen)
+    settings, problem = load_settings(path)
+    assert problem is None
+    assert (settings.user_name, settings.user_email, settings.cadence_days) == (
+        "Sam Rivera",
+        "sam@acme.com",
+        14,
+    )

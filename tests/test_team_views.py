@@ -281,3 +281,149 @@ async def test_a_kept_step_is_said_kept(
         assert str(app.screen.query_one("#team-note").render()) == (
             "→ Priya Shah spoke to Dana Whitfield on Friday; next step kept: demo."
         )
+
+
+def step_done_at(team: Team, step: str) -> object:  # noqa: F811
+    engine = make_engine(parse(team.url))
+    try:
+        with engine.connect() as db:
+            return db.execute(
+                text("SELECT next_step_done_at FROM calls WHERE next_step_what = :s"), {"s": step}
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def step_line(shown: str, step: str) -> str:
+    return next(line for line in shown.splitlines() if f"Next step: {step}" in line)
+
+
+async def test_sam_marking_priyas_step_in_the_timeline_is_refused_in_one_line(
+    sam_app: tuple[CallmateApp, str, str],
+    team: Team,  # noqa: F811
+) -> None:
+    app, _, _ = sam_app
+    refusal = "That is Priya Shah's call: only Priya Shah can change it."
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await app.push_screen(TimelineScreen(contact_id(team, "Dana Whitfield")))
+        await settle(pilot)
+        before = screen_text(pilot)
+        assert "OPEN" in step_line(before, "demo")
+        # The newest line is highlighted: Priya's call, her step "demo".
+        await pilot.press("d")
+        await settle(pilot)
+        shown = screen_text(pilot)
+        # One line, wrapped by the toast at 80 columns.
+        assert "That is Priya Shah's call: only" in shown and "Priya Shah can change it." in shown
+        assert [n.message for n in app._notifications] == [refusal]  # one line, once
+        assert step_line(shown, "demo") == step_line(before, "demo")  # still OPEN
+        assert step_done_at(team, "demo") is None
+        # Sam's own step, one line up, is his to mark: the same key works there.
+        await pilot.press("up")
+        await pilot.press("d")
+        await settle(pilot)
+        assert "KEPT" in step_line(screen_text(pilot), "send pricing")
+        assert step_done_at(team, "send pricing") is not None
+
+
+async def test_a_call_that_became_another_reps_meanwhile_is_refused_not_silently_kept(
+    sam_app: tuple[CallmateApp, str, str],
+    team: Team,  # noqa: F811
+) -> None:
+    """The list was read while the call was Sam's; the admin gave it to Priya since.
+    The database changes nothing (row-level security): the screen says so and shows
+    the step as it is stored, never as kept."""
+    app, _, priya = sam_app
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await app.push_screen(TimelineScreen(contact_id(team, "Dana Whitfield")))
+        await settle(pilot)
+        assert "Sam Rivera · 10 days ago" in screen_text(pilot)
+        engine = make_engine(parse(team.url))
+        try:
+            with engine.begin() as db:
+                db.execute(
+                    text("UPDATE calls SET owner_role = :p WHERE next_step_what = 'send pricing'"),
+                    {"p": priya},
+                )
+        finally:
+            engine.dispose()
+        await pilot.press("up")  # Sam's call, as the list still shows it
+        await pilot.press("d")
+        await settle(pilot)
+        await settle(pilot)  # the refusal is told once the database answered
+        shown = screen_text(pilot)
+        # The toast wraps the line at 80 columns.
+        assert "That is Priya Shah's call: only" in shown and "Priya Shah can change it." in shown
+        refusal = "That is Priya Shah's call: only Priya Shah can change it."
+        assert [n.message for n in app._notifications] == [refusal]
+        assert "OVERDUE" in step_line(shown, "send pricing")  # as stored: not kept
+        assert "Priya Shah · 10 days ago" in shown  # the list read again: hers now
+        assert step_done_at(team, "send pricing") is None
+
+
+def test_the_store_refuses_changes_to_another_reps_promises(
+    team: Team,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every change the screens make to a promise (keep, reopen, move; the next step or
+    a commitment) raises NotYours on another rep's call, instead of changing nothing."""
+    from callmate.store.service import NotYours
+    from tests.test_pg_roles import made_by
+
+    priya = team.add(capsys, monkeypatch, "--name", "Priya Shah")
+    sam = team.add(capsys, monkeypatch, "--name", "Sam Rivera")
+    hers = made_by(team, priya)  # a next step "demo" and a "we owe" due 20 November
+    repo = Repository.open_url(team.url_of(sam))
+    try:
+        (owed,) = [n for n in repo.get_call(hers).notes if n.is_commitment]
+        assert owed.id is not None
+        attempts = [
+            lambda: repo.mark_step_done(hers, NOW),
+            lambda: repo.reschedule_step(hers, date(2026, 12, 1)),
+            lambda: repo.set_commitment_done(owed.id or 0, NOW),
+            lambda: repo.reschedule_commitment(owed.id or 0, date(2026, 12, 1)),
+        ]
+        for attempt in attempts:
+            with pytest.raises(NotYours) as refused:
+                attempt()
+            assert refused.value.message == (
+                "That is Priya Shah's call: only Priya Shah can change it."
+            )
+        assert repo.others_calls([hers]) == {hers: "Priya Shah"}
+        kept = repo.get_call(hers)
+        assert kept.next_step_done_at is None and kept.next_step is not None
+        assert kept.next_step.due == date(2026, 11, 19)
+        (still,) = [n for n in kept.notes if n.is_commitment]
+        assert still.done_at is None and still.due == date(2026, 11, 20)
+    finally:
+        repo.close()
+
+
+async def test_home_done_on_a_promise_that_became_another_reps_is_refused(
+    sam_app: tuple[CallmateApp, str, str],
+    team: Team,  # noqa: F811
+) -> None:
+    app, _, priya = sam_app
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "send pricing" in screen_text(pilot)  # Sam's own, overdue, at the top
+        engine = make_engine(parse(team.url))
+        try:
+            with engine.begin() as db:  # the admin hands the call to Priya meanwhile
+                db.execute(
+                    text("UPDATE calls SET owner_role = :p WHERE next_step_what = 'send pricing'"),
+                    {"p": priya},
+                )
+        finally:
+            engine.dispose()
+        await pilot.press("d")
+        await settle(pilot)
+        (refused,) = app._notifications
+        assert refused.title == "Not changed" and refused.severity == "error"
+        assert refused.message == "That is Priya Shah's call: only Priya Shah can change it."
+        assert "Done:" not in screen_text(pilot)
+    assert step_done_at(team, "send pricing") is None

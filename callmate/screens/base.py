@@ -34,7 +34,9 @@ class CallmateScreen(Screen[ResultType]):
             error: Any = event.worker.error
             from callmate.store.service import StoreUnavailable, failure_line
 
-            if isinstance(error, StoreUnavailable):
+            if isinstance(error, StoreUnavailable) and error.kind == "refused":
+                title = "Not changed"  # another rep's call (NotYours): nothing was changed
+            elif isinstance(error, StoreUnavailable):
                 # Already one line that says what is wrong and what to do.
                 title = "Your data can't be reached"
             else:

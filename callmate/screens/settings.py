@@ -59,6 +59,14 @@ class SettingsScreen(CallmateScreen["Settings | None"]):
                     advance=True,
                     id="user-name",
                 )
+            with Horizontal(classes="row"):
+                yield Label("Your e-mail", classes="field-label")
+                yield TextField(
+                    self.current.user_email,
+                    placeholder="e.g. sam@acme.com (for the team database)",
+                    advance=True,
+                    id="user-email",
+                )
             yield Label("Signature (ends every recap email)", classes="section")
             editor = RecapEditor(id="signature")
             editor.load_text(self.current.signature or self._default_signature())
@@ -94,6 +102,7 @@ class SettingsScreen(CallmateScreen["Settings | None"]):
         data: dict[str, object] = {
             **self.current.model_dump(),
             "user_name": name,
+            "user_email": self.query_one("#user-email", Input).value,
             "signature": signature,
             # Answered once something to sign with is given; a blank form
             # saved is not an answer, so the first recap asks again.
@@ -108,8 +117,11 @@ class SettingsScreen(CallmateScreen["Settings | None"]):
             settings = self.read()
         except ValidationError as error:
             labels = {field: label for field, label, _hint in NUMBERS}
+            labels["user_email"] = "E-mail"
             problems = "; ".join(
-                f"{labels.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}" for e in error.errors()
+                f"{labels.get(str(e['loc'][0]), e['loc'][0])}: "
+                f"{e['msg'].removeprefix('Value error, ')}"
+                for e in error.errors()
             )
             message = self.query_one("#settings-error", Static)
             message.update(f"Not saved: {problems}.")

@@ -20,6 +20,7 @@ from callmate.screens.base import CallmateScreen
 
 if TYPE_CHECKING:
     from callmate.domain.models import Call, Contact, Note
+    from callmate.store.service import NotYours
 
 PRIVATE_SHOWN = 3
 """Private notes listed under a call, the first ones made ..."""
@@ -134,6 +135,8 @@ class TimelineScreen(CallmateScreen[None]):
         self.contact: Contact | None = None
         self.calls: list[Call] = []
         self.entries: list[tuple[str, Call, Note | None]] = []
+        self.theirs: dict[int, str] = {}
+        """Calls another rep made, with their name (the team database)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -154,7 +157,10 @@ class TimelineScreen(CallmateScreen[None]):
         today = self.callmate.clock.today()
         contact, calls, records = await self.store.timeline(contact_id, today)
         # Who made each call: the team database's reps (nothing on SQLite, one person).
-        reps = await self.store.rep_names([c.id for c in calls if c.id is not None])
+        ids = [c.id for c in calls if c.id is not None]
+        reps = await self.store.rep_names(ids)
+        # Another rep's calls: only they may change them (row-level security).
+        self.theirs = await self.store.others_calls(ids)
         self.contact, self.calls = contact, calls
         title = contact.name + (f" · {contact.company}" if contact.company else "")
         role = "" if contact.role is ContactRole.OTHER else f" · {contact.role.label}"
@@ -220,6 +226,12 @@ class TimelineScreen(CallmateScreen[None]):
         if entry is None:
             return
         kind, call, note = entry
+        rep = self.theirs.get(call.id or 0)
+        if rep is not None and (kind == "commitment" or call.next_step is not None):
+            from callmate.store.service import NotYours
+
+            self._refused(NotYours(rep))
+            return
         now = self.callmate.clock.now()
         if kind == "commitment" and note is not None and note.id is not None:
             note_id, at = note.id, (None if note.done_at else now)
@@ -230,8 +242,18 @@ class TimelineScreen(CallmateScreen[None]):
 
     @work(group="timeline-change", exit_on_error=False)
     async def change(self, call_id: int, note_id: int | None, at: datetime | None) -> None:
-        await self.store.set_promise_done(call_id, note_id, at)
+        from callmate.store.service import NotYours
+
+        try:
+            await self.store.set_promise_done(call_id, note_id, at)
+        except NotYours as refused:  # its owner changed since the list was read
+            self._refused(refused)
         self.load()
+
+    def _refused(self, refused: NotYours) -> None:
+        from callmate.store.service import failure_line
+
+        self.notify(clean_line(failure_line(refused)), severity="warning", markup=False)
 
     def action_follow_up(self) -> None:
         if self.contact is None:

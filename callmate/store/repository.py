@@ -565,16 +565,19 @@ class Repository:
 
     # -- next steps and commitments ----------------------------------------
     def mark_step_done(self, call_id: int, at: datetime | None) -> None:
-        """Mark a call's next step kept (``at``), or open again (None)."""
+        """Mark a call's next step kept (``at``), or open again (None).
+        :class:`NotYours` when it is another rep's (nothing changed)."""
         with self._session() as session:
-            session.execute(
+            result = session.execute(
                 update(CallRow).where(CallRow.id == call_id).values(next_step_done_at=at)
             )
+            self._refuse_if_theirs(session, result, call_id=call_id)
 
     def reschedule_step(self, call_id: int, due: date, due_time: time | None = None) -> None:
-        """Move the next step to a day (and time, or none); the old ones are kept (migration 11)."""
+        """Move the next step to a day (and time, or none); the old ones are kept (migration 11).
+        :class:`NotYours` when it is another rep's (nothing changed)."""
         with self._session() as session:
-            session.execute(
+            result = session.execute(
                 update(CallRow)
                 .where(CallRow.id == call_id)
                 .values(
@@ -583,10 +586,34 @@ class Repository:
                     next_step_done_at=None,
                 )
             )
+            self._refuse_if_theirs(session, result, call_id=call_id)
 
     def set_commitment_done(self, note_id: int, at: datetime | None) -> None:
+        """:class:`NotYours` when the note is on another rep's call (nothing changed)."""
         with self._session() as session:
-            session.execute(update(NoteRow).where(NoteRow.id == note_id).values(done_at=at))
+            result = session.execute(
+                update(NoteRow).where(NoteRow.id == note_id).values(done_at=at)
+            )
+            self._refuse_if_theirs(session, result, note_id=note_id)
+
+    def _refuse_if_theirs(
+        self, session: Session, result: object, *, call_id: int = 0, note_id: int = 0
+    ) -> None:
+        """An UPDATE that changed nothing on the team database because the row is
+        another rep's (row-level security hides it from writes, silently) raises
+        :class:`NotYours` naming them: never a change that only looks made."""
+        if not self.postgres or getattr(result, "rowcount", None) != 0:
+            return
+        if note_id:
+            call_id = session.scalar(select(NoteRow.call_id).where(NoteRow.id == note_id)) or 0
+        if not call_id:
+            return
+        from callmate.store import team
+        from callmate.store.unavailable import NotYours
+
+        theirs = team.others_calls(session.connection(), [call_id])
+        if call_id in theirs:
+            raise NotYours(theirs[call_id])
 
     # -- reads shared with the home screen's fast path (store/queries.py) -----
     def _read(self, query: Callable[[sqlite3.Connection], T]) -> T:
@@ -815,6 +842,7 @@ class Repository:
                 .where(NoteRow.deleted_at.is_(None))
                 .values(due=due, due_time=converters.clock_text(due_time))
             )
+            self._refuse_if_theirs(session, result, note_id=note_id)
             return bool(getattr(result, "rowcount", 0))
 
     # -- the team (the team database, schema version 3) ----------------------
@@ -837,6 +865,16 @@ class Repository:
 
         with self.engine.connect() as connection:
             return team.rep_names(connection, call_ids)
+
+    def others_calls(self, call_ids: Iterable[int]) -> dict[int, str]:
+        """Of ``call_ids``, those another rep made (only they may change them), with
+        that rep's name; on the SQLite file, where every call is the user's, none."""
+        if not self.postgres:
+            return {}
+        from callmate.store import team
+
+        with self.engine.connect() as connection:
+            return team.others_calls(connection, call_ids)
 
     def other_reps_call(self, contact_id: int, since: datetime) -> OtherRepsCall | None:
         """Another rep's newest conversation with the contact since ``since``

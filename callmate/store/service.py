@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 from callmate.store.gateway import StoreGateway
-from callmate.store.unavailable import StoreUnavailable
+from callmate.store.unavailable import NotYours, StoreUnavailable
 
 if TYPE_CHECKING:
     import sqlite3
@@ -63,6 +63,7 @@ T = TypeVar("T")
 
 __all__ = [
     "CallStore",
+    "NotYours",
     "Pending",
     "PostgresCallStore",
     "SqliteCallStore",
@@ -132,6 +133,7 @@ class CallStore(Protocol):
     ) -> tuple[Contact, list[Call], dict[int, PromiseRecord]]: ...
     async def team_agenda(self, today: date) -> list[RepAgenda]: ...
     async def rep_names(self, call_ids: Sequence[int]) -> dict[int, str]: ...
+    async def others_calls(self, call_ids: Sequence[int]) -> dict[int, str]: ...
     async def other_reps_call(self, contact_id: int, since: datetime) -> OtherRepsCall | None: ...
 
     # -- writes the screen waits for (they raise) --------------------------
@@ -323,6 +325,11 @@ class SqliteCallStore:
     async def rep_names(self, call_ids: Sequence[int]) -> dict[int, str]:
         """Per call, the rep who made it (the team database; none on SQLite)."""
         return await self.gateway.run(lambda repo: repo.rep_names(call_ids))
+
+    async def others_calls(self, call_ids: Sequence[int]) -> dict[int, str]:
+        """Of ``call_ids``, those another rep made, with their name: only they may
+        change them (the team database; none on SQLite)."""
+        return await self.gateway.run(lambda repo: repo.others_calls(call_ids))
 
     async def other_reps_call(self, contact_id: int, since: datetime) -> OtherRepsCall | None:
         """Another rep's newest conversation with the contact since ``since`` (the

@@ -78,6 +78,25 @@ def rep_names(connection: Connection, call_ids: Iterable[int]) -> dict[int, str]
     return {int(call_id): str(name) for call_id, name in rows}
 
 
+def others_calls(connection: Connection, call_ids: Iterable[int]) -> dict[int, str]:
+    """Of ``call_ids``, those another rep made (this connection can't change them,
+    row-level security), with that rep's name. One query."""
+    from sqlalchemy import text
+
+    wanted = sorted(set(call_ids))
+    if not wanted:
+        return {}
+    rows = connection.execute(
+        text(
+            f"SELECT k.id, {_SHOWN} FROM calls k "
+            f"LEFT JOIN {USERS_TABLE} u ON u.role_name = k.{OWNER_COLUMN} "
+            f"WHERE k.id = ANY(:ids) AND k.{OWNER_COLUMN} <> CURRENT_USER"
+        ),
+        {"ids": wanted},
+    )
+    return {int(call_id): str(name) for call_id, name in rows}
+
+
 def other_reps_call(
     connection: Connection, contact_id: int, since: datetime
 ) -> OtherRepsCall | None:

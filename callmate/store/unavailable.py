@@ -16,3 +16,13 @@ class StoreUnavailable(RuntimeError):
         super().__init__(message)
         self.message = message
         self.kind = kind
+
+
+class NotYours(StoreUnavailable):
+    """A change to another rep's call (its next step, a commitment) on the team
+    database: row-level security lets only its owner write it, so nothing was
+    changed. ``message`` is the one line to show."""
+
+    def __init__(self, rep: str) -> None:
+        super().__init__(f"That is {rep}'s call: only {rep} can change it.", kind="refused")
+        self.rep = rep
