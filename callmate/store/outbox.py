@@ -323,21 +323,32 @@ def _upsert(remote: Connection, table: Any, values: dict[str, Any]) -> int:
     return int(remote.execute(statement.returning(table.c.id)).scalar_one())
 
 
-def _team_contact(remote: Connection, row: Any) -> int:
-    from sqlalchemy import func, select, update
+def find_team_contact(remote: Connection, uuid: str | None, name: str, company: str) -> int | None:
+    """The team database's id of the outbox's contact: by uuid, else by name and
+    company (a contact planned by name gets a uuid of its own in the outbox;
+    the team's de-duplicated contact is the one its calls are pushed to)."""
+    from sqlalchemy import func, select
 
     contacts = _table("contacts")
-    found = remote.scalar(select(contacts.c.id).where(contacts.c.uuid == row.uuid))
+    found = remote.scalar(select(contacts.c.id).where(contacts.c.uuid == uuid))
     if found is None:
         found = remote.scalar(
             select(contacts.c.id)
             .where(
-                func.lower(contacts.c.name) == row.name.lower(),
-                func.lower(contacts.c.company) == row.company.lower(),
+                func.lower(contacts.c.name) == name.lower(),
+                func.lower(contacts.c.company) == company.lower(),
             )
             .order_by(contacts.c.id.desc())
             .limit(1)
         )
+    return None if found is None else int(found)
+
+
+def _team_contact(remote: Connection, row: Any) -> int:
+    from sqlalchemy import func, update
+
+    contacts = _table("contacts")
+    found = find_team_contact(remote, row.uuid, row.name, row.company)
     if found is None:  # race-safe: one contact per name and company (team schema 3)
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 

@@ -677,6 +677,18 @@ class PostgresCallStore(SqliteCallStore):
             local = self.pusher.outbox()  # the team thread's own connection to the outbox
             if local is None:
                 return None
+            if table == "contacts":  # planned by name: a uuid of its own, the push's rule
+                from callmate.store.outbox import find_team_contact
+
+                with local.engine.connect() as db:
+                    row = db.execute(
+                        text("SELECT uuid, name, company FROM contacts WHERE id = :id"),
+                        {"id": local_id},
+                    ).one_or_none()
+                if row is None:
+                    return None
+                with repo.engine.connect() as connection:
+                    return find_team_contact(connection, row[0], row[1], row[2])
             with local.engine.connect() as db:
                 uuid = db.execute(
                     text(f"SELECT uuid FROM {table} WHERE id = :id"), {"id": local_id}
