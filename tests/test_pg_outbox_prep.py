@@ -12,18 +12,22 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from callmate.app import CallmateApp, make_app
 from callmate.clock import FrozenClock
 from callmate.domain.models import Call, Contact, NextStep, Note, NoteKind, Outcome, Owner
 from callmate.screens.live_call import LiveCallScreen
 from callmate.screens.precall import PreCallScreen
+from callmate.screens.timeline import TimelineScreen
 from callmate.store.database_url import parse
 from callmate.store.outbox import is_local
 from callmate.store.repository import Repository
 from callmate.store.service import PostgresCallStore
 from tests.conftest import NOW
 from tests.helpers import FakeClipboard, screen_text, settle, type_text
+from tests.pg_server import PostgresServer
+from tests.test_pg_outbox import outage_server, outage_url, server, until  # noqa: F401
 from tests.test_pg_roles import Team, team  # noqa: F401  (the fixture)
 
 SIZE = (80, 24)
@@ -81,7 +85,7 @@ def sam_app(
     application.store.close()
 
 
-async def plan_and_start(pilot: Pilot[object]) -> LiveCallScreen:
+async def plan_and_start(pilot: Pilot[object], *, announced: bool = True) -> LiveCallScreen:
     await settle(pilot)
     await pilot.press("n")
     await settle(pilot)
@@ -89,10 +93,15 @@ async def plan_and_start(pilot: Pilot[object]) -> LiveCallScreen:
     await type_text(pilot, "Dana Whitfield")
     await settle(pilot)
     shown = screen_text(pilot)
-    assert "Priya Shah spoke to Dana Whitfield on Friday" in shown
+    if announced:
+        assert "Priya Shah spoke to Dana Whitfield on Friday" in shown
     assert "Agreed next step: demo" in shown  # the plan's prep brief: Priya's call
     pilot.app.screen.query_one("#goal").focus()
     await type_text(pilot, "Book the demo")
+    return await start(pilot)
+
+
+async def start(pilot: Pilot[object]) -> LiveCallScreen:
     await pilot.press("ctrl+s")
     await settle(pilot)
     screen = pilot.app.screen
@@ -101,17 +110,79 @@ async def plan_and_start(pilot: Pilot[object]) -> LiveCallScreen:
     return screen
 
 
-def prep_shown(pilot: Pilot[object]) -> str:
-    return screen_text(pilot)
+def check_prep(pilot: Pilot[object], screen: LiveCallScreen) -> None:
+    """The prep on the live screen (^b) holds Priya's call: her words, her open
+    promise, and (read, the panel has no line for it) her next step."""
+    shown = screen_text(pilot)
+    assert "none yet" not in shown, shown
+    assert "In their words  last 1 call" in shown and "we lose a day every week" in shown
+    assert "WE OWE" in shown and "a send the pricing sheet" in shown, shown
+    brief = screen.brief
+    assert brief is not None and brief.next_step is not None
+    assert (brief.last_goal, brief.next_step.what) == ("Book a demo", "demo")
+    assert not is_local(brief.last_call_id)  # read from the team database
 
 
 async def test_the_live_prep_shows_another_reps_earlier_call(sam_app: CallmateApp) -> None:
+    """Planned by name (n): the outbox's contact has a uuid of its own."""
     async with sam_app.run_test(size=SIZE) as pilot:
         screen = await plan_and_start(pilot)
         await pilot.press("ctrl+b")
         await settle(pilot)
-        shown = screen_text(pilot)
-        assert "none yet" not in shown, shown
-        assert "demo" in shown, shown
-        assert "send the pricing sheet" in shown, shown
-        assert screen.brief is not None
+        check_prep(pilot, screen)
+
+
+async def test_the_live_prep_of_a_follow_up_from_the_timeline(
+    sam_app: CallmateApp,
+    team: Team,  # noqa: F811
+) -> None:
+    """f on the timeline follows Priya's step up: the same prep on the live call."""
+    from tests.test_team_views import contact_id
+
+    async with sam_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sam_app.push_screen(TimelineScreen(contact_id(team, "Dana Whitfield")))
+        await settle(pilot)
+        assert "Priya Shah · 2 days ago" in screen_text(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(sam_app.screen, PreCallScreen)
+        assert sam_app.screen.query_one("#goal", Input).value == "demo"
+        screen = await start(pilot)
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        check_prep(pilot, screen)
+
+
+async def test_the_prep_stays_when_the_server_goes_away_mid_call(
+    isolated_home: Path,
+    clock: FrozenClock,
+    clipboard: FakeClipboard,
+    server: PostgresServer,  # noqa: F811
+    outage_url: str,  # noqa: F811
+) -> None:
+    """Loaded once, the prep is the screen's: an outage mid-call changes nothing in
+    it, notes wait in the outbox, nothing crashes."""
+    priyas_call(outage_url)
+    app = make_app(isolated_home, clock=clock, clipboard=clipboard, team=parse(outage_url))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await plan_and_start(pilot, announced=False)
+            await pilot.press("ctrl+b")
+            await settle(pilot)
+            check_prep(pilot, screen)
+            server.halt()
+            await pilot.press("ctrl+b")  # back to the notes
+            await type_text(pilot, "said while the VPN was down\n")
+            await until(
+                pilot, lambda: "offline · 1 note waiting" in screen_text(pilot), "the note waits"
+            )
+            await pilot.press("ctrl+b")
+            await settle(pilot)
+            check_prep(pilot, screen)
+            assert app.screen is screen
+            server.resume()
+            await until(pilot, lambda: "offline" not in screen_text(pilot), "pushed")
+            assert app.screen is screen, "the call went on"
+    finally:
+        app.store.close()
