@@ -186,3 +186,42 @@ async def test_the_prep_stays_when_the_server_goes_away_mid_call(
             assert app.screen is screen, "the call went on"
     finally:
         app.store.close()
+
+
+async def test_a_call_started_while_the_server_is_down_goes_on(
+    isolated_home: Path,
+    clock: FrozenClock,
+    clipboard: FakeClipboard,
+    server: PostgresServer,  # noqa: F811
+    outage_url: str,  # noqa: F811
+) -> None:
+    """The server goes away between the plan and the start: the call starts, its
+    prep can't be read and says so in one line (the panel keeps "loading…": it is
+    not read again when the server is back), notes wait, nothing crashes."""
+    priyas_call(outage_url)
+    app = make_app(isolated_home, clock=clock, clipboard=clipboard, team=parse(outage_url))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("n")
+            await type_text(pilot, "Dana Whitfield")
+            await settle(pilot)
+            assert "Agreed next step: demo" in screen_text(pilot)
+            app.screen.query_one("#goal").focus()
+            await type_text(pilot, "Book the demo")
+            server.halt()
+            screen = await start(pilot)
+            await type_text(pilot, "typed offline\n")
+            await until(pilot, lambda: "offline · 1 note waiting" in screen_text(pilot), "waits")
+            await pilot.press("ctrl+b")
+            await settle(pilot)
+            shown = screen_text(pilot)
+            assert "none yet" not in shown, "never a wrong 'no earlier calls'"
+            assert app.screen is screen and screen.brief is None
+            said = [notification.message for notification in app._notifications]
+            assert any("nothing is listening there" in line for line in said), said
+            server.resume()
+            await until(pilot, lambda: "offline" not in screen_text(pilot), "pushed")
+            assert app.screen is screen, "the call went on"
+    finally:
+        app.store.close()
