@@ -62,35 +62,29 @@ def current_role(connection: Connection) -> str:
 def rep_names(connection: Connection, call_ids: Iterable[int]) -> dict[int, str]:
     """Per call, who made it: the rep's display name, else their role name.
     One query, whatever the number of calls."""
-    from sqlalchemy import text
-
-    wanted = sorted(set(call_ids))
-    if not wanted:
-        return {}
-    rows = connection.execute(
-        text(
-            f"SELECT k.id, {_SHOWN} FROM calls k "
-            f"LEFT JOIN {USERS_TABLE} u ON u.role_name = k.{OWNER_COLUMN} "
-            "WHERE k.id = ANY(:ids)"
-        ),
-        {"ids": wanted},
-    )
-    return {int(call_id): str(name) for call_id, name in rows}
+    return _makers(connection, call_ids, others_only=False)
 
 
 def others_calls(connection: Connection, call_ids: Iterable[int]) -> dict[int, str]:
     """Of ``call_ids``, those another rep made (this connection can't change them,
     row-level security), with that rep's name. One query."""
+    return _makers(connection, call_ids, others_only=True)
+
+
+def _makers(
+    connection: Connection, call_ids: Iterable[int], *, others_only: bool
+) -> dict[int, str]:
     from sqlalchemy import text
 
     wanted = sorted(set(call_ids))
     if not wanted:
         return {}
+    others = f" AND k.{OWNER_COLUMN} <> CURRENT_USER" if others_only else ""
     rows = connection.execute(
         text(
             f"SELECT k.id, {_SHOWN} FROM calls k "
             f"LEFT JOIN {USERS_TABLE} u ON u.role_name = k.{OWNER_COLUMN} "
-            f"WHERE k.id = ANY(:ids) AND k.{OWNER_COLUMN} <> CURRENT_USER"
+            f"WHERE k.id = ANY(:ids){others}"
         ),
         {"ids": wanted},
     )
