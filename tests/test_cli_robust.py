@@ -505,6 +505,10 @@ def wait_until_reading(pid: int) -> None:
     raise AssertionError("callmate never started reading its input")
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _is_pipe(pid: int, fd: int) -> bool:
     try:
         return os.readlink(f"/proc/{pid}/fd/{fd}").startswith("pipe:")
@@ -523,6 +527,10 @@ def test_ctrl_c_exits_130_quietly(isolated_home: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl+C as a terminal delivers it: a test run started in the
+        # background (`cmd &` in a script) ignores SIGINT, the child inherits
+        # that, and Python then installs no KeyboardInterrupt handler at all.
+        preexec_fn=_default_sigint,
     )
     wait_until_reading(process.pid)
     process.send_signal(signal.SIGINT)
