@@ -127,6 +127,17 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
                 f"ratio {ratios[-1]:.2f} (p95 {p95_ratios[-1]:.2f})",
                 flush=True,
             )
+    return summary(floor, ours, drawn, ratios, p95_ratios)
+
+
+def summary(
+    floor: list[float],
+    ours: list[float],
+    drawn: list[float],
+    ratios: list[float],
+    p95_ratios: list[float],
+) -> dict[str, float]:
+    """Print the all-runs line and return the figures (also for pg_note_save)."""
     print(
         f"all runs ({len(ours)} notes each): bare {ms(floor)} · callmate {ms(ours)} to durable "
         f"({ms(drawn)} to shown) · ratio {median(ratios):.2f} (p95 {median(p95_ratios):.2f}), "

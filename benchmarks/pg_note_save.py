@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.note_save import ms
+from benchmarks.note_save import ms, summary
 from benchmarks.pty_harness import PtyProgram, median, p95
 from benchmarks.seed import seed, sentence
 
@@ -150,21 +150,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
                 )
     finally:
         server.stop()
-    print(
-        f"all runs ({len(ours)} notes each): bare {ms(floor)} · callmate {ms(ours)} to durable "
-        f"({ms(drawn)} to shown) · ratio {median(ratios):.2f} (p95 {median(p95_ratios):.2f}), "
-        "the median of the runs' ratios"
-    )
-    return {
-        "bare": median(floor),
-        "bare_p95": p95(floor),
-        "durable": median(ours),
-        "durable_p95": p95(ours),
-        "shown": median(drawn),
-        "shown_p95": p95(drawn),
-        "ratio": median(ratios),
-        "ratio_p95": median(p95_ratios),
-    }
+    return summary(floor, ours, drawn, ratios, p95_ratios)
 
 
 if __name__ == "__main__":
