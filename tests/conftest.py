@@ -120,6 +120,29 @@ def empty_team_database(repo: Repository) -> None:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
+@pytest.fixture
+def team(pg_store_url: str) -> Iterator[Repository]:
+    """The team database's Repository, emptied first."""
+    repository = Repository.open_url(pg_store_url)
+    empty_team_database(repository)
+    try:
+        yield repository
+    finally:
+        repository.close()
+
+
+@pytest.fixture
+def local(isolated_home: Path) -> Iterator[Repository]:
+    """The Repository of the isolated data dir's SQLite file."""
+    from callmate.locations import database_path
+
+    repository = Repository.open(database_path(isolated_home))
+    try:
+        yield repository
+    finally:
+        repository.close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repository]:
     """A Repository on each backend: a new SQLite file, or the team database

@@ -9,7 +9,6 @@ holds it, and each failure in one line without the password.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,29 +21,10 @@ from callmate.domain.models import Call, Contact, NextStep, Note, NoteKind, Outc
 from callmate.locations import database_path
 from callmate.store.database_url import parse
 from callmate.store.repository import Repository
-from tests.conftest import NOW, empty_team_database
+from tests.conftest import NOW
 from tests.pg_server import PostgresServer
 
 HOSTILE = "[bold red]not markup[/] \x1b[31mred\x1b[0m <b>x</b> \x07bell\x00 $(rm -rf) ✓"
-
-
-@pytest.fixture
-def team(pg_store_url: str) -> Iterator[Repository]:
-    repository = Repository.open_url(pg_store_url)
-    empty_team_database(repository)
-    try:
-        yield repository
-    finally:
-        repository.close()
-
-
-@pytest.fixture
-def local(isolated_home: Path) -> Iterator[Repository]:
-    repository = Repository.open(database_path(isolated_home))
-    try:
-        yield repository
-    finally:
-        repository.close()
 
 
 def closed_call(

@@ -12,38 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from callmate.domain.models import Call, Contact, Note, NoteKind
-from callmate.locations import database_path
 from callmate.store import bulk, pg_import
 from callmate.store.database_url import parse
 from callmate.store.repository import Repository
-from tests.conftest import NOW, empty_team_database
+from tests.conftest import NOW
 from tests.test_db_push import closed_call, counts, push
 
 
-@pytest.fixture
-def team(pg_store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Repository]:
+@pytest.fixture(autouse=True)
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pg_import, "BATCH", 2)
-    repository = Repository.open_url(pg_store_url)
-    empty_team_database(repository)
-    try:
-        yield repository
-    finally:
-        repository.close()
-
-
-@pytest.fixture
-def local(isolated_home: Path) -> Iterator[Repository]:
-    repository = Repository.open(database_path(isolated_home))
-    try:
-        yield repository
-    finally:
-        repository.close()
 
 
 def _uuid(n: int) -> str:

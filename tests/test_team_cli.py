@@ -18,7 +18,6 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,7 +43,6 @@ from callmate.locations import database_path
 from callmate.store import bulk
 from callmate.store.database_url import parse
 from callmate.store.repository import Repository
-from tests.conftest import empty_team_database
 from tests.pg_server import PostgresServer
 from tests.test_cli_reads import seed_history
 from tests.test_cli_robust import private_home
@@ -54,16 +52,6 @@ SECRET = "s3cret-Pa55"
 HOSTILE = "[bold red]not markup[/] \x1b[31mred\x1b[0m <b>x</b> \x07bell\x00 \u202eevil ✓"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202e]")
 """What must never reach the terminal (a newline and a tab aside)."""
-
-
-@pytest.fixture
-def team(pg_store_url: str) -> Iterator[Repository]:
-    repository = Repository.open_url(pg_store_url)
-    empty_team_database(repository)
-    try:
-        yield repository
-    finally:
-        repository.close()
 
 
 def record(name: str, *, notes: list[dict[str, object]] | None = None, **fields: object) -> dict:
