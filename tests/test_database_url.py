@@ -136,9 +136,8 @@ def test_status_reaches_the_real_server(
     assert pg_server.password not in out + err
 
 
-def failures(server: PostgresServer) -> dict[str, tuple[str, str]]:
+def failures(server: PostgresServer, wrong_port: int) -> dict[str, tuple[str, str]]:
     """A URL that fails, and what its one line must say."""
-    wrong_port = next(p for p in range(server.port + 1, 65535) if p != server.port)
     return {
         "wrong port": (
             server.url("callmate_test", port=wrong_port),
@@ -169,12 +168,13 @@ def failures(server: PostgresServer) -> dict[str, tuple[str, str]]:
 def test_each_failure_is_one_line_naming_the_host(
     capsys: pytest.CaptureFixture[str],
     pg_server: PostgresServer,
+    closed_port: int,
     pg_url: str,
     case: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("PGPASSFILE", os.devnull)  # no ~/.pgpass stands in
-    url, says = failures(pg_server)[case]
+    url, says = failures(pg_server, closed_port)[case]
     with pytest.raises(DatabaseUnavailable) as raised:
         check(parse(url))
     assert says in str(raised.value)

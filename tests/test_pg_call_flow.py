@@ -121,15 +121,14 @@ async def test_whole_call_on_the_team_database(
 
 
 async def test_a_team_database_out_of_reach_fails_each_job_in_one_line(
-    isolated_home: Path, pg_server: object, pg_store_url: str
+    isolated_home: Path, pg_server: object, pg_store_url: str, closed_port: int
 ) -> None:
     """No server where the URL points: the job fails with one line naming the
     host and what failed, never a traceback's worth, never the password."""
     from callmate.store.service import StoreUnavailable, failure_line
-    from tests.pg_server import free_port
 
     url = parse(pg_store_url)
-    away = parse(pg_store_url.replace(f":{url.port}/", f":{free_port()}/"))
+    away = parse(pg_store_url.replace(f":{url.port}/", f":{closed_port}/"))
     store = open_store(database_path(isolated_home), team=away)
     try:
         with pytest.raises(StoreUnavailable) as failed:

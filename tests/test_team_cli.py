@@ -503,8 +503,7 @@ def one_line_without(secret: str, err: str) -> None:
     assert not CONTROL.search(err)
 
 
-def failing(server: PostgresServer) -> dict[str, tuple[str, str]]:
-    wrong_port = next(p for p in range(server.port + 1, 65535) if p != server.port)
+def failing(server: PostgresServer, wrong_port: int) -> dict[str, tuple[str, str]]:
     return {
         "wrong password": (
             server.url("callmate_store", password=SECRET),
@@ -528,6 +527,7 @@ def failing(server: PostgresServer) -> dict[str, tuple[str, str]]:
 @pytest.mark.parametrize("case", ["wrong password", "unreachable", "missing database", "no tables"])
 def test_each_command_says_what_failed_in_one_line(
     pg_server: PostgresServer,
+    closed_port: int,
     pg_url: str,
     pg_store_url: str,
     case: str,
@@ -537,7 +537,7 @@ def test_each_command_says_what_failed_in_one_line(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("PGPASSFILE", os.devnull)  # no ~/.pgpass stands in
-    url, says = failing(pg_server)[case]
+    url, says = failing(pg_server, closed_port)[case]
     file = tmp_path / "one.json"
     file.write_text(json.dumps([record("A")]))
     for argv in ALL_COMMANDS:
