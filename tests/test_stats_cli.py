@@ -192,7 +192,7 @@ def test_stats_needs_neither_sqlalchemy_nor_pydantic(tmp_path: Path, argv: list[
     script = f"from callmate.cli import main\nassert main({argv!r}) == 0\n"
     modules = loaded_after(script, tmp_path)
     assert "callmate.store.stats_queries" in modules  # the command did count
-    heavy = ("sqlalchemy", "pydantic", "textual", "callmate.store.repository")
+    heavy: tuple[str, ...] = ("sqlalchemy", "pydantic", "textual", "callmate.store.repository")
     heavy += ("callmate.store.service", "asyncio", "callmate.settings")
     assert present(modules, heavy) == []
     assert present(modules, LATER_SCREENS_ONLY) == []
