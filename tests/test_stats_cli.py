@@ -114,7 +114,7 @@ def test_the_text_reads_in_80_columns(
     assert "  Lost to: No project 2, Chose another supplier 1" in text
     assert "  A verbatim quote" in text and "5 of 9 (56%)" in text
     assert "  Median length                                 20:00" in text
-    assert "Connection rate: 9 of 11 (82%) calls reached the person" in text
+    assert "Connection rate: 9 of 11 calls reached the person (82%)" in text
     assert "  Not reached: no answer 1, voicemail 1" in text
     assert "Going cold (no conversation in 30 days): 1 now" in text
 

@@ -619,7 +619,12 @@ def report(stats: Stats) -> list[str]:
         lines.append(f"  {label:<46}{method.share(count).phrase()}")
     lines.append(f"  {'Median length':<46}{_clock_length(method.median_seconds)}")
     rate = dials.overall.rate
-    lines += ["", f"Connection rate: {rate.phrase()} calls reached the person"]
+    reached = (
+        f"{rate.count:,} of {rate.of:,} calls reached the person ({rate.percent}%)"
+        if rate.of
+        else "no calls yet"
+    )
+    lines += ["", f"Connection rate: {reached}"]
     connected = [w.connected for w in dials.by_week]
     lines.append(f"  {'Reached by week':<41}   {sparkline(connected)}")
     if any(count for _kind, count in dials.attempts):
