@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+CSV_FORMATS = ("csv", "hubspot", "pipedrive", "salesforce")
+EXPORT_FORMATS = ["json", "csv", "md", "hubspot", "pipedrive", "salesforce", "vcard"]
+
 
 def _whole_number(low: int, high: int, what: str, *, beyond: str = ""):  # type: ignore[no-untyped-def]
     """An argparse type: a whole number from ``low`` to ``high`` (a friendly error otherwise)."""
@@ -77,13 +80,25 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     export = commands.add_parser(
         "export",
-        help="print (or write) every call: json, csv or md",
+        help="print (or write) every call: json, csv, md, a CRM's CSV, or the contacts as vCard",
         parents=[common],
         description="Every call, oldest first. JSON is the full record (see README); "
-        "CSV is a row per call for spreadsheets; md is a readable document.",
+        "CSV is a row per call for spreadsheets; md is a readable document; "
+        "hubspot, pipedrive and salesforce are CSV files each CRM's import takes "
+        "(the call as a logged call, its next step as a task); vcard is the contacts.",
     )
-    export.add_argument("--format", choices=["json", "csv", "md"], default="json")
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="json")
     export.add_argument("--out", metavar="PATH", type=Path, help="write to PATH, not stdout")
+    export.add_argument(
+        "--bom",
+        action="store_true",
+        help="start a CSV with a UTF-8 byte order mark, so Excel reads its accents right",
+    )
+    export.add_argument(
+        "--schema",
+        action="store_true",
+        help="print the JSON Schema (draft 2020-12) of the JSON export, and nothing else",
+    )
 
     importer = commands.add_parser(
         "import",
@@ -201,7 +216,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "export":
+        if args.schema:  # the format's description: no data dir, no database
+            from callmate.domain.export_schema import schema_text
+
+            sys.stdout.write(schema_text())
+            return 0
+        if args.bom and args.format not in CSV_FORMATS:
+            parser.error("--bom is for the CSV formats (csv, hubspot, pipedrive, salesforce)")
     data_dir_arg = getattr(args, "data_dir", None)
     if data_dir_arg:
         os.environ[HOME_ENV] = str(Path(data_dir_arg).expanduser().resolve())
@@ -537,7 +561,7 @@ def _command(args: argparse.Namespace, base: Path, team=None) -> int:  # type: i
     """Run a data command on the SQLite file in ``base``, or on the team database
     (``team``, a DatabaseUrl): the same command, the same output."""
     if args.command == "export":
-        return _export(base, args.format, args.out, team)
+        return _export(base, args.format, args.out, team, bom=args.bom)
     if args.command == "import":
         return _import(base, args.file, team)
     if args.command == "due":
@@ -612,7 +636,9 @@ def _open_repository(base: Path, team=None):  # type: ignore[no-untyped-def]
     return Repository.open(database_path(base))
 
 
-def _export(base: Path, fmt: str, out: Path | None, team=None) -> int:  # type: ignore[no-untyped-def]
+def _export(  # type: ignore[no-untyped-def]
+    base: Path, fmt: str, out: Path | None, team=None, *, bom: bool = False
+) -> int:
     """Every call, streamed: read a batch at a time and written as it comes, so
     time and memory stay flat per call whatever the size of the history. On the
     team database the same batches and records (:func:`bulk.export_team_calls`)."""
@@ -637,6 +663,7 @@ def _export(base: Path, fmt: str, out: Path | None, team=None) -> int:  # type: 
 
         records = team_records
     exported = 0
+    cards: list[int] = [0]
 
     def counted(calls: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         nonlocal exported
@@ -646,7 +673,13 @@ def _export(base: Path, fmt: str, out: Path | None, team=None) -> int:  # type: 
 
     try:
         calls = counted(records)
-        chunks = exporters.json_chunks(calls) if fmt == "json" else exporters.csv_chunks(calls)
+        chunks = _export_chunks(fmt, calls, exporters)
+        if fmt == "vcard":  # a card a chunk: say how many contacts, not calls
+            chunks = _cards_counted(chunks, cards)
+        if bom:
+            from callmate.domain.csv_safe import BOM
+
+            chunks = itertools.chain([BOM], chunks)
         if out is None:
             for chunk in chunks:
                 sys.stdout.write(chunk)
@@ -660,8 +693,30 @@ def _export(base: Path, fmt: str, out: Path | None, team=None) -> int:  # type: 
         close()
     from callmate.domain.text import count
 
-    print(f"Wrote {count(exported, 'call')} to {_shown(out)}", file=sys.stderr)
+    written = count(cards[0], "contact") if fmt == "vcard" else count(exported, "call")
+    print(f"Wrote {written} to {_shown(out)}", file=sys.stderr)
     return 0
+
+
+def _cards_counted(cards: Iterator[str], tally: list[int]) -> Iterator[str]:
+    for card in cards:
+        tally[0] += 1
+        yield card
+
+
+def _export_chunks(fmt: str, calls: Iterator[dict[str, Any]], exporters: Any) -> Iterator[str]:
+    """The pieces of an export in ``fmt`` (all but md), from the calls as they stream."""
+    if fmt == "json":
+        return exporters.json_chunks(calls)  # type: ignore[no-any-return]
+    if fmt == "csv":
+        return exporters.csv_chunks(calls)  # type: ignore[no-any-return]
+    if fmt == "vcard":
+        from callmate.domain.vcard import vcard_chunks
+
+        return vcard_chunks(calls)
+    from callmate.domain.crm_export import crm_chunks
+
+    return crm_chunks(fmt, calls)
 
 
 def _export_markdown(base: Path, out: Path | None, team=None) -> int:  # type: ignore[no-untyped-def]
