@@ -109,7 +109,7 @@ def test_the_export_carries_them_and_both_exports_agree(tmp_path: Path) -> None:
         repo.import_calls(parse_export(json.dumps([a_call(id=1), a_call(id=2)])))
     finally:
         repo.close()
-    exported = json.loads(streamed(path))
+    exported = json.loads(streamed(path))["calls"]
     ids = stable_ids(path)
     assert [c["uuid"] for c in exported] == ids["calls"]
     assert [n["uuid"] for c in exported for n in c["notes"]] == ids["notes"]

@@ -152,7 +152,7 @@ def both(
     exported = tmp_path / "calls.json"
     code, _out, err = run("export", "--out", str(exported), capsys=capsys)
     assert code == 0, err
-    calls = len(json.loads(exported.read_text(encoding="utf-8")))
+    calls = len(json.loads(exported.read_text(encoding="utf-8"))["calls"])
     assert calls > 20
 
     other = tmp_path / "sqlite-copy"
@@ -220,7 +220,7 @@ def test_every_command_prints_on_the_team_database_what_it_prints_on_sqlite(
     assert on_both(both, "search", "zzzq", capsys=capsys) == (1, "Nothing found for 'zzzq'.\n")
     assert on_both(both, "recap", "999999", capsys=capsys)[0] == 1
     # Every call's recap (as text and Markdown) and next step as an event.
-    for call in json.loads(both.export):
+    for call in json.loads(both.export)["calls"]:
         number = str(call["id"])
         for argv in (("recap", number), ("recap", number, "--format", "md")):
             code, out = on_both(both, *argv, capsys=capsys)
@@ -317,7 +317,7 @@ def test_the_team_export_reads_in_batches_of_any_size(both: Both) -> None:
     repo = Repository.open_url(both.url)
     try:
         whole = list(bulk.export_team_calls(repo.engine))
-        assert [c["id"] for c in whole] == [c["id"] for c in json.loads(both.export)]
+        assert [c["id"] for c in whole] == [c["id"] for c in json.loads(both.export)["calls"]]
         assert list(bulk.export_team_calls(repo.engine, batch=3)) == whole
         assert list(bulk.export_team_calls(repo.engine, batch=1)) == whole
     finally:
@@ -344,7 +344,7 @@ def test_the_team_export_holds_one_batch_at_a_time(both: Both) -> None:
         batches = [entry[2] for entry in seen if "ANY(" in entry[1]]
         assert batches and all(len(p["ids"]) == 2 for p in batches)  # type: ignore[index]
         assert len(batches) == 5  # calls, research, questions, date moves, notes: one batch
-        assert first["id"] == json.loads(both.export)[0]["id"]
+        assert first["id"] == json.loads(both.export)["calls"][0]["id"]
         calls.close()
     finally:
         event.remove(repo.engine, "before_cursor_execute", executed)
