@@ -221,7 +221,7 @@ HUBSPOT_COLUMNS = [
     "Task type",
     "Task status",
 ]
-HUBSPOT_REQUIRED = ("Email", "Activity date")
+HUBSPOT_REQUIRED = ("Activity date",)
 
 _HUBSPOT_STATUS = {
     "connected": "COMPLETED",
