@@ -116,12 +116,15 @@ def seed_hostile(home: Path) -> list[Call]:
             assert call.id is not None
             for kind, text in [
                 (NoteKind.QUOTE, f"{FORMULA} we lose a day, every week; {QUOTES} {EMOJI}"),
-                (NoteKind.PAIN, f"{MINUS} invoices by hand\nsecond line {MARKUP}"),
+                (NoteKind.PAIN, f"{MINUS} invoices by hand {MARKUP}"),
+                (NoteKind.OBJECTION, f"{AT_SUM} too dear\nsecond line; {QUOTES}"),
                 (NoteKind.NOTE, f"{AT_SUM} uses <img src=x onerror=alert(1)> ![t](http://e.x/p)"),
                 (NoteKind.OURS, f"{PLUS} send the pricing sheet {CONTROLS}"),
                 (NoteKind.PRIVATE, f"{SECRET} {FORMULA}"),
             ]:
                 note = Note(kind=kind, text=text, created_at=day + timedelta(minutes=3))
+                if kind is NoteKind.OBJECTION:  # several lines: in the email only if chosen
+                    note = note.model_copy(update={"in_email": True})
                 if kind is NoteKind.OURS:
                     note = note.model_copy(update={"owner": "Sam", "due": date(2026, 11, 27)})
                 repo.save_note(call.id, note)
@@ -222,13 +225,15 @@ def test_each_crm_file_has_its_columns_required_fields_and_safe_cells(
         for name in required:
             assert row[name], (name, row)
     assert_safe_cells(rows)
-    text = data.decode("utf-8")
-    assert SECRET not in text, "a private note never leaves the user's hands"
+    assert SECRET.encode() not in data, "a private note never leaves the user's hands"
+    text = "\x1f".join(value for row in rows for value in row.values())
     assert EMOJI in text and "'=HYPERLINK(" in text
     # The quote, in quotation marks, with who said it; the notes with their kind.
     assert "“=HYPERLINK(" in text and "(said by =HYPERLINK(" in text
-    assert "- Pain: -2+3 invoices by hand\nsecond line [bold]x[/]" in text
-    assert "- We owe: +1 555 0100 send the pricing sheet" in text and "(Sam, due 2026-11-27)" in text
+    assert "- Pain: -2+3 invoices by hand [bold]x[/]" in text
+    assert "- Objection: @SUM(A1:A9) too dear\nsecond line; " + QUOTES in text
+    assert "- We owe: +1 555 0100 send the pricing sheet" in text and "(due 2026-11-27)" in text
+    assert "Outcome: maybe (others need to review it; =HYPERLINK(" in text
 
 
 def test_hubspot_rows_a_call_and_its_follow_up_task_per_contact(
@@ -248,6 +253,9 @@ def test_hubspot_rows_a_call_and_its_follow_up_task_per_contact(
     assert rows[1]["Due date"] == "2026-12-04"  # no time of day agreed: the day
     assert first["Task type"] == "TODO" and first["Task status"] == "NOT_STARTED"
     assert rows[2]["Email"] == "" and rows[2]["First Name"] == "Olga"
+    assert first["Email"] == "dana.whitfield@northwind.example"  # associates the contact
+    assert first["Phone Number"] == "'+1 555 0100"
+    assert first["Job Title"] == "'-2+3 Head of Ops; 🙂 👩‍💻 café"
 
 
 def test_pipedrive_has_the_call_then_its_follow_up_activity(
@@ -262,6 +270,8 @@ def test_pipedrive_has_the_call_then_its_follow_up_activity(
     assert call["Activity - Duration"] == "00:22" and call["Activity - Done"] == "Done"
     assert call["Person - Name"].startswith("'=HYPERLINK(")
     assert call["Organization - Name"].startswith("'@SUM(")
+    assert call["Person - Email"] == "dana.whitfield@northwind.example"
+    assert call["Person - Phone"] == task["Person - Phone"] == "'+1 555 0100"
     assert task["Activity - Due date"] == "2026-12-04" and task["Activity - Due time"] == "15:00"
     assert task["Activity - Done"] == "To do"
     assert task["Activity - Subject"].startswith("'+1 555 0100 demo")
@@ -285,6 +295,8 @@ def test_salesforce_tasks_a_logged_call_and_an_open_follow_up(
     assert all(DAY.fullmatch(r["ActivityDate"]) for r in rows)
     assert all(len(r["Subject"]) <= 255 and r["Priority"] == "Normal" for r in rows)
     assert call["WhoId"] == "" and call["Contact Name"].startswith("'=HYPERLINK(")
+    assert call["Contact Email"] == task["Contact Email"] == "dana.whitfield@northwind.example"
+    assert call["Contact Title"].startswith("'-2+3 Head of Ops")
 
 
 def test_a_body_is_cut_to_the_crms_field_size() -> None:
@@ -384,6 +396,9 @@ def test_the_vcard_export_has_each_contact_once(hostile_home: Path, tmp_path: Pa
     assert dana.fn.value.startswith(FORMULA) and "\x1b" not in data and "\x07" not in data
     assert dana.org.value == ["@SUM(A1:A9) Northwind, Freight; [bold]x[/] [@click=app.quit]"]
     assert olga.fn.value == "Olga Berg" and olga.n.value.family == "Berg"
+    assert dana.email.value == "dana.whitfield@northwind.example"
+    assert dana.tel.value == PLUS and dana.title.value == f"{MINUS} Head of Ops; {EMOJI}"
+    assert not hasattr(olga, "email") and not hasattr(olga, "tel")
     assert dana.uid.value.startswith("urn:uuid:")
     assert "Wrote 2 contacts" in cli(
         "export", "--format", "vcard", "--out", str(tmp_path / "c.vcf"), home=hostile_home
@@ -526,8 +541,11 @@ def test_an_unwritable_out_is_one_line(fmt: str, read_only_dir: Path, tmp_path: 
     assert one_line(result).startswith(f"callmate: could not write {read_only_dir / 'x.csv'}: ")
 
 
-def test_a_full_disk_leaves_the_last_crm_export_as_it_was(tiny_disk: Path) -> None:  # noqa: F811
-    home = tiny_disk / "home"
+def test_a_full_disk_leaves_the_last_crm_export_as_it_was(
+    tiny_disk: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
     seed_hostile(home)
     out = tiny_disk / "hubspot.csv"
     first = cli("export", "--format", "hubspot", "--out", str(out), home=home)

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from callmate.domain.csv_safe import csv_chunks
-from callmate.domain.kinds import Connection, NoteKind, Owner, kind_of
+from callmate.domain.kinds import Connection, NoteKind, Owner, Reason, kind_of
 from callmate.domain.text import clean, clean_line
 
 CRM_FORMATS = ("hubspot", "pipedrive", "salesforce")
@@ -87,7 +87,8 @@ def call_body(call: dict[str, Any], limit: int | None = None) -> str:
     if call["goal_result"]:
         lines.append(f"Goal reached: {call['goal_result']}")
     if call["outcome"]:
-        why = "; ".join(p for p in (call["reason"] or "", clean_line(call["reason_text"])) if p)
+        reason = Reason(call["reason"]).label.lower() if call["reason"] else ""
+        why = "; ".join(p for p in (reason, clean_line(call["reason_text"])) if p)
         lines.append(f"Outcome: {call['outcome']}" + (f" ({why})" if why else ""))
     taken = [n for n in call["notes"] if _in_recap(n)]
     quotes = [n for n in taken if n["kind"] == NoteKind.QUOTE.value]
