@@ -707,9 +707,9 @@ def _cards_counted(cards: Iterator[str], tally: list[int]) -> Iterator[str]:
 def _export_chunks(fmt: str, calls: Iterator[dict[str, Any]], exporters: Any) -> Iterator[str]:
     """The pieces of an export in ``fmt`` (all but md), from the calls as they stream."""
     if fmt == "json":
-        return exporters.json_chunks(calls)  # type: ignore[no-any-return]
+        return exporters.json_chunks(calls)
     if fmt == "csv":
-        return exporters.csv_chunks(calls)  # type: ignore[no-any-return]
+        return exporters.csv_chunks(calls)
     if fmt == "vcard":
         from callmate.domain.vcard import vcard_chunks
 

@@ -147,7 +147,8 @@ def test_data_dir_flag_after_the_command_and_env_var(tmp_path: Path) -> None:
 
 def test_export_of_a_new_data_dir_is_an_empty_array(tmp_path: Path) -> None:
     result = run_cli("--data-dir", str(tmp_path / "fresh"), "export")
-    assert result.returncode == 0 and json.loads(result.stdout) == {"schema_version": 1, "calls": []}
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == {"schema_version": 1, "calls": []}
     assert (tmp_path / "fresh" / "callmate.db").exists()
 
 

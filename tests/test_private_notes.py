@@ -92,8 +92,8 @@ async def test_a_private_note_stays_with_the_user(
     private = [n for n in call.notes if n.kind is NoteKind.PRIVATE]
     assert [n.text for n in private] == [SECRET]
 
-    exported = json.loads(to_json([call]))
-    without_ids = [{k: v for k, v in n.items() if k != "uuid"} for n in exported["calls"][0]["notes"]]
+    (exported,) = json.loads(to_json([call]))["calls"]
+    without_ids = [{k: v for k, v in n.items() if k != "uuid"} for n in exported["notes"]]
     assert {"kind": "private", "text": SECRET, "offset_seconds": 0} in without_ids
     assert SECRET not in to_csv([call])
 

@@ -223,7 +223,8 @@ def test_a_commitment_moved_keeps_its_dates_whichever_code_moves_it(
         assert kept.due == date(2026, 12, 11)
         assert kept.moved_from == [date(2026, 12, 2), date(2026, 12, 4)]
         repo.reschedule_commitment(note.id, date(2026, 12, 18))  # home's `r`
-        assert json.loads(to_json([repo.get_call(call.id)]))["calls"][0]["notes"][0]["moved_from"] == [
+        (exported,) = json.loads(to_json([repo.get_call(call.id)]))["calls"]
+        assert exported["notes"][0]["moved_from"] == [
             "2026-12-02",
             "2026-12-04",
             "2026-12-11",

@@ -248,8 +248,10 @@ def _due_utc(day: str, at: str | None) -> str:
 
 def _hubspot_rows(call: dict[str, Any]) -> Iterator[list[Any]]:
     first, last = _name_parts(call["contact"]["name"])
-    status = "IN_PROGRESS" if call["status"] == "live" else _HUBSPOT_STATUS.get(
-        call.get("connection", "connected"), "COMPLETED"
+    status = (
+        "IN_PROGRESS"
+        if call["status"] == "live"
+        else _HUBSPOT_STATUS.get(call.get("connection", "connected"), "COMPLETED")
     )
     row = [
         _contact(call, "email"),

@@ -612,9 +612,7 @@ def _checked(data: Any, index: int, where: str, prefix: str = "") -> Call:
     try:
         call = ImportCall.model_validate(data)
     except ValidationError as error:
-        problems = [
-            f"{prefix}{_path((index, *e['loc']))}: {e['msg']}" for e in error.errors()[:10]
-        ]
+        problems = [f"{prefix}{_path((index, *e['loc']))}: {e['msg']}" for e in error.errors()[:10]]
         more = error.error_count() - len(problems)
         suffix = f" (and {more} more)" if more > 0 else ""
         raise ImportFileError(f"{where}: " + "; ".join(problems) + suffix) from None
