@@ -33,6 +33,7 @@ from callmate.domain.crm_export import (
 )
 from callmate.domain.csv_safe import FORMULA_LEADS, neutralised
 from callmate.domain.export_schema import SCHEMA_VERSION, schema_text
+from callmate.domain.importer import ImportFileError, parse_export
 from callmate.domain.md_safe import md_text
 from callmate.domain.models import (
     Call,
@@ -560,3 +561,27 @@ def test_a_full_disk_leaves_the_last_crm_export_as_it_was(
     assert one_line(again) == f"callmate: could not write {out}: No space left on device"
     assert out.read_bytes() == earlier
     assert not [p for p in tiny_disk.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ('{"calls": [], "schema_version": 2}', "newer callmate"),  # checked after the calls too
+        ('{"schema_version": "1", "calls": []}', '"schema_version" must be a whole number'),
+        ('{"schema_version": 1, "calls": [], "calls": []}', '"calls" appears twice'),
+        ('{"schema_version": 1, "calls": {}}', '"calls" must be a JSON array of calls'),
+        ('{"schema_version": 1}', 'has no "calls"'),
+        ('{"calls": []}', 'found an object without "schema_version"'),
+        ('{"schema_version": 1, "calls": []} []', "Extra data"),
+        ('{"schema_version": 1 "calls": []}', "Expecting ',' delimiter"),
+    ],
+)
+def test_an_export_document_that_is_wrong_says_why(text: str, why: str) -> None:
+    with pytest.raises(ImportFileError) as caught:
+        parse_export(text)
+    assert why in str(caught.value)
+
+
+def test_other_keys_of_an_export_document_are_skipped() -> None:
+    text = '{"schema_version": 1, "made_by": {"app": ["callmate", 2]}, "calls": []}'
+    assert parse_export(text) == []
