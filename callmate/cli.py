@@ -226,6 +226,13 @@ def _main(argv: Sequence[str] | None) -> int:
             return 0
         if args.bom and args.format not in CSV_FORMATS:
             parser.error("--bom is for the CSV formats (csv, hubspot, pipedrive, salesforce)")
+        if args.format == "hubspot" and args.out is None:
+            print(
+                "callmate: --format hubspot writes two files (the calls, and their follow-up"
+                " tasks beside them): give --out FILE",
+                file=sys.stderr,
+            )
+            return 2
     data_dir_arg = getattr(args, "data_dir", None)
     if data_dir_arg:
         os.environ[HOME_ENV] = str(Path(data_dir_arg).expanduser().resolve())
@@ -673,19 +680,24 @@ def _export(  # type: ignore[no-untyped-def]
 
     try:
         calls = counted(records)
-        chunks = _export_chunks(fmt, calls, exporters)
-        if fmt == "vcard":  # a card a chunk: say how many contacts, not calls
-            chunks = _cards_counted(chunks, cards)
+        pieces = _export_pieces(fmt, calls, exporters)  # (file, text): file 1 is HubSpot's tasks
+        if fmt == "vcard":  # a card a piece: say how many contacts, not calls
+            pieces = _cards_counted(pieces, cards)
+        outs = [out] if out is not None else []
+        if out is not None and fmt == "hubspot":
+            from callmate.domain.crm_export import hubspot_tasks_path
+
+            outs.append(hubspot_tasks_path(out))
         if bom:
             from callmate.domain.csv_safe import BOM
 
-            chunks = itertools.chain([BOM], chunks)
+            pieces = itertools.chain([(n, BOM) for n in range(max(1, len(outs)))], pieces)
         if out is None:
-            for chunk in chunks:
-                sys.stdout.write(chunk)
+            for _file, text in pieces:
+                sys.stdout.write(text)
             return 0
         try:
-            _write_out(out, chunks)
+            _write_files(outs, pieces)
         except OSError as error:
             print(f"callmate: could not write {_shown(out)}: {_reason(error)}", file=sys.stderr)
             return 1
@@ -694,29 +706,58 @@ def _export(  # type: ignore[no-untyped-def]
     from callmate.domain.text import count
 
     written = count(cards[0], "contact") if fmt == "vcard" else count(exported, "call")
-    print(f"Wrote {written} to {_shown(out)}", file=sys.stderr)
+    tasks = f" and their follow-up tasks to {_shown(outs[1])}" if len(outs) > 1 else ""
+    print(f"Wrote {written} to {_shown(out)}{tasks}", file=sys.stderr)
     return 0
 
 
-def _cards_counted(cards: Iterator[str], tally: list[int]) -> Iterator[str]:
+def _cards_counted(cards: Iterator[tuple[int, str]], tally: list[int]) -> Iterator[tuple[int, str]]:
     for card in cards:
         tally[0] += 1
         yield card
 
 
-def _export_chunks(fmt: str, calls: Iterator[dict[str, Any]], exporters: Any) -> Iterator[str]:
-    """The pieces of an export in ``fmt`` (all but md), from the calls as they stream."""
-    if fmt == "json":
-        return exporters.json_chunks(calls)
-    if fmt == "csv":
-        return exporters.csv_chunks(calls)
-    if fmt == "vcard":
-        from callmate.domain.vcard import vcard_chunks
+def _export_pieces(
+    fmt: str, calls: Iterator[dict[str, Any]], exporters: Any
+) -> Iterator[tuple[int, str]]:
+    """An export in ``fmt`` (all but md) in pieces, ``(file, text)``, from the
+    calls as they stream; every format writes file 0 only, but HubSpot's,
+    whose follow-up tasks are file 1 (:func:`crm_export.hubspot_tasks_path`)."""
+    if fmt in ("json", "csv", "vcard"):
+        if fmt == "vcard":
+            from callmate.domain.vcard import vcard_chunks
 
-        return vcard_chunks(calls)
+            chunks = vcard_chunks(calls)
+        else:
+            chunks = exporters.json_chunks(calls) if fmt == "json" else exporters.csv_chunks(calls)
+        return ((0, text) for text in chunks)
     from callmate.domain.crm_export import crm_chunks
 
     return crm_chunks(fmt, calls)
+
+
+def _write_files(outs: list[Path], pieces: Iterable[tuple[int, str]]) -> None:
+    """:func:`_write_out` for an export of one or more files written in one pass
+    (each piece to the file it names): each file replaced whole or not at all."""
+    from contextlib import ExitStack
+
+    from callmate.files import FILE_MODE, atomic_target
+
+    with ExitStack() as stack:
+        handles = []
+        for out in outs:
+            target = out.resolve() if out.is_symlink() else out
+            if target.exists() and not target.is_file():  # /dev/stdout, a pipe: as it is
+                handles.append(stack.enter_context(open(target, "w", encoding="utf-8")))
+                continue
+            temporary = stack.enter_context(atomic_target(target))
+            handle = stack.enter_context(
+                open(temporary, "w", encoding="utf-8", newline="", buffering=1 << 20)
+            )
+            os.chmod(temporary, FILE_MODE)
+            handles.append(handle)
+        for index, text in pieces:
+            handles[index].write(text)
 
 
 def _export_markdown(base: Path, out: Path | None, team=None) -> int:  # type: ignore[no-untyped-def]

@@ -22,6 +22,8 @@ from markdown_it import MarkdownIt
 from callmate.domain.crm_export import (
     HUBSPOT_COLUMNS,
     HUBSPOT_REQUIRED,
+    HUBSPOT_TASK_COLUMNS,
+    HUBSPOT_TASK_REQUIRED,
     HUBSPOT_TEXT_MAX,
     PIPEDRIVE_COLUMNS,
     PIPEDRIVE_REQUIRED,
@@ -30,6 +32,7 @@ from callmate.domain.crm_export import (
     SALESFORCE_TEXT_MAX,
     call_body,
     crm_chunks,
+    hubspot_tasks_path,
 )
 from callmate.domain.csv_safe import FORMULA_LEADS, neutralised
 from callmate.domain.export_schema import SCHEMA_VERSION, schema_text
@@ -237,26 +240,41 @@ def test_each_crm_file_has_its_columns_required_fields_and_safe_cells(
     assert "Outcome: maybe (others need to review it; =HYPERLINK(" in text
 
 
-def test_hubspot_rows_a_call_and_its_follow_up_task_per_contact(
+def test_hubspot_writes_the_calls_and_beside_them_their_follow_up_tasks(
     hostile_home: Path, tmp_path: Path
 ) -> None:
+    """HubSpot imports two objects a file: contacts + calls, then contacts + tasks."""
     _, rows = rows_of(exported(hostile_home, tmp_path, "hubspot"))
-    assert len(rows) == 3
+    tasks_file = tmp_path / "calls-tasks.hubspot"
+    assert hubspot_tasks_path(tmp_path / "calls.hubspot") == tasks_file
+    header, tasks = rows_of(tasks_file.read_bytes())
+    assert header == HUBSPOT_TASK_COLUMNS and len(rows) == len(tasks) == 3
+    for task in tasks:
+        assert all(task[name] for name in HUBSPOT_TASK_REQUIRED)
+    assert_safe_cells(tasks)
     first = rows[0]
     assert first["First Name"].startswith("'=HYPERLINK(") and first["Last Name"] == "Whitfield"
     assert first["Company Name"] == "'@SUM(A1:A9) Northwind, Freight; [bold]x[/] [@click=app.quit]"
     assert DAY_MINUTE.fullmatch(first["Activity date"])
     assert first["Activity date"] == "2026-11-18 14:30"  # UTC
     assert first["Call direction"] == "OUTBOUND" and first["Call status"] == "COMPLETED"
-    assert first["Task title"].startswith("'+1 555 0100 demo for the ops team")
-    local = datetime.combine(date(2026, 12, 4), time(15, 0)).astimezone().astimezone(UTC)
-    assert first["Due date"] == local.strftime("%Y-%m-%d %H:%M")
-    assert rows[1]["Due date"] == "2026-12-04"  # no time of day agreed: the day
-    assert first["Task type"] == "TODO" and first["Task status"] == "NOT_STARTED"
     assert rows[2]["Email"] == "" and rows[2]["First Name"] == "Olga"
-    assert first["Email"] == "dana.whitfield@northwind.example"  # associates the contact
+    assert first["Email"] == tasks[0]["Email"] == "dana.whitfield@northwind.example"
     assert first["Phone Number"] == "'+1 555 0100"
     assert first["Job Title"] == "'-2+3 Head of Ops; 🙂 👩‍💻 café"
+    task = tasks[0]
+    assert task["Task title"].startswith("'+1 555 0100 demo for the ops team")
+    local = datetime.combine(date(2026, 12, 4), time(15, 0)).astimezone().astimezone(UTC)
+    assert task["Due date"] == local.strftime("%Y-%m-%d %H:%M")
+    assert tasks[1]["Due date"] == "2026-12-04"  # no time of day agreed: the day
+    assert task["Task type"] == "TODO" and task["Task status"] == "NOT_STARTED"
+    assert "Agreed on the call of 2026-11-18" in task["Task notes"]
+
+
+def test_hubspot_needs_out_for_its_two_files(hostile_home: Path) -> None:
+    result = cli("export", "--format", "hubspot", home=hostile_home)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "give --out FILE" in one_line(result)
 
 
 def test_pipedrive_has_the_call_then_its_follow_up_activity(
@@ -341,10 +359,15 @@ def _call_dict(**changes: Any) -> dict[str, Any]:
 def test_contact_fields_and_leading_tab_or_cr_are_neutralised(fmt: str) -> None:
     """The contact's email, phone and title (and values no input lets start with
     a tab or CR, as another callmate's JSON might): each in its column, safe."""
-    text = "".join(crm_chunks(fmt, [_call_dict()]))
-    _, rows = rows_of(text.encode())
-    assert_safe_cells(rows)
-    cells = {value for row in rows for value in row.values()}
+    files: dict[int, str] = {}
+    for index, piece in crm_chunks(fmt, [_call_dict()]):
+        files[index] = files.get(index, "") + piece
+    assert len(files) == (2 if fmt == "hubspot" else 1)
+    cells = set()
+    for text in files.values():
+        _, rows = rows_of(text.encode())
+        assert_safe_cells(rows)
+        cells |= {value for row in rows for value in row.values()}
     assert {"'@evil", "'+1 555 0100"} <= cells
     if fmt != "pipedrive":  # Pipedrive's person has no job title field
         assert "'=1+1" in cells
@@ -361,7 +384,9 @@ def test_the_csv_export_is_safe_too_and_bom_is_asked_for(
     with_bom = exported(hostile_home, tmp_path, "csv", "--bom")
     assert with_bom == b"\xef\xbb\xbf" + plain
     hubspot = exported(hostile_home, tmp_path, "hubspot", "--bom")
-    assert hubspot.startswith(b"\xef\xbb\xbfEmail,") and hubspot.count(b"\xef\xbb\xbf") == 1
+    tasks = (tmp_path / "calls-tasks.hubspot").read_bytes()
+    for data in (hubspot, tasks):
+        assert data.startswith(b"\xef\xbb\xbfEmail,") and data.count(b"\xef\xbb\xbf") == 1
     refused = cli("export", "--format", "json", "--bom", home=hostile_home)
     assert refused.returncode == 2 and "--bom is for the CSV formats" in refused.stderr
 
@@ -554,12 +579,14 @@ def test_a_full_disk_leaves_the_last_crm_export_as_it_was(
     out = tiny_disk / "hubspot.csv"
     first = cli("export", "--format", "hubspot", "--out", str(out), home=home)
     assert first.returncode == 0, first.stderr
-    earlier = out.read_bytes()
+    tasks = tiny_disk / "hubspot-tasks.csv"
+    assert one_line(first) == f"Wrote 3 calls to {out} and their follow-up tasks to {tasks}"
+    earlier, earlier_tasks = out.read_bytes(), tasks.read_bytes()
     fill(tiny_disk)
     again = cli("export", "--format", "hubspot", "--bom", "--out", str(out), home=home)
     assert again.returncode == 1
     assert one_line(again) == f"callmate: could not write {out}: No space left on device"
-    assert out.read_bytes() == earlier
+    assert out.read_bytes() == earlier and tasks.read_bytes() == earlier_tasks
     assert not [p for p in tiny_disk.iterdir() if p.name.endswith(".tmp")]
 
 

@@ -291,7 +291,7 @@ def test_the_comparison_holds_every_case(both: Both, capsys: pytest.CaptureFixtu
     assert "\x1b" not in out and "\x07" not in out
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv", "md", "hubspot", "pipedrive", "salesforce"])
+@pytest.mark.parametrize("fmt", ["json", "csv", "md", "pipedrive", "salesforce"])
 def test_export_gives_the_same_file_from_the_team_database(
     both: Both, fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

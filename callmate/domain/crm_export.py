@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any
 
-from callmate.domain.csv_safe import csv_chunks
+from callmate.domain.csv_safe import csv_file_chunks
 from callmate.domain.kinds import Connection, NoteKind, Owner, Reason, kind_of
 from callmate.domain.text import clean, clean_line
 
@@ -182,40 +183,50 @@ def _contact(call: dict[str, Any], key: str) -> str:
 
 # -- HubSpot ---------------------------------------------------------------------
 # Columns named as HubSpot's import maps them to properties (the property labels):
-# contact "Email" (the unique identifier that associates a row's activities
+# the contact's "Email" (the unique identifier that associates a row's activity
 # with the contact), "First Name", "Last Name", "Company Name", "Phone Number",
 # "Job Title"; the call's "Activity date" (hs_timestamp, required), "Call title",
 # "Call notes" (hs_call_body), "Call direction", "Call status"; the task's
 # "Task title" (hs_task_subject), "Due date" (hs_timestamp, required for a task),
 # "Task notes", "Task type" (EMAIL, CALL or TODO), "Task status" (NOT_STARTED or
 # COMPLETED). Sources:
-#   "Import and associate multiple objects" (HubSpot Knowledge Base),
+#   "Import records for multiple objects" (HubSpot Knowledge Base),
+#     https://knowledge.hubspot.com/import-and-export/import-objects
+#     ("import two objects using a single file": here contacts and calls, or
+#     contacts and tasks, associated along each row);
+#   "Import and associate multiple objects",
 #     https://knowledge.hubspot.com/crm-setup/import-and-associate-multiple-objects
-#     (activities - calls, tasks - imported associated with the row's contact);
+#     (activities - calls, tasks - created associated with the row's contact);
 #   "Set up import files", https://knowledge.hubspot.com/import-and-export/set-up-your-import-file
 #     (a header row whose every column names a property; UTF-8);
 #   "Calls" (engagements API), https://developers.hubspot.com/docs/api/crm/calls
 #     (hs_timestamp required; hs_call_body, hs_call_status values);
 #   "Tasks", https://developers.hubspot.com/docs/api/crm/tasks
 #     (hs_timestamp is the due date; hs_task_status, hs_task_type values).
-# HubSpot imports a file as one or several objects associated along each row,
-# and a call and a task are two objects: the follow-up task of a call rides in
-# the call's own row (its columns empty when the call has no next step), which
-# HubSpot turns into a call and a task, both associated with the contact.
+# A single file holds two objects, and a call and its follow-up task would be
+# three with the contact: the tasks go to a second file beside the calls'
+# (``calls-tasks.csv`` beside ``calls.csv``), a row per call with a next step,
+# each file imported as contacts + calls, then contacts + tasks.
 # Dates: "YYYY-MM-DD HH:MM", 24-hour, in UTC (pick year-month-day and UTC in the
 # import's date step); a due date without a time of day is "YYYY-MM-DD".
-HUBSPOT_COLUMNS = [
+_HUBSPOT_CONTACT = [
     "Email",
     "First Name",
     "Last Name",
     "Company Name",
     "Phone Number",
     "Job Title",
+]
+HUBSPOT_COLUMNS = [
+    *_HUBSPOT_CONTACT,
     "Activity date",
     "Call title",
     "Call notes",
     "Call direction",
     "Call status",
+]
+HUBSPOT_TASK_COLUMNS = [
+    *_HUBSPOT_CONTACT,
     "Task title",
     "Due date",
     "Task notes",
@@ -223,6 +234,7 @@ HUBSPOT_COLUMNS = [
     "Task status",
 ]
 HUBSPOT_REQUIRED = ("Activity date",)
+HUBSPOT_TASK_REQUIRED = ("Task title", "Due date")
 
 _HUBSPOT_STATUS = {
     "connected": "COMPLETED",
@@ -246,38 +258,51 @@ def _due_utc(day: str, at: str | None) -> str:
     return _utc_minute(local.astimezone())
 
 
-def _hubspot_rows(call: dict[str, Any]) -> Iterator[list[Any]]:
+def _hubspot_rows(call: dict[str, Any]) -> Iterator[tuple[int, list[Any]]]:
+    """The call's row (file 0) and, with a next step, its task's (file 1)."""
     first, last = _name_parts(call["contact"]["name"])
-    status = (
-        "IN_PROGRESS"
-        if call["status"] == "live"
-        else _HUBSPOT_STATUS.get(call.get("connection", "connected"), "COMPLETED")
-    )
-    row = [
+    contact = [
         _contact(call, "email"),
         first,
         last,
         _contact(call, "company"),
         _contact(call, "phone"),
         _contact(call, "title"),
-        _utc_minute(_started(call)),
-        _subject(call),
-        call_body(call, HUBSPOT_TEXT_MAX),
-        "OUTBOUND",
-        status,
     ]
+    status = (
+        "IN_PROGRESS"
+        if call["status"] == "live"
+        else _HUBSPOT_STATUS.get(call.get("connection", "connected"), "COMPLETED")
+    )
+    yield (
+        0,
+        [
+            *contact,
+            _utc_minute(_started(call)),
+            _subject(call),
+            call_body(call, HUBSPOT_TEXT_MAX),
+            "OUTBOUND",
+            status,
+        ],
+    )
     step = call["next_step"]
     if step:
-        row += [
-            _step_subject(call),
-            _due_utc(step["date"], step["time"]),
-            _step_notes(call),
-            "TODO",
-            "COMPLETED" if step["done_at"] else "NOT_STARTED",
-        ]
-    else:
-        row += ["", "", "", "", ""]
-    yield row
+        yield (
+            1,
+            [
+                *contact,
+                _step_subject(call),
+                _due_utc(step["date"], step["time"]),
+                _step_notes(call),
+                "TODO",
+                "COMPLETED" if step["done_at"] else "NOT_STARTED",
+            ],
+        )
+
+
+def hubspot_tasks_path(out: Path) -> Path:
+    """Where the HubSpot export's follow-up tasks go: ``calls-tasks.csv`` beside ``calls.csv``."""
+    return out.with_name(f"{out.stem}-tasks{out.suffix or '.csv'}")
 
 
 # -- Pipedrive -------------------------------------------------------------------
@@ -431,19 +456,35 @@ def _salesforce_rows(call: dict[str, Any]) -> Iterator[list[Any]]:
         ]
 
 
-_FORMATS: dict[str, tuple[list[str], Callable[[dict[str, Any]], Iterator[list[Any]]]]] = {
-    "hubspot": (HUBSPOT_COLUMNS, _hubspot_rows),
-    "pipedrive": (PIPEDRIVE_COLUMNS, _pipedrive_rows),
-    "salesforce": (SALESFORCE_COLUMNS, _salesforce_rows),
+def _one_file(
+    rows_of: Callable[[dict[str, Any]], Iterator[list[Any]]],
+) -> Callable[[dict[str, Any]], Iterator[tuple[int, list[Any]]]]:
+    def rows(call: dict[str, Any]) -> Iterator[tuple[int, list[Any]]]:
+        for row in rows_of(call):
+            yield 0, row
+
+    return rows
+
+
+_FORMATS: dict[str, tuple[list[list[str]], Callable[[dict[str, Any]], Iterator[Any]]]] = {
+    "hubspot": ([HUBSPOT_COLUMNS, HUBSPOT_TASK_COLUMNS], _hubspot_rows),
+    "pipedrive": ([PIPEDRIVE_COLUMNS], _one_file(_pipedrive_rows)),
+    "salesforce": ([SALESFORCE_COLUMNS], _one_file(_salesforce_rows)),
 }
 
 
-def crm_chunks(fmt: str, calls: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """The ``fmt`` CRM's CSV in pieces, the header then a call's rows at a time."""
-    columns, rows_of = _FORMATS[fmt]
+def crm_files(fmt: str) -> int:
+    """How many files the ``fmt`` export writes (HubSpot: the calls, then their tasks)."""
+    return len(_FORMATS[fmt][0])
 
-    def rows() -> Iterator[list[Any]]:
+
+def crm_chunks(fmt: str, calls: Iterable[dict[str, Any]]) -> Iterator[tuple[int, str]]:
+    """The ``fmt`` CRM's CSV files in pieces, ``(file, text)``: each file's header,
+    then a call's rows at a time, each to its file."""
+    headers, rows_of = _FORMATS[fmt]
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
         for call in calls:
             yield from rows_of(call)
 
-    return csv_chunks(columns, rows())
+    return csv_file_chunks(headers, rows())

@@ -43,10 +43,13 @@ class SafeWriter:
         self._writer.writerow([neutralised(c) if isinstance(c, str) else c for c in row])
 
 
-def csv_chunks(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
-    """A CSV file in pieces, the header then each row as it comes (never the
-    whole file in memory); ``\\r\\n`` line ends as RFC 4180 and the CRMs'
-    importers expect, newlines inside a cell kept (the cell is quoted)."""
+def csv_file_chunks(
+    headers: list[list[str]], rows: Iterable[tuple[int, list[Any]]]
+) -> Iterator[tuple[int, str]]:
+    """CSV files in pieces, written in one pass over the rows: ``(file, text)``,
+    each file's header first, then each row to the file it names as it comes
+    (never a whole file in memory). ``\r\n`` line ends, as RFC 4180 and the
+    CRMs' importers expect; a newline inside a cell is kept (the cell is quoted)."""
     out = io.StringIO()
     writer = SafeWriter(out)
 
@@ -56,8 +59,9 @@ def csv_chunks(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
         out.truncate()
         return text
 
-    writer.writerow(header)
-    yield taken()
-    for row in rows:
+    for index, header in enumerate(headers):
+        writer.writerow(header)
+        yield index, taken()
+    for index, row in rows:
         writer.writerow(row)
-        yield taken()
+        yield index, taken()
