@@ -26,7 +26,7 @@ from callmate.domain.models import (
 )
 from callmate.locations import database_path
 from callmate.screens.live_call import LiveCallScreen
-from callmate.screens.precall import PreCallScreen
+from callmate.screens.precall import FollowUp, PreCallScreen
 from callmate.screens.timeline import TimelineScreen
 from callmate.store.repository import Repository
 from tests.conftest import NOW
@@ -261,3 +261,28 @@ async def test_hostile_text_in_them_is_literal_and_never_reaches_the_terminal(
         assert "[b]dana[/b]@acme.example" in shown
         assert "[@click=app.quit]555[/]" in shown
         assert_literal("[bold]x[/] [/] [TODO] [@click=app.quit]x[/] red" + shown)
+
+
+async def test_a_plan_for_a_contact_picked_without_them_fills_them(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    """Home's "going cold" row hands the plan a contact read without them (name,
+    company, role): the plan fills them from the stored contact, so a save
+    doesn't blank them."""
+    contact_id = seed_dana(isolated_home)
+    bare = Contact(id=contact_id, name=DANA.name, company=DANA.company, role=DANA.role)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(PreCallScreen(prefill=FollowUp(bare)))
+        await settle(pilot)
+        screen = app.screen
+        assert [value(screen, f) for f in ("email", "phone", "title")] == [
+            DANA.email,
+            DANA.phone,
+            DANA.title,
+        ]
+        await type_text(pilot, "Catch up{ctrl+s}")
+        await settle(pilot)
+        assert isinstance(app.screen, LiveCallScreen)
+    (dana,) = stored_contacts(isolated_home)
+    assert (dana.email, dana.phone, dana.title) == (DANA.email, DANA.phone, DANA.title)
