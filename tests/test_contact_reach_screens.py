@@ -43,11 +43,11 @@ DANA = Contact(
 )
 
 
-def seed_dana(home: Path, contact: Contact = DANA) -> int:
+def seed_dana(home: Path, contact: Contact = DANA, days_ago: int = 3) -> int:
     repo = Repository.open(database_path(home))
     try:
         call = repo.start_call(
-            Call(contact=contact, goal="Book a demo", started_at=NOW - timedelta(days=3))
+            Call(contact=contact, goal="Book a demo", started_at=NOW - timedelta(days=days_ago))
         )
         assert call.id is not None and call.contact.id is not None
         step = NextStep(what="Demo", owner=Owner.US, due=NOW.date() + timedelta(days=7))
@@ -286,3 +286,31 @@ async def test_a_plan_for_a_contact_picked_without_them_fills_them(
         assert isinstance(app.screen, LiveCallScreen)
     (dana,) = stored_contacts(isolated_home)
     assert (dana.email, dana.phone, dana.title) == (DANA.email, DANA.phone, DANA.title)
+
+
+async def test_following_up_a_contact_going_cold_brings_them(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    from callmate.domain.agenda import ColdRow
+    from callmate.screens.home import HomeScreen
+
+    seed_dana(isolated_home, days_ago=45)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        for _ in range(20):
+            if isinstance(home._current(), ColdRow):
+                break
+            await pilot.press("down")
+        assert isinstance(home._current(), ColdRow)
+        await pilot.press("f")
+        await settle(pilot)
+        plan = app.screen
+        assert isinstance(plan, PreCallScreen)
+        assert [value(plan, f) for f in ("contact-name", "email", "phone", "title")] == [
+            DANA.name,
+            DANA.email,
+            DANA.phone,
+            DANA.title,
+        ]
