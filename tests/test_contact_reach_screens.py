@@ -314,3 +314,53 @@ async def test_following_up_a_contact_going_cold_brings_them(
             DANA.phone,
             DANA.title,
         ]
+
+
+async def test_a_rep_planning_on_the_team_database_lands_on_the_contact_of_that_email(
+    team: Repository, pg_store_url: str, isolated_home: Path
+) -> None:
+    """Through the outbox (the live call is written locally first, then pushed):
+    another spelling of the name with the team contact's e-mail is that contact,
+    and what the rep left empty (the phone) is not erased."""
+    from sqlalchemy import text
+
+    from callmate.store.database_url import parse
+    from tests.test_pg_outbox import until
+
+    held = team.start_call(
+        Call(contact=DANA, goal="Book a demo", started_at=NOW - timedelta(days=40))
+    )
+    step = NextStep(what="Demo", owner=Owner.US, due=NOW.date() + timedelta(days=7))
+    team.finish_call(held.id or 0, outcome=Outcome.YES, next_step=step, ended_at=held.started_at)
+    app = make_app(
+        isolated_home, clock=FrozenClock(NOW), clipboard=FakeClipboard(), team=parse(pg_store_url)
+    )
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_plan(pilot)
+            await type_text(pilot, "D. Whitfield\nNW\nc{tab}DANA@northwind.example{tab}{tab}")
+            await type_text(pilot, "\n\nPricing{ctrl+s}")
+            await settle(pilot)
+            assert isinstance(app.screen, LiveCallScreen)
+
+            def pushed() -> list[tuple[object, ...]]:
+                with team.engine.connect() as db:
+                    return [
+                        tuple(row)
+                        for row in db.execute(
+                            text("SELECT contact_id FROM calls WHERE goal = 'Pricing'")
+                        )
+                    ]
+
+            await until(pilot, lambda: bool(pushed()), "the call pushed")
+            assert pushed() == [(held.contact.id,)]
+    finally:
+        app.store.close()
+    (dana,) = team.list_contacts()
+    assert (dana.name, dana.company, dana.phone, dana.title) == (
+        DANA.name,
+        DANA.company,
+        DANA.phone,
+        DANA.title,
+    )
+    assert dana.email == "DANA@northwind.example"
