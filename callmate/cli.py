@@ -216,8 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     if args.command == "export":
         if args.schema:  # the format's description: no data dir, no database
             from callmate.domain.export_schema import schema_text
@@ -225,7 +224,11 @@ def _main(argv: Sequence[str] | None) -> int:
             sys.stdout.write(schema_text())
             return 0
         if args.bom and args.format not in CSV_FORMATS:
-            parser.error("--bom is for the CSV formats (csv, hubspot, pipedrive, salesforce)")
+            print(
+                "callmate: --bom is for the CSV formats (csv, hubspot, pipedrive, salesforce)",
+                file=sys.stderr,
+            )
+            return 2
         if args.format == "hubspot" and args.out is None:
             print(
                 "callmate: --format hubspot writes two files (the calls, and their follow-up"
