@@ -1,0 +1,160 @@
+"""The recap as an email to send: the recipient, a ``mailto:`` link and an ``.eml`` draft.
+
+Pure and standard-library only; the recap screen and the CLI call it, the
+desktop's programs (callmate/desktop.py) do the opening.
+
+Everything here is built from user text, so nothing may become a header or a
+parameter it wasn't meant to be: the subject and names are cleaned to one
+line (a name like ``"Dana\\r\\nBcc: x@y.z"`` can't add a ``Bcc``), an
+address is taken only if it is exactly one plain address (no ``,``, ``?``,
+``&``, spaces, angle brackets), and every value in the link is
+percent-encoded (RFC 6068). The ``.eml`` is written by the standard library's
+:class:`email.message.EmailMessage`, which quotes and encodes headers itself
+(RFC 5322, RFC 2047 for non-ASCII).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from email import policy
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from urllib.parse import quote
+
+from callmate.domain.text import clean, clean_line
+
+MAILTO_MAX = 2000
+"""The longest ``mailto:`` link handed to a mail client, in characters once encoded.
+
+Windows caps URLs at 2,083 characters (``INTERNET_MAX_URL_LENGTH``), and
+``ShellExecute``, Outlook and several webmail handlers cut a ``mailto:`` at
+about 2,000 without a word: the end of the email would silently vanish.
+Anything longer goes out as an ``.eml`` draft instead, on every system, so
+the same email behaves the same everywhere. Encoding counts: an accented
+letter takes 6 characters (``%C3%A9``), a line break 6 (``%0D%0A``).
+"""
+
+_NOT_IN_AN_ADDRESS = re.compile(r"[\s,;:<>()\[\]\"'?&#%/\\=!*$|{}^`~+]")
+"""Characters that can't be in the one plain address we accept (``+`` is
+allowed back in the local part, see :func:`recipient_address`): they would
+separate addresses, start a query, or need quoting a mail client may not undo."""
+
+_DOMAIN = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+$")
+"""Labels of letters, digits and inner hyphens, at least two of them."""
+
+
+@dataclass(frozen=True)
+class Mail:
+    """A recap ready to leave: every field already one clean value."""
+
+    to: str
+    """One plain address (``dana@acme.com``), or "" when the contact has none."""
+    to_name: str
+    """The contact's name, for the ``.eml``'s To (``Dana Whitfield <dana@acme.com>``)."""
+    subject: str
+    body: str
+    """Lines end in ``\\n``; the link and the draft write them as CRLF."""
+
+
+def recipient_address(email: str) -> str:
+    """``email`` if it is one plain address a mail client reads the same way, else "".
+
+    An address the contact field took but a link or header could misread
+    (two addresses, a ``?cc=`` tail, a display name) is dropped rather than
+    passed on: the mail client then asks for the recipient.
+    """
+    text = clean_line(email)
+    local, at, domain = text.rpartition("@")
+    if not at or not local or not domain:
+        return ""
+    if _NOT_IN_AN_ADDRESS.search(local.replace("+", "")) or _NOT_IN_AN_ADDRESS.search(domain):
+        return ""
+    if not _DOMAIN.match(domain) or "@" in local:
+        return ""
+    try:
+        parsed = Address(addr_spec=text)
+    except (ValueError, IndexError, HeaderParseError):
+        return ""
+    return text if parsed.addr_spec == text else ""
+
+
+def compose_mail(*, name: str, email: str, subject: str, body: str) -> Mail:
+    """The mail for a recap: the subject on one line, the body without control characters."""
+    return Mail(
+        to=recipient_address(email),
+        to_name=clean_line(name),
+        subject=clean_line(subject),
+        body=clean(body),
+    )
+
+
+def _crlf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
+
+
+def mailto_url(mail: Mail) -> str:
+    """The RFC 6068 link: ``mailto:dana@acme.com?subject=…&body=…``.
+
+    Every value is percent-encoded as UTF-8 (``quote`` with nothing kept but
+    letters, digits and ``-._~``), so ``&``, ``?``, ``#``, ``+`` and ``%``
+    in the text stay text; line breaks are ``%0D%0A`` as §2 requires. Only
+    the address keeps its ``@`` (and encodes a ``+`` too, which some clients
+    would otherwise read as a space).
+    """
+    fields = []
+    if mail.subject:
+        fields.append("subject=" + quote(mail.subject, safe=""))
+    if mail.body:
+        fields.append("body=" + quote(_crlf(mail.body), safe=""))
+    url = "mailto:" + quote(mail.to, safe="@")
+    return url + ("?" + "&".join(fields) if fields else "")
+
+
+def fits_a_link(url: str) -> bool:
+    """Whether a mail client takes ``url`` whole (see :data:`MAILTO_MAX`)."""
+    return len(url) <= MAILTO_MAX
+
+
+def eml_bytes(mail: Mail, when: datetime) -> bytes:
+    """The mail as an RFC 5322 message a mail client opens as a draft.
+
+    UTF-8 text, CRLF line ends, headers To, Subject, Date and ``X-Unsent: 1``
+    (Outlook and others open such a file as a new message ready to send
+    rather than as one received). With no address the To header is empty
+    and the client asks. ``when`` is written in the local time zone.
+    """
+    message = EmailMessage(policy=policy.default.clone(linesep="\r\n"))
+    if mail.to:
+        message["To"] = Address(display_name=mail.to_name, addr_spec=mail.to)
+    else:
+        message["To"] = ""
+    message["Subject"] = mail.subject
+    message["Date"] = format_datetime(when.astimezone())
+    message["X-Unsent"] = "1"
+    message.set_content(mail.body, charset="utf-8")
+    return message.as_bytes()
+
+
+NAME_MAX = 40
+"""Characters of the contact's name kept in a file name."""
+
+
+def draft_file_name(name: str, day: date, call_id: int | None = None) -> str:
+    """``recap-dana-whitfield-2026-11-22-call-7.eml``: safe on every file system.
+
+    Only letters and digits of the name are kept (any script), the rest
+    become single hyphens: no path separator, dot, control or invisible
+    character can come from the name. The date comes before anything the
+    system could reserve (``CON``, ``NUL``), and the call's number keeps two
+    calls with one person on one day apart.
+    """
+    folded = unicodedata.normalize("NFKC", clean_line(name)).casefold()
+    slug = "-".join(part for part in re.split(r"[\W_]+", folded) if part)
+    slug = slug[:NAME_MAX].strip("-") or "contact"
+    tail = f"-call-{call_id}" if call_id is not None else ""
+    return f"recap-{slug}-{day.isoformat()}{tail}.eml"
