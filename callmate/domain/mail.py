@@ -83,13 +83,23 @@ def recipient_address(email: str) -> str:
     return text if parsed.addr_spec == text else ""
 
 
+_UNICODE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
+"""Line and paragraph separators: :func:`clean` keeps them, but Python's
+``splitlines`` (and so the ``email`` package) breaks lines there, and a
+header may hold no line break at all."""
+
+
+def _one_line(text: str) -> str:
+    return clean_line(text.translate(_UNICODE_BREAKS))
+
+
 def compose_mail(*, name: str, email: str, subject: str, body: str) -> Mail:
     """The mail for a recap: the subject on one line, the body without control characters."""
     return Mail(
         to=recipient_address(email),
-        to_name=clean_line(name),
-        subject=clean_line(subject),
-        body=clean(body),
+        to_name=_one_line(name),
+        subject=_one_line(subject),
+        body=clean(body.translate(_UNICODE_BREAKS)),
     )
 
 

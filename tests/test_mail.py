@@ -1,0 +1,242 @@
+"""The recap as an email (callmate/domain/mail.py): every link and draft read back
+by an independent parser (urllib.parse, email.parser), hostile text included."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta, timezone
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from callmate.domain.mail import (
+    MAILTO_MAX,
+    Mail,
+    compose_mail,
+    draft_file_name,
+    eml_bytes,
+    fits_a_link,
+    mailto_url,
+    recipient_address,
+)
+from callmate.domain.text import clean, clean_line
+
+WHEN = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+HOSTILE_NAME = "Dana\r\nBcc: x@y.z [b]bold[/b] [@click=app.quit]x[/] \x1b]52;c;QUFB\x07\x1b[31m"
+HOSTILE_SUBJECT = "Recap\r\nBcc: evil@y.z\r\n\r\nbody?&cc=a@b.c#x %0D%0A+\x1b]0;title\x07"
+
+
+def parse_mailto(url: str) -> tuple[str, dict[str, list[str]]]:
+    parts = urlsplit(url)
+    assert parts.scheme == "mailto"
+    assert parts.fragment == "", "a # in the text must not end the link"
+    return unquote(parts.path), parse_qs(parts.query, keep_blank_values=True)
+
+
+def parse_eml(data: bytes) -> EmailMessage:
+    message = BytesParser(policy=policy.default).parsebytes(data)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def body_of(message: EmailMessage) -> str:
+    content = message.get_content()
+    assert isinstance(content, str)
+    return content.replace("\r\n", "\n")
+
+
+# -- the recipient ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    "address", ["dana@acme.com", "dana.whitfield+crm@mail.acme.co.uk", "d_w-1@ex-ample.io"]
+)
+def test_a_plain_address_is_the_recipient(address: str) -> None:
+    assert recipient_address(address) == address
+    assert recipient_address(f"  {address} ") == address
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "",
+        "dana",
+        "dana@acme",
+        "@acme.com",
+        "dana@",
+        "a,b@acme.com",
+        "dana@acme.com,eve@evil.com",
+        "dana@acme.com;eve@evil.com",
+        "dana@acme.com?cc=eve@evil.com",
+        "dana@acme.com&bcc=eve@evil.com",
+        "dana@acme.com#x",
+        "Dana <dana@acme.com>",
+        '"dana"@acme.com',
+        "dana@@acme.com",
+        "da na@acme.com",
+        "dana@acme..com",
+        "dana@-acme.com",
+        "dana%40acme.com@evil.com",
+        "dana@acme.com\r\nBcc: eve@evil.com",
+    ],
+)
+def test_anything_but_one_plain_address_is_no_recipient(address: str) -> None:
+    """The mail client then asks; nothing is sent to a second, smuggled address."""
+    assert recipient_address(address) == ""
+
+
+# -- mailto ----------------------------------------------------------------------
+def test_mailto_reads_back_to_the_same_email() -> None:
+    mail = compose_mail(
+        name="Dana Whitfield",
+        email="dana+crm@acme.com",
+        subject="Recap: next step by Friday 27 November & more",
+        body="Hi Dana,\n\nWe agreed 50% off & a 2+2 trial?\nÜber gut, ça va #1\n",
+    )
+    url = mailto_url(mail)
+    to, fields = parse_mailto(url)
+    assert to == "dana+crm@acme.com"
+    assert set(fields) == {"subject", "body"}
+    assert fields["subject"] == [mail.subject]
+    assert fields["body"] == [mail.body.replace("\n", "\r\n")], "CRLF line breaks (RFC 6068 §2)"
+    assert "+" not in url, "a + could be read back as a space"
+    assert re.fullmatch(r"mailto:[A-Za-z0-9._~%@-]*\?subject=[\w.~%-]*&body=[\w.~%-]*", url)
+
+
+def test_mailto_without_an_address_is_still_a_link_the_client_completes() -> None:
+    url = mailto_url(compose_mail(name="Dana", email="", subject="Hi", body="Hello\n"))
+    assert url == "mailto:?subject=Hi&body=Hello%0D%0A"
+    assert parse_mailto(url)[0] == ""
+
+
+def test_hostile_subject_and_name_add_no_header_to_the_link() -> None:
+    mail = compose_mail(
+        name=HOSTILE_NAME, email="dana@acme.com", subject=HOSTILE_SUBJECT, body="x\r\ny"
+    )
+    to, fields = parse_mailto(mailto_url(mail))
+    assert to == "dana@acme.com"
+    assert set(fields) == {"subject", "body"}, "no cc, bcc or anything else"
+    (subject,) = fields["subject"]
+    assert "\r" not in subject and "\n" not in subject and "\x1b" not in subject
+    assert subject == clean_line(HOSTILE_SUBJECT)
+    assert fields["body"] == ["x\r\ny"]
+
+
+ONE_LINE_BREAKERS = "a\u2028b\u2029c\x85d\x0be\x0cf\x1cg\x1dh\x1ei\r\nj\rk"
+"""Everything Python's splitlines (and so the email package) breaks a line at."""
+
+
+@given(st.text(), st.text())
+@example(ONE_LINE_BREAKERS, ONE_LINE_BREAKERS)
+def test_any_subject_and_body_survive_the_link(subject: str, body: str) -> None:
+    mail = compose_mail(name="Dana", email="dana@acme.com", subject=subject, body=body)
+    url = mailto_url(mail)
+    assert url.isascii() and not any(c.isspace() for c in url)
+    to, fields = parse_mailto(url)
+    assert to == "dana@acme.com"
+    assert fields.get("subject", [""]) == [mail.subject]
+    assert "\n" not in mail.subject and "\r" not in mail.subject
+    assert len(mail.subject.splitlines()) <= 1
+    assert fields.get("body", [""]) == [mail.body.replace("\n", "\r\n")]
+    assert "\n".join(mail.body.splitlines()) == mail.body.removesuffix("\n"), "only \\n breaks"
+    assert set(fields) <= {"subject", "body"}
+
+
+def test_the_link_limit_counts_encoded_characters() -> None:
+    assert fits_a_link("m" * MAILTO_MAX)
+    assert not fits_a_link("m" * (MAILTO_MAX + 1))
+    short = compose_mail(name="D", email="d@a.co", subject="s", body="é" * 340)
+    assert len(short.body) == 340 and not fits_a_link(mailto_url(short)), "é is %C3%A9"
+
+
+# -- the .eml draft --------------------------------------------------------------
+def test_eml_reads_back_with_every_header_and_the_body() -> None:
+    mail = compose_mail(
+        name="Dana Whitfield",
+        email="dana@acme.com",
+        subject="Recap of our call: next step by Thursday 3 December",
+        body="Hi Dana,\n\nÜber: ça marche.\nFrom here on, a line\n.\n" + "long " * 40 + "\n",
+    )
+    when = datetime(2026, 11, 22, 16, 30, tzinfo=timezone(timedelta(hours=1)))
+    data = eml_bytes(mail, when)
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b""), "CRLF throughout"
+    message = parse_eml(data)
+    (address,) = message["To"].addresses
+    assert (address.display_name, address.addr_spec) == ("Dana Whitfield", "dana@acme.com")
+    assert message["Subject"] == mail.subject
+    assert message["Date"].datetime == when
+    assert message["X-Unsent"] == "1"
+    assert message.get_content_type() == "text/plain"
+    assert message.get_content_charset() == "utf-8"
+    assert body_of(message) == mail.body
+
+
+def test_eml_without_an_address_has_an_empty_to() -> None:
+    message = parse_eml(eml_bytes(compose_mail(name="Dana", email="", subject="s", body="b"), WHEN))
+    assert message["To"] == ""
+    assert body_of(message) == "b\n", "a body ends with a line break"
+
+
+def test_hostile_name_and_subject_create_no_header_in_the_draft() -> None:
+    mail = compose_mail(
+        name=HOSTILE_NAME, email="dana@acme.com", subject=HOSTILE_SUBJECT, body="Bcc: a@b.c\n"
+    )
+    message = parse_eml(eml_bytes(mail, WHEN))
+    assert sorted(message.keys()) == sorted(
+        [
+            "To",
+            "Subject",
+            "Date",
+            "X-Unsent",
+            "Content-Type",
+            "Content-Transfer-Encoding",
+            "MIME-Version",
+        ]
+    )
+    (address,) = message["To"].addresses
+    assert address.addr_spec == "dana@acme.com"
+    assert address.display_name == clean_line(HOSTILE_NAME)
+    assert message["Subject"] == clean_line(HOSTILE_SUBJECT)
+    assert "\x1b" not in str(message["Subject"]) + address.display_name
+    assert body_of(message) == "Bcc: a@b.c\n", "in the body it is only text"
+
+
+@given(st.text(), st.text(), st.text())
+@example(ONE_LINE_BREAKERS, ONE_LINE_BREAKERS, ONE_LINE_BREAKERS)
+def test_any_text_makes_a_draft_that_reads_back(name: str, subject: str, body: str) -> None:
+    mail = compose_mail(name=name, email="dana@acme.com", subject=subject, body=body)
+    message = parse_eml(eml_bytes(mail, WHEN))
+    assert "Bcc" not in message and "Cc" not in message
+    assert message["Subject"] == mail.subject
+    assert message["To"].addresses[0].addr_spec == "dana@acme.com"
+    assert message["To"].addresses[0].display_name == mail.to_name
+    expected = mail.body if mail.body.endswith("\n") else mail.body + "\n"
+    assert body_of(message) == expected.replace("\r\n", "\n")
+
+
+# -- the file name ---------------------------------------------------------------
+def test_draft_name_from_the_contact_and_the_day() -> None:
+    day = date(2026, 11, 22)
+    assert draft_file_name("Dana Whitfield", day, 7) == "recap-dana-whitfield-2026-11-22-call-7.eml"
+    assert draft_file_name("Zoë O'Brien-Šimić", day) == "recap-zoë-o-brien-šimić-2026-11-22.eml"
+    assert draft_file_name("", day, 1) == "recap-contact-2026-11-22-call-1.eml"
+    assert draft_file_name("../../etc/passwd", day, 1) == "recap-etc-passwd-2026-11-22-call-1.eml"
+    assert draft_file_name("CON", day) == "recap-con-2026-11-22.eml"
+
+
+@given(st.text())
+def test_no_name_can_make_a_path_or_hide_a_character(name: str) -> None:
+    file_name = draft_file_name(name, date(2026, 11, 22), 3)
+    assert re.fullmatch(r"recap-[\w-]+-2026-11-22-call-3\.eml", file_name)
+    assert "_" not in file_name.removesuffix(".eml")[6:-18]
+    assert file_name.isprintable()
+    assert len(file_name) <= len("recap--2026-11-22-call-3.eml") + 40
+
+
+def test_mail_is_frozen_data() -> None:
+    mail = Mail(to="", to_name="", subject="", body="")
+    with pytest.raises(AttributeError):
+        mail.to = "x"  # type: ignore[misc]
