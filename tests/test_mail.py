@@ -24,7 +24,7 @@ from callmate.domain.mail import (
     mailto_url,
     recipient_address,
 )
-from callmate.domain.text import clean, clean_line
+from callmate.domain.text import clean_line
 
 WHEN = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 HOSTILE_NAME = "Dana\r\nBcc: x@y.z [b]bold[/b] [@click=app.quit]x[/] \x1b]52;c;QUFB\x07\x1b[31m"
