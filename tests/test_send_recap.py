@@ -523,3 +523,74 @@ def test_cli_copy_over_ssh_sends_osc52_to_the_terminal(isolated_home: Path) -> N
         check=True,
     )
     assert b"\x1b]52" not in piped.stdout + piped.stderr, "never into a pipe"
+
+
+LAUNCH_ON_RECAP = """
+import sys
+from pathlib import Path
+
+from callmate.app import CallmateApp
+from callmate.screens.recap import RecapScreen
+
+
+class OnRecap(CallmateApp):
+    CSS_PATH = str(Path(sys.modules["callmate.app"].__file__).with_name("app.tcss"))
+
+    def on_ready(self) -> None:
+        self.push_screen(RecapScreen(int(sys.argv[2])))
+
+
+OnRecap(data_dir=Path(sys.argv[1])).run()
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX pty")
+def test_f4_hands_the_real_terminal_to_the_editor_and_takes_the_text_back(
+    isolated_home: Path, tmp_path: Path
+) -> None:
+    """The real thing: callmate on a pty (Textual's Linux driver, which can suspend),
+    F4, an editor script that rewrites the file, the text back in the recap and saved;
+    F4 again, the editor fails, and the email stays as it was."""
+    from benchmarks.pty_harness import PtyProgram
+
+    call_id = seed(isolated_home)
+    seen, had_terminal = tmp_path / "seen.txt", tmp_path / "tty"
+    editor = script(
+        tmp_path,
+        "ed.sh",
+        f"""\
+        if [ -e "{seen}" ]; then printf 'half-written' > "$1"; exit 1; fi
+        cp "$1" "{seen}"
+        [ -t 0 ] && [ -t 1 ] && touch "{had_terminal}"
+        printf 'Rewritten in my editor.\\nSee you Friday.\\n' > "$1"
+        """,
+    )
+    launcher = tmp_path / "on_recap.py"  # a file: Textual finds the app's CSS from it
+    launcher.write_text(LAUNCH_ON_RECAP)
+    program = PtyProgram(
+        [sys.executable, str(launcher), str(isolated_home), str(call_id)],
+        env={"CALLMATE_HOME": str(isolated_home), "VISUAL": str(editor)},
+        size=(120, 30),
+    )
+    try:
+        program.wait_for("Edit it here")
+        since = program.mark()
+        program.write("\x1bOS")  # F4, as an xterm sends it
+        program.wait_for("Took the email back from your editor", since=since)
+        program.wait_for("Rewritten in my editor.", since=since)
+        since = program.mark()
+        program.write("\x1bOS")  # again: this time the editor fails (exit 1)
+        program.wait_for(
+            "The email is unchanged: ed.sh exited with an error (code 1).", since=since
+        )
+        program.write("\x11")  # Ctrl+Q: the edit, still waiting for its save, is kept
+        program.process.wait(timeout=30)
+    finally:
+        program.stop()
+    assert seen.read_text().startswith("Hi Dana,"), "the editor was given the email"
+    assert had_terminal.exists(), "the editor had the terminal"
+    repo = Repository.open(database_path(isolated_home))
+    try:
+        assert repo.get_call(call_id).recap_body == "Rewritten in my editor.\nSee you Friday."
+    finally:
+        repo.close()
