@@ -56,7 +56,7 @@ class RecapScreen(CallmateScreen[None]):
         Binding(
             "ctrl+r",
             "copy_body",
-            "Copy email",
+            "Copy",
             priority=True,
             tooltip="Copy the email",
             id="recap.copy_body",
@@ -64,7 +64,7 @@ class RecapScreen(CallmateScreen[None]):
         Binding(
             "ctrl+t",
             "copy_subject",
-            "Copy subject",
+            "Subject",
             priority=True,
             tooltip="Copy the subject",
             id="recap.copy_subject",
@@ -72,7 +72,7 @@ class RecapScreen(CallmateScreen[None]):
         Binding(
             "ctrl+g",
             "export_ics",
-            "Calendar .ics",
+            ".ics",
             priority=True,
             tooltip="Save the next step as a calendar event (.ics)",
             id="recap.export_ics",
@@ -80,7 +80,7 @@ class RecapScreen(CallmateScreen[None]):
         Binding(
             "ctrl+o",
             "export_markdown",
-            "Markdown",
+            ".md",
             priority=True,
             tooltip="Save the whole call as Markdown",
             id="recap.export_markdown",
@@ -88,7 +88,7 @@ class RecapScreen(CallmateScreen[None]):
         Binding(
             "ctrl+l",
             "mail",
-            "Mail app",
+            "Mail",
             priority=True,
             tooltip="Open the email in your mail client, ready to send",
             id="recap.mail",
@@ -96,7 +96,7 @@ class RecapScreen(CallmateScreen[None]):
         Binding(
             "ctrl+f",
             "save_draft",
-            "Draft .eml",
+            ".eml",
             priority=True,
             tooltip="Save the email as a draft file (.eml) any mail client opens",
             id="recap.save_draft",
@@ -104,7 +104,7 @@ class RecapScreen(CallmateScreen[None]):
         Binding(
             "f4",
             "edit_outside",
-            "Editor",
+            "Edit",
             priority=True,
             tooltip="Edit the email in your own text editor ($VISUAL or $EDITOR)",
             id="recap.edit_outside",
@@ -120,6 +120,22 @@ class RecapScreen(CallmateScreen[None]):
         ),
         Binding("escape", "done", "Home", tooltip="Back home", id="recap.done"),
     ]
+
+    # The footer's words are short so that all eight keys fit at 80 columns;
+    # F1 shows each key's tooltip and the palette these fuller titles.
+    PALETTE_TITLES = {
+        "recap.copy_body": "Copy email",
+        "recap.copy_subject": "Copy subject",
+        "recap.export_ics": "Calendar .ics",
+        "recap.export_markdown": "Markdown",
+        "recap.mail": "Mail app",
+        "recap.save_draft": "Draft .eml",
+        "recap.edit_outside": "Edit in $EDITOR",
+    }
+
+    def command_title(self, binding: Binding) -> str | None:
+        """The palette's name for a key (see :data:`PALETTE_TITLES`)."""
+        return self.PALETTE_TITLES.get(binding.id or "", binding.description)
 
     def __init__(self, call_id: int) -> None:
         super().__init__()
