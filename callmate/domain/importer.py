@@ -54,6 +54,7 @@ from callmate.domain.models import (
     Reason,
     ResearchArea,
     ResearchLine,
+    email_problem,
 )
 from callmate.domain.text import _CONTROL, _CONTROL_ONE_LINE, clean, clean_line, shown
 
@@ -171,11 +172,22 @@ StableId = Annotated[str | None, BeforeValidator(_uuid)]
 """Absent in exports made before stable ids (migration 13): a new one is given."""
 
 
+def _email(value: str) -> str:
+    problem = email_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("bad_email", problem)
+    return value
+
+
 class ImportContact(_Model):
     uuid: StableId = None
     name: Required
     company: OneLine = ""
     role: ContactRole = ContactRole.OTHER
+    email: Annotated[OneLine, AfterValidator(_email)] = ""
+    """Absent in exports made before contacts had one (migration 14)."""
+    phone: OneLine = ""
+    title: OneLine = ""
 
 
 class ImportResearch(_Model):
@@ -279,6 +291,9 @@ class ImportCall(_Model):
                 name=self.contact.name,
                 company=self.contact.company,
                 role=self.contact.role,
+                email=self.contact.email,
+                phone=self.contact.phone,
+                title=self.contact.title,
             ),
             call_type=self.call_type,
             goal=self.goal,

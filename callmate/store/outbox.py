@@ -323,14 +323,34 @@ def _upsert(remote: Connection, table: Any, values: dict[str, Any]) -> int:
     return int(remote.execute(statement.returning(table.c.id)).scalar_one())
 
 
-def find_team_contact(remote: Connection, uuid: str | None, name: str, company: str) -> int | None:
-    """The team database's id of the outbox's contact: by uuid, else by name and
-    company (a contact planned by name gets a uuid of its own in the outbox;
-    the team's de-duplicated contact is the one its calls are pushed to)."""
+def find_team_contact(
+    remote: Connection, uuid: str | None, name: str, company: str, email: str = ""
+) -> int | None:
+    """The team database's id of the outbox's contact: by uuid, else by e-mail
+    (case aside, when it has one: two reps' spellings of one person are one
+    contact, issue 20), else by name and company (a contact planned by name gets
+    a uuid of its own in the outbox; the team's de-duplicated contact is the one
+    its calls are pushed to)."""
+    return _find_team_contact(remote, uuid, name, company, email)[0]
+
+
+def _find_team_contact(
+    remote: Connection, uuid: str | None, name: str, company: str, email: str
+) -> tuple[int | None, bool]:
+    """:func:`find_team_contact`, and whether it was found by its e-mail."""
     from sqlalchemy import func, select
 
     contacts = _table("contacts")
     found = remote.scalar(select(contacts.c.id).where(contacts.c.uuid == uuid))
+    if found is None and email.strip():
+        found = remote.scalar(
+            select(contacts.c.id)
+            .where(func.lower(contacts.c.email) == email.strip().lower(), contacts.c.email != "")
+            .order_by(contacts.c.id.desc())
+            .limit(1)
+        )
+        if found is not None:
+            return int(found), True
     if found is None:
         found = remote.scalar(
             select(contacts.c.id)
@@ -341,14 +361,20 @@ def find_team_contact(remote: Connection, uuid: str | None, name: str, company: 
             .order_by(contacts.c.id.desc())
             .limit(1)
         )
-    return None if found is None else int(found)
+    return (None if found is None else int(found)), False
+
+
+_REACH = ("email", "phone", "title")
+"""A contact's columns the push sets only where the outbox has a value: a rep
+who planned offline without an e-mail doesn't erase the one the team has."""
 
 
 def _team_contact(remote: Connection, row: Any) -> int:
     from sqlalchemy import func, update
 
     contacts = _table("contacts")
-    found = find_team_contact(remote, row.uuid, row.name, row.company)
+    found, by_email = _find_team_contact(remote, row.uuid, row.name, row.company, row.email)
+    reach = {key: getattr(row, key) for key in _REACH if getattr(row, key)}
     if found is None:  # race-safe: one contact per name and company (team schema 3)
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -356,11 +382,17 @@ def _team_contact(remote: Connection, row: Any) -> int:
         made = pg_insert(contacts).values(**values)
         made = made.on_conflict_do_update(
             index_elements=[func.lower(contacts.c.name), func.lower(contacts.c.company)],
-            set_={"company": made.excluded.company, "role": made.excluded.role},
+            set_={
+                "company": made.excluded.company,
+                "role": made.excluded.role,
+                **{key: made.excluded[key] for key in reach},
+            },
         )
         return int(remote.execute(made.returning(contacts.c.id)).scalar_one())
+    # Found by e-mail, the team's contact keeps its name and company (its key).
+    keep = {} if by_email else {"company": row.company}
     remote.execute(
-        update(contacts).where(contacts.c.id == found).values(company=row.company, role=row.role)
+        update(contacts).where(contacts.c.id == found).values(role=row.role, **keep, **reach)
     )
     return int(found)
 
