@@ -145,12 +145,10 @@ async def test_the_draft_holds_what_the_screen_shows(app: CallmateApp, isolated_
 
 
 async def test_the_draft_is_addressed_to_the_contact(app: CallmateApp, isolated_home: Path) -> None:
-    call_id = seed(isolated_home)
+    call_id = seed(isolated_home, email="dana@northwind.example")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_recap(app, pilot, call_id)
-        assert screen.call is not None
-        # Until contact emails are stored (the `contacts` branch), set it as loaded.
-        screen.call.contact.email = "dana@northwind.example"
+        assert "Dana Whitfield (Northwind) <dana@northwind.example>" in screen_text(pilot)
         await pilot.press("ctrl+f")
         await settle(pilot)
     (path,) = drafts(isolated_home)
@@ -168,6 +166,7 @@ async def test_hostile_text_makes_no_header_and_reaches_no_terminal(
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         screen = await open_recap(app, pilot, call_id)
         assert screen.call is not None
+        # As an older or hand-edited database could hold it (typing and import check it).
         screen.call.contact.email = "dana@x.example\r\nBcc: eve@evil.example"
         screen.subject_field.value = HOSTILE_SUBJECT
         await pilot.press("ctrl+f")
@@ -236,11 +235,9 @@ async def test_the_mail_client_gets_to_subject_and_body(
     app: CallmateApp, isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     received = fake_opener(tmp_path, monkeypatch)
-    call_id = seed(isolated_home)
+    call_id = seed(isolated_home, email="dana+crm@northwind.example")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_recap(app, pilot, call_id)
-        assert screen.call is not None
-        screen.call.contact.email = "dana+crm@northwind.example"
         editor = screen.query_one(RecapEditor)
         editor.insert("Prix: 50% & 2+2 #1?\n", (0, 0))
         await pilot.press("ctrl+l")

@@ -30,6 +30,7 @@ from callmate.domain.mail import (
     eml_bytes,
     fits_a_link,
     mailto_url,
+    recipient_address,
 )
 from callmate.domain.models import NoteKind
 from callmate.domain.recap import Recap, compose_recap
@@ -175,6 +176,8 @@ class RecapScreen(CallmateScreen[None]):
         self.carried = await self.store.earlier_open_commitments(call_id)
         self.call = call
         who = call.contact.name + (f" ({call.contact.company})" if call.contact.company else "")
+        if address := recipient_address(call.contact.email):
+            who += f" <{address}>"
         self.query_one("#recap-title", Static).update(
             f"To {who}. Edit it here; Ctrl+R copies the email."
         )
