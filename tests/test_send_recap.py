@@ -147,7 +147,7 @@ async def test_the_draft_holds_what_the_screen_shows(app: CallmateApp, isolated_
 async def test_the_draft_is_addressed_to_the_contact(app: CallmateApp, isolated_home: Path) -> None:
     call_id = seed(isolated_home, email="dana@northwind.example")
     async with app.run_test(size=WIDE) as pilot:
-        screen = await open_recap(app, pilot, call_id)
+        await open_recap(app, pilot, call_id)
         assert "Dana Whitfield (Northwind) <dana@northwind.example>" in screen_text(pilot)
         await pilot.press("ctrl+f")
         await settle(pilot)
