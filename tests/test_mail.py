@@ -6,16 +6,18 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from email import policy
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from callmate.domain.mail import (
     MAILTO_MAX,
+    SUBJECT_FALLBACK_MAX,
     Mail,
     compose_mail,
     draft_file_name,
@@ -24,7 +26,7 @@ from callmate.domain.mail import (
     mailto_url,
     recipient_address,
 )
-from callmate.domain.text import clean_line
+from callmate.domain.text import clean_line, fit
 
 WHEN = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 HOSTILE_NAME = "Dana\r\nBcc: x@y.z [b]bold[/b] [@click=app.quit]x[/] \x1b]52;c;QUFB\x07\x1b[31m"
@@ -52,7 +54,13 @@ def body_of(message: EmailMessage) -> str:
 
 # -- the recipient ---------------------------------------------------------------
 @pytest.mark.parametrize(
-    "address", ["dana@acme.com", "dana.whitfield+crm@mail.acme.co.uk", "d_w-1@ex-ample.io"]
+    "address",
+    [
+        "dana@acme.com",
+        "dana.whitfield+crm@mail.acme.co.uk",
+        "d_w-1@ex-ample.io",
+        "dana@xn--mnchen-3ya.de",
+    ],
 )
 def test_a_plain_address_is_the_recipient(address: str) -> None:
     assert recipient_address(address) == address
@@ -81,11 +89,27 @@ def test_a_plain_address_is_the_recipient(address: str) -> None:
         "dana@-acme.com",
         "dana%40acme.com@evil.com",
         "dana@acme.com\r\nBcc: eve@evil.com",
+        "dana@münchen.de",
+        "zoë@acme.com",
+        ".dana@acme.com",
+        "da..na@acme.com",
+        "dana@acme.com.",
+        "x" * 65 + "@acme.com",
     ],
 )
 def test_anything_but_one_plain_address_is_no_recipient(address: str) -> None:
     """The mail client then asks; nothing is sent to a second, smuggled address."""
     assert recipient_address(address) == ""
+
+
+@given(st.text(alphabet=st.sampled_from("abZ09._+-@,;:<>\"' ?&#%\\/é\r\n\x1b"), max_size=30))
+def test_an_address_taken_is_one_the_email_package_reads_the_same(text: str) -> None:
+    address = recipient_address(text)
+    if not address:
+        return
+    parsed = Address(addr_spec=address)
+    assert parsed.addr_spec == address and "@" not in parsed.username
+    assert urlsplit("mailto:" + quote(address, safe="@")).path == quote(address, safe="@")
 
 
 # -- mailto ----------------------------------------------------------------------
@@ -121,7 +145,7 @@ def test_hostile_subject_and_name_add_no_header_to_the_link() -> None:
     assert set(fields) == {"subject", "body"}, "no cc, bcc or anything else"
     (subject,) = fields["subject"]
     assert "\r" not in subject and "\n" not in subject and "\x1b" not in subject
-    assert subject == clean_line(HOSTILE_SUBJECT)
+    assert subject == " ".join(clean_line(HOSTILE_SUBJECT).split())
     assert fields["body"] == ["x\r\ny"]
 
 
@@ -198,23 +222,57 @@ def test_hostile_name_and_subject_create_no_header_in_the_draft() -> None:
     )
     (address,) = message["To"].addresses
     assert address.addr_spec == "dana@acme.com"
-    assert address.display_name == clean_line(HOSTILE_NAME)
-    assert message["Subject"] == clean_line(HOSTILE_SUBJECT)
+    assert address.display_name == " ".join(clean_line(HOSTILE_NAME).split())
+    assert message["Subject"] == " ".join(clean_line(HOSTILE_SUBJECT).split())
     assert "\x1b" not in str(message["Subject"]) + address.display_name
     assert body_of(message) == "Bcc: a@b.c\n", "in the body it is only text"
 
 
-@given(st.text(), st.text(), st.text())
+HEADER_KEYS = sorted(
+    [
+        *("To", "Subject", "Date", "X-Unsent"),
+        *("Content-Type", "Content-Transfer-Encoding", "MIME-Version"),
+    ]
+)
+WORDS = st.lists(
+    st.text(alphabet=st.sampled_from('ab0 é€¡𐀀\t"\\()<>,;:@.'), max_size=120), max_size=6
+).map(" ".join)
+"""Names and subjects with long words, quotes and specials: what trips header folding."""
+
+
+@settings(deadline=None)  # a 500-character non-ASCII header takes the stdlib ~0.3 s to fold
+@given(st.text() | WORDS, st.text() | WORDS, st.text())
 @example(ONE_LINE_BREAKERS, ONE_LINE_BREAKERS, ONE_LINE_BREAKERS)
+@example("a" * 100 + " " + "b" * 100, "0000 0¡𐀀 000¡𐀀𐀀𐀀𐀀 0¡𐀀 ¡", "")
+@example("é" * 500, "𐀀" * 500, "")
 def test_any_text_makes_a_draft_that_reads_back(name: str, subject: str, body: str) -> None:
     mail = compose_mail(name=name, email="dana@acme.com", subject=subject, body=body)
     message = parse_eml(eml_bytes(mail, WHEN))
-    assert "Bcc" not in message and "Cc" not in message
-    assert message["Subject"] == mail.subject
-    assert message["To"].addresses[0].addr_spec == "dana@acme.com"
-    assert message["To"].addresses[0].display_name == mail.to_name
+    assert sorted(message.keys()) == HEADER_KEYS, "no header lost into the body, none added"
+    assert message["Subject"] in (mail.subject, fit(mail.subject, SUBJECT_FALLBACK_MAX))
+    (address,) = message["To"].addresses
+    assert address.addr_spec == "dana@acme.com"
+    assert address.display_name in (mail.to_name, ""), "the name as typed, or left out"
     expected = mail.body if mail.body.endswith("\n") else mail.body + "\n"
     assert body_of(message) == expected.replace("\r\n", "\n")
+
+
+def test_ordinary_long_names_and_subjects_read_back_whole() -> None:
+    """The stdlib folds at 78 columns and mangles some headers; drafts fold at 998."""
+    name = "Dana " + "Whitfield-" * 12 + " " + "a" * 100
+    subject = "Récap: " + "x" * 70 + " 0¡𐀀 ¡ " + "€ " * 100
+    mail = compose_mail(name=name, email="dana@acme.com", subject=subject, body="b")
+    message = parse_eml(eml_bytes(mail, WHEN))
+    assert message["Subject"] == mail.subject
+    assert message["To"].addresses[0].display_name == mail.to_name
+
+
+def test_a_name_too_long_to_write_whole_is_left_out_not_mangled() -> None:
+    mail = compose_mail(name="é" * 500, email="dana@acme.com", subject="s", body="b")
+    data = eml_bytes(mail, WHEN)
+    assert max(len(line) for line in data.split(b"\r\n")) <= 998
+    (address,) = parse_eml(data)["To"].addresses
+    assert (address.display_name, address.addr_spec) == ("", "dana@acme.com")
 
 
 # -- the file name ---------------------------------------------------------------

@@ -43,6 +43,8 @@ from callmate.widgets.recap_editor import RecapEditor
 from callmate.widgets.text_field import TextField
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from callmate.domain.models import Call, Note
     from callmate.settings import Settings
 
@@ -466,11 +468,16 @@ class RecapScreen(CallmateScreen[None]):
         assert self.call is not None
         now = self.callmate.clock.now()
         name = draft_file_name(self.call.contact.name, now.astimezone().date(), self.call_id)
-        self.write_draft(eml_bytes(mail, now), name, why)
+        self.write_draft(mail, now, name, why)
 
     @work(thread=True, group="export", exit_on_error=False)
-    def write_draft(self, data: bytes, name: str, why: str) -> None:
-        """Whole or not at all, like every export; a failure loses nothing (the email stays)."""
+    def write_draft(self, mail: Mail, now: datetime, name: str, why: str) -> None:
+        """Whole or not at all, like every export; a failure loses nothing (the email stays).
+
+        Built here too, off the event loop: the standard library takes up to
+        ~0.3 s to fold a long non-ASCII subject or name (tests/test_mail.py).
+        """
+        data = eml_bytes(mail, now)
         try:
             path = write_atomic(private_dir(exports_dir(self.callmate.data_dir)) / name, data)
         except OSError as error:
