@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from callmate.domain.mail import (
     MAILTO_MAX,
+    NAME_IN_TO_MAX,
     SUBJECT_FALLBACK_MAX,
     Mail,
     compose_mail,
@@ -259,12 +260,21 @@ def test_any_text_makes_a_draft_that_reads_back(name: str, subject: str, body: s
 
 def test_ordinary_long_names_and_subjects_read_back_whole() -> None:
     """The stdlib folds at 78 columns and mangles some headers; drafts fold at 998."""
-    name = "Dana " + "Whitfield-" * 12 + " " + "a" * 100
+    name = "Dana Ü" + "a" * 58  # one long word, 64 characters in all
     subject = "Récap: " + "x" * 70 + " 0¡𐀀 ¡ " + "€ " * 100
     mail = compose_mail(name=name, email="dana@acme.com", subject=subject, body="b")
     message = parse_eml(eml_bytes(mail, WHEN))
     assert message["Subject"] == mail.subject
     assert message["To"].addresses[0].display_name == mail.to_name
+
+
+def test_a_name_too_long_for_to_is_left_out() -> None:
+    for words, expected in ((13, "Dana " * 13), (14, "")):
+        mail = compose_mail(name="Dana " * words, email="dana@acme.com", subject="s", body="b")
+        assert len(mail.to_name) == 5 * words - 1
+        (address,) = parse_eml(eml_bytes(mail, WHEN))["To"].addresses
+        assert (address.display_name, address.addr_spec) == (expected.strip(), "dana@acme.com")
+    assert NAME_IN_TO_MAX == 64
 
 
 def test_a_name_too_long_to_write_whole_is_left_out_not_mangled() -> None:
