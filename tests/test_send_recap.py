@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -255,6 +256,26 @@ async def test_the_mail_client_gets_to_subject_and_body(
     assert unquote(parts.path) == "dana+crm@northwind.example"
     assert fields == {"subject": [subject], "body": [body.replace("\n", "\r\n")]}
     assert drafts(isolated_home) == []
+
+
+async def test_a_slow_opener_never_holds_up_the_screen(
+    app: CallmateApp, isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    received = tmp_path / "opened.txt"
+    script(tmp_path / "bin", "xdg-open", f'sleep 1.5\nprintf "%s" "$1" > "{received}"\n')
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:/usr/bin:/bin")
+    call_id = seed(isolated_home)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_recap(app, pilot, call_id)
+        editor = screen.query_one(RecapEditor)
+        editor.move_cursor((0, 0))
+        await pilot.press("ctrl+l")
+        await pilot.press("P", "S")
+        assert editor.text.startswith("PSHi Dana,"), "typing goes on while the opener runs"
+        assert not received.exists(), "the opener is still running"
+        await settle(pilot)
+        assert received.exists()
+        assert status(pilot).startswith("Opened your mail client with the email")
 
 
 async def test_no_opener_says_so_and_offers_the_draft(
@@ -580,14 +601,28 @@ def test_f4_hands_the_real_terminal_to_the_editor_and_takes_the_text_back(
         program.wait_for(
             "The email is unchanged: ed.sh exited with an error (code 1).", since=since
         )
-        program.write("\x11")  # Ctrl+Q: the edit, still waiting for its save, is kept
+        rewritten = "Rewritten in my editor.\nSee you Friday."
+        for _ in range(100):  # saved like typing: a moment after the last change
+            if stored_body(isolated_home, call_id) == rewritten:
+                break
+            time.sleep(0.05)
+        assert stored_body(isolated_home, call_id) == rewritten
+        since = program.mark()
+        program.write("\x1a")  # Ctrl+Z: the email from before the editor is back
+        program.wait_for("Hi Dana,", since=since)
+        program.write("\x11")  # Ctrl+Q: the undo, still waiting for its save, is kept
         program.process.wait(timeout=30)
     finally:
         program.stop()
-    assert seen.read_text().startswith("Hi Dana,"), "the editor was given the email"
+    original = seen.read_text()
+    assert original.startswith("Hi Dana,"), "the editor was given the email"
     assert had_terminal.exists(), "the editor had the terminal"
-    repo = Repository.open(database_path(isolated_home))
+    assert stored_body(isolated_home, call_id) == original.rstrip()
+
+
+def stored_body(home: Path, call_id: int) -> str | None:
+    repo = Repository.open(database_path(home))
     try:
-        assert repo.get_call(call_id).recap_body == "Rewritten in my editor.\nSee you Friday."
+        return repo.get_call(call_id).recap_body
     finally:
         repo.close()
