@@ -96,10 +96,13 @@ def editor_command(env: Mapping[str, str] | None = None) -> list[str] | None:
     for variable in ("VISUAL", "EDITOR"):
         value = env.get(variable, "").strip()
         if value:
+            posix = sys.platform != "win32"
             try:
-                words = shlex.split(value, posix=sys.platform != "win32")
+                words = shlex.split(value, posix=posix)
             except ValueError:
                 words = [value]
+            if not posix:  # "C:\Program Files\Notepad++\notepad++.exe" -multiInst
+                words = [w[1:-1] if len(w) > 1 and w[0] == w[-1] == '"' else w for w in words]
             if words:
                 return words
     for name in FALLBACK_EDITORS:

@@ -362,6 +362,17 @@ def test_editor_command_prefers_visual_then_editor_with_arguments(tmp_path: Path
     assert editor_command({"VISUAL": "  ", "EDITOR": "vim"}) == ["vim"]
 
 
+def test_editor_command_on_windows_keeps_backslashes_and_drops_quotes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "platform", "win32")
+    value = '"C:\\Program Files\\Notepad++\\notepad++.exe" -multiInst'
+    assert editor_command({"EDITOR": value}) == [
+        "C:\\Program Files\\Notepad++\\notepad++.exe",
+        "-multiInst",
+    ]
+
+
 def test_editor_falls_back_to_nano_or_vi_or_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
