@@ -61,6 +61,13 @@ def test_a_contact_keeps_its_email_phone_and_title(store_repo: Repository) -> No
     stored = repo.get_contact(call.contact.id)
     assert (stored.email, stored.phone, stored.title) == ("dana@new.example", "", "COO")
     assert len(repo.list_contacts()) == 1
+    # The same e-mail, the title cleared on the plan: cleared (on the team
+    # database too, where the contact is found by its e-mail first).
+    cleared = edited.model_copy(update={"title": "", "phone": "0161 496 0000"})
+    repo.start_call(a_call(cleared, days_ago=0, goal="Again"))
+    stored = repo.get_contact(call.contact.id)
+    assert (stored.email, stored.phone, stored.title) == ("dana@new.example", "0161 496 0000", "")
+    assert len(repo.list_contacts()) == 1
 
 
 @pytest.mark.parametrize(

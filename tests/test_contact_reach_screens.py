@@ -364,3 +364,46 @@ async def test_a_rep_planning_on_the_team_database_lands_on_the_contact_of_that_
         DANA.title,
     )
     assert dana.email == "DANA@northwind.example"
+
+
+async def test_on_the_team_database_a_field_cleared_on_the_plan_is_cleared(
+    team: Repository, pg_store_url: str, isolated_home: Path
+) -> None:
+    """The plan showed the team contact's title; the rep cleared it: the push
+    clears it too (an empty field means "not known" only when the rep never
+    saw the contact's, as in the test above)."""
+    from sqlalchemy import text
+
+    from callmate.store.database_url import parse
+    from tests.test_pg_outbox import until
+
+    held = team.start_call(
+        Call(contact=DANA, goal="Book a demo", started_at=NOW - timedelta(days=40))
+    )
+    step = NextStep(what="Demo", owner=Owner.US, due=NOW.date() + timedelta(days=7))
+    team.finish_call(held.id or 0, outcome=Outcome.YES, next_step=step, ended_at=held.started_at)
+    app = make_app(
+        isolated_home, clock=FrozenClock(NOW), clipboard=FakeClipboard(), team=parse(pg_store_url)
+    )
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_plan(pilot)
+            await type_text(pilot, "Dana Whitfield")
+            await settle(pilot)
+            assert value(screen, "title") == DANA.title
+            screen.set_focus(screen.query_one("#title"))
+            await type_text(pilot, "{ctrl+u}\n\nPricing{ctrl+s}")
+            await settle(pilot)
+            assert isinstance(app.screen, LiveCallScreen)
+
+            def pushed() -> bool:
+                with team.engine.connect() as db:
+                    return bool(
+                        db.execute(text("SELECT 1 FROM calls WHERE goal = 'Pricing'")).first()
+                    )
+
+            await until(pilot, pushed, "the call pushed")
+    finally:
+        app.store.close()
+    (dana,) = team.list_contacts()
+    assert (dana.email, dana.phone, dana.title) == (DANA.email, DANA.phone, "")

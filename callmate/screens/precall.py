@@ -777,8 +777,19 @@ class PreCallScreen(CallmateScreen[None]):
             return None
         error.display = False
         role = self.query_one("#role", ChoiceBar).value or ContactRole.OTHER.value
+        name, company = self._value("contact-name"), self._value("company")
+        known = self.known
+        same = known is not None and (known.name.casefold(), known.company.casefold()) == (
+            name.casefold(),
+            company.casefold(),
+        )
         call = Call(
             contact=Contact(
+                # The known contact itself when name and company are its own: the
+                # team database then takes what was cleared here as cleared too
+                # (the push can tell the rep saw its e-mail, phone and title).
+                id=known.id if same and known is not None else None,
+                uuid=known.uuid if same and known is not None else None,
                 name=self._value("contact-name"),
                 company=self._value("company"),
                 role=ContactRole(role),

@@ -336,13 +336,15 @@ def find_team_contact(
 
 def _find_team_contact(
     remote: Connection, uuid: str | None, name: str, company: str, email: str
-) -> tuple[int | None, bool]:
-    """:func:`find_team_contact`, and whether it was found by its e-mail."""
+) -> tuple[int | None, str]:
+    """:func:`find_team_contact`, and how it was found: "uuid", "email" or "name"."""
     from sqlalchemy import func, select
 
     contacts = _table("contacts")
     found = remote.scalar(select(contacts.c.id).where(contacts.c.uuid == uuid))
-    if found is None and email.strip():
+    if found is not None:
+        return int(found), "uuid"
+    if email.strip():
         found = remote.scalar(
             select(contacts.c.id)
             .where(func.lower(contacts.c.email) == email.strip().lower(), contacts.c.email != "")
@@ -350,31 +352,32 @@ def _find_team_contact(
             .limit(1)
         )
         if found is not None:
-            return int(found), True
-    if found is None:
-        found = remote.scalar(
-            select(contacts.c.id)
-            .where(
-                func.lower(contacts.c.name) == name.lower(),
-                func.lower(contacts.c.company) == company.lower(),
-            )
-            .order_by(contacts.c.id.desc())
-            .limit(1)
+            return int(found), "email"
+    found = remote.scalar(
+        select(contacts.c.id)
+        .where(
+            func.lower(contacts.c.name) == name.lower(),
+            func.lower(contacts.c.company) == company.lower(),
         )
-    return (None if found is None else int(found)), False
+        .order_by(contacts.c.id.desc())
+        .limit(1)
+    )
+    return (None if found is None else int(found)), "name"
 
 
 _REACH = ("email", "phone", "title")
-"""A contact's columns the push sets only where the outbox has a value: a rep
-who planned offline without an e-mail doesn't erase the one the team has."""
+"""A contact's columns a push sets only where the outbox has a value, unless the
+contact is the team's own (its uuid: planned from it, so the rep saw them and
+an empty one was cleared): a rep who planned by name, offline perhaps, without
+an e-mail doesn't erase the one the team has."""
 
 
 def _team_contact(remote: Connection, row: Any) -> int:
     from sqlalchemy import func, update
 
     contacts = _table("contacts")
-    found, by_email = _find_team_contact(remote, row.uuid, row.name, row.company, row.email)
-    reach = {key: getattr(row, key) for key in _REACH if getattr(row, key)}
+    found, how = _find_team_contact(remote, row.uuid, row.name, row.company, row.email)
+    reach = {key: getattr(row, key) for key in _REACH if getattr(row, key) or how == "uuid"}
     if found is None:  # race-safe: one contact per name and company (team schema 3)
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -390,7 +393,7 @@ def _team_contact(remote: Connection, row: Any) -> int:
         )
         return int(remote.execute(made.returning(contacts.c.id)).scalar_one())
     # Found by e-mail, the team's contact keeps its name and company (its key).
-    keep = {} if by_email else {"company": row.company}
+    keep = {} if how == "email" else {"company": row.company}
     remote.execute(
         update(contacts).where(contacts.c.id == found).values(role=row.role, **keep, **reach)
     )

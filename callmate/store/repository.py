@@ -922,20 +922,27 @@ def _reach(contact: Contact) -> dict[str, str]:
     return {"email": contact.email, "phone": contact.phone, "title": contact.title}
 
 
-def _same_email(session: Session, contact: Contact) -> int | None:
-    """The team's contact with this e-mail (case aside), the newest; None when
-    the contact has none. Read through the partial index on ``lower(email)``
+def _same_email(session: Session, contact: Contact) -> tuple[int, bool] | None:
+    """The team's contact with this e-mail (case aside), the newest, and whether
+    it is also the one of this name and company; None when the contact has no
+    e-mail or nobody has it. Read through the partial index on ``lower(email)``
     (:data:`callmate.store.pg_schema.CONTACT_EMAIL_INDEX`)."""
     email = contact.email.strip().lower()
     if not email:
         return None
-    found = session.scalar(
-        select(ContactRow.id)
+    found = session.execute(
+        select(ContactRow.id, ContactRow.name, ContactRow.company)
         .where(func.lower(ContactRow.email) == email, ContactRow.email != "")
         .order_by(ContactRow.id.desc())
         .limit(1)
+    ).first()
+    if found is None:
+        return None
+    same = (found.name.lower(), found.company.lower()) == (
+        contact.name.lower(),
+        contact.company.lower(),
     )
-    return None if found is None else int(found)
+    return int(found.id), same
 
 
 def _upsert_contact(session: Session, contact: Contact, at: datetime, *, keyed: bool = True) -> int:
@@ -968,19 +975,22 @@ def _upsert_contact(session: Session, contact: Contact, at: datetime, *, keyed: 
             return int(found)
     by_email = _same_email(session, contact)
     if by_email is not None:
+        found_id, same = by_email
+        reach: dict[str, Any] = dict(_reach(contact))
+        if same:  # the contact as typed: what was cleared is cleared
+            reach["company"] = contact.company
+        else:  # another spelling: what this rep left empty (unknown to them) is kept
+            reach = {
+                key: func.coalesce(func.nullif(value, ""), getattr(ContactRow, key))
+                for key, value in reach.items()
+            }
         session.execute(
             update(ContactRow)
-            .where(ContactRow.id == by_email)
-            .values(
-                role=contact.role.value,
-                **{  # what this rep left empty (they may not have known it) is kept
-                    key: func.coalesce(func.nullif(value, ""), getattr(ContactRow, key))
-                    for key, value in _reach(contact).items()
-                },
-            )
+            .where(ContactRow.id == found_id)
+            .values(role=contact.role.value, **reach)
             .execution_options(synchronize_session=False)
         )
-        return by_email
+        return found_id
     statement = pg_insert(ContactRow).values(
         name=contact.name,
         company=contact.company,
