@@ -38,6 +38,7 @@ from benchmarks import (
     pg_note_save,
     pg_push,
     pg_search,
+    recap_send,
     save_breakdown,
     search,
     startup,
@@ -107,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("\n== date parse ==", flush=True)
         parsed = date_parse.main(["--runs", "5" if args.quick else "15"])
+        print("\n== the recap sent: mail link and .eml draft ==", flush=True)
+        recap_send.main(["--runs", "5" if args.quick else "15"])
         print("\n== export and import, against stdlib scripts ==", flush=True)
         data = data_commands.main(
             # 100,000 calls take ~10 min a round (the stdlib import alone ~6): one round there.

@@ -1296,13 +1296,18 @@ def _recap(base: Path, call_id: int, fmt: str, *, copy: bool, team=None) -> int:
         text = recap.as_text()
     sys.stdout.write(clean(text))
     if copy:
-        from callmate.clipboard import PyperclipClipboard, copy_text, timestamped_name
+        from callmate.clipboard import (
+            PyperclipClipboard,
+            copy_text,
+            terminal_over_ssh,
+            timestamped_name,
+        )
         from callmate.locations import recaps_dir
 
         report = copy_text(
             recap.body if fmt == "text" else text,
             system=PyperclipClipboard(),
-            terminal=None,
+            terminal=terminal_over_ssh(sys.stdout, os.environ),
             fallback_file=lambda: recaps_dir(base) / timestamped_name(f"call-{call_id}-recap"),
         )
         print(report.message, file=sys.stderr)

@@ -18,11 +18,11 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TextIO
 
 
 class SystemCopy(Enum):
@@ -152,6 +152,42 @@ def copy_text(
         where = f" ({shown(error.filename)})" if error.filename else ""
         return CopyReport(system=status, terminal=sent, file=None, file_error=reason + where)
     return CopyReport(system=status, terminal=sent, file=path)
+
+
+def osc52(text: str) -> str:
+    """The OSC 52 sequence that puts ``text`` on the terminal's clipboard.
+
+    Byte for byte what Textual's ``App.copy_to_clipboard`` writes for the TUI
+    (``ESC ] 52 ; c ; base64 BEL``; tests/test_send_recap.py holds the two
+    together): the TUI goes through Textual, which owns its terminal, and the
+    CLI, which has no Textual app, writes this.
+    """
+    import base64
+
+    return f"\x1b]52;c;{base64.b64encode(text.encode('utf-8')).decode('ascii')}\a"
+
+
+def terminal_over_ssh(stream: TextIO, env: Mapping[str, str]) -> Callable[[str], None] | None:
+    """A :func:`copy_text` ``terminal`` for the CLI: OSC 52 on ``stream``, or None.
+
+    Only when ``stream`` is a terminal (never into a pipe or a file, where
+    the sequence would be garbage in the output) and the session is over SSH
+    (``SSH_TTY`` or ``SSH_CONNECTION``): there the system clipboard, if any,
+    is the server's, and the terminal's is the one on the user's desk.
+    """
+    if not (env.get("SSH_TTY") or env.get("SSH_CONNECTION")):
+        return None
+    try:
+        if not stream.isatty():
+            return None
+    except (AttributeError, ValueError):  # closed, or not a real stream
+        return None
+
+    def send(text: str) -> None:
+        stream.write(osc52(text))
+        stream.flush()
+
+    return send
 
 
 def timestamped_name(stem: str) -> str:

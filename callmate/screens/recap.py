@@ -22,9 +22,19 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 
 from callmate.clipboard import CopyReport, copy_text, timestamped_name
+from callmate.domain.mail import (
+    MAILTO_MAX,
+    Mail,
+    compose_mail,
+    draft_file_name,
+    eml_bytes,
+    fits_a_link,
+    mailto_url,
+    recipient_address,
+)
 from callmate.domain.models import NoteKind
 from callmate.domain.recap import Recap, compose_recap
-from callmate.domain.text import shown
+from callmate.domain.text import clean, shown
 from callmate.files import private_dir, write_atomic
 from callmate.locations import exports_dir, recaps_dir
 from callmate.screens.base import CallmateScreen
@@ -33,6 +43,8 @@ from callmate.widgets.recap_editor import RecapEditor
 from callmate.widgets.text_field import TextField
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from callmate.domain.models import Call, Note
     from callmate.settings import Settings
 
@@ -47,7 +59,7 @@ class RecapScreen(CallmateScreen[None]):
         Binding(
             "ctrl+r",
             "copy_body",
-            "Copy email",
+            "Copy",
             priority=True,
             tooltip="Copy the email",
             id="recap.copy_body",
@@ -55,7 +67,7 @@ class RecapScreen(CallmateScreen[None]):
         Binding(
             "ctrl+t",
             "copy_subject",
-            "Copy subject",
+            "Subject",
             priority=True,
             tooltip="Copy the subject",
             id="recap.copy_subject",
@@ -63,7 +75,7 @@ class RecapScreen(CallmateScreen[None]):
         Binding(
             "ctrl+g",
             "export_ics",
-            "Calendar .ics",
+            ".ics",
             priority=True,
             tooltip="Save the next step as a calendar event (.ics)",
             id="recap.export_ics",
@@ -71,10 +83,34 @@ class RecapScreen(CallmateScreen[None]):
         Binding(
             "ctrl+o",
             "export_markdown",
-            "Markdown",
+            ".md",
             priority=True,
             tooltip="Save the whole call as Markdown",
             id="recap.export_markdown",
+        ),
+        Binding(
+            "ctrl+l",
+            "mail",
+            "Mail",
+            priority=True,
+            tooltip="Open the email in your mail client, ready to send",
+            id="recap.mail",
+        ),
+        Binding(
+            "ctrl+f",
+            "save_draft",
+            ".eml",
+            priority=True,
+            tooltip="Save the email as a draft file (.eml) any mail client opens",
+            id="recap.save_draft",
+        ),
+        Binding(
+            "f4",
+            "edit_outside",
+            "Edit",
+            priority=True,
+            tooltip="Edit the email in your own text editor ($VISUAL or $EDITOR)",
+            id="recap.edit_outside",
         ),
         Binding(
             "ctrl+n",
@@ -87,6 +123,22 @@ class RecapScreen(CallmateScreen[None]):
         ),
         Binding("escape", "done", "Home", tooltip="Back home", id="recap.done"),
     ]
+
+    # The footer's words are short so that all eight keys fit at 80 columns;
+    # F1 shows each key's tooltip and the palette these fuller titles.
+    PALETTE_TITLES = {
+        "recap.copy_body": "Copy email",
+        "recap.copy_subject": "Copy subject",
+        "recap.export_ics": "Calendar .ics",
+        "recap.export_markdown": "Markdown",
+        "recap.mail": "Mail app",
+        "recap.save_draft": "Draft .eml",
+        "recap.edit_outside": "Edit in $EDITOR",
+    }
+
+    def command_title(self, binding: Binding) -> str | None:
+        """The palette's name for a key (see :data:`PALETTE_TITLES`)."""
+        return self.PALETTE_TITLES.get(binding.id or "", binding.description)
 
     def __init__(self, call_id: int) -> None:
         super().__init__()
@@ -126,6 +178,8 @@ class RecapScreen(CallmateScreen[None]):
         self.carried = await self.store.earlier_open_commitments(call_id)
         self.call = call
         who = call.contact.name + (f" ({call.contact.company})" if call.contact.company else "")
+        if address := recipient_address(call.contact.email):
+            who += f" <{address}>"
         self.query_one("#recap-title", Static).update(
             f"To {who}. Edit it here; Ctrl+R copies the email."
         )
@@ -346,6 +400,143 @@ class RecapScreen(CallmateScreen[None]):
     def _exported(self, message: str, ok: bool = True) -> None:
         self.query_one("#copy-status", Static).update(message)
         self.notify(message, severity="information" if ok else "warning", markup=False, timeout=8)
+
+    # -- sending: the mail client, a draft file, the user's editor -------------
+    def current_mail(self) -> Mail:
+        """The email as the screen shows it now, addressed to the call's contact."""
+        assert self.call is not None
+        contact = self.call.contact
+        return compose_mail(
+            name=contact.name,
+            email=contact.email,
+            subject=self.subject_field.value,
+            body=self.editor.text,
+        )
+
+    def _key(self, binding_id: str) -> str:
+        """The key that runs ``binding_id`` now (the user may have moved it), for messages."""
+        from callmate.commands import key_of
+
+        for binding in Binding.make_bindings(self.BINDINGS):
+            if binding.id == binding_id:
+                return key_of(self.app, binding)
+        return binding_id  # pragma: no cover - every id asked for is above
+
+    def action_mail(self) -> None:
+        """Open the mail client with To, Subject and the email filled in (a ``mailto:``).
+
+        Too long for a link that every client takes whole: saved as a draft
+        file instead, saying why.
+        """
+        if self.call is None:
+            self.notify("The recap is still loading.")
+            return
+        mail = self.current_mail()
+        url = mailto_url(mail)
+        if not fits_a_link(url):
+            why = (
+                f"Too long for a mail link ({len(url):,} characters once encoded; "
+                f"mail clients cut links past {MAILTO_MAX:,})"
+            )
+            self.save_draft(mail, why=why)
+            return
+        self.open_mail(url, mail.to, self._key("recap.save_draft"))
+
+    @work(thread=True, group="mail", exit_on_error=False)
+    def open_mail(self, url: str, to: str, draft_key: str) -> None:
+        """The opener can take seconds (or never return): never on the event loop."""
+        from callmate.desktop import open_link
+
+        opened = open_link(url)
+        if opened.ok:
+            whom = f" to {shown(to)}" if to else " (no address yet: the mail client asks)"
+            message = f"Opened your mail client with the email{whom}; check it and send it there."
+        else:
+            message = (
+                f"No mail client could be opened ({shown(opened.problem)}): "
+                f"press {draft_key} to save the email as a draft (.eml)."
+            )
+        self.app.call_from_thread(self._exported, message, opened.ok)
+
+    def action_save_draft(self) -> None:
+        if self.call is None:
+            self.notify("The recap is still loading.")
+            return
+        self.save_draft(self.current_mail())
+
+    def save_draft(self, mail: Mail, *, why: str = "") -> None:
+        assert self.call is not None
+        now = self.callmate.clock.now()
+        name = draft_file_name(self.call.contact.name, now.astimezone().date(), self.call_id)
+        self.write_draft(mail, now, name, why)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def write_draft(self, mail: Mail, now: datetime, name: str, why: str) -> None:
+        """Whole or not at all, like every export; a failure loses nothing (the email stays).
+
+        Built here too, off the event loop: the standard library takes up to
+        ~0.3 s to fold a long non-ASCII subject or name (tests/test_mail.py).
+        """
+        data = eml_bytes(mail, now)
+        try:
+            path = write_atomic(private_dir(exports_dir(self.callmate.data_dir)) / name, data)
+        except OSError as error:
+            lead = f"{why}, and the" if why else "The"
+            message = (
+                f"{lead} draft was not saved: {why_not(error)}. "
+                "Nothing is lost; try again once fixed."
+            )
+            ok = False
+        else:
+            if why:
+                message = f"{why}, so it was saved as a draft instead: {shown(path)}"
+            else:
+                message = f"Draft saved to {shown(path)}: open it in your mail client to send it."
+            ok = not why
+        self.app.call_from_thread(self._exported, message, ok)
+
+    def action_edit_outside(self) -> None:
+        """Edit the email in ``$VISUAL``/``$EDITOR``, the app suspended meanwhile.
+
+        The editor's result replaces the email as one edit (Ctrl+Z brings the
+        old one back) and is saved like typing. An editor that fails, or a
+        terminal that can't be handed over, leaves the email as it was.
+        """
+        if self.call is None:
+            self.notify("The recap is still loading.")
+            return
+        from textual.app import SuspendNotSupported
+
+        from callmate.desktop import edit_text, editor_command
+
+        command = editor_command()
+        if command is None:
+            self._exported(
+                "No editor to open: set $VISUAL or $EDITOR (nano and vi aren't installed).",
+                ok=False,
+            )
+            return
+        before = self.editor.text
+        try:
+            with self.app.suspend():
+                edited = edit_text(before, command)
+        except SuspendNotSupported:
+            self._exported(
+                "This terminal can't be handed over to an editor (it can't suspend the app); "
+                "edit the email here instead.",
+                ok=False,
+            )
+            return
+        if edited.text is None:
+            self._exported(f"The email is unchanged: {shown(edited.problem)}.", ok=False)
+            return
+        text = clean(edited.text)
+        if text == before:
+            self._exported("No change made in the editor.")
+            return
+        self.editor.replace(text, (0, 0), self.editor.document.end)
+        self.set_focus(self.editor)
+        self._exported("Took the email back from your editor (Ctrl+Z undoes it).")
 
     def flush_edits(self) -> None:
         """Save an edit still waiting for its moment (leaving, or quitting)."""
