@@ -39,8 +39,8 @@ def test_a_small_share_keeps_one_cell_and_the_parts_differ_by_glyph() -> None:
 def test_nothing_to_share_is_a_dotted_line_and_no_division_by_zero() -> None:
     parts = [Part("met", 0, "good", "█"), Part("neither", 0, "bad", "░")]
     assert share_bar(parts, 8, PLAIN).plain == "········"
-    assert share_label(parts).plain == "0 met – · 0 neither –"
-    assert percent(3, 0) == "–"
+    assert share_label(parts).plain == "0 met · 0 neither"
+    assert percent(3, 0) == ""
 
 
 @given(
@@ -58,7 +58,7 @@ def test_cells_always_fill_the_width_exactly(counts: list[int], width: int) -> N
 
 def test_week_bars_draw_a_column_per_week_with_its_number_under_it() -> None:
     lines = week_bars([0, 50, None, 100], PLAIN, top=100, column=4).plain.splitlines()
-    assert lines == ["▁▁▁ ▄▄▄     ███", "  0  50   – 100"]
+    assert lines == ["▁▁▁ ▄▄▄     ███", "  0  50   · 100"]
 
 
 def test_week_bars_scale_to_the_largest_value_and_grow_taller() -> None:
@@ -69,7 +69,7 @@ def test_week_bars_scale_to_the_largest_value_and_grow_taller() -> None:
 def test_a_tiny_value_still_shows_and_none_at_all_is_a_floor() -> None:
     bars = week_bars([0, 1], PLAIN, top=1000, column=2).plain.splitlines()
     assert bars == ["▁ ▁", "0 1"]
-    assert week_bars([None, None], PLAIN, column=2).plain.splitlines()[-1] == "– –"
+    assert week_bars([None, None], PLAIN, column=2).plain.splitlines()[-1] == "· ·"
 
 
 def test_big_numbers_keep_to_four_characters() -> None:

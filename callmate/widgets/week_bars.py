@@ -14,7 +14,7 @@ Three rules hold for every picture:
   light theme gets its own darker shades.
 
 No chart library: one line of eighth-blocks per picture is all a 12-week
-trend at 80×24 can hold, and Textual's ``Sparkline`` draws no numbers.
+trend at 80x24 can hold, and Textual's ``Sparkline`` draws no numbers.
 """
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ ROLES = {
 }
 """A chart's colour roles and the theme variable each takes its colour from."""
 
+NOTHING = "·"
+"""Under a week with nothing to measure."""
+
 Palette = dict[str, str]
 """Colour role → Rich style."""
 
@@ -61,16 +64,16 @@ PLAIN: Palette = {role: "" for role in (*ROLES, "muted")}
 
 
 def percent(part: int, whole: int) -> str:
-    """``53%``; ``–`` when there is nothing to share (never a division by zero)."""
+    """``53%``; empty when there is nothing to share (never a division by zero)."""
     if whole <= 0:
-        return "–"
+        return ""
     return f"{round(100 * part / whole)}%"
 
 
 def compact(value: float | None) -> str:
     """A number in at most four characters: ``7``, ``42``, ``1234``, ``12k``, ``1.2M``."""
     if value is None:
-        return "–"
+        return NOTHING
     if value < 10_000:
         return f"{round(value)}"
     if value < 1_000_000:
@@ -138,7 +141,8 @@ def share_label(parts: Sequence[Part]) -> Text:
             label.append(" · ", style="dim")
         label.append(f"{part.count:,} ", style="bold")
         label.append(part.label)
-        label.append(f" {percent(part.count, total)}", style="dim")
+        if total:
+            label.append(f" {percent(part.count, total)}", style="dim")
     return label
 
 
@@ -161,7 +165,7 @@ def week_bars(
     """One column per week, ``height`` rows of eighth-blocks tall, its number under it.
 
     ``values``: one per week, oldest first; None where the week has nothing
-    to measure (no calls), drawn as a blank column numbered ``–``. ``top``:
+    to measure (no calls), drawn as a blank column numbered ``·``. ``top``:
     the value a full column stands for (100 for a share in percent; the
     largest value when not given). Each column is ``column`` characters: the
     bar ``column - 1`` wide and a space.
