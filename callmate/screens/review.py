@@ -1,0 +1,119 @@
+"""How am I doing: goals met, promises kept, what deals are lost to, the method
+in practice, connection rate, who is going cold. One key (v) from home.
+
+The figures are counted by the store (``CallStore.stats``) on the database
+thread; this screen only draws them. Every picture has its numbers beside
+it (callmate/widgets/week_bars.py). Imported only when the key is pressed:
+neither this module nor the charts are on the way to the first frame.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from callmate.screens.base import CallmateScreen
+from callmate.widgets.review_sections import SECTIONS, nothing_yet
+from callmate.widgets.week_bars import Chart
+
+if TYPE_CHECKING:
+    from callmate.domain.stats import Stats
+
+PERIODS: tuple[tuple[str, int | None], ...] = (
+    ("the last 4 weeks", 4),
+    ("the last 12 weeks", 12),
+    ("all time", None),
+)
+"""What ``p`` steps through: the figures' period, in weeks (None: every call)."""
+FIRST_PERIOD = 1
+
+
+def period_start(today: date, weeks: int | None) -> date | None:
+    """The first day counted: ``weeks`` whole weeks back from today (None: no limit)."""
+    return None if weeks is None else today - timedelta(weeks=weeks)
+
+
+class ReviewScreen(CallmateScreen[None]):
+    """The figures arrive after the first frame, from the database thread."""
+
+    SUB_TITLE = "Review"
+    LEAVES_FREELY = True
+    """Ctrl+P may leave it for home, a new call, search or settings."""
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="review.back"),
+        Binding(
+            "p",
+            "period",
+            "Period",
+            priority=True,
+            tooltip="Count the last 4 weeks, the last 12 weeks or all time",
+            id="review.period",
+        ),
+    ]
+    HELP = (
+        "How your calls went: goals met, promises kept (yours and theirs), what "
+        "deals are lost to, the method in practice, who is going cold. Each "
+        "picture has its numbers beside it. ↑ ↓ PgUp PgDn scroll."
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.period = FIRST_PERIOD
+        self.stats: Stats | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Counting your calls…", id="review-status", markup=False)
+        with VerticalScroll(id="review-body"):
+            for key, _ in SECTIONS:
+                yield Chart(lambda _palette: "", id=f"review-{key}")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#review-body").display = False
+        self.load()
+
+    def action_period(self) -> None:
+        self.period = (self.period + 1) % len(PERIODS)
+        label = PERIODS[self.period][0]
+        self.query_one("#review-status", Static).update(f"Counting {label}…")
+        self.load()
+
+    @work(exclusive=True, group="review", exit_on_error=False)
+    async def load(self) -> None:
+        label, weeks = PERIODS[self.period]
+        today = self.callmate.clock.today()
+        stats = await self.store.stats(period_start(today, weeks), today)
+        self.stats = stats
+        self.show(stats, label)
+
+    def show(self, stats: Stats, label: str) -> None:
+        status = self.query_one("#review-status", Static)
+        body = self.query_one("#review-body", VerticalScroll)
+        empty = nothing_yet(stats, label)
+        if empty is not None:
+            status.update(empty)
+            body.display = False
+            return
+        for key, draw in SECTIONS:
+            self.query_one(f"#review-{key}", Chart).draw_with(partial(draw, stats))
+        status.update(headline(stats, label))
+        body.display = True
+        if self.focused is None:
+            body.focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def headline(stats: Stats, label: str) -> str:
+    from callmate.domain.text import count
+
+    return f"Your calls, {label}: {count(stats.calls, 'call')}. p: another period; Esc: home."
