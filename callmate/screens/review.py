@@ -20,7 +20,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from callmate.screens.base import CallmateScreen
-from callmate.widgets.review_sections import SECTIONS, nothing_yet
+from callmate.widgets.review_sections import SECTIONS, is_empty
 from callmate.widgets.week_bars import Chart
 
 if TYPE_CHECKING:
@@ -33,11 +33,16 @@ PERIODS: tuple[tuple[str, int | None], ...] = (
 )
 """What ``p`` steps through: the figures' period, in weeks (None: every call)."""
 FIRST_PERIOD = 1
+"""The twelve weeks the trends show."""
+ALL_TIME = date(1, 1, 1)
 
 
-def period_start(today: date, weeks: int | None) -> date | None:
-    """The first day counted: ``weeks`` whole weeks back from today (None: no limit)."""
-    return None if weeks is None else today - timedelta(weeks=weeks)
+def period_start(today: date, weeks: int | None) -> date:
+    """The first day counted: the Monday ``weeks - 1`` weeks before this week's
+    (so the period is whole weeks, this one included, like the trends)."""
+    if weeks is None:
+        return ALL_TIME
+    return today - timedelta(days=today.weekday(), weeks=weeks - 1)
 
 
 class ReviewScreen(CallmateScreen[None]):
@@ -92,16 +97,26 @@ class ReviewScreen(CallmateScreen[None]):
         today = self.callmate.clock.today()
         stats = await self.store.stats(period_start(today, weeks), today)
         self.stats = stats
-        self.show(stats, label)
+        if not is_empty(stats):
+            self.show(stats, label)
+            return
+        if weeks is not None:  # an empty period: is there anything at all?
+            everything = await self.store.stats(ALL_TIME, today)
+            if not is_empty(everything):
+                self.show_nothing(
+                    f"No calls closed in {label}. Press p for a longer period; Esc: home."
+                )
+                return
+        self.show_nothing(NOTHING_YET)
+
+    def show_nothing(self, message: str) -> None:
+        """Words instead of zeros (and of a division by zero)."""
+        self.query_one("#review-status", Static).update(message)
+        self.query_one("#review-body", VerticalScroll).display = False
 
     def show(self, stats: Stats, label: str) -> None:
         status = self.query_one("#review-status", Static)
         body = self.query_one("#review-body", VerticalScroll)
-        empty = nothing_yet(stats, label)
-        if empty is not None:
-            status.update(empty)
-            body.display = False
-            return
         for key, draw in SECTIONS:
             self.query_one(f"#review-{key}", Chart).draw_with(partial(draw, stats))
         status.update(headline(stats, label))
@@ -113,7 +128,19 @@ class ReviewScreen(CallmateScreen[None]):
         self.app.pop_screen()
 
 
+NOTHING_YET = (
+    "Nothing to review yet. Once you have made and closed a few calls, this shows "
+    "how often the goal was met, which promises were kept, what deals are lost "
+    "to and who is going cold. Esc: home."
+)
+
+
 def headline(stats: Stats, label: str) -> str:
     from callmate.domain.text import count
 
-    return f"Your calls, {label}: {count(stats.calls, 'call')}. p: another period; Esc: home."
+    dials = stats.connections.overall
+    since = "" if stats.since == ALL_TIME else f", since {stats.since:%a %d %b %Y}"
+    return (
+        f"Your calls, {label}{since}: {count(dials.calls, 'call')}, "
+        f"{count(dials.connected, 'conversation')}. p: another period; Esc: home."
+    )

@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 
     from rich.console import RenderableType
 
-    from callmate.domain.stats import Stats
+    from callmate.domain.stats import GoalTally, ReasonCount, Stats
 
-LABEL_WIDTH = 13
+LABEL_WIDTH = 14
 BAR_WIDTH = 16
 REASONS_SHOWN = 5
 """Reasons listed per outcome, most given first."""
@@ -88,43 +88,72 @@ def kept_parts(on_time: int, late: int, broken: int) -> list[Part]:
 
 
 # -- the sections ---------------------------------------------------------------
+def type_label(value: str) -> str:
+    """A call type's stored value in words; one this version doesn't know as stored."""
+    from callmate.domain.kinds import CallType
+
+    try:
+        return CallType(value).label
+    except ValueError:
+        return clean_line(value)
+
+
+def connection_label(value: str) -> str:
+    from callmate.domain.kinds import Connection
+
+    try:
+        return Connection(value).label
+    except ValueError:
+        return clean_line(value)
+
+
+def tally_row(grid: Table, label: str, tally: GoalTally, palette: Palette) -> None:
+    share_row(grid, label, goal_parts(tally.met, tally.backup, tally.neither), palette)
+
+
 def goals_section(stats: Stats, palette: Palette) -> RenderableType:
     goals = stats.goals
+    overall = goals.overall
     grid = bars_grid()
-    share_row(grid, "All calls", goal_parts(goals.met, goals.backup, goals.neither), palette)
-    for label, by_type in stats.goals_by_type:
-        share_row(grid, label, goal_parts(by_type.met, by_type.backup, by_type.neither), palette)
+    tally_row(grid, "All calls", overall, palette)
+    for value, tally in goals.by_type:
+        tally_row(grid, type_label(value), tally, palette)
     weeks = weeks_grid()
-    met = [share_percent(w.met, w.total) for w in stats.goals_by_week]
+    met = [share_percent(w.met, w.judged) for w in goals.by_week]
     weeks.add_row(
-        Text("Goal met %\nby week", style="dim"),
+        Text("Goal met, %\nby week", style="dim"),
         week_bars(met, palette, role="good", top=100),
     )
-    return Group(
-        heading("Goal results", f"{count(goals.total, 'call')} with a result"),
-        grid,
-        weeks,
-        Text(f"{'':{LABEL_WIDTH}} {week_span(stats.weeks)}", style="dim"),
-    )
+    note = f"{count(overall.judged, 'conversation')} judged at the close"
+    if overall.unjudged:
+        note += f", {overall.unjudged:,} not"
+    return Group(heading("Goal results", note), grid, weeks, span_line(stats))
+
+
+def span_line(stats: Stats) -> Text:
+    return Text(f"{'':{LABEL_WIDTH}} {week_span(stats.week_starts)}", style="dim")
 
 
 def follow_through_section(stats: Stats, palette: Palette) -> RenderableType:
+    follow = stats.follow_through
+    both = follow.both
     grid = bars_grid()
-    rows = (("Ours", stats.ours, stats.ours_by_week), ("Theirs", stats.theirs, stats.theirs_by_week))
-    for label, kept, _ in rows:
+    for label, kept in (("Ours", both.ours), ("Theirs", both.theirs)):
         share_row(grid, label, kept_parts(kept.on_time, kept.late, kept.broken), palette)
     weeks = weeks_grid()
-    for label, _, by_week in rows:
-        on_time = [share_percent(w.on_time, w.total) for w in by_week]
+    for label, side in (("Ours", "ours"), ("Theirs", "theirs")):
+        on_time = [
+            share_percent(getattr(w, side).on_time, getattr(w, side).total) for w in follow.by_week
+        ]
         weeks.add_row(
-            Text(f"{label} on time\n% by week", style="dim"),
+            Text(f"{label} on time,\n% by week", style="dim"),
             week_bars(on_time, palette, role="good", top=100),
         )
     return Group(
-        heading("Follow-through", "next steps and commitments: kept on time, late, broken"),
+        heading("Follow-through", "next steps and commitments, by their date"),
         grid,
         weeks,
-        Text(f"{'':{LABEL_WIDTH}} {week_span(stats.weeks)}", style="dim"),
+        span_line(stats),
     )
 
 
@@ -136,33 +165,40 @@ def outcomes_section(stats: Stats, palette: Palette) -> RenderableType:
         Part("maybe", outcomes.maybe, "fair", HALF),
         Part("no", outcomes.no, "bad", LIGHT),
     ]
-    share_row(grid, "Outcomes", parts, palette)
-    blocks: list[RenderableType] = [heading("Outcomes"), grid]
+    share_row(grid, "All calls", parts, palette)
+    blocks: list[RenderableType] = [
+        heading("Outcomes", f"of {count(outcomes.total, 'conversation')}"),
+        grid,
+    ]
     for title, reasons, role in (
-        ("Lost to (No)", stats.reasons_no, "bad"),
-        ("Held up by (Maybe)", stats.reasons_maybe, "fair"),
+        ("Lost to (No)", outcomes.no_reasons, "bad"),
+        ("Held up by (Maybe)", outcomes.maybe_reasons, "fair"),
     ):
         blocks.append(Text(title, style="bold"))
         blocks.append(reasons_grid(reasons, role, palette))
     return Group(*blocks)
 
 
-def reasons_grid(reasons: Sequence[tuple[str, int]], role: str, palette: Palette) -> RenderableType:
+def reasons_grid(reasons: Sequence[ReasonCount], role: str, palette: Palette) -> RenderableType:
     """The reasons given, most first, each with its count and share."""
     if not reasons:
-        return Text(f"{'':{LABEL_WIDTH}} none given", style="dim")
-    total = sum(n for _, n in reasons)
+        return Text(f"{'':{LABEL_WIDTH}} none", style="dim")
+    total = sum(r.count for r in reasons)
     grid = bars_grid()
-    for rank, (reason, n) in enumerate(reasons[:REASONS_SHOWN], start=1):
+    for rank, reason in enumerate(reasons[:REASONS_SHOWN], start=1):
+        figures = Text(f"{reason.count:,}", style="bold")
+        figures.append(f" {percent(reason.count, total)}".rjust(5), style="dim")
+        figures.align("right", LABEL_WIDTH)
+        parts = [Part("", reason.count, role, FULL), Part("", total - reason.count, "muted", " ")]
         label = Text(f"{rank}. ")
-        label.append(clean_line(reason))
-        bar = share_bar([Part("", n, role, FULL), Part("", total - n, "muted", " ")], BAR_WIDTH, palette)
-        figures = Text(f"{n:,}", style="bold")
-        figures.append(f" {percent(n, total)}", style="dim")
-        grid.add_row(label, bar, figures)
-    rest = len(reasons) - REASONS_SHOWN
-    if rest > 0:
-        grid.add_row(Text(f"+ {count(rest, 'other')}", style="dim"), Text(), Text())
+        label.append(clean_line(reason.label))
+        grid.add_row(figures, share_bar(parts, BAR_WIDTH, palette), label)
+    rest = reasons[REASONS_SHOWN:]
+    if rest:
+        others = sum(r.count for r in rest)
+        figures = Text(f"{others:,} {percent(others, total).rjust(4)}", style="dim")
+        figures.align("right", LABEL_WIDTH)
+        grid.add_row(figures, Text(), Text(f"{count(len(rest), 'other reason')}", style="dim"))
     return grid
 
 
@@ -170,52 +206,65 @@ def method_section(stats: Stats, palette: Palette) -> RenderableType:
     method = stats.method
     grid = bars_grid()
     for label, part in (
-        ("Backup goal", method.with_backup),
-        ("≤ 5 questions", method.few_questions),
-        ("A quote", method.with_quote),
-        ("Time kept", method.within_time),
+        ("Backup goal", method.backup_goal),
+        (f"≤ {method.question_limit} questions", method.few_questions),
+        ("A quote", method.quoted),
+        (f"Within {method.time_check_minutes} min", method.within_time),
     ):
-        bar = share_bar(
-            [Part("", part, "good", FULL), Part("", method.calls - part, "muted", LIGHT)],
-            BAR_WIDTH,
-            palette,
-        )
+        parts = [Part("", part, "good", FULL), Part("", method.calls - part, "muted", LIGHT)]
         figures = Text(f"{part:,} of {method.calls:,}", style="bold")
         figures.append(f" {percent(part, method.calls)}", style="dim")
-        grid.add_row(Text(label), bar, figures)
-    median = method.median_minutes
-    length = f"{median:.0f} min" if median is not None else "no finished calls"
-    grid.add_row(Text("Median length"), Text(), Text(length, style="bold"))
-    return Group(heading("The method in practice", count(method.calls, "call")), grid)
+        grid.add_row(Text(label), share_bar(parts, BAR_WIDTH, palette), figures)
+    grid.add_row(Text("Median length"), Text(), Text(minutes(method.median_seconds), style="bold"))
+    note = f"of {count(method.calls, 'conversation')}, as planned and as noted"
+    return Group(heading("The method in practice", note), grid)
+
+
+def minutes(seconds: float | None) -> str:
+    """``23 min``; ``45 s`` under a minute; ``none yet`` without a call."""
+    if seconds is None:
+        return "none yet"
+    if seconds < 60:
+        return f"{round(seconds)} s"
+    return f"{round(seconds / 60):,} min"
 
 
 def connection_section(stats: Stats, palette: Palette) -> RenderableType:
-    reached = stats.connection
-    if reached.attempts == 0:
-        return Group(
-            heading("Connection rate"),
-            Text("No calls that didn't connect logged yet (Ctrl+R on a call).", style="dim"),
-        )
+    dials = stats.connections
+    overall = dials.overall
     grid = bars_grid()
+    attempts = overall.calls - overall.connected
     parts = [
-        Part("connected", reached.connected, "good", FULL),
-        Part("didn't connect", reached.attempts - reached.connected, "bad", LIGHT),
+        Part("connected", overall.connected, "good", FULL),
+        Part("didn't", attempts, "bad", LIGHT),
     ]
-    share_row(grid, "Dials", parts, palette)
-    return Group(heading("Connection rate", count(reached.attempts, "dial")), grid)
+    share_row(grid, "All calls", parts, palette)
+    kinds = [(connection_label(value), n) for value, n in dials.attempts if n]
+    if kinds:
+        detail = Text(", ".join(f"{n:,} {label}" for label, n in kinds), style="dim")
+        grid.add_row(Text("Didn't connect", style="dim"), Text(), detail)
+    weeks = weeks_grid()
+    rate = [share_percent(w.connected, w.calls) for w in dials.by_week]
+    weeks.add_row(
+        Text("Connected,\n% by week", style="dim"),
+        week_bars(rate, palette, role="bar", top=100),
+    )
+    blocks: list[RenderableType] = [heading("Connection rate", overall.rate.phrase()), grid]
+    if not attempts:
+        blocks.append(Text("Log a call that didn't connect with Ctrl+R on the call.", style="dim"))
+    blocks += [weeks, span_line(stats)]
+    return Group(*blocks)
 
 
 def cold_section(stats: Stats, palette: Palette) -> RenderableType:
+    cold = stats.cold
     weeks = weeks_grid()
     weeks.add_row(
-        Text("Gone cold\nby week", style="dim"),
-        week_bars(list(stats.cold_by_week), palette, role="bad"),
+        Text("Cold at each\nweek's end", style="dim"),
+        week_bars(list(cold.by_week), palette, role="bad"),
     )
-    return Group(
-        heading("Going cold", f"{count(stats.cold_now, 'contact')} now"),
-        weeks,
-        Text(f"{'':{LABEL_WIDTH}} {week_span(stats.weeks)}", style="dim"),
-    )
+    note = f"{count(cold.now, 'contact')} now, no conversation for over {cold.cadence_days} days"
+    return Group(heading("Going cold", note), weeks, span_line(stats))
 
 
 SECTIONS: tuple[tuple[str, Callable[[Stats, Palette], RenderableType]], ...] = (
@@ -229,14 +278,6 @@ SECTIONS: tuple[tuple[str, Callable[[Stats, Palette], RenderableType]], ...] = (
 """Each section's id on the screen and how it is drawn, top to bottom."""
 
 
-def nothing_yet(stats: Stats, label: str) -> str | None:
-    """What to say instead of zeros when there is nothing to count; None if there is."""
-    if stats.calls:
-        return None
-    if stats.all_calls:
-        return f"No calls in {label}. Press p for a longer period; Esc: home."
-    return (
-        "Nothing to review yet: once you have made and closed a few calls, this "
-        "shows how often the goal was met, which promises were kept, and more. "
-        "Esc: home."
-    )
+def is_empty(stats: Stats) -> bool:
+    """No call closed in the period: nothing to draw but zeros."""
+    return stats.connections.overall.calls == 0
