@@ -8,6 +8,7 @@ the close, a call type) are cleaned and drawn as ``Text``, never markup.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -225,8 +226,8 @@ def minutes(seconds: float | None) -> str:
     if seconds is None:
         return "none yet"
     if seconds < 60:
-        return f"{round(seconds)} s"
-    return f"{round(seconds / 60):,} min"
+        return f"{math.floor(seconds + 0.5)} s"
+    return f"{math.floor(seconds / 60 + 0.5):,} min"
 
 
 def connection_section(stats: Stats, palette: Palette) -> RenderableType:

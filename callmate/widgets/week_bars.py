@@ -64,10 +64,10 @@ PLAIN: Palette = {role: "" for role in (*ROLES, "muted")}
 
 
 def percent(part: int, whole: int) -> str:
-    """``53%``; empty when there is nothing to share (never a division by zero)."""
+    """``53%`` (rounded half up); empty when there is nothing to share (never a division by zero)."""
     if whole <= 0:
         return ""
-    return f"{round(100 * part / whole)}%"
+    return f"{(200 * part + whole) // (2 * whole)}%"  # half up, as callmate stats rounds
 
 
 def compact(value: float | None) -> str:
