@@ -4,8 +4,33 @@ counted by hand from calls saved through the real store."""
 from __future__ import annotations
 
 import io
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 from rich.console import Console
+from textual.pilot import Pilot
+
+from callmate.app import CallmateApp
+from callmate.domain.models import (
+    Call,
+    CallType,
+    Connection,
+    Contact,
+    GoalResult,
+    NextStep,
+    Note,
+    NoteKind,
+    Outcome,
+    Owner,
+    Question,
+    Reason,
+)
+from callmate.locations import database_path
+from callmate.screens.home import HomeScreen
+from callmate.screens.review import ReviewScreen
+from callmate.store.repository import Repository
 
 from callmate.domain.stats import (
     Cold,
@@ -25,6 +50,7 @@ from callmate.domain.stats import (
 from callmate.widgets.review_sections import SECTIONS
 from callmate.widgets.week_bars import PLAIN
 from tests.conftest import NOW
+from tests.helpers import screen_text, settle
 
 TODAY = NOW.date()
 
@@ -121,3 +147,227 @@ def test_follow_through_ours_and_theirs_and_going_cold() -> None:
     assert "4 contacts now, no conversation for over 30 days" in text
     assert "2 of 4 50%" in text and "4 of 4 100%" in text and "3 of 4 75%" in text
     assert "21 min" in text  # 20.5 minutes, rounded half up
+
+
+# -- the screen, driven by keys ------------------------------------------------------
+def seed_history(home: Path) -> None:
+    """Four conversations and one attempt in the last twelve weeks, one call long before.
+
+    By hand (12 weeks to Sunday 22 Nov 2026, from Monday 31 Aug):
+    - goal results: met 1, backup 1, neither 2; discovery 1/1/0, proposal 0/0/2;
+    - outcomes: yes 1, maybe 1 (budget cycle), no 2 (no project, both);
+    - our promises: one kept on time (Ana's), one late (Cy's); theirs: one broken
+      (Bo's, due two days ago, open); Di's is not due yet, the attempt's neither;
+    - the method, of 4 conversations: backup goal 2, at most 5 questions 4,
+      a quote 1, within 20 minutes 2 (15 and 10 minutes); median 20 minutes;
+    - connection: 5 calls, 4 connected, 1 no answer;
+    - going cold now: Fay (last spoken to 100 days ago).
+    """
+    repo = Repository.open(database_path(home))
+    try:
+        for name, kind, backup, minutes, days_ago, outcome, result, reason, step in [
+            (
+                "Ana",
+                CallType.DISCOVERY,
+                "Name the ops lead",
+                15,
+                10,
+                Outcome.YES,
+                GoalResult.PRIMARY,
+                None,
+                (Owner.US, -3, -4),
+            ),
+            (
+                "Bo",
+                CallType.DISCOVERY,
+                "A date for the demo",
+                25,
+                9,
+                Outcome.MAYBE,
+                GoalResult.BACKUP,
+                Reason.BUDGET_CYCLE,
+                (Owner.THEM, -2, None),
+            ),
+            (
+                "Cy",
+                CallType.PROPOSAL,
+                "",
+                10,
+                8,
+                Outcome.NO,
+                GoalResult.NEITHER,
+                Reason.NO_PROJECT,
+                (Owner.US, -5, -1),
+            ),
+            (
+                "Di",
+                CallType.PROPOSAL,
+                "",
+                30,
+                7,
+                Outcome.NO,
+                GoalResult.NEITHER,
+                Reason.NO_PROJECT,
+                (Owner.BOTH, 5, None),
+            ),
+            ("Fay", CallType.FOLLOW_UP, "", 20, 100, Outcome.YES, None, None, (Owner.US, -90, -91)),
+        ]:
+            started = NOW - timedelta(days=days_ago)
+            call = repo.start_call(
+                Call(
+                    contact=Contact(name=f"{name} Example", company="Acme"),
+                    call_type=kind,
+                    goal="Agree the pilot",
+                    backup_goal=backup,
+                    questions=[Question(text="budget"), Question(text="who decides")],
+                    started_at=started,
+                )
+            )
+            assert call.id is not None
+            if name == "Ana":
+                repo.save_note(
+                    call.id, Note(kind=NoteKind.QUOTE, text="we lose a day", created_at=started)
+                )
+            owner, due_in, kept_in = step
+            repo.finish_call(
+                call.id,
+                outcome=outcome,
+                reason=reason,
+                goal_result=result,
+                next_step=NextStep(what="Next", owner=owner, due=TODAY + timedelta(days=due_in)),
+                ended_at=started + timedelta(minutes=minutes),
+            )
+            if kept_in is not None:
+                repo.mark_step_done(call.id, NOW + timedelta(days=kept_in))
+        tried = repo.start_call(
+            Call(
+                contact=Contact(name="Eve Example", company="Acme"),
+                goal="Agree the pilot",
+                started_at=NOW - timedelta(days=3),
+            )
+        )
+        assert tried.id is not None
+        repo.log_attempt(
+            tried.id,
+            Connection.NO_ANSWER,
+            NextStep(what="Try again", due=TODAY + timedelta(days=1)),
+            NOW - timedelta(days=3, minutes=-1),
+        )
+    finally:
+        repo.close()
+
+
+async def open_review(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("v")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ReviewScreen)
+
+
+def flat(text: str) -> str:
+    """The screen's lines with runs of spaces made one (the grid's padding)."""
+    return "\n".join(" ".join(line.split()) for line in text.splitlines())
+
+
+async def test_v_on_home_shows_the_hand_counted_figures(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    seed_history(isolated_home)
+    async with app.run_test(size=(100, 90)) as pilot:
+        await open_review(pilot)
+        text = flat(screen_text(pilot))
+        assert (
+            "Your calls, the last 12 weeks, since Mon 31 Aug 2026: 5 calls, 4 conversations" in text
+        )
+        assert "4 conversations judged at the close" in text
+        assert "All calls" in text and "1 met 25% · 1 backup 25% · 2 neither 50%" in text
+        assert "Discovery" in text and "1 met 50% · 1 backup 50% · 0 neither 0%" in text
+        assert "Proposal" in text and "0 met 0% · 0 backup 0% · 2 neither 100%" in text
+        assert "1 yes 25% · 1 maybe 25% · 2 no 50%" in text
+        assert "2 100% ████████████████ 1. No project" in text
+        assert "1 100% ████████████████ 1. Budget cycle" in text
+        assert "Ours ██" in text and "1 on time 50% · 1 late 50% · 0 broken 0%" in text
+        assert "0 on time 0% · 0 late 0% · 1 broken 100%" in text
+        assert "Backup goal" in text and "2 of 4 50%" in text
+        assert "≤ 5 questions" in text and "4 of 4 100%" in text
+        assert "A quote" in text and "1 of 4 25%" in text
+        assert "Within 20 min" in text
+        assert "Median length 20 min" in text
+        assert "Connection rate 4 of 5 (80%)" in text
+        assert "4 connected 80% · 1 didn't 20%" in text and "1 no answer" in text
+        assert "Going cold 1 contact now" in text
+        # p: all time counts Fay's call too; Escape goes home.
+        await pilot.press("p")
+        await settle(pilot)
+        text = flat(screen_text(pilot))
+        assert "Your calls, the last 12 weeks" not in text
+        await pilot.press("p")
+        await settle(pilot)
+        text = flat(screen_text(pilot))
+        assert "Your calls, all time: 6 calls, 5 conversations" in text
+        assert "2 yes 40% · 1 maybe 20% · 2 no 40%" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_an_empty_history_says_nothing_to_review_yet(app: CallmateApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_review(pilot)
+        text = screen_text(pilot)
+        assert "Nothing to review yet" in text
+        assert "%" not in text and "Goal results" not in text
+        await pilot.press("p", "p", "p")  # every period: still words, never zeros
+        await settle(pilot)
+        assert "Nothing to review yet" in screen_text(pilot)
+
+
+async def test_an_empty_period_points_to_a_longer_one(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    seed_history(isolated_home)
+    app.clock.advance(200 * 86400)  # type: ignore[attr-defined]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_review(pilot)
+        assert "No calls closed in the last 12 weeks. Press p for a longer period" in screen_text(
+            pilot
+        )
+        await pilot.press("p")
+        await settle(pilot)
+        assert "Your calls, all time: 6 calls" in screen_text(pilot)
+
+
+async def test_at_80x24_the_review_scrolls_to_every_section_in_the_light_theme(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    seed_history(isolated_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = "textual-light"
+        await open_review(pilot)
+        text = flat(screen_text(pilot))
+        assert "1 met 25% · 1 backup 25% · 2 neither 50%" in text
+        assert "Going cold" not in text  # below the fold ...
+        await pilot.press("end")
+        await settle(pilot)
+        text = flat(screen_text(pilot))
+        assert "Going cold 1 contact now" in text  # ... and reached by keys
+        lines = screen_text(pilot).splitlines()
+        assert all(len(line) <= 80 for line in lines)
+
+
+async def test_a_failed_read_is_said_in_words_not_a_crash(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    seed_history(isolated_home)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        # Another program breaks the file under callmate (the calls are gone).
+        with sqlite3.connect(database_path(isolated_home)) as other:
+            other.execute("ALTER TABLE calls RENAME TO calls_elsewhere")
+        await pilot.press("v")
+        await settle(pilot)
+        text = screen_text(pilot)
+        assert "Your figures could not be counted" in text
+        assert "Something went wrong" in text  # the one place screens report failures
+        assert "Counting" not in text
+        assert app.is_running

@@ -95,7 +95,12 @@ class ReviewScreen(CallmateScreen[None]):
     async def load(self) -> None:
         label, weeks = PERIODS[self.period]
         today = self.callmate.clock.today()
-        stats = await self.store.stats(period_start(today, weeks), today)
+        try:
+            stats = await self.store.stats(period_start(today, weeks), today)
+        except Exception as error:
+            # Said here as well as in the error notification: never a silent "Counting".
+            self.show_nothing(f"Your figures could not be counted ({type(error).__name__}).")
+            raise
         self.stats = stats
         if not is_empty(stats):
             self.show(stats, label)
