@@ -27,11 +27,6 @@ from callmate.domain.models import (
     Question,
     Reason,
 )
-from callmate.locations import database_path
-from callmate.screens.home import HomeScreen
-from callmate.screens.review import ReviewScreen
-from callmate.store.repository import Repository
-
 from callmate.domain.stats import (
     Cold,
     Connections,
@@ -47,6 +42,10 @@ from callmate.domain.stats import (
     Stats,
     week_starts,
 )
+from callmate.locations import database_path
+from callmate.screens.home import HomeScreen
+from callmate.screens.review import ReviewScreen
+from callmate.store.repository import Repository
 from callmate.widgets.review_sections import SECTIONS
 from callmate.widgets.week_bars import PLAIN
 from tests.conftest import NOW

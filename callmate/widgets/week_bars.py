@@ -64,7 +64,7 @@ PLAIN: Palette = {role: "" for role in (*ROLES, "muted")}
 
 
 def percent(part: int, whole: int) -> str:
-    """``53%`` (rounded half up); empty when there is nothing to share (never a division by zero)."""
+    """``53%``, rounded half up; empty when there is nothing to share (no division by 0)."""
     if whole <= 0:
         return ""
     return f"{(200 * part + whole) // (2 * whole)}%"  # half up, as callmate stats rounds
