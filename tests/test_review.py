@@ -86,8 +86,8 @@ def test_every_picture_has_its_figures_beside_it_in_words() -> None:
     assert "4 connected 80% · 1 didn't 20%" in text
     assert "1 no answer" in text
     # The weekly trend: a week with no judged call is a dot (no figure), not a 0 %.
-    trend = next(line for line in text.splitlines() if line.startswith("by week"))
-    assert trend.split() == ["by", "week", *["·"] * 11, "100"]
+    trend = next(line for line in text.splitlines() if line.startswith("% by week"))
+    assert trend.split() == ["%", "by", "week", *["·"] * 11, "100"]
 
 
 def test_no_figures_at_all_draw_no_zero_division() -> None:

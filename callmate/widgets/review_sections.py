@@ -122,7 +122,7 @@ def goals_section(stats: Stats, palette: Palette) -> RenderableType:
     weeks = weeks_grid()
     met = [share_percent(w.met, w.judged) for w in goals.by_week]
     weeks.add_row(
-        Text("Goal met, %\nby week", style="dim"),
+        Text("Goal met\n% by week", style="dim"),
         week_bars(met, palette, role="good", top=100),
     )
     note = f"{count(overall.judged, 'conversation')} judged at the close"
@@ -147,7 +147,7 @@ def follow_through_section(stats: Stats, palette: Palette) -> RenderableType:
             share_percent(getattr(w, side).on_time, getattr(w, side).total) for w in follow.by_week
         ]
         weeks.add_row(
-            Text(f"{label} on time,\n% by week", style="dim"),
+            Text(f"{label} on time\n% by week", style="dim"),
             week_bars(on_time, palette, role="good", top=100),
         )
     return Group(
@@ -247,7 +247,7 @@ def connection_section(stats: Stats, palette: Palette) -> RenderableType:
     weeks = weeks_grid()
     rate = [share_percent(w.connected, w.calls) for w in dials.by_week]
     weeks.add_row(
-        Text("Connected,\n% by week", style="dim"),
+        Text("Connected\n% by week", style="dim"),
         week_bars(rate, palette, role="bar", top=100),
     )
     blocks: list[RenderableType] = [heading("Connection rate", overall.rate.phrase()), grid]
