@@ -50,6 +50,21 @@ NO_REASON = ""
 """The reason key of a No or a Maybe closed without one (older calls, imports)."""
 
 
+@dataclass(frozen=True)
+class StatsRules:
+    """The user's settings the figures depend on (settings.toml's, or these defaults)."""
+
+    cadence_days: int = 30
+    """Going cold: no conversation for more than this many days (``cadence_days``)."""
+    question_limit: int = QUESTION_LIMIT
+    """The method's most planned questions (``question_limit``)."""
+    time_check_minutes: int = TIME_CHECK_MINUTES
+    """When the time check falls, minutes into a call (``time_check_minutes``)."""
+
+
+DEFAULT_RULES = StatsRules()
+
+
 # -- weeks, shares, the median: pure -------------------------------------------
 
 

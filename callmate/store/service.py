@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     )
     from callmate.domain.promise_record import PromiseRecord
     from callmate.domain.search_hit import SearchHit
+    from callmate.domain.stats import Stats, StatsRules
     from callmate.domain.team import OtherRepsCall, RepAgenda
     from callmate.store.database_url import DatabaseUrl
     from callmate.store.repository import Repository
@@ -119,6 +120,13 @@ class CallStore(Protocol):
     async def agenda(self, today: date, cold_before: datetime) -> Agenda: ...
     async def search(self, query: str) -> list[SearchHit]: ...
     async def timed_steps_due(self, day: date, start: time, end: time) -> list[DueStep]: ...
+    async def stats(
+        self, since: date, today: date, *, now: datetime, rules: StatsRules | None = None
+    ) -> Stats:
+        """The review's figures (:mod:`callmate.domain.stats` says what each
+        means) for the calls since ``since``; ``today`` the user's local date,
+        ``now`` the moment (going cold is measured at it); ``rules`` the
+        settings they depend on (None: the defaults). Counted in SQL."""
 
     # -- reads ------------------------------------------------------------
     async def get_contact(self, contact_id: int) -> Contact: ...
@@ -282,6 +290,21 @@ class SqliteCallStore:
         from callmate.store import queries
 
         return await self.gateway.read(lambda db: queries.timed_steps_due(db, day, start, end))
+
+    async def stats(
+        self, since: date, today: date, *, now: datetime, rules: StatsRules | None = None
+    ) -> Stats:
+        """The review's figures, counted in SQL on the database thread without
+        SQLAlchemy (:func:`callmate.store.stats_queries.stats`); on the team
+        database (a :class:`PostgresCallStore`) the same queries through its
+        :class:`~callmate.store.queries.PgReads`, the user's own calls."""
+        from callmate.domain.stats import DEFAULT_RULES
+        from callmate.store import stats_queries
+
+        chosen = DEFAULT_RULES if rules is None else rules
+        return await self.gateway.read(
+            lambda db: stats_queries.stats(db, since, today, now, chosen)
+        )
 
     # -- reads ---------------------------------------------------------------
     async def get_contact(self, contact_id: int) -> Contact:
