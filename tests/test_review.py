@@ -295,16 +295,16 @@ async def test_v_on_home_shows_the_hand_counted_figures(
         assert "Connection rate 4 of 5 (80%)" in text
         assert "4 connected 80% · 1 didn't 20%" in text and "1 no answer" in text
         assert "Going cold 1 contact now" in text
-        # p: all time counts Fay's call too; Escape goes home.
-        await pilot.press("p")
-        await settle(pilot)
-        text = flat(screen_text(pilot))
-        assert "Your calls, the last 12 weeks" not in text
+        # p: all time counts Fay's call too; p again the last 4 weeks; Escape goes home.
         await pilot.press("p")
         await settle(pilot)
         text = flat(screen_text(pilot))
         assert "Your calls, all time: 6 calls, 5 conversations" in text
         assert "2 yes 40% · 1 maybe 20% · 2 no 40%" in text
+        await pilot.press("p")
+        await settle(pilot)
+        text = flat(screen_text(pilot))
+        assert "Your calls, the last 4 weeks, since Mon 26 Oct 2026: 5 calls" in text
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)

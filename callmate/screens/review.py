@@ -24,7 +24,7 @@ from callmate.widgets.review_sections import SECTIONS, is_empty
 from callmate.widgets.week_bars import Chart
 
 if TYPE_CHECKING:
-    from callmate.domain.stats import Stats
+    from callmate.domain.stats import Stats, StatsRules
 
 PERIODS: tuple[tuple[str, int | None], ...] = (
     ("the last 4 weeks", 4),
@@ -34,7 +34,9 @@ PERIODS: tuple[tuple[str, int | None], ...] = (
 """What ``p`` steps through: the figures' period, in weeks (None: every call)."""
 FIRST_PERIOD = 1
 """The twelve weeks the trends show."""
-ALL_TIME = date(1, 1, 1)
+ALL_TIME = date(1980, 1, 1)
+"""The start of "all time": before any call a salesperson could have logged or
+imported (a date near year 1 can't have a year taken off it)."""
 
 
 def period_start(today: date, weeks: int | None) -> date:
@@ -95,8 +97,10 @@ class ReviewScreen(CallmateScreen[None]):
     async def load(self) -> None:
         label, weeks = PERIODS[self.period]
         today = self.callmate.clock.today()
+        now = self.callmate.clock.now()
+        rules = self.rules()
         try:
-            stats = await self.store.stats(period_start(today, weeks), today)
+            stats = await self.store.stats(period_start(today, weeks), today, now=now, rules=rules)
         except Exception as error:
             # Said here as well as in the error notification: never a silent "Counting".
             self.show_nothing(f"Your figures could not be counted ({type(error).__name__}).")
@@ -106,13 +110,24 @@ class ReviewScreen(CallmateScreen[None]):
             self.show(stats, label)
             return
         if weeks is not None:  # an empty period: is there anything at all?
-            everything = await self.store.stats(ALL_TIME, today)
+            everything = await self.store.stats(ALL_TIME, today, now=now, rules=rules)
             if not is_empty(everything):
                 self.show_nothing(
                     f"No calls closed in {label}. Press p for a longer period; Esc: home."
                 )
                 return
         self.show_nothing(NOTHING_YET)
+
+    def rules(self) -> StatsRules:
+        """The settings the figures depend on: the cadence, question limit, time check."""
+        from callmate.domain.stats import StatsRules
+
+        settings = self.callmate.preferences.settings
+        return StatsRules(
+            cadence_days=settings.cadence_days,
+            question_limit=settings.question_limit,
+            time_check_minutes=settings.time_check_minutes,
+        )
 
     def show_nothing(self, message: str) -> None:
         """Words instead of zeros (and of a division by zero)."""
