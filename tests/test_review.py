@@ -352,6 +352,22 @@ async def test_at_80x24_the_review_scrolls_to_every_section_in_the_light_theme(
         assert "Going cold 1 contact now" in text  # ... and reached by keys
         lines = screen_text(pilot).splitlines()
         assert all(len(line) <= 80 for line in lines)
+        # Drawn in the theme's colours, and again in the new theme's when it changes.
+        assert colours(pilot) >= {"#337e4a", "#7a273c"}  # textual-light's success, error
+        app.theme = "textual-dark"
+        await settle(pilot)
+        assert colours(pilot) >= {"#8ad4a1", "#d17e92"}
+        assert not colours(pilot) & {"#337e4a", "#7a273c"}
+
+
+def colours(pilot: Pilot[Any]) -> set[str]:
+    """The foreground colours the terminal shows."""
+    return {
+        segment.style.color.triplet.hex
+        for strip in pilot.app.screen._compositor.render_strips()
+        for segment in strip
+        if segment.style and segment.style.color and segment.style.color.triplet
+    }
 
 
 async def test_a_failed_read_is_said_in_words_not_a_crash(
