@@ -386,3 +386,24 @@ async def test_a_failed_read_is_said_in_words_not_a_crash(
         assert "Something went wrong" in text  # the one place screens report failures
         assert "Counting" not in text
         assert app.is_running
+
+
+async def test_the_figures_follow_the_users_settings(app: CallmateApp, isolated_home: Path) -> None:
+    """The question limit, time check and cadence from settings.toml, whether or
+    not the full settings were read yet (the figures don't wait for pydantic)."""
+    seed_history(isolated_home)
+    settings = isolated_home / "settings.toml"
+    settings.write_text(
+        settings.read_text() + "question_limit = 1\ntime_check_minutes = 12\ncadence_days = 200\n"
+    )
+    async with app.run_test(size=(100, 90)) as pilot:
+        for loaded in (False, True):
+            if loaded:
+                assert app.preferences.settings.question_limit == 1  # read them now
+                await pilot.press("escape")
+            assert app.preferences.loaded is loaded
+            await open_review(pilot)
+            text = flat(screen_text(pilot))
+            assert f"≤ 1 questions {'░' * 16} 0 of 4 0%" in text  # every call planned two
+            assert f"Within 12 min {'█' * 4}{'░' * 12} 1 of 4 25%" in text  # Cy's 10 minutes
+            assert "Going cold 0 contacts now, no conversation for over 200 days" in text

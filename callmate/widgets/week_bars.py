@@ -25,10 +25,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from rich.segment import Segment
+    from textual.geometry import Size
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 """Eighths of a cell, empty to full."""
@@ -192,8 +194,14 @@ def week_bars(
     return out
 
 
-class Chart(Static):
-    """A picture drawn by ``draw(palette)`` in the theme's colours, redrawn on a theme change."""
+class Chart(Widget):
+    """A picture drawn by ``draw(palette)`` in the theme's colours, redrawn on a theme change.
+
+    Drawn once per width into plain styled lines: a Static holding the Rich
+    tables themselves laid them out again on every measure and paint (~1,300
+    table renders, 300 ms, between the figures' arrival and the screen
+    showing them; benchmarks/review_screen.py).
+    """
 
     DEFAULT_CSS = """
     Chart {
@@ -202,12 +210,13 @@ class Chart(Static):
     """
 
     def __init__(self, draw: Callable[[Palette], RenderableType], *, id: str | None = None) -> None:
-        super().__init__(id=id, markup=False)
+        super().__init__(id=id)
         self._draw = draw
+        self._drawn: tuple[int, Text] | None = None
+        """The last drawing, and the width it was drawn at."""
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.redraw()
 
     def _theme_changed(self, _theme: object) -> None:
         self.redraw()
@@ -215,8 +224,35 @@ class Chart(Static):
     def draw_with(self, draw: Callable[[Palette], RenderableType]) -> None:
         """Draw another picture (new figures) in place of this one."""
         self._draw = draw
-        if self.is_mounted:
-            self.redraw()
+        self.redraw()
 
     def redraw(self) -> None:
-        self.update(self._draw(chart_palette(self.app.get_css_variables())))
+        self._drawn = None
+        self.refresh(layout=True)
+
+    def drawing(self, width: int) -> Text:
+        """The picture as lines of styled text ``width`` cells wide (kept until redrawn)."""
+        if self._drawn is None or self._drawn[0] != width:
+            console = self.app.console
+            renderable = self._draw(chart_palette(self.app.get_css_variables()))
+            options = console.options.update(width=max(1, width), height=None, highlight=False)
+            lines = console.render_lines(renderable, options, pad=False)
+            text = Text("\n").join(_line_text(line) for line in lines)
+            text.no_wrap = True
+            text.overflow = "crop"
+            self._drawn = (width, text)
+        return self._drawn[1]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.drawing(width).plain.split("\n"))
+
+    def render(self) -> Text:
+        return self.drawing(self.content_region.width)
+
+
+def _line_text(segments: list[Segment]) -> Text:
+    line = Text()
+    for segment in segments:
+        if not segment.control:
+            line.append(segment.text, segment.style)
+    return line
