@@ -41,6 +41,7 @@ from benchmarks import (
     save_breakdown,
     search,
     startup,
+    stats,
 )
 from benchmarks.seed import seed
 
@@ -100,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         _outbox_save(quick=args.quick)
         print("\n== read commands at 100k calls, whole processes ==", flush=True)
         reads = cli_reads.main(["--big", str(big), "--runs", "3" if args.quick else "7"])
+        print("\n== the review's figures at 100k calls (callmate stats) ==", flush=True)
+        review = stats.main(["--big", str(big), "--runs", "2" if args.quick else "7"])
         print("\n== a long call: every action at 10 / 100 / 1,000 / 5,000 notes ==", flush=True)
         grown = growth.main(
             ["--rounds", "2", "--keys", "10", "--notes", "10,1000,5000"]
@@ -228,6 +231,12 @@ def main(argv: list[str] | None = None) -> int:
             reads["due_json_ratio_p95"],
             1.5,
         ),
+        (
+            "review figures at 100k calls, CallStore.stats() (s)",
+            review["facade"],
+            review["facade_p95"],
+            0.5,
+        ),
         ("slowest date phrase, parse + preview (µs)", parsed["max"] * 1e6, None, 100),
         ("slowest typed date prefix, parse + preview (µs)", parsed["typed_max"] * 1e6, None, 100),
         (
@@ -300,6 +309,13 @@ def main(argv: list[str] | None = None) -> int:
         f"(p95 {start['empty_rss_p95'] / 1024:.0f}), 100k calls {start['big_rss'] / 1024:.0f} MiB"
         f" (p95 {start['big_rss_p95'] / 1024:.0f}); search empty "
         f"{found['empty_rss_kib'] / 1024:.0f} MiB, 1M notes {found['big_rss_kib'] / 1024:.0f} MiB"
+    )
+    print(
+        f"info review figures at 100k calls: stats() {review['facade'] * 1000:.0f} ms "
+        f"(p95 {review['facade_p95'] * 1000:.0f}), CPU {review['facade_cpu'] * 1000:.0f} ms, "
+        f"x{review['facade_ratio']:.2f} the same SQL on stdlib sqlite3; since 2000 "
+        f"{review['all_time'] * 1000:.0f} ms; callmate stats --json {review['cli'] * 1000:.0f} ms "
+        f"(p95 {review['cli_p95'] * 1000:.0f}), x{review['cli_ratio']:.2f} a stdlib process"
     )
     if pg_home_shown:
         print(

@@ -109,6 +109,22 @@ def _parser() -> argparse.ArgumentParser:
         help="the team database: everyone's overdue promises, by rep",
     )
 
+    stats = commands.add_parser(
+        "stats",
+        help="how am I doing: goals met, promises kept, the method, connection rate",
+        parents=[common],
+        description="Goal results, follow-through, outcomes and their reasons, the method "
+        "in practice, the connection rate and contacts going cold, for the calls since "
+        "DATE, with each week's trend over the last twelve weeks. --json: see README.",
+    )
+    stats.add_argument(
+        "--since",
+        metavar="DATE",
+        help="count calls from DATE (2026-09-01, or a date callmate reads, e.g. 2026-W36 "
+        "or yesterday); default: the Monday eleven weeks before this week's",
+    )
+    stats.add_argument("--json", action="store_true", help="machine-readable output")
+
     search = commands.add_parser(
         "search",
         help="search notes, quotes, goals, research and people",
@@ -544,6 +560,8 @@ def _command(args: argparse.Namespace, base: Path, team=None) -> int:  # type: i
         return _due(base, args.days, as_json=args.json, team=team)
     if args.command == "search":
         return _search(base, " ".join(args.query), team)
+    if args.command == "stats":
+        return _stats(base, args.since, as_json=args.json, team=team)
     if args.command == "recap":
         return _recap(base, args.call_id, args.format, copy=args.copy, team=team)
     return _ics(base, args.call_id, team)
@@ -1015,6 +1033,86 @@ def due_json(items: Sequence[DueStep], records: dict[int, PromiseRecord], today:
             text = encoded[record] = whole.replace("\n", "\n    ")
         rows.append(f'{{\n    {fields},\n    "contact_record": {text}\n  }}')
     return "[\n  " + ",\n  ".join(rows) + "\n]\n"
+
+
+def _clock():  # type: ignore[no-untyped-def]
+    """The clock the read commands ask for today and now (tests give a FrozenClock)."""
+    from callmate.clock import SystemClock
+
+    return SystemClock()
+
+
+def _since(text: str | None, today: date) -> date | str:
+    """``--since``'s day, or a line saying why it can't be one. ISO (any past
+    day), else callmate's date grammar (``2026-W36``, ``yesterday``); a day
+    after today is refused (nothing to count yet)."""
+    from callmate.domain.stats import default_since
+
+    if text is None:
+        return default_since(today)
+    from datetime import date as day_type
+
+    try:
+        since = day_type.fromisoformat(text.strip())
+    except ValueError:
+        from callmate.domain.dates import DateParseError, parse_date
+
+        try:
+            since = parse_date(text, today)
+        except DateParseError as error:  # its examples are of days ahead: not for --since
+            problem = str(error).split(" Try:")[0].rstrip(".")
+            return f"--since: {problem}. Give a day such as {default_since(today).isoformat()}"
+    if since > today:
+        return f"--since: {since.isoformat()} is after today; nothing to count yet"
+    return since
+
+
+def _stats(base: Path, since_text: str | None, *, as_json: bool, team=None) -> int:  # type: ignore[no-untyped-def]
+    """``callmate stats``: the review's figures, counted in SQL on the plain read
+    connection (no SQLAlchemy or pydantic on SQLite). The settings they depend
+    on (cadence, question limit, time check) are read without pydantic.
+
+    ``--json`` prints :meth:`callmate.domain.stats.Stats.as_dict`: the keys are
+    ``schema_version`` (1), ``since``, ``today``, ``weeks`` (the twelve Mondays,
+    oldest first), ``goals`` {``overall``, ``by_call_type``, ``by_week``} each
+    {``met``, ``backup``, ``neither``, ``unjudged``}; ``follow_through``
+    {``next_steps``, ``commitments``, ``both``, ``by_week``} each {``ours``,
+    ``theirs``} of {``on_time``, ``late``, ``broken``}; ``outcomes`` {``yes``,
+    ``no``, ``maybe``, ``no_reasons``, ``maybe_reasons``: [{``reason``,
+    ``label``, ``count``}] most given first}; ``method`` {``calls``,
+    ``backup_goal``, ``few_questions``, ``quoted``, ``within_time`` each
+    {``count``, ``of``, ``percent``}, ``median_seconds``, ``question_limit``,
+    ``time_check_minutes``}; ``connection`` {``calls``, ``connected``,
+    ``rate_percent``, ``attempts`` {kind: calls}, ``by_week`` [{``calls``,
+    ``connected``}]}; ``cold`` {``now``, ``cadence_days``, ``by_week``}.
+    README's "callmate stats --json" says what each means."""
+    from callmate.clock import local_today
+    from callmate.domain.stats import StatsRules
+    from callmate.settings_file import peek_int
+    from callmate.store import stats_queries
+
+    clock = _clock()
+    today, now = local_today(clock), clock.now()
+    since = _since(since_text, today)
+    if isinstance(since, str):
+        print(f"callmate: {_printable(since)}", file=sys.stderr)
+        return 2
+    rules = StatsRules(
+        cadence_days=peek_int("cadence_days", default=30, low=1, high=365),
+        question_limit=peek_int("question_limit", default=5, low=1, high=30),
+        time_check_minutes=peek_int("time_check_minutes", default=20, low=1, high=480),
+    )
+    figures = _read(base, lambda db: stats_queries.stats(db, since, today, now, rules), team)
+    if as_json:
+        import json
+
+        sys.stdout.write(json.dumps(figures.as_dict(), indent=2, ensure_ascii=False) + "\n")
+        return 0
+    from callmate.domain.stats import report
+    from callmate.domain.text import clean
+
+    sys.stdout.write(clean("\n".join(report(figures))) + "\n")
+    return 0
 
 
 def _search(base: Path, query: str, team=None) -> int:  # type: ignore[no-untyped-def]

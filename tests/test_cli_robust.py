@@ -76,6 +76,7 @@ COMMANDS: list[tuple[str, ...]] = [
     ("export",),
     ("due",),
     ("search", "demo"),
+    ("stats",),
     ("recap", "1"),
     ("ics", "1"),
 ]

@@ -479,3 +479,71 @@ def test_utc_offsets_find_daylight_saving_changes() -> None:
         (datetime(2026, 3, 29, 1, 0, tzinfo=UTC), 7200),
         (datetime(2026, 10, 25, 1, 0, tzinfo=UTC), 3600),
     ]
+
+
+@pytest.fixture
+def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The user is in New York (UTC-4 until 1 Nov 2026, UTC-5 after)."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    system_time.tzset()
+    yield
+    monkeypatch.setenv("TZ", "UTC")
+    system_time.tzset()
+
+
+async def test_days_and_weeks_are_the_users_local_ones(backend: Backend, new_york: None) -> None:
+    """Kept "on time" is judged on the local date it was marked kept, and a call
+    falls in the local week it started in, daylight saving included."""
+    repo = backend.repo
+    ana = repo.start_call(
+        CallModel(contact=Contact(name="Ana"), goal="Pilot", started_at=at("2026-10-20", 14))
+    )
+    assert ana.id is not None
+    early = repo.save_note(  # kept 28 Oct 04:30 UTC = 00:30 EDT on the 28th: late
+        ana.id,
+        Note(
+            kind=NoteKind.OURS,
+            text="send the plan",
+            created_at=at("2026-10-20", 14),
+            due=d("2026-10-27"),
+            done_at=datetime(2026, 10, 28, 4, 30, tzinfo=UTC),
+        ),
+    )
+    assert early.id is not None
+    repo.save_note(  # kept 11 Nov 02:00 UTC = 21:00 EST on the 10th: on time
+        ana.id,
+        Note(
+            kind=NoteKind.THEIRS,
+            text="send the list",
+            created_at=at("2026-10-20", 14),
+            due=d("2026-11-10"),
+            done_at=datetime(2026, 11, 11, 2, 0, tzinfo=UTC),
+        ),
+    )
+    repo.finish_call(
+        ana.id,
+        outcome=Outcome.YES,
+        next_step=NextStep(what="Call back", owner=Owner.US, due=d("2026-11-10")),
+        ended_at=at("2026-10-20", 15),
+        goal_result=GoalResult.PRIMARY,
+    )
+    # kept 11 Nov 06:00 UTC = 01:00 EST on the 11th: late
+    repo.mark_step_done(ana.id, datetime(2026, 11, 11, 6, 0, tzinfo=UTC))
+    ben = repo.start_call(  # 16 Nov 03:00 UTC = Sunday 15 Nov 22:00 EST: week 10
+        CallModel(contact=Contact(name="Ben"), goal="Demo", started_at=at("2026-11-16", 3))
+    )
+    assert ben.id is not None
+    repo.finish_call(
+        ben.id,
+        outcome=Outcome.YES,
+        next_step=NextStep(what="Next", owner=Owner.US, due=d("2026-11-30")),
+        ended_at=at("2026-11-16", 4),
+        goal_result=GoalResult.BACKUP,
+    )
+    stats = await backend.store.stats(default_since(TODAY), TODAY, now=NOW)
+    follow = stats.follow_through
+    assert follow.commitments == Sides(ours=Kept(late=1), theirs=Kept(on_time=1))
+    assert follow.next_steps == Sides(ours=Kept(late=1))
+    assert stats.goals.by_week[7] == GoalTally(met=1)  # Ana, 20 Oct
+    assert stats.goals.by_week[10] == GoalTally(backup=1)  # Ben, local Sunday 15 Nov
+    assert stats.goals.by_week[11] == ZERO

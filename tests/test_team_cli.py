@@ -489,6 +489,7 @@ ALL_COMMANDS = [
     ("due",),
     ("due", "--json"),
     ("search", "x"),
+    ("stats", "--json"),
     ("recap", "1"),
     ("ics", "1"),
     ("export",),

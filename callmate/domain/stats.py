@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from callmate.domain.kinds import Connection, Reason
+from callmate.domain.kinds import CallType, Connection, Reason
 
 SCHEMA_VERSION = 1
 """``callmate stats --json``'s ``schema_version``: raised when a key changes meaning
@@ -472,3 +472,171 @@ class Stats:
 
 ATTEMPT_VALUES: tuple[str, ...] = tuple(kind.value for kind in Connection if kind.is_attempt)
 """The stored values of the attempt kinds, in the attempt dialog's order."""
+
+
+# -- in words: ``callmate stats`` ----------------------------------------------------------
+
+BARS = "▁▂▃▄▅▆▇█"
+"""A sparkline's heights: the lowest for none, the rest scaled to the largest."""
+
+
+def sparkline(values: Sequence[int]) -> str:
+    """One character a value: ``▁`` for none, ``▂`` to ``█`` scaled to the largest
+    (any value above none shows above the baseline)."""
+    top = max(values, default=0)
+    if top <= 0:
+        return BARS[0] * len(values)
+    steps = len(BARS) - 1
+    return "".join(
+        BARS[0] if value <= 0 else BARS[max(1, -(-value * steps // top))] for value in values
+    )
+
+
+def _clock_length(seconds: float | None) -> str:
+    if seconds is None:
+        return "none yet"
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _wrapped(head: str, parts: Sequence[str], width: int = 80) -> list[str]:
+    """``head`` then the parts joined by ", ", wrapped under the first part."""
+    lines: list[str] = []
+    line = head
+    indent = " " * len(head)
+    for number, part in enumerate(parts):
+        piece = part + ("," if number < len(parts) - 1 else "")
+        if line.strip() and len(line) + len(piece) + 1 > width and line != head:
+            lines.append(line.rstrip())
+            line = indent
+        line += piece if line in (head, indent) else " " + piece
+    lines.append(line.rstrip())
+    return lines
+
+
+def _kind_label(stored: str) -> str:
+    try:
+        return CallType(stored).label
+    except ValueError:
+        return stored
+
+
+def _kept_columns(kept: Kept) -> str:
+    return f"{kept.on_time:>9,}{kept.late:>9,}{kept.broken:>9,}"
+
+
+def report(stats: Stats) -> list[str]:
+    """``callmate stats`` in words and sparklines, every line within 80 columns.
+
+    Each weekly sparkline has one character a week, oldest first (the twelve
+    weeks of :attr:`Stats.week_starts`). Text from the database (a reason or a
+    call type this version doesn't know) is the caller's to clean.
+    """
+    starts = stats.week_starts
+    goals, follow, outcomes = stats.goals, stats.follow_through, stats.outcomes
+    method, dials, cold = stats.method, stats.connections, stats.cold
+    overall = goals.overall
+    weeks = f"weeks from {starts[0].day} {starts[0]:%b}" if starts else "weeks"
+    lines = [
+        f"How am I doing: calls from {_day(stats.since)} to {_day(stats.today)}",
+        f"Sparklines: one mark a week, {len(starts)} {weeks}, oldest first.",
+        "",
+        f"Goal results ({overall.judged + overall.unjudged:,} conversations)",
+    ]
+    judged = Share(0, overall.judged)
+    for label, count, series in (
+        ("Goal met", overall.met, [w.met for w in goals.by_week]),
+        ("Backup met", overall.backup, [w.backup for w in goals.by_week]),
+        ("Neither", overall.neither, [w.neither for w in goals.by_week]),
+    ):
+        share = Share(count, judged.of).percent
+        percent = "" if share is None else f"{share}%"
+        lines.append(f"  {label:<14}{count:>9,}{percent:>9}{'':9}   {sparkline(series)}")
+    if overall.unjudged:
+        lines.append(f"  {'Not judged':<14}{overall.unjudged:>9,}")
+    for kind, tally in goals.by_type:
+        extra = f", {tally.unjudged:,} not judged" if tally.unjudged else ""
+        lines.append(
+            f"  {_kind_label(kind)[:22]:<22} {tally.met:,} met, {tally.backup:,} backup, "
+            f"{tally.neither:,} neither{extra}"
+        )
+    lines += ["", f"Follow-through (promises due from {_day(stats.since)})"]
+    lines.append(f"  {'':<14}{'on time':>9}{'late':>9}{'broken':>9}   on time by week")
+    both = follow.both
+    for label, side, steps, kept, series in (
+        (
+            "Ours",
+            both.ours,
+            follow.next_steps.ours,
+            follow.commitments.ours,
+            [w.ours.on_time for w in follow.by_week],
+        ),
+        (
+            "Theirs",
+            both.theirs,
+            follow.next_steps.theirs,
+            follow.commitments.theirs,
+            [w.theirs.on_time for w in follow.by_week],
+        ),
+    ):
+        lines.append(f"  {label:<14}{_kept_columns(side)}   {sparkline(series)}")
+        lines.append(f"    {'next steps':<12}{_kept_columns(steps)}")
+        lines.append(f"    {'commitments':<12}{_kept_columns(kept)}")
+    broken = [w.ours.broken + w.theirs.broken for w in follow.by_week]
+    lines.append(f"  {'Broken, both sides, by week':<41}   {sparkline(broken)}")
+    total = outcomes.total
+    lines += ["", f"Outcomes ({total:,} conversations)"]
+    lines.append(
+        "  "
+        + "   ".join(
+            f"{label} {count:,} ({Share(count, total).percent or 0}%)"
+            for label, count in (
+                ("Yes", outcomes.yes),
+                ("No", outcomes.no),
+                ("Maybe", outcomes.maybe),
+            )
+        )
+    )
+    for head, reasons in (
+        ("  Lost to: ", outcomes.no_reasons),
+        ("  Maybe: ", outcomes.maybe_reasons),
+    ):
+        if reasons:
+            lines += _wrapped(head, [f"{r.label} {r.count:,}" for r in reasons])
+    lines += ["", f"The method in practice ({method.calls:,} conversations)"]
+    for label, count in (
+        ("A backup goal", method.backup_goal),
+        (f"At most {method.question_limit} questions planned", method.few_questions),
+        ("A verbatim quote", method.quoted),
+        (f"Within {method.time_check_minutes} minutes or time acknowledged", method.within_time),
+    ):
+        lines.append(f"  {label:<46}{method.share(count).phrase()}")
+    lines.append(f"  {'Median length':<46}{_clock_length(method.median_seconds)}")
+    rate = dials.overall.rate
+    reached = (
+        f"{rate.count:,} of {rate.of:,} calls reached the person ({rate.percent}%)"
+        if rate.of
+        else "no calls yet"
+    )
+    lines += ["", f"Connection rate: {reached}"]
+    connected = [w.connected for w in dials.by_week]
+    lines.append(f"  {'Reached by week':<41}   {sparkline(connected)}")
+    if any(count for _kind, count in dials.attempts):
+        labels = {kind.value: kind.label for kind in Connection}
+        lines += _wrapped(
+            "  Not reached: ",
+            [f"{labels.get(kind, kind)} {count:,}" for kind, count in dials.attempts if count],
+        )
+    lines += [
+        "",
+        f"Going cold (no conversation in {cold.cadence_days} days): {cold.now:,} now",
+        f"  {'By week':<41}   {sparkline(list(cold.by_week))}  "
+        f"({min(cold.by_week, default=0):,} to {max(cold.by_week, default=0):,})",
+    ]
+    return lines
