@@ -12,7 +12,8 @@ from typing import Any
 from rich.console import Console
 from textual.pilot import Pilot
 
-from callmate.app import CallmateApp
+from callmate.app import CallmateApp, make_app
+from callmate.clock import FrozenClock
 from callmate.domain.models import (
     Call,
     CallType,
@@ -45,11 +46,12 @@ from callmate.domain.stats import (
 from callmate.locations import database_path
 from callmate.screens.home import HomeScreen
 from callmate.screens.review import ReviewScreen
+from callmate.store.database_url import parse
 from callmate.store.repository import Repository
 from callmate.widgets.review_sections import SECTIONS
 from callmate.widgets.week_bars import PLAIN
-from tests.conftest import NOW
-from tests.helpers import screen_text, settle
+from tests.conftest import NOW, empty_team_database
+from tests.helpers import FakeClipboard, screen_text, settle
 
 TODAY = NOW.date()
 
@@ -164,96 +166,127 @@ def seed_history(home: Path) -> None:
     """
     repo = Repository.open(database_path(home))
     try:
-        for name, kind, backup, minutes, days_ago, outcome, result, reason, step in [
-            (
-                "Ana",
-                CallType.DISCOVERY,
-                "Name the ops lead",
-                15,
-                10,
-                Outcome.YES,
-                GoalResult.PRIMARY,
-                None,
-                (Owner.US, -3, -4),
-            ),
-            (
-                "Bo",
-                CallType.DISCOVERY,
-                "A date for the demo",
-                25,
-                9,
-                Outcome.MAYBE,
-                GoalResult.BACKUP,
-                Reason.BUDGET_CYCLE,
-                (Owner.THEM, -2, None),
-            ),
-            (
-                "Cy",
-                CallType.PROPOSAL,
-                "",
-                10,
-                8,
-                Outcome.NO,
-                GoalResult.NEITHER,
-                Reason.NO_PROJECT,
-                (Owner.US, -5, -1),
-            ),
-            (
-                "Di",
-                CallType.PROPOSAL,
-                "",
-                30,
-                7,
-                Outcome.NO,
-                GoalResult.NEITHER,
-                Reason.NO_PROJECT,
-                (Owner.BOTH, 5, None),
-            ),
-            ("Fay", CallType.FOLLOW_UP, "", 20, 100, Outcome.YES, None, None, (Owner.US, -90, -91)),
-        ]:
-            started = NOW - timedelta(days=days_ago)
-            call = repo.start_call(
-                Call(
-                    contact=Contact(name=f"{name} Example", company="Acme"),
-                    call_type=kind,
-                    goal="Agree the pilot",
-                    backup_goal=backup,
-                    questions=[Question(text="budget"), Question(text="who decides")],
-                    started_at=started,
-                )
-            )
-            assert call.id is not None
-            if name == "Ana":
-                repo.save_note(
-                    call.id, Note(kind=NoteKind.QUOTE, text="we lose a day", created_at=started)
-                )
-            owner, due_in, kept_in = step
-            repo.finish_call(
-                call.id,
-                outcome=outcome,
-                reason=reason,
-                goal_result=result,
-                next_step=NextStep(what="Next", owner=owner, due=TODAY + timedelta(days=due_in)),
-                ended_at=started + timedelta(minutes=minutes),
-            )
-            if kept_in is not None:
-                repo.mark_step_done(call.id, NOW + timedelta(days=kept_in))
-        tried = repo.start_call(
-            Call(
-                contact=Contact(name="Eve Example", company="Acme"),
-                goal="Agree the pilot",
-                started_at=NOW - timedelta(days=3),
-            )
-        )
-        assert tried.id is not None
-        repo.log_attempt(
-            tried.id,
-            Connection.NO_ANSWER,
-            NextStep(what="Try again", due=TODAY + timedelta(days=1)),
-            NOW - timedelta(days=3, minutes=-1),
-        )
+        seed_history_into(repo)
     finally:
         repo.close()
+
+
+def seed_history_into(repo: Repository) -> None:
+    """:func:`seed_history` into any store (the team database's too)."""
+    for name, kind, backup, minutes, days_ago, outcome, result, reason, step in [
+        (
+            "Ana",
+            CallType.DISCOVERY,
+            "Name the ops lead",
+            15,
+            10,
+            Outcome.YES,
+            GoalResult.PRIMARY,
+            None,
+            (Owner.US, -3, -4),
+        ),
+        (
+            "Bo",
+            CallType.DISCOVERY,
+            "A date for the demo",
+            25,
+            9,
+            Outcome.MAYBE,
+            GoalResult.BACKUP,
+            Reason.BUDGET_CYCLE,
+            (Owner.THEM, -2, None),
+        ),
+        (
+            "Cy",
+            CallType.PROPOSAL,
+            "",
+            10,
+            8,
+            Outcome.NO,
+            GoalResult.NEITHER,
+            Reason.NO_PROJECT,
+            (Owner.US, -5, -1),
+        ),
+        (
+            "Di",
+            CallType.PROPOSAL,
+            "",
+            30,
+            7,
+            Outcome.NO,
+            GoalResult.NEITHER,
+            Reason.NO_PROJECT,
+            (Owner.BOTH, 5, None),
+        ),
+        ("Fay", CallType.FOLLOW_UP, "", 20, 100, Outcome.YES, None, None, (Owner.US, -90, -91)),
+    ]:
+        started = NOW - timedelta(days=days_ago)
+        call = repo.start_call(
+            Call(
+                contact=Contact(name=f"{name} Example", company="Acme"),
+                call_type=kind,
+                goal="Agree the pilot",
+                backup_goal=backup,
+                questions=[Question(text="budget"), Question(text="who decides")],
+                started_at=started,
+            )
+        )
+        assert call.id is not None
+        if name == "Ana":
+            repo.save_note(
+                call.id, Note(kind=NoteKind.QUOTE, text="we lose a day", created_at=started)
+            )
+        owner, due_in, kept_in = step
+        repo.finish_call(
+            call.id,
+            outcome=outcome,
+            reason=reason,
+            goal_result=result,
+            next_step=NextStep(what="Next", owner=owner, due=TODAY + timedelta(days=due_in)),
+            ended_at=started + timedelta(minutes=minutes),
+        )
+        if kept_in is not None:
+            repo.mark_step_done(call.id, NOW + timedelta(days=kept_in))
+    tried = repo.start_call(
+        Call(
+            contact=Contact(name="Eve Example", company="Acme"),
+            goal="Agree the pilot",
+            started_at=NOW - timedelta(days=3),
+        )
+    )
+    assert tried.id is not None
+    repo.log_attempt(
+        tried.id,
+        Connection.NO_ANSWER,
+        NextStep(what="Try again", due=TODAY + timedelta(days=1)),
+        NOW - timedelta(days=3, minutes=-1),
+    )
+
+
+async def test_the_review_on_the_team_database(
+    isolated_home: Path, clock: FrozenClock, clipboard: FakeClipboard, pg_store_url: str
+) -> None:
+    """The same figures from the team database (PostgreSQL): the screen doesn't
+    know which store counted them."""
+    repo = Repository.open_url(pg_store_url)
+    try:
+        empty_team_database(repo)
+        seed_history_into(repo)
+    finally:
+        repo.close()
+    app = make_app(isolated_home, clock=clock, clipboard=clipboard, team=parse(pg_store_url))
+    try:
+        async with app.run_test(size=(100, 90)) as pilot:
+            await open_review(pilot)
+            text = flat(screen_text(pilot))
+            assert "5 calls, 4 conversations" in text
+            assert "1 met 25% · 1 backup 25% · 2 neither 50%" in text
+            assert "1 on time 50% · 1 late 50% · 0 broken 0%" in text
+            assert "2 100% ████████████████ 1. No project" in text
+            assert "Median length 20 min" in text
+            assert "Going cold 1 contact now" in text
+    finally:
+        app.store.close()
 
 
 async def open_review(pilot: Pilot[Any]) -> None:
@@ -407,3 +440,23 @@ async def test_the_figures_follow_the_users_settings(app: CallmateApp, isolated_
             assert f"≤ 1 questions {'░' * 16} 0 of 4 0%" in text  # every call planned two
             assert f"Within 12 min {'█' * 4}{'░' * 12} 1 of 4 25%" in text  # Cy's 10 minutes
             assert "Going cold 0 contacts now, no conversation for over 200 days" in text
+
+
+async def test_a_wider_terminal_redraws_the_charts_to_its_width(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    seed_history(isolated_home)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await open_review(pilot)
+        before = screen_text(pilot)
+        assert "weeks of 31 Aug to 16 Nov" in before
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        after = screen_text(pilot).splitlines()
+        assert all(len(line) <= 120 for line in after)
+        assert any(
+            line.strip().endswith("4 conversations. p: another period; Esc: home.")
+            for line in after
+        )  # the status on one line: the wider screen is used
+        assert "1 met 25% · 1 backup 25% · 2 neither 50%" in " ".join(after)
+        assert "weeks of 31 Aug to 16 Nov" in "\n".join(after)
