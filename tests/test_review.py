@@ -51,7 +51,7 @@ from callmate.store.repository import Repository
 from callmate.widgets.review_sections import SECTIONS
 from callmate.widgets.week_bars import PLAIN
 from tests.conftest import NOW, empty_team_database
-from tests.helpers import FakeClipboard, screen_text, settle
+from tests.helpers import FakeClipboard, screen_text, settle, type_text
 
 TODAY = NOW.date()
 
@@ -460,3 +460,17 @@ async def test_a_wider_terminal_redraws_the_charts_to_its_width(
         )  # the status on one line: the wider screen is used
         assert "1 met 25% · 1 backup 25% · 2 neither 50%" in " ".join(after)
         assert "weeks of 31 Aug to 16 Nov" in "\n".join(after)
+
+
+async def test_p_pressed_while_counting_shows_the_period_chosen_last(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    seed_history(isolated_home)
+    async with app.run_test(size=(100, 90)) as pilot:
+        await settle(pilot)
+        await open_review(pilot)
+        await type_text(pilot, "pp")  # all time, then 4 weeks, in one burst: one count under way
+        await settle(pilot)
+        text = flat(screen_text(pilot))
+        assert "Your calls, the last 4 weeks, since Mon 26 Oct 2026: 5 calls" in text
+        assert "all time" not in text and "Counting" not in text

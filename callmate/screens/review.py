@@ -92,32 +92,55 @@ class ReviewScreen(CallmateScreen[None]):
         self.period = (self.period + 1) % len(PERIODS)
         label = PERIODS[self.period][0]
         self.query_one("#review-status", Static).update(f"Counting {label}…")
-        self.load()
+        if not self.counting:
+            self.load()
+        # else: the count under way is followed by one for the period now chosen
 
-    @work(exclusive=True, group="review", exit_on_error=False)
+    counting = False
+    """A count is on the database thread. It can't be called back once asked
+    (at 100,000 calls it takes a second or more), so p pressed meanwhile asks
+    for no more than one count after it, of the period chosen last: the
+    database thread, which also saves the notes of a call, never holds a queue
+    of counts nobody will look at."""
+
+    @work(group="review", exit_on_error=False)
     async def load(self) -> None:
-        label, weeks = PERIODS[self.period]
-        today = self.callmate.clock.today()
-        now = self.callmate.clock.now()
-        rules = self.rules()
+        self.counting = True
         try:
-            stats = await self.store.stats(period_start(today, weeks), today, now=now, rules=rules)
+            while not await self.count(self.period):
+                pass  # p was pressed meanwhile: count the period chosen now
         except Exception as error:
             # Said here as well as in the error notification: never a silent "Counting".
             self.show_nothing(f"Your figures could not be counted ({type(error).__name__}).")
             raise
+        finally:
+            self.counting = False
+
+    async def count(self, period: int) -> bool:
+        """Count ``period``'s figures; show them if it is still the period chosen
+        (True), else say nothing and return False."""
+        label, weeks = PERIODS[period]
+        today = self.callmate.clock.today()
+        now = self.callmate.clock.now()
+        rules = self.rules()
+        stats = await self.store.stats(period_start(today, weeks), today, now=now, rules=rules)
+        if period != self.period:
+            return False
         self.stats = stats
         if not is_empty(stats):
             self.show(stats, label)
-            return
+            return True
         if weeks is not None:  # an empty period: is there anything at all?
             everything = await self.store.stats(ALL_TIME, today, now=now, rules=rules)
+            if period != self.period:
+                return False
             if not is_empty(everything):
                 self.show_nothing(
                     f"No calls closed in {label}. Press p for a longer period; Esc: home."
                 )
-                return
+                return True
         self.show_nothing(NOTHING_YET)
+        return True
 
     def rules(self) -> StatsRules:
         """The settings the figures depend on: the cadence, question limit, time check."""
