@@ -1,6 +1,6 @@
 """The review's figures at scale (issue 22): ``CallStore.stats`` and ``callmate stats --json``.
 
-    python -m benchmarks.stats --big DIR [--runs 7]
+    python -m benchmarks.stats --big DIR [--runs 7] [--postgres]
 
 DIR is a data dir seeded by ``python -m benchmarks.seed DIR --calls 100000
 --notes 1000000`` (only read; copy it first if it must stay untouched by a
@@ -19,6 +19,11 @@ WAL file). Measured:
 - ``callmate stats --json`` as a whole process, output to /dev/null, against
   a stdlib process running the same SQL (``benchmarks.cli_reads``' recording
   and baseline scripts).
+
+``--postgres`` also times the facade on the team database: a throwaway
+PostgreSQL (tests/pg_server.py) holding the same seeded rows
+(``benchmarks.pg_search.seed_postgres``, about a minute), read through
+``PostgresCallStore`` (the rows are the connected role's own).
 
 Every figure is the median and the p95 (nearest rank) of ``--runs`` rounds
 after one untimed warm-up round.
@@ -91,6 +96,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--big", type=Path, required=True, help="a seeded data dir (only read)")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--postgres", action="store_true", help="also on the team database")
     args = parser.parse_args(argv)
     big = args.big.resolve()
     db_path = big / "callmate.db"
@@ -153,12 +159,17 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
             if round_:
                 process_base.append(taken[0])
                 process.append(taken[1])
+    on_team = _postgres(args.runs, since, today, now) if args.postgres else []
     print(f"{args.runs} rounds, data {big}; {len(statements)} statements ({count} in the CLI)")
     print(line("stats() since " + since.isoformat(), facade, facade_base))
     print(line("  its CPU time (every thread)", facade_cpu))
     print(line("stats() since 2000-01-01", all_time))
     print(line("callmate stats --json (process)", process, process_base))
+    if on_team:
+        print(line("stats() on PostgreSQL, same rows", on_team))
+    team_figures = {"pg": median(on_team), "pg_p95": p95(on_team)} if on_team else {}
     return {
+        **team_figures,
         "facade": median(facade),
         "facade_p95": p95(facade),
         "facade_base": median(facade_base),
@@ -176,6 +187,49 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         "cli_ratio": median(process) / median(process_base),
         "cli_ratio_p95": p95(process) / p95(process_base),
     }
+
+
+def _postgres(runs: int, since: date, today: date, now: datetime) -> list[float]:
+    """``PostgresCallStore.stats`` on a throwaway server seeded as the data dir."""
+    from benchmarks.pg_search import seed_postgres
+    from callmate.store import pg_schema
+    from callmate.store.database_url import make_engine, parse
+    from callmate.store.service import open_store
+    from tests.pg_server import PostgresServer, find_bindir, why_not_available
+
+    reason = why_not_available()
+    if reason is not None:
+        print(f"skipped PostgreSQL: {reason}", flush=True)
+        return []
+    server = PostgresServer(find_bindir() or Path()).start()
+    try:
+        url = server.create_database("stats_big")
+        engine = make_engine(parse(url))
+        try:
+            pg_schema.upgrade(engine)
+            took = seed_postgres(engine, calls=100_000, notes=1_000_000)
+            print(f"seeded PostgreSQL: 100,000 calls, 1,000,000 notes in {took:.0f} s", flush=True)
+        finally:
+            engine.dispose()
+        times: list[float] = []
+        with tempfile.TemporaryDirectory() as tmp:
+            store = open_store(Path(tmp) / "callmate.db", team=parse(url))
+
+            async def rounds() -> None:
+                for round_ in range(runs + 1):
+                    began = time.perf_counter()
+                    figures = await store.stats(since, today, now=now)
+                    if round_:
+                        times.append(time.perf_counter() - began)
+                assert figures.method.calls > 0, "no calls counted on PostgreSQL"
+
+            try:
+                asyncio.run(rounds())
+            finally:
+                store.close()
+        return times
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":

@@ -53,6 +53,7 @@ from callmate.domain.stats import (
 from callmate.store.repository import Repository
 from callmate.store.service import SqliteCallStore, open_store
 from tests.conftest import NOW, empty_team_database
+from tests.test_pg_roles import Team, team  # noqa: F401  (the fixture: a database with roles)
 
 TODAY = NOW.date()  # Sunday 22 November 2026 (TZ=UTC in every test)
 
@@ -547,3 +548,48 @@ async def test_days_and_weeks_are_the_users_local_ones(backend: Backend, new_yor
     assert stats.goals.by_week[7] == GoalTally(met=1)  # Ana, 20 Oct
     assert stats.goals.by_week[10] == GoalTally(backup=1)  # Ben, local Sunday 15 Nov
     assert stats.goals.by_week[11] == ZERO
+
+
+async def test_on_the_team_database_the_figures_are_the_reps_own(
+    team: Team,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """Sam's history (the hand count above) and one call of Priya's, each made
+    with their own PostgreSQL role: each rep's figures are their own calls and
+    promises; going cold is about the contacts, whoever called them."""
+    from callmate.store.database_url import parse
+
+    sam, priya = team.add(capsys, monkeypatch), team.add(capsys, monkeypatch)
+    for role, build in (
+        (sam, build_history),
+        (priya, lambda repo: converse(repo, PRIYAS)),
+    ):
+        repo = Repository.open_url(team.url_of(role))
+        try:
+            build(repo)
+        finally:
+            repo.close()
+
+    async def figures(role: str) -> Stats:
+        store = open_store(tmp_path / role / "callmate.db", team=parse(team.url_of(role)))
+        try:
+            return await store.stats(default_since(TODAY), TODAY, now=NOW)
+        finally:
+            store.close()
+
+    sams = await figures(sam)
+    assert sams.goals.overall == GoalTally(met=4, backup=2, neither=2, unjudged=1)
+    assert sams.follow_through.both == Sides(ours=Kept(4, 1, 2), theirs=Kept(2, 1, 3))
+    assert (sams.method.calls, sams.method.quoted) == (9, 5)
+    assert (sams.connections.overall.calls, sams.connections.overall.connected) == (11, 9)
+    # Priya's Zed, 18 Nov: met; her step (20 Nov) and her we-owe (19 Nov) open: broken.
+    priyas = await figures(priya)
+    assert priyas.goals.overall == GoalTally(met=1)
+    assert priyas.follow_through.both == Sides(ours=Kept(broken=2))
+    assert (priyas.method.calls, priyas.method.quoted) == (1, 1)
+    assert priyas.cold.now == sams.cold.now == 1  # Olga, whoever asks
+
+
+PRIYAS = Conversation("Zed", "2026-11-18", D, G.PRIMARY, Outcome.YES, None, "b", 1, 1, 10, US, "2026-11-20", commitments=((OURS, "2026-11-19", None),))  # fmt: skip

@@ -237,10 +237,13 @@ class FollowThrough:
     nowhere (it is neither kept nor broken yet). A commitment without a date
     counts nowhere either (there is no date to keep it by), nor a deleted
     one. Every call's next step counts, an attempt's "Try again" too (the
-    timeline's record counts them so). What can't be known: when a date was
-    moved after it had already passed, the store keeps the move
-    (``date_moves``) but the promise is judged against the new date, as
-    everywhere in callmate.
+    timeline's record counts them so).
+
+    What the stored data can't tell: *kept* is the moment it was marked kept
+    in callmate (``done_at``), so a promise kept on the day but marked a day
+    later counts as late; and a date moved after it had passed is judged
+    against the new date, as everywhere in callmate, though the store keeps
+    the move and when it was made (``date_moves``).
     """
 
     next_steps: Sides = field(default_factory=Sides)
