@@ -309,7 +309,7 @@ async def test_v_on_home_shows_the_hand_counted_figures(
         await open_review(pilot)
         text = flat(screen_text(pilot))
         assert (
-            "Your calls, the last 12 weeks, since Mon 31 Aug 2026: 5 calls, 4 conversations" in text
+            "Your calls, the last 4 weeks, since Mon 26 Oct 2026: 5 calls, 4 conversations" in text
         )
         assert "4 conversations judged at the close" in text
         assert "All calls" in text and "1 met 25% · 1 backup 25% · 2 neither 50%" in text
@@ -328,16 +328,17 @@ async def test_v_on_home_shows_the_hand_counted_figures(
         assert "Connection rate 4 of 5 (80%)" in text
         assert "4 connected 80% · 1 didn't 20%" in text and "1 no answer" in text
         assert "Going cold 1 contact now" in text
-        # p: all time counts Fay's call too; p again the last 4 weeks; Escape goes home.
+        # p: the last 12 weeks (the same calls); p again: all time counts Fay's call too.
+        await pilot.press("p")
+        await settle(pilot)
+        text = flat(screen_text(pilot))
+        assert "Your calls, the last 12 weeks, since Mon 31 Aug 2026: 5 calls" in text
+        assert "1 met 25% · 1 backup 25% · 2 neither 50%" in text
         await pilot.press("p")
         await settle(pilot)
         text = flat(screen_text(pilot))
         assert "Your calls, all time: 6 calls, 5 conversations" in text
         assert "2 yes 40% · 1 maybe 20% · 2 no 40%" in text
-        await pilot.press("p")
-        await settle(pilot)
-        text = flat(screen_text(pilot))
-        assert "Your calls, the last 4 weeks, since Mon 26 Oct 2026: 5 calls" in text
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
@@ -361,10 +362,10 @@ async def test_an_empty_period_points_to_a_longer_one(
     app.clock.advance(200 * 86400)  # type: ignore[attr-defined]
     async with app.run_test(size=(80, 24)) as pilot:
         await open_review(pilot)
-        assert "No calls closed in the last 12 weeks. Press p for a longer period" in screen_text(
+        assert "No calls closed in the last 4 weeks. Press p for a longer period" in screen_text(
             pilot
         )
-        await pilot.press("p")
+        await pilot.press("p", "p")
         await settle(pilot)
         assert "Your calls, all time: 6 calls" in screen_text(pilot)
 
@@ -469,8 +470,8 @@ async def test_p_pressed_while_counting_shows_the_period_chosen_last(
     async with app.run_test(size=(100, 90)) as pilot:
         await settle(pilot)
         await open_review(pilot)
-        await type_text(pilot, "pp")  # all time, then 4 weeks, in one burst: one count under way
+        await type_text(pilot, "pp")  # 12 weeks, then all time, in one burst: one count under way
         await settle(pilot)
         text = flat(screen_text(pilot))
-        assert "Your calls, the last 4 weeks, since Mon 26 Oct 2026: 5 calls" in text
-        assert "all time" not in text and "Counting" not in text
+        assert "Your calls, all time: 6 calls" in text
+        assert "12 weeks" not in text and "Counting" not in text
