@@ -475,3 +475,26 @@ async def test_p_pressed_while_counting_shows_the_period_chosen_last(
         text = flat(screen_text(pilot))
         assert "Your calls, all time: 6 calls" in text
         assert "12 weeks" not in text and "Counting" not in text
+
+
+async def test_the_review_is_in_the_palette_and_in_the_help(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    from callmate.screens.search import SearchScreen
+    from tests.test_palette import palette_shows
+
+    seed_history(isolated_home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        assert "Review" in await palette_shows(pilot, "review")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert [type(s).__name__ for s in app.screen_stack] == ["HomeScreen", "ReviewScreen"]
+        await pilot.press("f1")
+        await settle(pilot)
+        help_shown = screen_text(pilot)
+        assert "Period" in help_shown and "PgUp PgDn scroll" in help_shown
