@@ -113,7 +113,11 @@ class ReviewScreen(CallmateScreen[None]):
                 pass  # p was pressed meanwhile: count the period chosen now
         except Exception as error:
             # Said here as well as in the error notification: never a silent "Counting".
-            self.show_nothing(f"Your figures could not be counted ({type(error).__name__}).")
+            from callmate.domain.text import clean_line
+            from callmate.store.service import StoreUnavailable
+
+            why = error.message if isinstance(error, StoreUnavailable) else type(error).__name__
+            self.show_nothing(f"Your figures could not be counted ({clean_line(why)}).")
             raise
         finally:
             self.counting = False
