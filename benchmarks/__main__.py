@@ -26,6 +26,7 @@ from pathlib import Path
 
 from benchmarks import (
     cli_reads,
+    crm_export,
     data_commands,
     date_parse,
     growth,
@@ -115,6 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         data = data_commands.main(
             # 100,000 calls take ~10 min a round (the stdlib import alone ~6): one round there.
             ["--big", str(big), "--runs", "1" if args.quick else "3", "--large-runs", "1"]
+            + (["--sizes", "2000,10000"] if args.quick else [])
+        )
+        print("\n== CRM and vCard exports: time and peak memory, beside json ==", flush=True)
+        crm_export.main(
+            ["--big", str(big), "--runs", "1" if args.quick else "3"]
             + (["--sizes", "2000,10000"] if args.quick else [])
         )
     # (what, median, p95 or None, target): the target is checked on the median

@@ -116,7 +116,7 @@ for row in db.execute(
     })
 temporary = out + ".tmp"
 with open(temporary, "w", encoding="utf-8") as handle:
-    json.dump(calls, handle, indent=2, ensure_ascii=True)
+    json.dump({"schema_version": 1, "calls": calls}, handle, indent=2, ensure_ascii=True)
     handle.write("\n")
     handle.flush()
     os.fsync(handle.fileno())
@@ -130,6 +130,8 @@ from datetime import datetime, timedelta, timezone
 path, db_path = sys.argv[1], sys.argv[2]
 with open(path, encoding="utf-8") as handle:
     calls = json.load(handle)
+if isinstance(calls, dict):  # {"schema_version": 1, "calls": [...]}
+    calls = calls["calls"]
 db = sqlite3.connect(db_path, isolation_level=None)
 for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
     db.execute("PRAGMA " + pragma)

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+CSV_FORMATS = ("csv", "hubspot", "pipedrive", "salesforce")
+EXPORT_FORMATS = ["json", "csv", "md", "hubspot", "pipedrive", "salesforce", "vcard"]
+
 
 def _whole_number(low: int, high: int, what: str, *, beyond: str = ""):  # type: ignore[no-untyped-def]
     """An argparse type: a whole number from ``low`` to ``high`` (a friendly error otherwise)."""
@@ -77,13 +80,25 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     export = commands.add_parser(
         "export",
-        help="print (or write) every call: json, csv or md",
+        help="print (or write) every call: json, csv, md, a CRM's CSV, or the contacts as vCard",
         parents=[common],
         description="Every call, oldest first. JSON is the full record (see README); "
-        "CSV is a row per call for spreadsheets; md is a readable document.",
+        "CSV is a row per call for spreadsheets; md is a readable document; "
+        "hubspot, pipedrive and salesforce are CSV files each CRM's import takes "
+        "(the call as a logged call, its next step as a task); vcard is the contacts.",
     )
-    export.add_argument("--format", choices=["json", "csv", "md"], default="json")
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="json")
     export.add_argument("--out", metavar="PATH", type=Path, help="write to PATH, not stdout")
+    export.add_argument(
+        "--bom",
+        action="store_true",
+        help="start a CSV with a UTF-8 byte order mark, so Excel reads its accents right",
+    )
+    export.add_argument(
+        "--schema",
+        action="store_true",
+        help="print the JSON Schema (draft 2020-12) of the JSON export, and nothing else",
+    )
 
     importer = commands.add_parser(
         "import",
@@ -218,6 +233,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "export":
+        if args.schema:  # the format's description: no data dir, no database
+            from callmate.domain.export_schema import schema_text
+
+            sys.stdout.write(schema_text())
+            return 0
+        if args.bom and args.format not in CSV_FORMATS:
+            print(
+                "callmate: --bom is for the CSV formats (csv, hubspot, pipedrive, salesforce)",
+                file=sys.stderr,
+            )
+            return 2
+        if args.format == "hubspot" and args.out is None:
+            print(
+                "callmate: --format hubspot writes two files (the calls, and their follow-up"
+                " tasks beside them): give --out FILE",
+                file=sys.stderr,
+            )
+            return 2
     data_dir_arg = getattr(args, "data_dir", None)
     if data_dir_arg:
         os.environ[HOME_ENV] = str(Path(data_dir_arg).expanduser().resolve())
@@ -553,7 +587,7 @@ def _command(args: argparse.Namespace, base: Path, team=None) -> int:  # type: i
     """Run a data command on the SQLite file in ``base``, or on the team database
     (``team``, a DatabaseUrl): the same command, the same output."""
     if args.command == "export":
-        return _export(base, args.format, args.out, team)
+        return _export(base, args.format, args.out, team, bom=args.bom)
     if args.command == "import":
         return _import(base, args.file, team)
     if args.command == "due":
@@ -630,7 +664,9 @@ def _open_repository(base: Path, team=None):  # type: ignore[no-untyped-def]
     return Repository.open(database_path(base))
 
 
-def _export(base: Path, fmt: str, out: Path | None, team=None) -> int:  # type: ignore[no-untyped-def]
+def _export(  # type: ignore[no-untyped-def]
+    base: Path, fmt: str, out: Path | None, team=None, *, bom: bool = False
+) -> int:
     """Every call, streamed: read a batch at a time and written as it comes, so
     time and memory stay flat per call whatever the size of the history. On the
     team database the same batches and records (:func:`bulk.export_team_calls`)."""
@@ -655,6 +691,7 @@ def _export(base: Path, fmt: str, out: Path | None, team=None) -> int:  # type: 
 
         records = team_records
     exported = 0
+    cards: list[int] = [0]
 
     def counted(calls: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         nonlocal exported
@@ -664,13 +701,24 @@ def _export(base: Path, fmt: str, out: Path | None, team=None) -> int:  # type: 
 
     try:
         calls = counted(records)
-        chunks = exporters.json_chunks(calls) if fmt == "json" else exporters.csv_chunks(calls)
+        pieces = _export_pieces(fmt, calls, exporters)  # (file, text): file 1 is HubSpot's tasks
+        if fmt == "vcard":  # a card a piece: say how many contacts, not calls
+            pieces = _cards_counted(pieces, cards)
+        outs = [out] if out is not None else []
+        if out is not None and fmt == "hubspot":
+            from callmate.domain.crm_export import hubspot_tasks_path
+
+            outs.append(hubspot_tasks_path(out))
+        if bom:
+            from callmate.domain.csv_safe import BOM
+
+            pieces = itertools.chain([(n, BOM) for n in range(max(1, len(outs)))], pieces)
         if out is None:
-            for chunk in chunks:
-                sys.stdout.write(chunk)
+            for _file, text in pieces:
+                sys.stdout.write(text)
             return 0
         try:
-            _write_out(out, chunks)
+            _write_files(outs, pieces)
         except OSError as error:
             print(f"callmate: could not write {_shown(out)}: {_reason(error)}", file=sys.stderr)
             return 1
@@ -678,8 +726,59 @@ def _export(base: Path, fmt: str, out: Path | None, team=None) -> int:  # type: 
         close()
     from callmate.domain.text import count
 
-    print(f"Wrote {count(exported, 'call')} to {_shown(out)}", file=sys.stderr)
+    written = count(cards[0], "contact") if fmt == "vcard" else count(exported, "call")
+    tasks = f" and their follow-up tasks to {_shown(outs[1])}" if len(outs) > 1 else ""
+    print(f"Wrote {written} to {_shown(out)}{tasks}", file=sys.stderr)
     return 0
+
+
+def _cards_counted(cards: Iterator[tuple[int, str]], tally: list[int]) -> Iterator[tuple[int, str]]:
+    for card in cards:
+        tally[0] += 1
+        yield card
+
+
+def _export_pieces(
+    fmt: str, calls: Iterator[dict[str, Any]], exporters: Any
+) -> Iterator[tuple[int, str]]:
+    """An export in ``fmt`` (all but md) in pieces, ``(file, text)``, from the
+    calls as they stream; every format writes file 0 only, but HubSpot's,
+    whose follow-up tasks are file 1 (:func:`crm_export.hubspot_tasks_path`)."""
+    if fmt in ("json", "csv", "vcard"):
+        if fmt == "vcard":
+            from callmate.domain.vcard import vcard_chunks
+
+            chunks = vcard_chunks(calls)
+        else:
+            chunks = exporters.json_chunks(calls) if fmt == "json" else exporters.csv_chunks(calls)
+        return ((0, text) for text in chunks)
+    from callmate.domain.crm_export import crm_chunks
+
+    return crm_chunks(fmt, calls)
+
+
+def _write_files(outs: list[Path], pieces: Iterable[tuple[int, str]]) -> None:
+    """:func:`_write_out` for an export of one or more files written in one pass
+    (each piece to the file it names): each file replaced whole or not at all."""
+    from contextlib import ExitStack
+
+    from callmate.files import FILE_MODE, atomic_target
+
+    with ExitStack() as stack:
+        handles = []
+        for out in outs:
+            target = out.resolve() if out.is_symlink() else out
+            if target.exists() and not target.is_file():  # /dev/stdout, a pipe: as it is
+                handles.append(stack.enter_context(open(target, "w", encoding="utf-8")))
+                continue
+            temporary = stack.enter_context(atomic_target(target))
+            handle = stack.enter_context(
+                open(temporary, "w", encoding="utf-8", newline="", buffering=1 << 20)
+            )
+            os.chmod(temporary, FILE_MODE)
+            handles.append(handle)
+        for index, text in pieces:
+            handles[index].write(text)
 
 
 def _export_markdown(base: Path, out: Path | None, team=None) -> int:  # type: ignore[no-untyped-def]

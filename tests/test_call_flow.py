@@ -193,7 +193,9 @@ async def test_a_scripted_burst_of_keys_lands_in_order(
         await settle(pilot)
         await type_text(
             pilot,
-            "nDana Whitfield{ctrl+u}Lee Park\nAcme{tab}o{tab}{tab}Agree the pilot{ctrl+s}"
+            # Tab walks every field: role, e-mail, phone, title, call type, goal.
+            "nDana Whitfield{ctrl+u}Lee Park\nAcme{tab}o{tab}lee@acme.example{tab}{tab}{tab}"
+            "{tab}Agree the pilot{ctrl+s}"
             "first{ctrl+u}second\nthird\n{ctrl+o}m\nr\nlegal reads it\n\n"
             "Send the plan\n\nyesterday{ctrl+u}tomorrow\n",
         )
@@ -204,9 +206,10 @@ async def test_a_scripted_burst_of_keys_lands_in_order(
         (call,) = repo.all_calls()
     finally:
         repo.close()
-    assert (call.contact.name, call.contact.company, call.goal) == (
+    assert (call.contact.name, call.contact.company, call.contact.email, call.goal) == (
         "Lee Park",
         "Acme",
+        "lee@acme.example",
         "Agree the pilot",
     )
     assert [note.text for note in call.notes] == ["second", "third"]

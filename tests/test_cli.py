@@ -73,7 +73,7 @@ def test_export_json_shape(tmp_path: Path) -> None:
     result = run_cli("--data-dir", str(home), "export", "--format", "json")
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout
-    (call,) = json.loads(result.stdout)
+    (call,) = json.loads(result.stdout)["calls"]
     stable = {  # the stable ids (issue 19): the stored ones
         "call": call["uuid"],
         "contact": call["contact"]["uuid"],
@@ -95,6 +95,9 @@ def test_export_json_shape(tmp_path: Path) -> None:
             "company": "Northwind",
             "role": "other",
             "uuid": stable["contact"],
+            "email": "",
+            "phone": "",
+            "title": "",
         },
         "call_type": "discovery",
         "goal": "Book a demo",
@@ -139,12 +142,13 @@ def test_data_dir_flag_after_the_command_and_env_var(tmp_path: Path) -> None:
     by_flag = run_cli("export", "--data-dir", str(home))
     assert by_env.returncode == by_flag.returncode == 0
     assert json.loads(by_env.stdout) == json.loads(by_flag.stdout)
-    assert len(json.loads(by_env.stdout)) == 1
+    assert len(json.loads(by_env.stdout)["calls"]) == 1
 
 
 def test_export_of_a_new_data_dir_is_an_empty_array(tmp_path: Path) -> None:
     result = run_cli("--data-dir", str(tmp_path / "fresh"), "export")
-    assert result.returncode == 0 and json.loads(result.stdout) == []
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == {"schema_version": 1, "calls": []}
     assert (tmp_path / "fresh" / "callmate.db").exists()
 
 

@@ -137,7 +137,7 @@ def test_export_csv_md_and_out(tmp_path: Path) -> None:
     out = tmp_path / "calls.json"
     written = cli("export", "--out", str(out), home=tmp_path)
     assert written.stdout == "" and "Wrote 5 calls" in written.stderr
-    assert len(json.loads(out.read_text())) == 5
+    assert len(json.loads(out.read_text())["calls"]) == 5
 
 
 def test_import_into_an_empty_dir_gives_the_same_calls(tmp_path: Path) -> None:
@@ -155,7 +155,7 @@ def test_import_into_an_empty_dir_gives_the_same_calls(tmp_path: Path) -> None:
 def test_bad_imports_say_where_and_change_nothing(tmp_path: Path) -> None:
     seed(tmp_path)
     before = cli("export", home=tmp_path).stdout
-    good = json.loads(before)
+    good = json.loads(before)["calls"]
     cases = {
         "broken.json": ('[{"id": 1,\n  "status": }]', "line 2, column 13"),
         "object.json": ('{"calls": []}', "expected a JSON array of calls"),
@@ -185,7 +185,7 @@ def test_bad_imports_say_where_and_change_nothing(tmp_path: Path) -> None:
 
 def test_import_into_a_used_dir_renumbers_and_keeps_links(tmp_path: Path) -> None:
     seed(tmp_path)
-    calls = json.loads(cli("export", home=tmp_path).stdout)
+    calls = json.loads(cli("export", home=tmp_path).stdout)["calls"]
     calls[1]["follows_call_id"] = calls[0]["id"]
     (tmp_path / "again.json").write_text(json.dumps(calls[:2]))
     # With their stable ids these calls are the ones already there: nothing is added.
@@ -197,7 +197,7 @@ def test_import_into_a_used_dir_renumbers_and_keeps_links(tmp_path: Path) -> Non
         del call["uuid"]
     (tmp_path / "again.json").write_text(json.dumps(calls[:2]))
     assert cli("import", str(tmp_path / "again.json"), home=tmp_path).returncode == 0
-    after = json.loads(cli("export", home=tmp_path).stdout)
+    after = json.loads(cli("export", home=tmp_path).stdout)["calls"]
     assert len(after) == 7
     assert after[6]["follows_call_id"] == after[5]["id"] != calls[0]["id"]
 

@@ -175,7 +175,7 @@ def test_a_full_disk_leaves_the_earlier_export_whole(
     assert again.returncode == 1
     assert one_line(again) == f"callmate: could not write {out}: No space left on device"
     assert out.read_text() == earlier
-    assert json.loads(earlier)[0]["contact"]["name"] == "Dana 0"
+    assert json.loads(earlier)["calls"][0]["contact"]["name"] == "Dana 0"
     assert sorted(p.name for p in tiny_disk.iterdir()) == ["calls.json", "filler"]
 
 
@@ -587,7 +587,7 @@ def test_export_out_follows_a_symlink_and_writes_into_a_pipe(
     result = cli("export", "--out", str(link), home=isolated_home)
     assert result.returncode == 0, result.stderr
     assert link.is_symlink(), "the link is still a link"
-    assert json.loads(real.read_text())[0]["id"] == 1
+    assert json.loads(real.read_text())["calls"][0]["id"] == 1
 
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
@@ -601,4 +601,4 @@ def test_export_out_follows_a_symlink_and_writes_into_a_pipe(
     with open(fifo, encoding="utf-8") as reader:
         received = reader.read()
     assert process.wait(timeout=120) == 0, process.stderr.read() if process.stderr else ""
-    assert json.loads(received)[0]["id"] == 1
+    assert json.loads(received)["calls"][0]["id"] == 1

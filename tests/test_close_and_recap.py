@@ -455,7 +455,7 @@ async def test_cli_recap_ics_and_markdown(app: CallmateApp, isolated_home: Path)
     assert event.decoded("DTSTART") == date(2026, 11, 27)
     assert str(event["SUMMARY"]) == "Second demo with legal · Dana Whitfield"
 
-    exported = json.loads(run_cli("export", home=isolated_home).stdout)
+    exported = json.loads(run_cli("export", home=isolated_home).stdout)["calls"]
     assert exported[0]["reason"] == "needs_review"
     assert exported[0]["notes"][1] == {
         "uuid": exported[0]["notes"][1]["uuid"],  # its stable id (issue 19)

@@ -162,6 +162,6 @@ async def test_discarded_calls_are_not_exported(app: CallmateApp, isolated_home:
     command = [sys.executable, "-m", "callmate", "--data-dir", str(isolated_home), "export"]
     result = subprocess.run([*command, "--format", "json"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    (call,) = json.loads(result.stdout)
+    (call,) = json.loads(result.stdout)["calls"]
     assert call["id"] == 2 and call["connection"] == "voicemail"
     assert call["next_step"]["what"] == "Try again"

@@ -271,7 +271,7 @@ async def test_say_aloud_lines_are_ticked_like_questions_and_exported(
         ("March is the deadline", False),
     ]
     assert [q.asked for q in saved.questions] == [False, True]
-    exported = json.loads(to_json([saved]))[0]["research"]
+    exported = json.loads(to_json([saved]))["calls"][0]["research"]
     assert [(r["text"], r["said"]) for r in exported] == [
         ("new CFO since October", False),
         ("who signs off", False),

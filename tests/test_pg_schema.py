@@ -61,6 +61,7 @@ def test_the_tables_are_the_sqlite_schemas(team_url: str) -> None:
             "ix_calls_open_steps_owner",
             "ix_notes_open_commitments_owner",
             pg_schema.CONTACT_KEY_INDEX,
+            pg_schema.CONTACT_EMAIL_INDEX,  # version 4's: a save finds the same e-mail
         }
         for name, table in Base.metadata.tables.items():
             columns = {c["name"] for c in inspector.get_columns(name)} - {

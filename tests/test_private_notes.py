@@ -92,8 +92,8 @@ async def test_a_private_note_stays_with_the_user(
     private = [n for n in call.notes if n.kind is NoteKind.PRIVATE]
     assert [n.text for n in private] == [SECRET]
 
-    exported = json.loads(to_json([call]))
-    without_ids = [{k: v for k, v in n.items() if k != "uuid"} for n in exported[0]["notes"]]
+    (exported,) = json.loads(to_json([call]))["calls"]
+    without_ids = [{k: v for k, v in n.items() if k != "uuid"} for n in exported["notes"]]
     assert {"kind": "private", "text": SECRET, "offset_seconds": 0} in without_ids
     assert SECRET not in to_csv([call])
 
@@ -164,7 +164,7 @@ def test_no_private_or_left_out_note_leaves_the_users_hands(call: Call, carried:
     if call.next_step is not None:
         ics = next_step_ics(call, datetime(2026, 11, 22, 15, 0, tzinfo=UTC))
         assert MARKER not in ics.replace("\r\n ", "")
-    assert sum(MARKER in n["text"] for n in json.loads(to_json([call]))[0]["notes"]) >= 1
+    assert sum(MARKER in n["text"] for n in json.loads(to_json([call]))["calls"][0]["notes"]) >= 1
 
 
 def call_outside_the_notes(call: Call) -> dict[str, object]:

@@ -116,7 +116,7 @@ def test_moved_dates_round_trip_through_export_and_import(generated: list[Call])
             oldest_first = sorted(generated, key=lambda c: c.started_at)  # as all_calls reads
             assert [_history(c) for c in stored_calls] == [_history(c) for c in oldest_first]
             exported = to_json(stored_calls)
-            data = json.loads(exported)
+            data = json.loads(exported)["calls"]
             for call, item in zip(oldest_first, data, strict=True):
                 if call.next_step is not None:
                     assert item["next_step"]["moved_from"] == [
@@ -196,7 +196,7 @@ async def test_a_next_step_moved_twice_keeps_its_dates(
         env={**os.environ, "CALLMATE_HOME": str(isolated_home)},
         check=True,
     )
-    (data,) = json.loads(exported.stdout)
+    (data,) = json.loads(exported.stdout)["calls"]
     assert data["next_step"]["date"] == "2026-12-16"
     assert data["next_step"]["moved_from"] == ["2026-12-02", "2026-12-09"]
 
@@ -223,7 +223,8 @@ def test_a_commitment_moved_keeps_its_dates_whichever_code_moves_it(
         assert kept.due == date(2026, 12, 11)
         assert kept.moved_from == [date(2026, 12, 2), date(2026, 12, 4)]
         repo.reschedule_commitment(note.id, date(2026, 12, 18))  # home's `r`
-        assert json.loads(to_json([repo.get_call(call.id)]))[0]["notes"][0]["moved_from"] == [
+        (exported,) = json.loads(to_json([repo.get_call(call.id)]))["calls"]
+        assert exported["notes"][0]["moved_from"] == [
             "2026-12-02",
             "2026-12-04",
             "2026-12-11",

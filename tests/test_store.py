@@ -331,15 +331,23 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def without_times(rows: dict[str, list[tuple[object, ...]]]) -> dict[str, list[tuple[object, ...]]]:
-    """``rows`` without the columns versions 11 and 12 add, checked empty (no old row
-    has a time, nor an in-email choice)."""
+    """``rows`` without the columns versions 11, 12 and 14 add, checked empty (no old
+    row has a time, an in-email choice, nor a contact's e-mail, phone or title)."""
     added = {"calls": 1, "notes": 2, "date_moves": 2}
     out = dict(rows)
     for table, count_ in added.items():
         if table in out:
             assert all(row[-count_:] == (None,) * count_ for row in out[table]), table
             out[table] = [row[:-count_] for row in out[table]]
+    if "contacts" in out:
+        out["contacts"] = without_reach(out["contacts"])
     return out
+
+
+def without_reach(contacts: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    """Version 14 adds e-mail, phone and title (last) to every contact, '': not known."""
+    assert all(row[-3:] == ("", "", "") for row in contacts)
+    return [row[:-3] for row in contacts]
 
 
 def test_upgrade_to_7_keeps_every_row_and_starts_the_date_history(
@@ -448,6 +456,7 @@ def test_upgrade_to_12_leaves_every_note_to_its_kinds_default(
         assert (path.parent / "callmate.db.v11.bak").exists()
         after = dump(path)
         after["notes"] = without_in_email(after["notes"])
+        after["contacts"] = without_reach(after["contacts"])
         assert after == before
         (call,) = repo.all_calls()
         assert [(n.text, n.in_email, n.in_recap) for n in call.notes] == [

@@ -48,6 +48,10 @@ class PlanDraft(BaseModel):
     call_type: CallType | None = None
     goal: OneLine = ""
     backup_goal: OneLine = ""
+    contact_email: OneLine = ""
+    """As typed, checked only when the call starts: a slip is kept, to be fixed."""
+    contact_phone: OneLine = ""
+    contact_title: OneLine = ""
     research_area: ResearchArea | None = None
     research: list[ResearchLine] = Field(default_factory=list)
     research_typing: OneLine = ""
@@ -59,6 +63,7 @@ class PlanDraft(BaseModel):
     auto_role: ContactRole | None = None
     auto_call_type: CallType | None = None
     auto_questions: list[OneLine] = Field(default_factory=list)
+    auto_reach: dict[str, OneLine] = Field(default_factory=dict)
     """What the screen filled in by itself, so a restored plan keeps telling
     the user's choices apart from its own suggestions."""
 
@@ -69,6 +74,9 @@ class PlanDraft(BaseModel):
             or self.company
             or self.goal
             or self.backup_goal
+            or self.contact_email
+            or self.contact_phone
+            or self.contact_title
             or self.research
             or self.research_typing
             or self.question_typing

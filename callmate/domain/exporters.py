@@ -26,6 +26,9 @@ def call_to_dict(call: Call) -> dict[str, Any]:
             "company": call.contact.company,
             "role": call.contact.role.value,
             "uuid": call.contact.uuid,
+            "email": call.contact.email,
+            "phone": call.contact.phone,
+            "title": call.contact.title,
         },
         "call_type": call.call_type.value,
         "goal": call.goal,
@@ -87,25 +90,33 @@ def _note(note: Note) -> dict[str, Any]:
 
 
 def to_json(calls: Iterable[Call]) -> str:
-    """A JSON array; ``ensure_ascii`` keeps every control character escaped."""
-    return json.dumps([call_to_dict(c) for c in calls], indent=2, ensure_ascii=True)
+    """The export: ``{"schema_version": N, "calls": [...]}``; ``ensure_ascii``
+    keeps every control character escaped."""
+    from callmate.domain.export_schema import SCHEMA_VERSION
+
+    document = {"schema_version": SCHEMA_VERSION, "calls": [call_to_dict(c) for c in calls]}
+    return json.dumps(document, indent=2, ensure_ascii=True)
 
 
 def json_chunks(calls: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """The JSON export in pieces, a call at a time, as the calls stream in.
+    """The JSON export in pieces, a call at a time, as the calls stream in:
+    ``"schema_version"`` first, then the ``"calls"`` array.
 
     Joined, the pieces are exactly ``to_json(calls) + "\n"`` (the tests hold
     the two to it): each call is written as ``json.dumps(indent=2,
     ensure_ascii=True)`` writes an element of the array, by :func:`_encode`,
     about 2.5 times as fast as the stdlib's pure-Python indenting encoder.
     """
-    lead = "[\n  "
+    from callmate.domain.export_schema import SCHEMA_VERSION
+
+    head = f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "calls": '
+    lead = first = head + "[\n    "
     for call in calls:
         out = [lead]
-        _encode(call, "  ", out)
+        _encode(call, "    ", out)
         yield "".join(out)
-        lead = ",\n  "
-    yield "[]\n" if lead == "[\n  " else "\n]\n"
+        lead = ",\n    "
+    yield head + "[]\n}\n" if lead is first else "\n  ]\n}\n"
 
 
 def _encode(value: Any, pad: str, out: list[str]) -> None:
@@ -168,10 +179,11 @@ def call_to_markdown(
     ``carried`` are the promises of earlier calls with this person still open
     (:func:`callmate.domain.recap.earlier_open_by_call`), listed as the recap does.
     """
+    from callmate.domain.md_safe import md_text
     from callmate.domain.models import NoteKind, format_offset
 
-    def line(text: str) -> str:
-        return " ".join(text.split())
+    def line(text: str) -> str:  # user text: never read as markup, a link or HTML
+        return md_text(" ".join(text.split()))
 
     started = call.started_at.astimezone()
     who = line(call.contact.name) + (
@@ -217,7 +229,9 @@ def call_to_markdown(
     if still_open:
         out += ["", "## Still open from earlier calls", "", *still_open]
     out += ["", "## Recap email", "", f"**Subject:** {line(recap_subject)}", ""]
-    out += [f"> {row}" if row else ">" for row in recap_body.rstrip("\n").split("\n")]
+    # The email is plain text: its lines are kept (two spaces end a line with a
+    # hard break) and its "- " lines read as text, like the rest of it.
+    out += [f"> {md_text(row)}  " if row else ">" for row in recap_body.rstrip("\n").split("\n")]
     return "\n".join(out) + "\n"
 
 
@@ -297,15 +311,15 @@ def csv_chunks(calls: Iterable[dict[str, Any]]) -> Iterator[str]:
     The same rows as :func:`to_csv` gives for the same calls (only the notes
     the recap email takes; see there), a call's row at a time.
     """
-    import csv
     import io
 
+    from callmate.domain.csv_safe import SafeWriter
     from callmate.domain.kinds import kind_of
     from callmate.domain.models import format_offset
     from callmate.domain.text import clean, clean_line
 
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out, lineterminator="\n")  # no cell read as a formula
     writer.writerow(CSV_COLUMNS)
 
     def taken() -> str:
@@ -372,14 +386,14 @@ def to_csv(calls: Iterable[Call]) -> str:
     user's hands. Private notes and those kept out of the email stay in the
     JSON and Markdown.
     """
-    import csv
     import io
 
+    from callmate.domain.csv_safe import SafeWriter
     from callmate.domain.models import format_offset
     from callmate.domain.text import clean, clean_line
 
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out, lineterminator="\n")  # no cell read as a formula
     writer.writerow(CSV_COLUMNS)
     for call in calls:
         step = call.next_step

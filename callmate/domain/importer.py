@@ -54,6 +54,7 @@ from callmate.domain.models import (
     Reason,
     ResearchArea,
     ResearchLine,
+    email_problem,
 )
 from callmate.domain.text import _CONTROL, _CONTROL_ONE_LINE, clean, clean_line, shown
 
@@ -171,11 +172,22 @@ StableId = Annotated[str | None, BeforeValidator(_uuid)]
 """Absent in exports made before stable ids (migration 13): a new one is given."""
 
 
+def _email(value: str) -> str:
+    problem = email_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("bad_email", problem)
+    return value
+
+
 class ImportContact(_Model):
     uuid: StableId = None
     name: Required
     company: OneLine = ""
     role: ContactRole = ContactRole.OTHER
+    email: Annotated[OneLine, AfterValidator(_email)] = ""
+    """Absent in exports made before contacts had one (migration 14)."""
+    phone: OneLine = ""
+    title: OneLine = ""
 
 
 class ImportResearch(_Model):
@@ -279,6 +291,9 @@ class ImportCall(_Model):
                 name=self.contact.name,
                 company=self.contact.company,
                 role=self.contact.role,
+                email=self.contact.email,
+                phone=self.contact.phone,
+                title=self.contact.title,
             ),
             call_type=self.call_type,
             goal=self.goal,
@@ -480,6 +495,9 @@ def _read(handle: TextIO, where: str) -> Iterator[Call]:
     if stream.text.startswith("\ufeff"):
         raise stream.error("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0)
     first = stream.skip_space()
+    if first == "{":  # {"schema_version": N, "calls": [...]}: the export since it has one
+        yield from _read_document(stream, decoder, where)
+        return
     if first != "[":
         # Not an array: say what it is (read whole only to name it, as before).
         data = stream.value(decoder) if first else None
@@ -488,6 +506,81 @@ def _read(handle: TextIO, where: str) -> Iterator[Call]:
         if stream.skip_space():
             raise stream.error("Extra data", stream.pos)
         raise ImportFileError(f"{where}: expected a JSON array of calls, found {_kind(data)}")
+    yield from _read_calls(stream, decoder, where)
+    if stream.skip_space():
+        raise stream.error("Extra data", stream.pos)
+
+
+def _read_document(stream: _Stream, decoder: json.JSONDecoder, where: str) -> Iterator[Call]:
+    """The calls of an export with a ``"schema_version"``, streamed from its
+    ``"calls"`` array. The version is checked whether it comes before or
+    after the calls: a writer takes them all in one transaction, so a file
+    refused at its end still writes nothing. Other keys are skipped."""
+    from callmate.domain.export_schema import SCHEMA_VERSION
+
+    stream.pos += 1  # past "{"
+    version: object = None
+    has_version = has_calls = False
+    if stream.skip_space() == "}":
+        stream.pos += 1
+    else:
+        while True:
+            if stream.skip_space() != '"':
+                raise stream.error("Expecting property name enclosed in double quotes", stream.pos)
+            key = stream.value(decoder, "a key")
+            if stream.skip_space() != ":":
+                raise stream.error("Expecting ':' delimiter", stream.pos)
+            stream.pos += 1
+            start = stream.skip_space()
+            if not start:
+                raise stream.error("Expecting value", stream.pos)
+            if key == "calls":
+                if start != "[":
+                    data = stream.value(decoder, '"calls"')
+                    raise ImportFileError(
+                        f'{where}: "calls" must be a JSON array of calls, found {_kind(data)}'
+                    )
+                if has_calls:
+                    raise ImportFileError(f'{where}: "calls" appears twice {_HINT}')
+                has_calls = True
+                yield from _read_calls(stream, decoder, where, "calls")
+            elif key == "schema_version":
+                has_version, version = True, stream.value(decoder, '"schema_version"')
+                _check_version(version, where, SCHEMA_VERSION)
+            else:
+                stream.value(decoder, f'"{key}"')
+            after = stream.skip_space()
+            if after == "}":
+                stream.pos += 1
+                break
+            if after != ",":
+                raise stream.error("Expecting ',' delimiter", stream.pos)
+            stream.pos += 1
+    if stream.skip_space():
+        raise stream.error("Extra data", stream.pos)
+    if not has_version:
+        raise ImportFileError(
+            f'{where}: expected a JSON array of calls, or an export with "schema_version" '
+            f'and "calls"; found an object without "schema_version" {_HINT}'
+        )
+    if not has_calls:
+        raise ImportFileError(f'{where}: the export has no "calls" {_HINT}')
+
+
+def _check_version(version: object, where: str, latest: int) -> None:
+    if type(version) is not int or version < 1:
+        raise ImportFileError(f'{where}: "schema_version" must be a whole number from 1 {_HINT}')
+    if version > latest:
+        raise ImportFileError(
+            f"{where}: it was written by a newer callmate (schema_version {version}; "
+            f"this one reads up to {latest}): update callmate to import it"
+        )
+
+
+def _read_calls(
+    stream: _Stream, decoder: json.JSONDecoder, where: str, prefix: str = ""
+) -> Iterator[Call]:
+    """The array of calls at ``stream.pos`` (on its ``[``), each checked; pos ends past ``]``."""
     stream.pos += 1
     seen: set[int] = set()
     index = 0
@@ -497,7 +590,7 @@ def _read(handle: TextIO, where: str) -> Iterator[Call]:
         while True:
             if not stream.skip_space():
                 raise stream.error("Expecting value", stream.pos)
-            call = _checked(stream.value(decoder, f"[{index}]"), index, where)
+            call = _checked(stream.value(decoder, f"{prefix}[{index}]"), index, where, prefix)
             if call.id is not None:
                 if call.id in seen:
                     raise ImportFileError(f"{where}: the same call id appears twice")
@@ -511,16 +604,15 @@ def _read(handle: TextIO, where: str) -> Iterator[Call]:
             if after != ",":
                 raise stream.error("Expecting ',' delimiter", stream.pos)
             stream.pos += 1
-    if stream.skip_space():
-        raise stream.error("Extra data", stream.pos)
 
 
-def _checked(data: Any, index: int, where: str) -> Call:
-    """One call of the file, checked; ImportFileError names what is wrong and where."""
+def _checked(data: Any, index: int, where: str, prefix: str = "") -> Call:
+    """One call of the file, checked; ImportFileError names what is wrong and where
+    (``[3].goal``, or ``calls[3].goal`` in an export with a schema_version)."""
     try:
         call = ImportCall.model_validate(data)
     except ValidationError as error:
-        problems = [f"{_path((index, *e['loc']))}: {e['msg']}" for e in error.errors()[:10]]
+        problems = [f"{prefix}{_path((index, *e['loc']))}: {e['msg']}" for e in error.errors()[:10]]
         more = error.error_count() - len(problems)
         suffix = f" (and {more} more)" if more > 0 else ""
         raise ImportFileError(f"{where}: " + "; ".join(problems) + suffix) from None
@@ -529,7 +621,7 @@ def _checked(data: Any, index: int, where: str) -> Call:
     except (ValidationError, ValueError, OverflowError) as error:
         # Every field was checked above, so this is a bug, not the file;
         # still, say which call rather than show a traceback.
-        raise ImportFileError(f"{where}: [{index}]: cannot be imported ({error})") from None
+        raise ImportFileError(f"{where}: {prefix}[{index}]: cannot be imported ({error})") from None
 
 
 def _kind(data: object) -> str:

@@ -139,10 +139,31 @@ class Contact(BaseModel):
     role: ContactRole = ContactRole.OTHER
     uuid: str | None = None
     """The same in every database the contact is copied to (None until stored)."""
+    email: OneLine = ""
+    """Where the recap goes; checked where it is typed or imported (:func:`email_problem`)."""
+    phone: OneLine = ""
+    """Kept as typed: people write numbers many ways, and a dialler reads them all."""
+    title: OneLine = ""
+    """Their job title ("Head of Operations"), beside the role in the buying process."""
 
     @property
     def first_name(self) -> str:
         return self.name.split()[0] if self.name.split() else self.name
+
+
+def email_problem(email: str) -> str | None:
+    """Why ``email`` can't be an address, or None (empty is fine: it is optional).
+
+    Light on purpose: something before an ``@`` and a dot somewhere after it.
+    The mail client is the real judge; this only catches a slip of the finger.
+    """
+    text = email.strip()
+    if not text:
+        return None
+    local, at, domain = text.rpartition("@")
+    if not at or not local or "." not in domain.strip(".") or " " in text:
+        return "an email address needs a name, an @ and a domain with a dot (dana@acme.com)"
+    return None
 
 
 class QuestionOrigin(StrEnum):

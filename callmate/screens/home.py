@@ -482,14 +482,9 @@ class HomeScreen(CallmateScreen[None]):
             goal = promise.goal if promise.connection != "connected" else promise.what
             self.follow_up_contact(promise.contact_id, goal, follows)
         elif isinstance(current, ColdRow):
-            from callmate.domain.models import Contact, ContactRole
-
-            cold = current.contact
-            role = cold.role if cold.role in ContactRole._value2member_map_ else "other"
-            contact = Contact(
-                id=cold.contact_id, name=cold.name, company=cold.company, role=ContactRole(role)
-            )
-            self._plan(contact)
+            # The whole contact, e-mail, phone and title too (the row has only
+            # what home shows): the plan fills them in, and saves them back.
+            self.follow_up_contact(current.contact.contact_id, "", None)
         elif isinstance(current, CallRow):
             summary = current.call
             self.follow_up_call(summary.id, summary.next_step_what)

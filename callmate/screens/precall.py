@@ -12,7 +12,12 @@ data folder) within half a second of each change and as the screen closes,
 comes back the next time the same call is planned, and is removed once the
 call starts. Enter walks contact, company, role, call type, goal in that
 order whether or not the contact is known, so typing by habit always lands in
-the same field.
+the same field. How to reach the contact (e-mail, phone, job title; issue 21)
+sits under the role, filled in for a known contact: optional, so Enter on the
+role steps over it, and Tab (or a click) goes in; Enter there walks e-mail,
+phone, title and on to the call type. An e-mail is checked only as the call
+starts (:func:`~callmate.domain.models.email_problem`): a slip is named in one
+line and the cursor put back on it, nothing cleared.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from callmate.domain.models import (
     Question,
     QuestionOrigin,
     ResearchArea,
+    email_problem,
 )
 from callmate.domain.nudges import (
     DEFAULT_QUESTION_LIMIT,
@@ -74,6 +80,9 @@ FORM_FIELDS = (
     "contact-name",
     "company",
     "role",
+    "email",
+    "phone",
+    "title",
     "call-type",
     "goal",
     "backup-goal",
@@ -84,6 +93,8 @@ FORM_FIELDS = (
     "plan",
 )
 """The fields a restored plan may put the cursor back in."""
+REACH_FIELDS = ("email", "phone", "title")
+"""The contact's e-mail, phone and title: filled in for a known contact."""
 
 ROLE_CHOICES = [Choice(role.value, role.label, role.key) for role in ContactRole]
 CALL_TYPE_CHOICES = [Choice(kind.value, kind.short, kind.key) for kind in CallType]
@@ -218,6 +229,8 @@ class PreCallScreen(CallmateScreen[None]):
         self.known: Contact | None = None
         self.brief: PrepBrief | None = None
         self._auto_company = ""
+        self._auto_reach: dict[str, str] = {}
+        """Per reach field, what a known contact filled in (the user's own typing differs)."""
         self._auto_role: str | None = None
         self._auto_call_type: str | None = CallType.DISCOVERY.value
         """The screen's own pick (Discovery to begin with), which a known contact may
@@ -258,6 +271,20 @@ class PreCallScreen(CallmateScreen[None]):
                 "Company", TextField(placeholder="e.g. Northwind", advance=True, id="company")
             )
             yield _row("Role", ChoiceBar(ROLE_CHOICES, id="role"))
+            yield Horizontal(
+                Label("Email", classes="field-label"),
+                TextField(placeholder="e.g. dana@northwind.com", advance=True, id="email"),
+                Label("Phone", classes="inline-label"),
+                TextField(placeholder="as you dial it", advance=True, id="phone"),
+                classes="row",
+                id="reach",
+            )
+            yield _row(
+                "Title",
+                TextField(
+                    placeholder="job title, e.g. Head of Operations", advance=True, id="title"
+                ),
+            )
             yield _row(
                 "Call type",
                 ChoiceBar(CALL_TYPE_CHOICES, value=CallType.DISCOVERY.value, id="call-type"),
@@ -305,6 +332,9 @@ class PreCallScreen(CallmateScreen[None]):
     def on_mount(self) -> None:
         self._fields = {name: self.query_one(f"#{name}", Widget) for name in FORM_FIELDS}
         self.query_one("#research", ResearchList).show([])
+        # Enter on the role goes on to the call type, as before the reach fields
+        # were there: the habit "name, company, role, type, goal" holds.
+        self.query_one("#role", ChoiceBar).next_field = lambda: self.query_one("#call-type")
         self._suggest_questions(CallType.DISCOVERY)
         self.set_focus(self.query_one("#contact-name", Input))
         if self.prefill is not None:
@@ -368,6 +398,12 @@ class PreCallScreen(CallmateScreen[None]):
             role = self.query_one("#role", ChoiceBar)
             if role.value in (None, self._auto_role):
                 role.value = self._auto_role = match.role.value
+            for name, known in zip(
+                REACH_FIELDS, (match.email, match.phone, match.title), strict=True
+            ):
+                field = self.query_one(f"#{name}", Input)
+                if not field.value or field.value == self._auto_reach.get(name):
+                    field.value = self._auto_reach[name] = known
             call_type = self.query_one("#call-type", ChoiceBar)
             if call_type.value in (None, self._auto_call_type):
                 call_type.value = self._auto_call_type = CallType.FOLLOW_UP.value
@@ -379,6 +415,11 @@ class PreCallScreen(CallmateScreen[None]):
             if company_field.value and company_field.value == self._auto_company:
                 company_field.value = ""
             self._auto_company = ""
+            for name, filled in self._auto_reach.items():
+                field = self.query_one(f"#{name}", Input)
+                if field.value and field.value == filled:
+                    field.value = ""
+            self._auto_reach = {}
             self.show_brief(None)
         # A company filled in for the user is selected on arrival, so typing it
         # anyway (by habit) replaces it instead of doubling it.
@@ -544,6 +585,9 @@ class PreCallScreen(CallmateScreen[None]):
                 "call_type": choice("call-type"),
                 "goal": text("goal"),
                 "backup_goal": text("backup-goal"),
+                "contact_email": text("email"),
+                "contact_phone": text("phone"),
+                "contact_title": text("title"),
                 "research_area": choice("research-area"),
                 "research": research.lines,
                 "research_typing": text("research-input"),
@@ -554,6 +598,7 @@ class PreCallScreen(CallmateScreen[None]):
                 "auto_role": self._auto_role,
                 "auto_call_type": self._auto_call_type,
                 "auto_questions": self._auto_questions,
+                "auto_reach": self._auto_reach,
             }
         )
 
@@ -568,11 +613,18 @@ class PreCallScreen(CallmateScreen[None]):
         self._auto_role = draft.auto_role
         self._auto_call_type = draft.auto_call_type
         self._auto_questions = list(draft.auto_questions)
+        self._auto_reach = dict(draft.auto_reach)
         self.query_one("#contact-name", Input).value = draft.contact_name
         company = self.query_one("#company", Input)
         company.value = draft.company
         company.select_on_focus = bool(draft.auto_company)
         self.query_one("#role", ChoiceBar).value = draft.role
+        for name, typed in zip(
+            REACH_FIELDS,
+            (draft.contact_email, draft.contact_phone, draft.contact_title),
+            strict=True,
+        ):
+            self.query_one(f"#{name}", Input).value = typed
         call_type = self.query_one("#call-type", ChoiceBar)
         wanted_type = draft.call_type or CallType.DISCOVERY.value
         if call_type.value != wanted_type:
@@ -683,6 +735,9 @@ class PreCallScreen(CallmateScreen[None]):
             return NEED_NAME, "contact-name"
         if not self._value("goal"):
             return NEED_GOAL, "goal"
+        problem = email_problem(self._value("email"))
+        if problem is not None:
+            return f"That e-mail won't reach them: {problem}.", "email"
         return None
 
     def action_start_call(self) -> None:
@@ -722,11 +777,25 @@ class PreCallScreen(CallmateScreen[None]):
             return None
         error.display = False
         role = self.query_one("#role", ChoiceBar).value or ContactRole.OTHER.value
+        name, company = self._value("contact-name"), self._value("company")
+        known = self.known
+        same = known is not None and (known.name.casefold(), known.company.casefold()) == (
+            name.casefold(),
+            company.casefold(),
+        )
         call = Call(
             contact=Contact(
+                # The known contact itself when name and company are its own: the
+                # team database then takes what was cleared here as cleared too
+                # (the push can tell the rep saw its e-mail, phone and title).
+                id=known.id if same and known is not None else None,
+                uuid=known.uuid if same and known is not None else None,
                 name=self._value("contact-name"),
                 company=self._value("company"),
                 role=ContactRole(role),
+                email=self._value("email"),
+                phone=self._value("phone"),
+                title=self._value("title"),
             ),
             call_type=CallType(self.query_one("#call-type", ChoiceBar).value or "discovery"),
             goal=self._value("goal"),

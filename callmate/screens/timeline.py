@@ -173,10 +173,13 @@ class TimelineScreen(CallmateScreen[None]):
             if since and len(tried) < len(calls)
             else (f" · {count(since, 'attempt')}, no conversation yet" if since else "")
         )
+        # How to reach them (issue 21), a line of its own when anything is known.
+        reach = " · ".join(part for part in (contact.title, contact.email, contact.phone) if part)
         self.query_one("#timeline-title", Static).update(
             f"{title}{role} · {count(len(calls), 'call')}{since_text}. "
             "Enter opens a call; d marks a line kept or open.\n"
-            f"{records[contact_id].lines()}"
+            + (f"{reach}\n" if reach else "")
+            + f"{records[contact_id].lines()}"
         )
         options: list[Option] = []
         self.entries = []

@@ -112,7 +112,8 @@ _CALLS = """
            k.backup_goal, k.outcome, k.reason, k.reason_text, k.goal_result,
            k.next_step_what, k.next_step_owner, k.next_step_due, k.next_step_time,
            k.next_step_done_at, k.follows_call_id, k.started_at, k.ended_at,
-           k.paused_seconds, k.recap_subject, k.recap_body, k.uuid, c.uuid
+           k.paused_seconds, k.recap_subject, k.recap_body, k.uuid, c.uuid,
+           c.email, c.phone, c.title
     FROM calls k JOIN contacts c ON c.id = k.contact_id
     WHERE k.id IN ({})"""
 
@@ -331,6 +332,9 @@ def _call(
         recap_body,
         call_uuid,
         contact_uuid,
+        email,
+        phone,
+        title,
     ) = row
     step = None
     if step_what is not None and step_due is not None:
@@ -352,6 +356,9 @@ def _call(
             "company": _one_line(company),
             "role": _pick(role, enums.role, "other"),
             "uuid": contact_uuid,
+            "email": _one_line(email),
+            "phone": _one_line(phone),
+            "title": _one_line(title),
         },
         "call_type": _pick(call_type, enums.call_type, "discovery"),
         "goal": _one_line(goal),
@@ -647,7 +654,8 @@ def _moves(
 
 def _contact(db: sqlite3.Connection, call: Call) -> int:
     """The same contact (its uuid), else a same-named one at the same company (its
-    company and role updated), or a new one."""
+    company and role updated, and its e-mail, phone and title where the file
+    gives one: an export made before them leaves them as they are), or a new one."""
     from callmate.store.stable_ids import new_uuid
 
     contact = call.contact
@@ -662,18 +670,31 @@ def _contact(db: sqlite3.Connection, call: Call) -> int:
         ).fetchone()
     if found is not None:
         db.execute(
-            "UPDATE contacts SET company = ?, role = ? WHERE id = ?",
-            (contact.company, contact.role.value, found[0]),
+            "UPDATE contacts SET company = ?, role = ?, email = coalesce(nullif(?, ''), email),"
+            " phone = coalesce(nullif(?, ''), phone), title = coalesce(nullif(?, ''), title)"
+            " WHERE id = ?",
+            (
+                contact.company,
+                contact.role.value,
+                contact.email,
+                contact.phone,
+                contact.title,
+                found[0],
+            ),
         )
         return int(found[0])
     cursor = db.execute(
-        "INSERT INTO contacts (name, company, created_at, role, uuid) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO contacts (name, company, created_at, role, uuid, email, phone, title)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             contact.name,
             contact.company,
             _stamp(call.started_at),
             contact.role.value,
             contact.uuid or new_uuid(),
+            contact.email,
+            contact.phone,
+            contact.title,
         ),
     )
     assert cursor.lastrowid is not None

@@ -65,6 +65,9 @@ def contact_from_row(row: ContactRow) -> Contact:
         name=row.name,
         company=row.company,
         role=_enum(ContactRole, row.role, ContactRole.OTHER),
+        email=row.email,
+        phone=row.phone,
+        title=row.title,
     )
 
 

@@ -22,6 +22,13 @@ from callmate.files import atomic_target, create_private
 from callmate.store.errors import StoreUnavailable
 from callmate.store.stable_ids import SQLITE_NEW_UUID
 
+CONTACT_SEARCH_TEXT = (
+    "{row}name || ' ' || {row}company || ' ' || {row}title || ' ' || {row}email"
+    " || ' ' || {row}phone || ' ' || replace(replace(replace(replace(replace(replace({row}phone,"
+    " ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', '')"
+)
+"""What search finds a contact by (migration 14): the phone twice, as typed and as digits."""
+
 MIGRATIONS: list[str] = [
     # 1: contacts, calls, their questions and notes.
     """
@@ -334,6 +341,31 @@ MIGRATIONS: list[str] = [
         UPDATE notes SET uuid = {uuid} WHERE id = new.id;
     END;
     """.replace("{uuid}", SQLITE_NEW_UUID),
+    # 14: contacts you can reach (issue 21): an e-mail, a phone and a job title,
+    # '' where not known (every existing contact). Search finds a contact by
+    # them too: the contacts' search triggers are replaced by ones that index
+    # them (the phone also as its digits alone, so "15550102030" finds
+    # "+1 (555) 010-2030"), and the index is rebuilt from the contacts (a
+    # contact's row per person, not per call: quick at any size).
+    """
+    ALTER TABLE contacts ADD COLUMN email TEXT NOT NULL DEFAULT '';
+    ALTER TABLE contacts ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+    ALTER TABLE contacts ADD COLUMN title TEXT NOT NULL DEFAULT '';
+    DROP TRIGGER contacts_search_insert;
+    DROP TRIGGER contacts_search_update;
+    CREATE TRIGGER contacts_search_insert AFTER INSERT ON contacts BEGIN
+        INSERT INTO search_contacts (rowid, text) VALUES (new.id, {new_text});
+    END;
+    CREATE TRIGGER contacts_search_update
+    AFTER UPDATE OF name, company, email, phone, title ON contacts BEGIN
+        DELETE FROM search_contacts WHERE rowid = old.id;
+        INSERT INTO search_contacts (rowid, text) VALUES (new.id, {new_text});
+    END;
+    DELETE FROM search_contacts;
+    INSERT INTO search_contacts (rowid, text) SELECT id, {text} FROM contacts;
+    """.replace("{new_text}", CONTACT_SEARCH_TEXT.format(row="new.")).replace(
+        "{text}", CONTACT_SEARCH_TEXT.format(row="")
+    ),
 ]
 
 LATEST = len(MIGRATIONS)

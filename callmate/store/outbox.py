@@ -323,32 +323,61 @@ def _upsert(remote: Connection, table: Any, values: dict[str, Any]) -> int:
     return int(remote.execute(statement.returning(table.c.id)).scalar_one())
 
 
-def find_team_contact(remote: Connection, uuid: str | None, name: str, company: str) -> int | None:
-    """The team database's id of the outbox's contact: by uuid, else by name and
-    company (a contact planned by name gets a uuid of its own in the outbox;
-    the team's de-duplicated contact is the one its calls are pushed to)."""
+def find_team_contact(
+    remote: Connection, uuid: str | None, name: str, company: str, email: str = ""
+) -> int | None:
+    """The team database's id of the outbox's contact: by uuid, else by e-mail
+    (case aside, when it has one: two reps' spellings of one person are one
+    contact, issue 20), else by name and company (a contact planned by name gets
+    a uuid of its own in the outbox; the team's de-duplicated contact is the one
+    its calls are pushed to)."""
+    return _find_team_contact(remote, uuid, name, company, email)[0]
+
+
+def _find_team_contact(
+    remote: Connection, uuid: str | None, name: str, company: str, email: str
+) -> tuple[int | None, str]:
+    """:func:`find_team_contact`, and how it was found: "uuid", "email" or "name"."""
     from sqlalchemy import func, select
 
     contacts = _table("contacts")
     found = remote.scalar(select(contacts.c.id).where(contacts.c.uuid == uuid))
-    if found is None:
+    if found is not None:
+        return int(found), "uuid"
+    if email.strip():
         found = remote.scalar(
             select(contacts.c.id)
-            .where(
-                func.lower(contacts.c.name) == name.lower(),
-                func.lower(contacts.c.company) == company.lower(),
-            )
+            .where(func.lower(contacts.c.email) == email.strip().lower(), contacts.c.email != "")
             .order_by(contacts.c.id.desc())
             .limit(1)
         )
-    return None if found is None else int(found)
+        if found is not None:
+            return int(found), "email"
+    found = remote.scalar(
+        select(contacts.c.id)
+        .where(
+            func.lower(contacts.c.name) == name.lower(),
+            func.lower(contacts.c.company) == company.lower(),
+        )
+        .order_by(contacts.c.id.desc())
+        .limit(1)
+    )
+    return (None if found is None else int(found)), "name"
+
+
+_REACH = ("email", "phone", "title")
+"""A contact's columns a push sets only where the outbox has a value, unless the
+contact is the team's own (its uuid: planned from it, so the rep saw them and
+an empty one was cleared): a rep who planned by name, offline perhaps, without
+an e-mail doesn't erase the one the team has."""
 
 
 def _team_contact(remote: Connection, row: Any) -> int:
     from sqlalchemy import func, update
 
     contacts = _table("contacts")
-    found = find_team_contact(remote, row.uuid, row.name, row.company)
+    found, how = _find_team_contact(remote, row.uuid, row.name, row.company, row.email)
+    reach = {key: getattr(row, key) for key in _REACH if getattr(row, key) or how == "uuid"}
     if found is None:  # race-safe: one contact per name and company (team schema 3)
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -356,11 +385,17 @@ def _team_contact(remote: Connection, row: Any) -> int:
         made = pg_insert(contacts).values(**values)
         made = made.on_conflict_do_update(
             index_elements=[func.lower(contacts.c.name), func.lower(contacts.c.company)],
-            set_={"company": made.excluded.company, "role": made.excluded.role},
+            set_={
+                "company": made.excluded.company,
+                "role": made.excluded.role,
+                **{key: made.excluded[key] for key in reach},
+            },
         )
         return int(remote.execute(made.returning(contacts.c.id)).scalar_one())
+    # Found by e-mail, the team's contact keeps its name and company (its key).
+    keep = {} if how == "email" else {"company": row.company}
     remote.execute(
-        update(contacts).where(contacts.c.id == found).values(company=row.company, role=row.role)
+        update(contacts).where(contacts.c.id == found).values(role=row.role, **keep, **reach)
     )
     return int(found)
 

@@ -37,7 +37,7 @@ from callmate.store.stable_ids import new_uuid
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from callmate.domain.models import Call
+    from callmate.domain.models import Call, Contact
 
 BATCH = 500
 """Calls a batch (~5,000 notes): a handful of queries and a COPY a table for each.
@@ -347,8 +347,12 @@ class _Import:
 
     def _contacts(self, calls: list[Call]) -> None:
         """Each new (name, company) of the batch: the contact of the same uuid, else
-        the newest of the same name at the same company (case aside), its company
-        and role updated; else a new contact. Three queries and a COPY a batch."""
+        the newest with the same e-mail (case aside; it keeps its name and
+        company), else the newest of the same name at the same company (case
+        aside), its company and role updated; else a new contact (one per e-mail
+        in the batch too). E-mail, phone and title are updated where the file
+        gives one: an export made before them leaves them as they are. Four
+        queries and a COPY a batch."""
         first: dict[tuple[str, str], Call] = {}
         for call in calls:
             key = (call.contact.name.lower(), call.contact.company.lower())
@@ -363,6 +367,19 @@ class _Import:
             else {}
         )
         unmatched = [key for key, call in first.items() if call.contact.uuid not in by_uuid]
+        emails = sorted({_email_key(first[key]) for key in unmatched} - {""})
+        by_email: dict[str, int] = (
+            dict(
+                self._all(
+                    "SELECT DISTINCT ON (lower(email)) lower(email), id FROM contacts "
+                    "WHERE email <> '' AND lower(email) = ANY(%s) ORDER BY lower(email), id DESC",
+                    (emails,),
+                )
+            )
+            if emails
+            else {}
+        )
+        unmatched = [key for key in unmatched if _email_key(first[key]) not in by_email]
         by_name: dict[tuple[str, str], int] = {}
         if unmatched:
             by_name = {
@@ -376,36 +393,36 @@ class _Import:
                     ([key[0] for key in unmatched], [key[1] for key in unmatched]),
                 )
             }
-        updates: list[tuple[str, str, int]] = []
+        updates: list[tuple[Any, ...]] = []
         added: list[tuple[tuple[str, str], Call]] = []
         for key, call in first.items():
             contact = call.contact
             found = by_uuid.get(contact.uuid) if contact.uuid is not None else None
+            company: str | None = contact.company
+            if found is None and _email_key(call) in by_email:
+                found, company = by_email[_email_key(call)], None  # its name and company stay
             if found is None:
                 found = by_name.get(key)
             if found is None:
                 added.append((key, call))
                 continue
             self.contacts[key] = found
-            updates.append((contact.company, contact.role.value, found))
-        if updates:
-            with self.db.cursor() as cursor:
-                cursor.executemany(
-                    "UPDATE contacts SET company = %s, role = %s WHERE id = %s", updates
-                )
-        if not added:
-            return
+            updates.append(_update(contact, company, found))
         made: dict[str, int] = {}  # two names in the batch for one new contact's uuid
-        later: list[tuple[str, str, int]] = []
+        made_email: dict[str, int] = {}  # or for one new e-mail
         rows = []
         for (key, call), id_ in zip(added, self._ids("contacts", len(added)), strict=True):
             contact = call.contact
             uuid = contact.uuid or new_uuid()
-            if uuid in made:
-                self.contacts[key] = made[uuid]
-                later.append((contact.company, contact.role.value, made[uuid]))
+            email = _email_key(call)
+            if uuid in made or email in made_email:
+                same = made[uuid] if uuid in made else made_email[email]
+                self.contacts[key] = same
+                updates.append(_update(contact, contact.company if uuid in made else None, same))
                 continue
             made[uuid] = self.contacts[key] = id_
+            if email:
+                made_email[email] = id_
             rows.append(
                 (
                     id_,
@@ -414,15 +431,35 @@ class _Import:
                     _naive(call.started_at),
                     contact.role.value,
                     uuid,
+                    contact.email,
+                    contact.phone,
+                    contact.title,
                 )
             )
         with self.db.cursor() as cursor:
-            with cursor.copy(
-                "COPY contacts (id, name, company, created_at, role, uuid) FROM STDIN"
-            ) as copy:
-                for row in rows:
-                    copy.write_row(row)
-            if later:
+            if rows:
+                with cursor.copy(
+                    "COPY contacts (id, name, company, created_at, role, uuid, email, phone, title)"
+                    " FROM STDIN"
+                ) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            if updates:
                 cursor.executemany(
-                    "UPDATE contacts SET company = %s, role = %s WHERE id = %s", later
+                    "UPDATE contacts SET company = coalesce(%s, company), role = %s, "
+                    "email = coalesce(nullif(%s, ''), email), "
+                    "phone = coalesce(nullif(%s, ''), phone), "
+                    "title = coalesce(nullif(%s, ''), title) WHERE id = %s",
+                    updates,
                 )
+
+
+def _email_key(call: Call) -> str:
+    """The contact's e-mail as contacts are matched by it: trimmed, lowercased."""
+    return call.contact.email.strip().lower()
+
+
+def _update(contact: Contact, company: str | None, id_: int) -> tuple[Any, ...]:
+    """An UPDATE's parameters: ``company`` None keeps the contact's (one found by
+    its e-mail keeps its name and company, the key of the team's contacts)."""
+    return (company, contact.role.value, contact.email, contact.phone, contact.title, id_)

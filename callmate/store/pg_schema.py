@@ -23,6 +23,11 @@ people are in ``callmate_users``, row-level security lets a rep write only
 their own calls (and their notes, questions, research, date history), and
 contacts are one per name and company. See :data:`_POLICIES`.
 
+Contacts you can reach (version 4, :func:`_add_reach`, SQLite's migration 14):
+e-mail, phone and title columns, search by them, and an index on the e-mail
+(case aside) through which a rep's save or push finds the team's contact of
+the same e-mail before one of the same name and company.
+
 An upgrade runs in one transaction under a transaction-level advisory lock
 (PostgreSQL's DDL is transactional), so two reps upgrading at once is safe:
 the second waits, then finds the version the first committed and changes
@@ -40,7 +45,7 @@ from callmate.store.schema import Base
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
-LATEST = 3
+LATEST = 4
 """The team schema's version this callmate writes and reads."""
 
 VERSION_TABLE = "callmate_schema"
@@ -174,6 +179,8 @@ def upgrade(engine: Engine) -> int:
             _add_search(connection)
         if found < 3:
             _add_people(connection)
+        if found < 4 <= LATEST:  # (a test may stop at an earlier LATEST)
+            _add_reach(connection)
         if found < LATEST:  # a later version's tables (and 3's) for every rep there is
             _grant_every_user(connection)
         if found < LATEST:
@@ -292,8 +299,8 @@ CONTACT_KEY_INDEX = "ux_contacts_name_company"
 
 CONTACT_KEY = "(lower(name), lower(company))"
 """The conflict target of the contact upsert (``INSERT … ON CONFLICT {CONTACT_KEY}``).
-An e-mail match, once contacts have an e-mail, is a second unique index
-(``lower(email) WHERE email <> ''``) looked up before this one."""
+A contact with the same e-mail (version 4, :data:`CONTACT_EMAIL_INDEX`) is
+looked up before it."""
 
 CALL_PARTS = ("notes", "questions", "research", "date_moves")
 """Tables whose rows belong to a call (``call_id``): written by the call's owner only."""
@@ -496,3 +503,47 @@ def grant_to(connection: Connection, role: str) -> None:
         ).scalar_one()
         if sequence:  # already quoted where it needs to be
             connection.execute(text(f"GRANT USAGE, SELECT, UPDATE ON SEQUENCE {sequence} TO {who}"))
+
+
+# -- contacts you can reach (version 4) ---------------------------------------------
+
+CONTACT_EMAIL_INDEX = "ix_contacts_email"
+"""The contacts with an e-mail, by ``lower(email)``: how a save or a push finds the
+team's contact of the same e-mail (:func:`callmate.store.repository._same_email`,
+:func:`callmate.store.outbox.find_team_contact`, pg_import). Not unique: two
+contacts may share an address (an office's), and one made before the e-mail
+was known keeps its own row; the lookup takes the newest."""
+
+CONTACT_SEARCHED = (
+    "name || ' ' || company || ' ' || title || ' ' || email || ' ' || phone || ' ' || "
+    "regexp_replace(phone, '[^0-9]+', '', 'g')"
+)
+"""What search finds a contact by from version 4 (SQLite: migration 14's
+:data:`callmate.store.migrations.CONTACT_SEARCH_TEXT`): the phone also as its
+digits alone, so "15550102030" finds "+1 (555) 010-2030"."""
+
+
+def _add_reach(connection: Connection) -> None:
+    """Version 4: e-mail, phone and title ('' where not known). A database made
+    at this version already has the columns (made from :mod:`callmate.store.schema`),
+    hence IF NOT EXISTS. The contacts' search column is made again from
+    :data:`CONTACT_SEARCHED` (a generated column's expression can't be altered
+    before PostgreSQL 17; there is a row per person, not per note)."""
+    for column in ("email", "phone", "title"):
+        connection.execute(
+            text(f"ALTER TABLE contacts ADD COLUMN IF NOT EXISTS {column} text NOT NULL DEFAULT ''")
+        )
+    connection.execute(
+        text(f"CREATE INDEX {CONTACT_EMAIL_INDEX} ON contacts (lower(email)) WHERE email <> ''")
+    )
+    connection.execute(text(f"ALTER TABLE contacts DROP COLUMN {SEARCH_COLUMN}"))  # its index too
+    connection.execute(
+        text(
+            f"ALTER TABLE contacts ADD COLUMN {SEARCH_COLUMN} tsvector GENERATED ALWAYS AS "
+            f"(to_tsvector('{SEARCH_CONFIG}'::regconfig, regexp_replace({CONTACT_SEARCHED}, "
+            f"'{SEARCH_PUNCTUATION}', ' ', 'g'))) STORED"
+        )
+    )
+    connection.execute(
+        text(f"CREATE INDEX search_contacts ON contacts USING gin ({SEARCH_COLUMN})")
+    )

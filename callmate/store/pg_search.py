@@ -1,10 +1,11 @@
 """Full-text search on the team database (PostgreSQL), as :mod:`callmate.store.text_search`
 does it on SQLite with FTS5.
 
-What is searched is the same: people (name and company), calls (goal, backup
-goal, next step, reason), research and notes, each table's ``search_vector``
-column, generated and GIN-indexed by schema version 2
-(:func:`callmate.store.pg_schema._add_search`). So are the hits: the same
+What is searched is the same: people (name, company, title, e-mail and
+phone, from schema version 4), calls (goal, backup goal, next step, reason),
+research and notes, each table's ``search_vector`` column, generated and
+GIN-indexed by schema version 2 (:func:`callmate.store.pg_schema._add_search`;
+the contacts' made again by version 4). So are the hits: the same
 :class:`SearchHit` fields, cleaned the same way, in the same order (people, then
 goals, research, notes; newest first in each, at most 5, 10, 10 and ``limit``),
 deleted notes and discarded calls left out.

@@ -201,9 +201,10 @@ class Repository:
     def _find_or_create_contact(self, session: Session, contact: Contact, at: datetime) -> int:
         """The contact's id: the given one, a same-named one at the same company, or new.
 
-        Company and role are updated to what was typed for this call. On the team
-        database one upsert (:func:`_upsert_contact`): two reps calling Dana at
-        once make one Dana.
+        Company, role, e-mail, phone and title are updated to what was typed for
+        this call (the plan screen shows a known contact's, so what is saved is
+        what the user saw and edited). On the team database one upsert
+        (:func:`_upsert_contact`): two reps calling Dana at once make one Dana.
         """
         if self.postgres:
             return _upsert_contact(session, contact, at)
@@ -217,6 +218,9 @@ class Repository:
             session.add(row)
         row.company = contact.company
         row.role = contact.role.value
+        row.email = contact.email
+        row.phone = contact.phone
+        row.title = contact.title
         session.flush()
         return row.id
 
@@ -913,14 +917,44 @@ def _same_named(session: Session, contact: Contact) -> ContactRow | None:
     )
 
 
+def _reach(contact: Contact) -> dict[str, str]:
+    """The contact's e-mail, phone and title, as the columns take them."""
+    return {"email": contact.email, "phone": contact.phone, "title": contact.title}
+
+
+def _same_email(session: Session, contact: Contact) -> tuple[int, bool] | None:
+    """The team's contact with this e-mail (case aside), the newest, and whether
+    it is also the one of this name and company; None when the contact has no
+    e-mail or nobody has it. Read through the partial index on ``lower(email)``
+    (:data:`callmate.store.pg_schema.CONTACT_EMAIL_INDEX`)."""
+    email = contact.email.strip().lower()
+    if not email:
+        return None
+    found = session.execute(
+        select(ContactRow.id, ContactRow.name, ContactRow.company)
+        .where(func.lower(ContactRow.email) == email, ContactRow.email != "")
+        .order_by(ContactRow.id.desc())
+        .limit(1)
+    ).first()
+    if found is None:
+        return None
+    same = (found.name.lower(), found.company.lower()) == (
+        contact.name.lower(),
+        contact.company.lower(),
+    )
+    return int(found.id), same
+
+
 def _upsert_contact(session: Session, contact: Contact, at: datetime, *, keyed: bool = True) -> int:
     """The contact's id on the team database, race-safe: the given one (``keyed``:
-    its id), else the one of the same name and company (case aside), else a new
-    one, in one ``INSERT … ON CONFLICT`` on schema version 3's unique index
-    (:data:`callmate.store.pg_schema.CONTACT_KEY`). Company and role become what
-    was typed, as :meth:`Repository._find_or_create_contact` does on SQLite.
-
-    (When contacts have an e-mail, a match on it goes first, as the uuid's does.)
+    its id), else the one with the same e-mail (case aside; issue 20: two reps
+    saving the same person under two spellings of the name see one contact),
+    else the one of the same name and company (case aside), else a new one, in
+    one ``INSERT … ON CONFLICT`` on schema version 3's unique index
+    (:data:`callmate.store.pg_schema.CONTACT_KEY`). Company, role, e-mail, phone
+    and title become what was typed, as :meth:`Repository._find_or_create_contact`
+    does on SQLite; found by e-mail, the contact keeps its name and company
+    (they are its key) and takes the rest that was typed.
     """
     from sqlalchemy.dialects.postgresql import insert as pg_insert
     from sqlalchemy.exc import IntegrityError
@@ -931,7 +965,7 @@ def _upsert_contact(session: Session, contact: Contact, at: datetime, *, keyed: 
                 found = session.scalar(
                     update(ContactRow)
                     .where(ContactRow.id == contact.id)
-                    .values(company=contact.company, role=contact.role.value)
+                    .values(company=contact.company, role=contact.role.value, **_reach(contact))
                     .returning(ContactRow.id)
                     .execution_options(synchronize_session=False)
                 )
@@ -939,15 +973,41 @@ def _upsert_contact(session: Session, contact: Contact, at: datetime, *, keyed: 
             found = None
         if found is not None:
             return int(found)
+    by_email = _same_email(session, contact)
+    if by_email is not None:
+        found_id, same = by_email
+        reach: dict[str, Any] = dict(_reach(contact))
+        if same:  # the contact as typed: what was cleared is cleared
+            reach["company"] = contact.company
+        else:  # another spelling: what this rep left empty (unknown to them) is kept
+            reach = {
+                key: func.coalesce(func.nullif(value, ""), getattr(ContactRow, key))
+                for key, value in reach.items()
+            }
+        session.execute(
+            update(ContactRow)
+            .where(ContactRow.id == found_id)
+            .values(role=contact.role.value, **reach)
+            .execution_options(synchronize_session=False)
+        )
+        return found_id
     statement = pg_insert(ContactRow).values(
         name=contact.name,
         company=contact.company,
         created_at=at,
         role=contact.role.value,
         uuid=contact.uuid or new_uuid(),
+        **_reach(contact),
     )
+    excluded = statement.excluded
     statement = statement.on_conflict_do_update(
         index_elements=[func.lower(ContactRow.name), func.lower(ContactRow.company)],
-        set_={"company": statement.excluded.company, "role": statement.excluded.role},
+        set_={
+            "company": excluded.company,
+            "role": excluded.role,
+            "email": excluded.email,
+            "phone": excluded.phone,
+            "title": excluded.title,
+        },
     )
     return int(session.execute(statement.returning(ContactRow.id)).scalar_one())

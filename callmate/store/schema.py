@@ -59,6 +59,10 @@ class ContactRow(Base):
     role: Mapped[str] = mapped_column(String(16), nullable=False, server_default="other")
     last_call_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     """Kept by a trigger on calls: "going cold" is an indexed range, not a scan."""
+    email: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    phone: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    title: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    """Migration 14 (issue 21): how to reach them, and their job title; '' when not known."""
 
     calls: Mapped[list[CallRow]] = relationship(back_populates="contact")
 

@@ -705,13 +705,13 @@ class PostgresCallStore(SqliteCallStore):
 
                 with local.engine.connect() as db:
                     row = db.execute(
-                        text("SELECT uuid, name, company FROM contacts WHERE id = :id"),
+                        text("SELECT uuid, name, company, email FROM contacts WHERE id = :id"),
                         {"id": local_id},
                     ).one_or_none()
                 if row is None:
                     return None
                 with repo.engine.connect() as connection:
-                    return find_team_contact(connection, row[0], row[1], row[2])
+                    return find_team_contact(connection, row[0], row[1], row[2], row[3])
             with local.engine.connect() as db:
                 uuid = db.execute(
                     text(f"SELECT uuid FROM {table} WHERE id = :id"), {"id": local_id}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from textual import events
@@ -99,6 +99,9 @@ class ChoiceBar(Widget, can_focus=True):
         self._before_burst: str | None = None
         self._burst_picked = False
         self._rang = False
+        self.next_field: Callable[[], Widget | None] | None = None
+        """Where Enter goes instead of the next widget, when it returns one (as
+        :attr:`callmate.widgets.text_field.TextField.next_field`)."""
 
     def set_choices(self, choices: Sequence[Choice], value: str | None = None) -> None:
         """Offer other choices (e.g. the reasons that fit a new outcome)."""
@@ -238,7 +241,11 @@ class ChoiceBar(Widget, can_focus=True):
         elif key in ("left", "up"):
             self._step(-1)
         elif key == "enter":
-            self.screen.focus_next()
+            target = self.next_field() if self.next_field is not None else None
+            if target is not None:
+                self.screen.set_focus(target)
+            else:
+                self.screen.focus_next()
         else:
             handled = False
         if handled:

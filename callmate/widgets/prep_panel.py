@@ -82,6 +82,9 @@ def panel_text(
         out.append(contact.role.label, style="bold")
         out.append(" · ")
     out.append(contact.name + (f", {contact.company}" if contact.company else ""))
+    if contact.phone:  # to dial back if the line drops (issue 21)
+        out.append("\nPhone ", style="dim")
+        out.append(_line(contact.phone))
 
     learn = [r for r in call.research if r.area is ResearchArea.LEARN]
     if learn:
