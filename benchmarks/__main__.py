@@ -39,6 +39,7 @@ from benchmarks import (
     pg_push,
     pg_search,
     recap_send,
+    review_screen,
     save_breakdown,
     search,
     startup,
@@ -82,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("\n== search at scale ==", flush=True)
         found = search.main(["--big", str(big), "--runs", "2" if args.quick else "5"])
+        print("\n== review screen at 100k calls, beside 1,000 ==", flush=True)
+        review = review_screen.main(
+            ["--big", str(big), "--runs", "2" if args.quick else "7", "--presses", "2"]
+        )
         print("\n== search at scale on PostgreSQL, beside SQLite (same rows) ==", flush=True)
         pg_found = _pg_search(big, quick=args.quick)
         print("\n== home on PostgreSQL at 100k calls, beside SQLite ==", flush=True)
@@ -209,6 +214,18 @@ def main(argv: list[str] | None = None) -> int:
             ]
             if pg_save
             else []
+        ),
+        (
+            "review: v to figures on screen at 100k calls, first press (s)",
+            review["big_first"],
+            review["big_first_p95"],
+            0.5,
+        ),
+        (
+            "review: v to figures on screen at 100k calls, again (s)",
+            review["big_again"],
+            review["big_again_p95"],
+            0.5,
         ),
         (
             "callmate search vs stdlib, same SQL",

@@ -117,6 +117,7 @@ GLOBALS = (
     ("New call", "Plan a new call", "new_call"),
     ("Search", "Search every call's notes, quotes and people", "search"),
     ("Settings", "Your name, signature and reminders", "settings"),
+    ("Review", "Goals met, promises kept, what deals are lost to, who is going cold", "review"),
 )
 """Offered from screens that can be left at any moment (search, timeline, recap);
 home has them as its own keys, and a call or a form in progress is never left

@@ -90,6 +90,7 @@ def all_bindings() -> dict[str, list[Binding]]:
     from callmate.screens.live_call import LiveCallScreen
     from callmate.screens.precall import PreCallScreen
     from callmate.screens.recap import RecapScreen
+    from callmate.screens.review import ReviewScreen
     from callmate.screens.search import SearchScreen
     from callmate.screens.settings import SettingsScreen
     from callmate.screens.timeline import TimelineScreen
@@ -104,6 +105,7 @@ def all_bindings() -> dict[str, list[Binding]]:
         "recap": RecapScreen,
         "timeline": TimelineScreen,
         "search": SearchScreen,
+        "review": ReviewScreen,
         "move date": RescheduleScreen,
         "settings": SettingsScreen,
         "open calls": InterruptedScreen,

@@ -266,6 +266,11 @@ async def bank(pilot: Pilot[Any]) -> None:
     await type_text(pilot, "bdgt")
 
 
+async def review(pilot: Pilot[Any]) -> None:
+    await home(pilot)
+    await pilot.press("v")
+
+
 async def attempt(pilot: Pilot[Any]) -> None:
     """Ctrl+R on the live call, n: "no answer", the next try tomorrow."""
     await live_call(pilot)
@@ -295,6 +300,7 @@ CASES: dict[str, tuple[RunBefore, bool]] = {
     "reschedule": (reschedule, True),
     "recap": (recap, False),
     "attempt": (attempt, False),
+    "review": (review, True),
 }
 
 
@@ -530,6 +536,23 @@ def test_light_theme(
     async def prepare(pilot: Pilot[Any]) -> None:
         pilot.app.theme = "textual-light"
         await run_before(pilot)
+        await steady(pilot)
+
+    assert snap_compare(app, run_before=prepare, terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+def test_review_with_a_history(
+    snap_compare: SnapCompare, app: CallmateApp, isolated_home: Path, theme: str
+) -> None:
+    """Issue 22: the review's pictures and their numbers at 80x24, in both themes."""
+    from tests.test_review import seed_history
+
+    seed_history(isolated_home)
+
+    async def prepare(pilot: Pilot[Any]) -> None:
+        pilot.app.theme = theme
+        await review(pilot)
         await steady(pilot)
 
     assert snap_compare(app, run_before=prepare, terminal_size=(80, 24))

@@ -31,6 +31,9 @@ LATER_SCREENS_ONLY = (
     "callmate.domain.recap",
     "callmate.screens.closing",
     "callmate.screens.recap",
+    "callmate.screens.review",
+    "callmate.widgets.week_bars",
+    "callmate.widgets.review_sections",
     "pyperclip",
 )
 FOREIGN_DIALECTS = tuple(

@@ -174,7 +174,8 @@ async def test_home_switches_to_the_teams_overdue_promises_by_rep(
         assert isinstance(app.screen, HomeScreen)
         mine = screen_text(pilot)
         # Named on the day's line (the key line is full at 80 columns) and in the help.
-        assert "Enter opens; f follows up; e: the team's." in mine
+        day_line = " ".join(mine.split())  # the line wraps at 80 columns
+        assert "Enter opens; f follows up; v: your review; e: the team's." in day_line
         await pilot.press("e")
         await settle(pilot)
         shown = screen_text(pilot)

@@ -84,6 +84,15 @@ class HomeScreen(CallmateScreen[None]):
             id="home.search",
         ),
         Binding(
+            "v",
+            "review",
+            "Review",
+            priority=True,
+            show=False,  # the key line is full at 80 columns: the day's line names it
+            tooltip="How am I doing: goals met, promises kept, the method, going cold",
+            id="home.review",
+        ),
+        Binding(
             "s",
             "settings",
             "Settings",
@@ -129,6 +138,7 @@ class HomeScreen(CallmateScreen[None]):
             "search",
             "open",
             "restore_discarded",
+            "review",
         }
     )
     """What can't work while the database can't be used (quitting and settings can)."""
@@ -175,7 +185,7 @@ class HomeScreen(CallmateScreen[None]):
     HELP_GROUPS = (
         ("Calls", ("new_call", "follow_up", "open", "restore_discarded")),
         ("The highlighted promise", ("done", "reschedule", "timeline")),
-        ("Elsewhere", ("team_view", "search", "settings", "app.quit")),
+        ("Elsewhere", ("team_view", "review", "search", "settings", "app.quit")),
     )
 
     def extra_commands(self) -> Iterator[Command]:
@@ -404,7 +414,7 @@ class HomeScreen(CallmateScreen[None]):
         status.update(
             f"{agenda.today:%A %d %B}: "
             + ", ".join(parts)
-            + ". Enter opens; f follows up"
+            + ". Enter opens; f follows up; v: your review"
             + ("; e: the team's." if self.on_team else ".")
             + restorable
         )
@@ -588,6 +598,12 @@ class HomeScreen(CallmateScreen[None]):
         from callmate.screens.search import SearchScreen
 
         self.app.push_screen(SearchScreen())
+
+    def action_review(self) -> None:
+        # Imported here: the review and its charts are never on the way to the first frame.
+        from callmate.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen())
 
     def action_settings(self) -> None:
         from callmate.screens.settings import SettingsScreen

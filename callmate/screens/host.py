@@ -36,6 +36,9 @@ class UserPreferences(Protocol):
     def settings(self, settings: Settings) -> None: ...
     @property
     def cadence_days(self) -> int: ...
+    @property
+    def loaded(self) -> bool:
+        """The full settings are read (pydantic loaded)."""
 
 
 class Warming(Protocol):
