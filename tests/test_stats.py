@@ -593,3 +593,37 @@ async def test_on_the_team_database_the_figures_are_the_reps_own(
 
 
 PRIYAS = Conversation("Zed", "2026-11-18", D, G.PRIMARY, Outcome.YES, None, "b", 1, 1, 10, US, "2026-11-20", commitments=((OURS, "2026-11-19", None),))  # fmt: skip
+
+
+def test_kept_promises_and_quotes_are_counted_from_their_indexes(tmp_path: Path) -> None:
+    """Migration 15's partial indexes are what the counts read: no statement of
+    the review scans the notes (a WHERE that drifts from the index's would)."""
+    import sqlite3
+
+    from callmate.store.stats_queries import stats as count
+
+    path = tmp_path / "callmate.db"
+    repo = Repository.open(path)
+    try:
+        build_history(repo)
+    finally:
+        repo.close()
+    statements: list[str] = []
+    db = sqlite3.connect(path)
+    try:
+        db.set_trace_callback(statements.append)
+        count(db, default_since(TODAY), TODAY, NOW)
+        db.set_trace_callback(None)
+        on_notes = [s for s in statements if "FROM notes" in s]
+        plans = {
+            s: " ".join(str(row[-1]) for row in db.execute(f"EXPLAIN QUERY PLAN {s}"))
+            for s in on_notes
+        }
+    finally:
+        db.close()
+    assert len(plans) == 2, plans  # the promises kept, and the quotes
+    used = " ".join(plans.values())
+    assert "ix_notes_commitments_due" in used and "ix_notes_quotes" in used, plans
+    assert not any(plan.startswith("SCAN n") or " SCAN n " in plan for plan in plans.values()), (
+        plans
+    )

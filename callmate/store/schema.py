@@ -172,6 +172,18 @@ class NoteRow(Base):
             ),
         ),
         Index("ux_notes_uuid", "uuid", unique=True),
+        Index(
+            "ix_notes_commitments_due",
+            "due",
+            "kind",
+            "done_at",
+            sqlite_where=text("kind IN ('ours', 'theirs') AND deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_notes_quotes",
+            "call_id",
+            sqlite_where=text("kind = 'quote' AND deleted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -108,8 +108,6 @@ class _Sql:
 
     calls_access = ""
     """`` NOT INDEXED`` when the calls since ``since`` are many (:meth:`choose_access`)."""
-    quotes_access = ""
-    """`` NOT INDEXED`` unless the conversations since ``since`` are few (:meth:`choose_access`)."""
 
     def choose_access(self, db: sqlite3.Connection) -> None:
         """Read the calls in one pass, not by the ``started_at`` index, when the
@@ -125,16 +123,6 @@ class _Sql:
         calls = db.execute("SELECT count(*) FROM calls").fetchone()
         if within and calls and int(within[0]) * _SCAN_SHARE >= int(calls[0]):
             self.calls_access = " NOT INDEXED"
-        # The quotes: each conversation's notes by the call index (a look-up in
-        # the table per note), or one pass over every note. At 100,000 calls and
-        # 1,000,000 notes the two meet near one call in fourteen: twelve weeks
-        # (one in nine) take 0.23 s by the index, 0.16 s by a pass.
-        since = db.execute(
-            "SELECT count(*) FROM calls WHERE started_at >= :since_at AND started_at < :end_at",
-            self.params,
-        ).fetchone()
-        if since and calls and int(since[0]) * _QUOTES_SHARE >= int(calls[0]):
-            self.quotes_access = " NOT INDEXED"
 
     def bind(self, name: str, value: object) -> str:
         self.params[name] = value
@@ -343,7 +331,8 @@ def _follow_through(
         f"{sql.mine('k')} GROUP BY 1, 2, 3",
         sql.params,
     ).fetchall()
-    # No index holds the commitments kept: one pass over the notes.
+    # Commitments and quotes each have a partial index (migration 15): the
+    # counts read those, not the notes.
     commitments = db.execute(
         f"SELECT n.due, n.kind, {_state(sql, 'n.done_at', 'n.due')}, count(*) "
         "FROM notes n WHERE n.kind IN ('ours', 'theirs') "
@@ -351,12 +340,8 @@ def _follow_through(
         f"{sql.mine('n')} GROUP BY 1, 2, 3",
         sql.params,
     ).fetchall()
-    # A quote's kind is in no index either: over twelve weeks a second pass
-    # (0.16 s at 1,000,000 notes) beats looking up every note of each
-    # conversation (0.23 s), and the two in one query (0.41 s) beat neither;
-    # over a few weeks the look-ups win (:meth:`_Sql.choose_access`).
     quoted = db.execute(
-        f"SELECT count(DISTINCT n.call_id) FROM notes n{sql.quotes_access} "
+        f"SELECT count(DISTINCT n.call_id) FROM notes n "
         f"WHERE n.kind = 'quote' AND n.call_id IN ({_conversations(sql)}) "
         "AND n.deleted_at IS NULL",
         sql.params,
@@ -370,10 +355,6 @@ def _follow_through(
     )
     return follow, int(quoted[0]) if quoted else 0
 
-
-_QUOTES_SHARE = 14
-"""One conversation in this many calls, or more: the quotes are counted in a
-pass over the notes (:meth:`_Sql.choose_access`)."""
 
 _SCAN_SHARE = 8
 """Past one call in this many, reading every call beats the due-date index's
