@@ -172,3 +172,42 @@ async def test_a_refused_save_takes_the_user_to_the_first_gap_by_its_field(
         await settle(pilot)
         assert isinstance(app.screen, RecapScreen)
     assert stored(isolated_home) == (CallStatus.DONE, ["first note", "send the deck"])
+
+
+async def test_a_promise_that_names_its_date_offers_it_on_the_close(
+    app: CallmateApp, isolated_home: Path
+) -> None:
+    """ ">send pricing by Friday": the close shows Friday in its date field with
+    the day it means, and saving stores it; a promise naming no date stays blank."""
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await type_text(pilot, "Dana Whitfield\nNorthwind\n\n\nBook a demo\n")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await type_text(pilot, ">send pricing by Friday\n<they decide on dec 3.\n>send the deck\n")
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClosingScreen)
+        dues = [editor.query_one(".due", Input).value for editor in screen.query(CommitmentEditor)]
+        assert dues == ["Friday", "dec 3", ""]
+        text = screen_text(pilot)
+        assert "→ Fri 27 Nov" in text and "→ Thu 3 Dec" in text  # the day each means, in view
+        await type_text(pilot, "y")
+        screen.query_one("#next-what", Input).value = "Demo"
+        screen.query_one("#next-date", Input).value = "tomorrow"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RecapScreen)
+    repo = Repository.open(database_path(isolated_home))
+    try:
+        (call,) = repo.all_calls()
+    finally:
+        repo.close()
+    assert [(n.text, n.due and n.due.isoformat()) for n in call.notes] == [
+        ("send pricing by Friday", "2026-11-27"),
+        ("they decide on dec 3.", "2026-12-03"),
+        ("send the deck", None),
+    ]

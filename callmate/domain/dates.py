@@ -812,6 +812,33 @@ def parse_date(text: str, today: date) -> date:
     return parse_when(text, today).date
 
 
+_PROMISED_BY = frozenset({"by", "on", "before", "until", "due"})
+"""Words after which a promise names its date: "send pricing by Friday"."""
+
+
+def date_named_in(promise: str, today: date) -> str:
+    """The date a promise's own words end with ("send pricing by Friday" →
+    "Friday"), as typed, or "" when none can be read.
+
+    Only a tail after one of :data:`_PROMISED_BY` counts, the longest that
+    reads as a date; a later such word in it is read as "at" ("call on Monday
+    by 3pm" gives "Monday at 3pm", not 3pm today). Offered to the user to
+    confirm, never saved unseen.
+    """
+    words = promise.split()
+    for start, word in enumerate(words[:-1]):
+        if word.lower() not in _PROMISED_BY:
+            continue
+        rest = ("at" if w.lower() in _PROMISED_BY else w for w in words[start + 1 :])
+        tail = " ".join(rest).rstrip(".!,;:)")
+        try:
+            parse_when(tail, today)
+        except DateParseError:
+            continue
+        return tail
+    return ""
+
+
 def format_date(d: date) -> str:
     """``Fri 4 Dec 2026``: what the preview shows, and a phrase the parser reads back."""
     return f"{_DAY_NAMES[d.weekday()]} {d.day} {_MONTH_NAMES[d.month - 1]} {d.year:04d}"

@@ -33,7 +33,7 @@ from callmate.domain.closing import (
     describe_close,
     describe_draft,
 )
-from callmate.domain.dates import EXAMPLES
+from callmate.domain.dates import EXAMPLES, date_named_in
 from callmate.domain.models import (
     REASONS_FOR,
     Call,
@@ -162,8 +162,9 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
             commitments = [n for n in self.call.notes if n.is_commitment and n.id is not None]
             if commitments:
                 yield Label("Commitments made on the call", classes="section")
+                today = self.callmate.clock.today()
                 for note in commitments:
-                    yield CommitmentEditor(note)
+                    yield CommitmentEditor(note, named=date_named_in(note.text, today))
         # Outside the scrolling form: what is missing is always in view.
         yield Static("", id="missing", markup=False)
         yield Footer(compact=True)

@@ -35,11 +35,14 @@ class CommitmentEditor(Vertical):
     }
     """
 
-    def __init__(self, note: Note) -> None:
+    def __init__(self, note: Note, *, named: str = "") -> None:
+        """``named``: the date the promise's words name ("by Friday" → "Friday"),
+        put in its date field when it has none, for the user to see and confirm."""
         super().__init__()
         assert note.id is not None
         self.note = note
         self.note_id = note.id
+        self.named = named
 
     def compose(self) -> ComposeResult:
         heading = Text(f"{self.note.kind.label.upper()} ", style="bold")
@@ -50,7 +53,7 @@ class CommitmentEditor(Vertical):
             yield Label("who")
             yield TextField(self.note.owner, placeholder="e.g. Sam", advance=True, classes="owner")
             yield Label("by")
-            due = self.note.due.isoformat() if self.note.due else ""
+            due = self.note.due.isoformat() if self.note.due else self.named
             if self.note.due and self.note.due_time:  # the time stays, as the preview shows
                 due += f" {format_clock(self.note.due_time)}"
             yield TextField(due, placeholder="e.g. fri", advance=True, classes="due")
