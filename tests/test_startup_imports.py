@@ -216,6 +216,8 @@ def test_read_commands_need_neither_sqlalchemy_nor_pydantic(
     heavy += ("callmate.store.service", "asyncio")
     if argv != ["due", "--json"]:  # nor the agenda's records (dataclasses cost more than the query)
         heavy += ("callmate.domain.agenda", "dataclasses")
+    if argv[0] == "search":  # a plain search skips argparse (and shutil), and typing (~9 ms)
+        heavy += ("argparse", "shutil", "typing")
     assert present(modules, heavy) == []
     assert present(modules, LATER_SCREENS_ONLY) == []
 
