@@ -2,7 +2,8 @@
 
 All reads and writes go through a single worker thread, so writes land in the
 order the user made them, no SQLite connection is shared across threads, and
-the event loop never waits on disk.
+the event loop never waits on disk (but for a typed note's commit, given at
+most :data:`HAND_OFF_WAIT`: see :meth:`StoreGateway.submit`).
 
 Two ways in, on that same thread:
 
