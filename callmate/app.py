@@ -108,6 +108,16 @@ class CallmateApp(App[None]):
         self.due_soon.start()
         self.preferences.on_mount()
 
+    def on_ready(self) -> None:
+        """The first frame is drawn: the garbage collector back on, if the start
+        turned it off (``callmate``, :func:`callmate.cli._run_app`), with the
+        start's objects frozen, so its full passes skip them from now on."""
+        import gc
+
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+
     # -- help and the palette ----------------------------------------------------
     def action_help(self) -> None:
         from callmate.screens.dialogs.help import toggle_help

@@ -1,33 +1,36 @@
 """The ``callmate`` command: the app by default, plus subcommands for scripts.
 
-Kept light: argparse only at import. The app, the store and the exporters are
-imported by the branch that needs them.
+Kept light: nothing heavy at import. The app, the store and the exporters are
+imported by the branch that needs them; argparse by every command but a plain
+``callmate search WORDS`` (:func:`_plain_search`), and ``typing`` by none.
 """
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
 
 from callmate import __version__
 from callmate.locations import HOME_ENV
 
 DATABASE_URL_ENV = "CALLMATE_DATABASE_URL"  # callmate.store.database_url, loaded only when set
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (~3 ms of `search`)
 if TYPE_CHECKING:
+    import argparse
     import sqlite3
     from datetime import date, time
+    from types import SimpleNamespace
+    from typing import Any, TypeVar
 
     from callmate.app import CallmateApp
     from callmate.domain.agenda import DueStep
     from callmate.domain.promise_record import PromiseRecord
 
-T = TypeVar("T")
+    T = TypeVar("T")
 
 CSV_FORMATS = ("csv", "hubspot", "pipedrive", "salesforce")
 EXPORT_FORMATS = ["json", "csv", "md", "hubspot", "pipedrive", "salesforce", "vcard"]
@@ -37,6 +40,8 @@ def _whole_number(low: int, high: int, what: str, *, beyond: str = ""):  # type:
     """An argparse type: a whole number from ``low`` to ``high`` (a friendly error otherwise)."""
 
     def parse(text: str) -> int:
+        import argparse  # loaded by _parser, which is the only caller
+
         try:
             value = int(text)
         except ValueError:
@@ -57,6 +62,8 @@ _call_id = _whole_number(
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--data-dir",
@@ -218,6 +225,43 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+_GLOBAL_OPTIONS = {"--data-dir": "data_dir", "--database-url": "database_url"}
+"""The options every command takes (``common`` in :func:`_parser`), by their attribute."""
+
+
+def _plain_search(argv: Sequence[str]) -> SimpleNamespace | None:
+    """``[--data-dir DIR] [--database-url URL] search WORD...`` read without argparse.
+
+    ``callmate search`` is a whole process a user waits on, and importing
+    argparse (with gettext, locale and shutil) and building the parser of
+    every command was ~6 ms of its ~65. This reads only that plain shape,
+    to exactly what :func:`_parser` makes of it (``tests/test_cli.py``
+    compares the two); anything else (``-h``, an option among the words or
+    after them, an abbreviated option, a value or a word that starts with
+    ``-``) returns None and goes through argparse, with its messages.
+    """
+    from types import SimpleNamespace
+
+    values: dict[str, object] = {}
+    rest = list(argv)
+    while rest and rest[0].startswith("--"):
+        name, equals, value = rest[0].partition("=")
+        attribute = _GLOBAL_OPTIONS.get(name)
+        if attribute is None:
+            return None
+        if equals:
+            del rest[:1]
+        elif len(rest) > 1 and not rest[1].startswith("-"):
+            value = rest[1]
+            del rest[:2]
+        else:
+            return None
+        values[attribute] = value
+    if len(rest) < 2 or rest[0] != "search" or any(word.startswith("-") for word in rest[1:]):
+        return None
+    return SimpleNamespace(**values, command="search", query=rest[1:])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run callmate; the exit code. Never a traceback for a storage problem.
 
@@ -232,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = _parser().parse_args(argv)
+    args = _plain_search(sys.argv[1:] if argv is None else argv) or _parser().parse_args(argv)
     if args.command == "export":
         if args.schema:  # the format's description: no data dir, no database
             from callmate.domain.export_schema import schema_text
@@ -434,7 +478,7 @@ def _db_push(team) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
-def _db_add_user(args: argparse.Namespace, team) -> int:  # type: ignore[no-untyped-def]
+def _db_add_user(args: argparse.Namespace | SimpleNamespace, team) -> int:  # type: ignore[no-untyped-def]
     """``callmate db add-user NAME``: one line for success or any failure; the
     password is asked for without echo (or read from stdin) and never printed."""
     if team is None:
@@ -583,7 +627,7 @@ def _announce_private(base: Path) -> None:
         print(PRIVATE_NOTICE, file=sys.stderr)
 
 
-def _command(args: argparse.Namespace, base: Path, team=None) -> int:  # type: ignore[no-untyped-def]
+def _command(args: argparse.Namespace | SimpleNamespace, base: Path, team=None) -> int:  # type: ignore[no-untyped-def]
     """Run a data command on the SQLite file in ``base``, or on the team database
     (``team``, a DatabaseUrl): the same command, the same output."""
     if args.command == "export":
@@ -632,6 +676,14 @@ def _driver_error(error: BaseException) -> bool:
 
 
 def _run_app(base: Path, team=None) -> int:  # type: ignore[no-untyped-def]
+    import gc
+
+    # Until the first frame the cyclic garbage collector only walks what the
+    # start is building and keeps: importing Textual, callmate and the first
+    # screen ran it ~86 times (14-23 ms of the first frame). It is turned
+    # back on, with the start's objects frozen out of its reach, when the
+    # first frame is on the terminal (CallmateApp.on_ready).
+    gc.disable()
     app = build_app(base, team)
     app.run()
     return app.return_code or 0

@@ -181,3 +181,60 @@ def test_newer_database_is_refused_with_a_message(tmp_path: Path) -> None:
     result = run_cli("--data-dir", str(home), "export")
     assert result.returncode == 2
     assert "newer than this callmate" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["search", "pilot"],
+        ["search", "budget", "frozen", "", "a=b", "Ünïcode"],
+        ["--data-dir", "/tmp/x", "search", "pilot"],
+        ["--data-dir=/tmp/x", "--database-url", "postgresql://u@h/db", "search", "a", "b"],
+        ["--data-dir", "/a", "--data-dir", "/b", "search", "pilot"],
+        ["--data-dir=", "search", "pilot"],
+        ["--data-dir=-odd", "search", "pilot"],
+    ],
+)
+def test_a_plain_search_is_read_as_argparse_reads_it(argv: list[str]) -> None:
+    """``callmate search WORDS`` skips argparse (its import and the whole parser
+    are a tenth of the command): what it reads must be argparse's own result."""
+    from callmate.cli import _parser, _plain_search
+
+    plain = _plain_search(argv)
+    assert plain is not None
+    assert vars(plain) == vars(_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["search"],
+        ["search", "-h"],
+        ["search", "pilot", "--data-dir", "/tmp/x"],
+        ["search", "--", "-pilot"],
+        ["search", "-5"],
+        ["--data-dir", "-x", "search", "pilot"],
+        ["--data-dir"],
+        ["--data", "/tmp/x", "search", "pilot"],
+        ["--version"],
+        ["-h"],
+        ["due"],
+        ["searches", "pilot"],
+        ["export", "search"],
+    ],
+)
+def test_anything_but_a_plain_search_goes_through_argparse(argv: list[str]) -> None:
+    from callmate.cli import _plain_search
+
+    assert _plain_search(argv) is None
+
+
+def test_search_usage_errors_still_come_from_argparse(tmp_path: Path) -> None:
+    result = run_cli("search", env={"CALLMATE_HOME": str(tmp_path)})
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: callmate search [-h]")
+    assert "error: the following arguments are required: QUERY" in result.stderr
+    result = run_cli("search", "--bogus", "pilot", env={"CALLMATE_HOME": str(tmp_path)})
+    assert result.returncode == 2
+    assert "unrecognized arguments: --bogus" in result.stderr

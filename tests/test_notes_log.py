@@ -112,3 +112,55 @@ async def test_a_click_highlights_the_note_under_the_pointer() -> None:
         await pilot.click(NotesLog, offset=(10, row - log.region.y))
         await pilot.pause()
         assert log.highlighted == 3
+
+
+def three_lines(i: int) -> Note:
+    """A note whose height the first guess gets wrong (it counts characters, not lines)."""
+    text = f"m{i:05d} first\nsecond\nthird"
+    return Note(id=i + 1, kind=NoteKind.NOTE, text=text, offset_seconds=i, created_at=NOW)
+
+
+async def test_the_first_notes_are_measured_while_idle_and_the_view_stays_put() -> None:
+    """A long call opens on its end; its first block is measured a moment later
+    (so Home doesn't pay for it), without moving what the user is reading."""
+    notes = [three_lines(i) for i in range(1000)]
+    app = Log()
+    async with app.run_test(size=(70, 20)) as pilot:
+        log = app.query_one(NotesLog)
+        log.show(notes, end=True)
+        await pilot.pause()
+        await pilot.pause()
+        end = notes_text(pilot)
+        assert "m00999" in end
+        assert log._blocks[0].width != log._text_width(), "not measured in the first frame"
+        guessed = log._blocks[0].total
+        await pilot.pause(0.5)
+        assert log._blocks[0].width == log._text_width()
+        assert log._blocks[0].total > guessed, "measured: the heights changed"
+        assert notes_text(pilot) == end, "the latest notes are still where they were"
+        measured = sum(len(b.entries) for b in log._blocks if b.width == log._text_width())
+        assert measured <= 3 * 2 * BLOCK, "one block more, not the whole call"
+        log.focus()
+        await pilot.press("home")
+        assert "m00000" in screen_text(pilot)
+        assert log._blocks[0].width == log._text_width()
+
+
+async def test_the_idle_measure_keeps_a_view_in_the_middle_in_place() -> None:
+    notes = [three_lines(i) for i in range(1000)]
+    app = Log()
+    async with app.run_test(size=(70, 20)) as pilot:
+        log = app.query_one(NotesLog)
+        log.show(notes, end=True)
+        await pilot.pause()
+        log.focus()
+        log.highlighted = 500
+        await pilot.pause()
+        await pilot.pause()
+        middle = notes_text(pilot)
+        assert "m00500" in middle
+        assert log._blocks[0].width != log._text_width()
+        guessed = log._blocks[0].total
+        await pilot.pause(0.5)
+        assert log._blocks[0].total > guessed, "the lines above the view changed"
+        assert notes_text(pilot) == middle, "and what is in view did not move"

@@ -219,6 +219,8 @@ def test_read_commands_need_neither_sqlalchemy_nor_pydantic(
     heavy += ("callmate.store.service", "asyncio")
     if argv != ["due", "--json"]:  # nor the agenda's records (dataclasses cost more than the query)
         heavy += ("callmate.domain.agenda", "dataclasses")
+    if argv[0] == "search":  # a plain search skips argparse (and shutil), and typing (~9 ms)
+        heavy += ("argparse", "shutil", "typing")
     assert present(modules, heavy) == []
     assert present(modules, LATER_SCREENS_ONLY) == []
 
@@ -229,3 +231,40 @@ def test_a_read_command_on_a_new_data_dir_needs_neither(tmp_path: Path) -> None:
     assert (tmp_path / "callmate.db").is_file()
     assert "callmate.store.migrations" in modules
     assert present(modules, ("sqlalchemy", "pydantic", "textual")) == []
+
+
+async def test_the_collector_turned_off_for_the_start_is_back_on_once_the_home_screen_shows(
+    isolated_home: Path,
+) -> None:
+    """``callmate`` starts with the garbage collector off (cli._run_app); the
+    first frame turns it back on, with what the start built frozen."""
+    import gc
+
+    from callmate.app import make_app
+
+    app = make_app(isolated_home)
+    gc.disable()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert "callmate" in "\n".join(s.text for s in app.screen._compositor.render_strips())
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0
+        app.store.close()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+async def test_a_start_with_the_collector_on_leaves_it_alone(isolated_home: Path) -> None:
+    import gc
+
+    from callmate.app import make_app
+
+    frozen = gc.get_freeze_count()
+    app = make_app(isolated_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == frozen, "nothing frozen in a process that didn't ask"
+    app.store.close()

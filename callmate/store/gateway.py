@@ -2,7 +2,8 @@
 
 All reads and writes go through a single worker thread, so writes land in the
 order the user made them, no SQLite connection is shared across threads, and
-the event loop never waits on disk.
+the event loop never waits on disk (but for a typed note's commit, given at
+most :data:`HAND_OFF_WAIT`: see :meth:`StoreGateway.submit`).
 
 Two ways in, on that same thread:
 
@@ -33,10 +34,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-HAND_OFF_WAIT = 0.002
-"""The longest the caller of ``submit(..., hand_off=True)`` waits for the database
-thread to pick the job up (seconds). It is woken in tens of microseconds
-when the thread is idle; the bound only matters on a starved machine."""
+HAND_OFF_WAIT = 0.003
+"""The longest the caller of ``submit(..., hand_off=True)`` waits for the job to
+finish (seconds). A note's commit, its WAL fsync included, takes about 1 ms on
+an SSD; on a slower disk the caller goes on after this, by which time SQLite
+has long been writing without the GIL, so the row reaches the disk as soon."""
 
 
 class StoreGateway:
@@ -107,28 +109,35 @@ class StoreGateway:
 
         ``hand_off``: a write the user waits on (a note after Enter), queued
         by the event loop just before it goes on to draw for milliseconds.
-        The database thread needs the GIL to start the job, and a thread that
+        The database thread needs the GIL to run the job, and a thread that
         asks for it while another runs Python waits out a switch interval
-        (5 ms): longer than the commit itself. So when the database thread is
-        idle, the caller blocks until the job has started (at most
-        :data:`HAND_OFF_WAIT`, in practice the thread's wake-up), lets it run
-        up to SQLite's write, which releases the GIL, and then goes on while
-        the disk works. Behind other jobs it would only wait, so it doesn't.
+        (5 ms): longer than the commit itself. Python's ``sqlite3`` lets go of
+        the GIL and takes it back *before* it starts the statement (around
+        ``sqlite3_bind_parameter_count``), so handing over only until the job
+        has started is not enough: the event loop takes the GIL there and
+        the INSERT waits for it while the loop draws. So when the database
+        thread is idle, the caller blocks until the job is done (the commit
+        is on disk), at most :data:`HAND_OFF_WAIT`, as a plain ``sqlite3``
+        program would wait for its commit; on a slow disk it goes on after
+        that, the write well under way. Behind other jobs it would only wait,
+        so it doesn't.
         """
         last = self._last
         if not hand_off or (last is not None and not last.done()):
             future = self._executor.submit(self._guarded, lambda: job(self._repo()))
             self._last = future
             return future
-        started = threading.Event()
+        finished = threading.Event()
 
         def run() -> T:
-            started.set()
-            return self._guarded(lambda: job(self._repo()))
+            try:
+                return self._guarded(lambda: job(self._repo()))
+            finally:
+                finished.set()
 
         future = self._executor.submit(run)
         self._last = future
-        started.wait(HAND_OFF_WAIT)
+        finished.wait(HAND_OFF_WAIT)
         return future
 
     async def run(self, job: Callable[[Repository], T]) -> T:

@@ -127,6 +127,9 @@ def note_prompt(
 BLOCK = 64
 """Notes per block of the height index (a block splits at twice this)."""
 
+FIRST_NOTES_AFTER = 0.3
+"""Seconds after the notes are shown that the first block is measured (idle time)."""
+
 
 class _Entry:
     """One note as shown: a new entry for every change, so cached renders key on it."""
@@ -378,6 +381,32 @@ class NotesLog(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False, immediate=True)
         self._update_virtual_size()
         self.refresh()
+        if len(self._blocks) > 1:
+            self.set_timer(FIRST_NOTES_AFTER, self._measure_first_notes)
+
+    def _measure_first_notes(self) -> None:
+        """Measure the first block while idle, so Home isn't the key that pays for it.
+
+        A long call opens on its latest notes; the first ones are measured the
+        first time they come into view, and the height index changing then
+        makes that frame lay the whole screen out again: the first Home in a
+        call of 1,000 notes took twice as long as End (16 against 7 ms). One
+        block, whatever the length of the call; what is in view stays put.
+        """
+        text_width = self._text_width()
+        block = self._blocks[0] if self._blocks else None
+        if block is None or block.width == text_width or text_width <= 0:
+            return
+        top = self.scroll_offset.y
+        at_end = top >= self.max_scroll_y
+        below = top >= block.total  # the first block is above the view
+        before = block.total
+        self._measure_block(block, text_width)
+        self._update_virtual_size()
+        if at_end:
+            self.set_scroll(None, self.max_scroll_y)
+        elif below:
+            self.set_scroll(None, top + block.total - before)
 
     def insert_note(self, index: int, note: Note, *, state: str = "") -> None:
         """Put a note at ``index``: one block changes, whatever the length of the call."""
