@@ -612,3 +612,11 @@ def test_an_export_document_that_is_wrong_says_why(text: str, why: str) -> None:
 def test_other_keys_of_an_export_document_are_skipped() -> None:
     text = '{"schema_version": 1, "made_by": {"app": ["callmate", 2]}, "calls": []}'
     assert parse_export(text) == []
+
+
+def test_ordinary_prose_keeps_its_look_in_markdown() -> None:
+    """Only what would become markup or a link is escaped: a note's abbreviations,
+    decimals and times read in the raw file as typed."""
+    prose = "They run 4 depots, e.g. Leeds; budget 3.5k by 10:30 on v2.1 — fine."
+    assert md_text(prose) == prose
+    assert md_text("see acme.com") == "see acme\\.com"  # a linkifier's domain is broken up

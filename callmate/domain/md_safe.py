@@ -16,8 +16,9 @@ import re
 
 _ALWAYS = re.compile(r"([\\`*_\[\]()<>!&|~{}#])")
 """Emphasis, code, links and images, HTML and entities, tables, strikethrough."""
-_IN_WORD = re.compile(r"(?<=\w)([.:@])(?=\w|/)")
-"""``x.com``, ``http://``, ``a@b``: the pieces a linkifier joins into a link."""
+_IN_WORD = re.compile(r"(?<=\w)(\.(?=[^\W\d_]{2})|:(?=//)|@(?=\w))")
+"""``x.com``, ``http://``, ``a@b``: the pieces a linkifier joins into a link.
+Ordinary prose keeps its look: "e.g.", "3.5", "10:30" are not escaped."""
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+(?=[.)]))")
 """A list item, a quote or a setext underline, where a line begins."""
 
