@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from callmate.domain.csv_safe import csv_file_chunks
+from callmate.domain.exporters import in_recap
 from callmate.domain.kinds import Connection, NoteKind, Owner, Reason, kind_of
 from callmate.domain.text import clean, clean_line
 
@@ -43,18 +44,6 @@ def _offset(seconds: int) -> str:
     minutes, secs = divmod(max(0, int(seconds)), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
-
-
-def _in_recap(note: dict[str, Any]) -> bool:
-    """:attr:`Note.in_recap` for a note as exported (as the ``csv`` export decides)."""
-    kind = kind_of(note["kind"])
-    if kind.recap is None:
-        return False
-    chosen = note.get("in_email")
-    if chosen is not None:
-        return bool(chosen)
-    text = note["text"]
-    return kind.emailed and "\n" not in text and "\r" not in text
 
 
 def _owner_phrase(value: str) -> str:
@@ -91,7 +80,7 @@ def call_body(call: dict[str, Any], limit: int | None = None) -> str:
         reason = Reason(call["reason"]).label.lower() if call["reason"] else ""
         why = "; ".join(p for p in (reason, clean_line(call["reason_text"])) if p)
         lines.append(f"Outcome: {call['outcome']}" + (f" ({why})" if why else ""))
-    taken = [n for n in call["notes"] if _in_recap(n)]
+    taken = [n for n in call["notes"] if in_recap(n)]
     quotes = [n for n in taken if n["kind"] == NoteKind.QUOTE.value]
     others = [n for n in taken if n["kind"] != NoteKind.QUOTE.value]
     if quotes:

@@ -335,7 +335,7 @@ def csv_chunks(calls: Iterable[dict[str, Any]]) -> Iterator[str]:
         notes = "\n".join(
             f"[{kind_of(n['kind']).label} {format_offset(n['offset_seconds'])}] {clean(n['text'])}"
             for n in call["notes"]
-            if _in_recap(n)
+            if in_recap(n)
         )
         writer.writerow(
             [
@@ -364,8 +364,8 @@ def csv_chunks(calls: Iterable[dict[str, Any]]) -> Iterator[str]:
         yield taken()
 
 
-def _in_recap(note: dict[str, Any]) -> bool:
-    """:attr:`Note.in_recap` for a note as exported."""
+def in_recap(note: dict[str, Any]) -> bool:
+    """:attr:`Note.in_recap` for a note as exported (the csv and CRM exports' choice)."""
     from callmate.domain.kinds import kind_of
 
     kind = kind_of(note["kind"])
