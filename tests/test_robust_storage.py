@@ -109,7 +109,7 @@ CREATE TRIGGER contacts_search_update AFTER UPDATE OF name, company ON contacts 
     INSERT INTO search_contacts (rowid, text) VALUES (new.id, new.name || ' ' || new.company);
 END;
 """,
-    15: "DROP INDEX ix_notes_commitments_due; DROP INDEX ix_notes_quotes;",
+    15: "DROP INDEX ix_notes_commitments_kept; DROP INDEX ix_notes_quotes;",
 }
 
 

@@ -556,7 +556,7 @@ def _add_review_indexes(connection: Connection) -> None:
     migration 15), as :mod:`callmate.store.schema` declares them. A database made
     at this version has them already, hence IF NOT EXISTS."""
     for index in Base.metadata.tables["notes"].indexes:
-        if index.name in ("ix_notes_commitments_due", "ix_notes_quotes"):
+        if index.name in ("ix_notes_commitments_kept", "ix_notes_quotes"):
             columns = ", ".join(column.name for column in index.columns)
             where = index.dialect_options["sqlite"]["where"]
             connection.execute(

@@ -173,11 +173,13 @@ class NoteRow(Base):
         ),
         Index("ux_notes_uuid", "uuid", unique=True),
         Index(
-            "ix_notes_commitments_due",
+            "ix_notes_commitments_kept",
             "due",
             "kind",
             "done_at",
-            sqlite_where=text("kind IN ('ours', 'theirs') AND deleted_at IS NULL"),
+            sqlite_where=text(
+                "kind IN ('ours', 'theirs') AND done_at IS NOT NULL AND deleted_at IS NULL"
+            ),
         ),
         Index(
             "ix_notes_quotes",

@@ -54,6 +54,7 @@ from callmate.domain.stats import (
     week_index,
     week_starts,
 )
+from callmate.store.due_lines import OPEN_COMMITMENT
 from callmate.store.queries import MINE, PgReads
 
 
@@ -320,7 +321,7 @@ def _follow_through(
 ) -> tuple[FollowThrough, int]:
     """Next steps (an index range of their due dates) and commitments, counted
     by due date, side and state, put in weeks here; and how many conversations
-    have a verbatim quote, counted in the same one pass over the notes."""
+    have a verbatim quote. Each an index range, never a pass over the notes."""
     steps = db.execute(
         f"SELECT k.next_step_due, "
         f"CASE k.next_step_owner WHEN 'them' THEN 'theirs' ELSE 'ours' END, "
@@ -331,15 +332,22 @@ def _follow_through(
         f"{sql.mine('k')} GROUP BY 1, 2, 3",
         sql.params,
     ).fetchall()
-    # Commitments and quotes each have a partial index (migration 15): the
-    # counts read those, not the notes.
-    commitments = db.execute(
+    # Kept commitments are an index range of migration 15's partial index,
+    # broken ones (open, past due) of migration 8's: each WHERE is, word for
+    # word, its index's. Open ones not yet due count nowhere.
+    kept = db.execute(
         f"SELECT n.due, n.kind, {_state(sql, 'n.done_at', 'n.due')}, count(*) "
-        "FROM notes n WHERE n.kind IN ('ours', 'theirs') "
-        "AND n.due >= :first_day AND n.due <= :sunday AND n.deleted_at IS NULL"
-        f"{sql.mine('n')} GROUP BY 1, 2, 3",
+        f"FROM notes n WHERE {KEPT_COMMITMENT} "
+        f"AND n.due >= :first_day AND n.due <= :sunday{sql.mine('n')} GROUP BY 1, 2, 3",
         sql.params,
     ).fetchall()
+    broken = db.execute(
+        f"SELECT n.due, n.kind, 'broken', count(*) FROM notes n WHERE {OPEN_COMMITMENT} "
+        f"AND n.due >= :first_day AND n.due <= :sunday AND n.due < :today{sql.mine('n')} "
+        "GROUP BY 1, 2",
+        sql.params,
+    ).fetchall()
+    commitments = [*kept, *broken]
     quoted = db.execute(
         f"SELECT count(DISTINCT n.call_id) FROM notes n "
         f"WHERE n.kind = 'quote' AND n.call_id IN ({_conversations(sql)}) "
@@ -374,6 +382,11 @@ def _steps_access(db: sqlite3.Connection, sql: _Sql) -> str:
     calls = db.execute("SELECT count(*) FROM calls").fetchone()
     many = due is not None and calls is not None and int(due[0]) * _SCAN_SHARE >= int(calls[0])
     return " NOT INDEXED" if many else ""
+
+
+KEPT_COMMITMENT = "n.kind IN ('ours', 'theirs') AND n.done_at IS NOT NULL AND n.deleted_at IS NULL"
+"""A kept commitment: word for word the WHERE of ``ix_notes_commitments_kept``
+(migration 15), so that SQLite uses it."""
 
 
 def _tally(
