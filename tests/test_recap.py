@@ -125,3 +125,27 @@ def test_a_time_agreed_with_the_date_is_in_the_recap() -> None:
     assert recap.subject.endswith("next step by Thursday 3 December at 15:00")
     assert "by Thursday 3 December at 15:00." in recap.body
     assert "by Friday 27 November at 09:30." in recap.body
+
+
+def test_a_promise_that_names_its_date_says_it_once_in_full() -> None:
+    """ ">send the deck by Friday", dated that Friday on the close: the recap says
+    "by Friday 27 November", not "by Friday by Friday 27 November"; a promise
+    whose date was changed on the close keeps its words and adds the new date."""
+    said = NOW.replace(day=23)  # Monday 23 November 2026
+
+    def recap_of(text: str, due: date) -> str:
+        note = Note(id=1, text=text, kind=NoteKind.OURS, due=due, created_at=said)
+        call = Call(
+            contact=Contact(name="Dana Whitfield"),
+            goal="Book a demo",
+            started_at=said,
+            notes=[note],
+            next_step=NextStep(what="Demo", owner=Owner.US, due=date(2026, 12, 1)),
+        )
+        return compose_recap(call).body
+
+    assert "- I will send the deck by Friday 27 November.\n" in recap_of(
+        "send the deck by Friday", date(2026, 11, 27)
+    )
+    moved = recap_of("send the deck by Friday", date(2026, 11, 30))
+    assert "- I will send the deck by Friday by Monday 30 November.\n" in moved

@@ -825,6 +825,13 @@ def date_named_in(promise: str, today: date) -> str:
     by 3pm" gives "Monday at 3pm", not 3pm today). Offered to the user to
     confirm, never saved unseen.
     """
+    found = named_date(promise, today)
+    return found[1] if found else ""
+
+
+def named_date(promise: str, today: date) -> tuple[int, str, When] | None:
+    """Where in ``promise.split()`` the date it ends with begins, that date as
+    text (:func:`date_named_in`) and what it means; None when it names none."""
     words = promise.split()
     for start, word in enumerate(words[:-1]):
         if word.lower() not in _PROMISED_BY:
@@ -832,11 +839,11 @@ def date_named_in(promise: str, today: date) -> str:
         rest = ("at" if w.lower() in _PROMISED_BY else w for w in words[start + 1 :])
         tail = " ".join(rest).rstrip(".!,;:)")
         try:
-            parse_when(tail, today)
+            when = parse_when(tail, today)
         except DateParseError:
             continue
-        return tail
-    return ""
+        return start + 1, tail, when
+    return None
 
 
 def format_date(d: date) -> str:

@@ -75,6 +75,13 @@ def _sentence(lead: str, note: Note) -> str:
     if what.endswith(".") and not what.endswith(".."):
         what = what[:-1]
     due = f" by {long_date(note.due, note.due_time)}" if note.due is not None else ""
+    if note.due is not None and note.created_at is not None:
+        # "send pricing by Friday", dated Friday: say the date once, in full.
+        from callmate.domain.dates import named_date
+
+        named = named_date(what, note.created_at.date())
+        if named and named[2].date == note.due and named[2].time in (None, note.due_time):
+            what, due = " ".join(what.split()[: named[0]]), f" {long_date(note.due, note.due_time)}"
     sentence = f"{lead} {what}{due}"
     return sentence if sentence.endswith((".", "!", "?")) else sentence + "."
 
