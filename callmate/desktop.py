@@ -130,11 +130,18 @@ def edit_text(text: str, command: Sequence[str]) -> Edited:
     """
     import tempfile
 
-    descriptor, name = tempfile.mkstemp(prefix="callmate-recap-", suffix=".txt")
+    try:
+        descriptor, name = tempfile.mkstemp(prefix="callmate-recap-", suffix=".txt")
+    except OSError as error:
+        return Edited(None, f"no temporary file could be made ({error.strerror or error})")
     path = Path(name)
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        except OSError as error:
+            why = error.strerror or error
+            return Edited(None, f"the temporary file could not be written ({why})")
         program = Path(command[0]).name
         try:
             result = subprocess.run([*command, str(path)], check=False)

@@ -415,6 +415,22 @@ def test_edit_text_with_a_missing_program(tmp_path: Path) -> None:
     assert result.problem.startswith("no-such-editor could not be run")
 
 
+def test_edit_text_with_no_room_for_its_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A TMPDIR that can't be written: one reason, the editor never run, no traceback."""
+    import tempfile
+
+    missing = tmp_path / "no-such-dir"
+    monkeypatch.setattr(tempfile, "tempdir", str(missing))
+    ran = tmp_path / "ran"
+    editor = script(tmp_path, "ed.sh", f'touch "{ran}"\n')
+    result = edit_text("Hi", [str(editor)])
+    assert result.text is None
+    assert result.problem.startswith("no temporary file could be made (")
+    assert not ran.exists()
+
+
 async def test_a_headless_terminal_cant_hand_over_and_changes_nothing(
     app: CallmateApp, isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

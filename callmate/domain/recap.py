@@ -79,7 +79,7 @@ def _sentence(lead: str, note: Note) -> str:
         # "send pricing by Friday", dated Friday: say the date once, in full.
         from callmate.domain.dates import named_date
 
-        named = named_date(what, note.created_at.date())
+        named = named_date(what, note.created_at.astimezone().date())  # the day it was said
         if named and named[2].date == note.due and named[2].time in (None, note.due_time):
             what, due = " ".join(what.split()[: named[0]]), f" {long_date(note.due, note.due_time)}"
     sentence = f"{lead} {what}{due}"

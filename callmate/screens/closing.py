@@ -164,7 +164,10 @@ class ClosingScreen(CallmateScreen["ClosingScreen.Result"]):
                 yield Label("Commitments made on the call", classes="section")
                 today = self.callmate.clock.today()
                 for note in commitments:
-                    yield CommitmentEditor(note, named=date_named_in(note.text, today))
+                    # "by Friday" means the Friday after the day it was said
+                    # (a call resumed days later closes on another day).
+                    said = note.created_at.astimezone().date() if note.created_at else today
+                    yield CommitmentEditor(note, named=date_named_in(note.text, said))
         # Outside the scrolling form: what is missing is always in view.
         yield Static("", id="missing", markup=False)
         yield Footer(compact=True)
