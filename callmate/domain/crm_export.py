@@ -26,7 +26,7 @@ from typing import Any
 from callmate.domain.csv_safe import csv_file_chunks
 from callmate.domain.exporters import in_recap
 from callmate.domain.kinds import Connection, NoteKind, Owner, Reason, kind_of
-from callmate.domain.text import clean, clean_line
+from callmate.domain.text import clean, clean_line, first_and_last
 
 CRM_FORMATS = ("hubspot", "pipedrive", "salesforce")
 
@@ -158,14 +158,6 @@ def _seconds(call: dict[str, Any]) -> int | None:
     return max(0, int(spent.total_seconds()) - int(call["paused_seconds"] or 0))
 
 
-def _name_parts(name: str) -> tuple[str, str]:
-    """First and last name, as the CRMs keep them: the last word is the last name."""
-    words = clean_line(name).split()
-    if len(words) < 2:
-        return (words[0] if words else "", "")
-    return " ".join(words[:-1]), words[-1]
-
-
 def _contact(call: dict[str, Any], key: str) -> str:
     return clean_line(str(call["contact"].get(key) or ""))
 
@@ -249,7 +241,7 @@ def _due_utc(day: str, at: str | None) -> str:
 
 def _hubspot_rows(call: dict[str, Any]) -> Iterator[tuple[int, list[Any]]]:
     """The call's row (file 0) and, with a next step, its task's (file 1)."""
-    first, last = _name_parts(call["contact"]["name"])
+    first, last = first_and_last(call["contact"]["name"])
     contact = [
         _contact(call, "email"),
         first,

@@ -83,3 +83,12 @@ def fit(text: str, limit: int) -> str:
 def count(number: int, noun: str, plural: str | None = None) -> str:
     """``count(1, "call")`` is "1 call"; ``count(3, "call")`` is "3 calls"."""
     return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
+def first_and_last(name: str) -> tuple[str, str]:
+    """(first, last) as CRMs and vCards split a person's name: the last word is
+    the last (family) name; a single word is a first name alone."""
+    words = clean_line(name).split()
+    if len(words) < 2:
+        return (words[0] if words else "", "")
+    return " ".join(words[:-1]), words[-1]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from callmate.domain.text import clean_line
+from callmate.domain.text import clean_line, first_and_last
 
 FOLD_OCTETS = 75
 """RFC 6350 §3.2: "Lines of text SHOULD NOT be longer than 75 octets, excluding the line break"."""
@@ -48,18 +48,10 @@ def fold(line: str) -> str:
     return "\r\n ".join(out) + "\r\n"
 
 
-def _names(name: str) -> tuple[str, str]:
-    """(family, given): the last word is the family name, as the CRMs split it."""
-    words = name.split()
-    if len(words) < 2:
-        return "", words[0] if words else ""
-    return words[-1], " ".join(words[:-1])
-
-
 def vcard(contact: dict[str, Any]) -> str:
     """One contact (the JSON export's ``contact``) as a vCard 4.0."""
     name = clean_line(contact.get("name") or "")
-    family, given = _names(name)
+    given, family = first_and_last(name)
     lines = ["BEGIN:VCARD", "VERSION:4.0"]
     if contact.get("uuid"):
         lines.append(f"UID:urn:uuid:{clean_line(contact['uuid']).lower()}")
