@@ -1239,7 +1239,7 @@ def _stats(base: Path, since_text: str | None, *, as_json: bool, team=None) -> i
     README's "callmate stats --json" says what each means."""
     from callmate.clock import local_today
     from callmate.domain.stats import StatsRules
-    from callmate.settings_file import peek_int
+    from callmate.settings_file import peek_rules
     from callmate.store import stats_queries
 
     clock = _clock()
@@ -1248,11 +1248,7 @@ def _stats(base: Path, since_text: str | None, *, as_json: bool, team=None) -> i
     if isinstance(since, str):
         print(f"callmate: {_printable(since)}", file=sys.stderr)
         return 2
-    rules = StatsRules(
-        cadence_days=peek_int("cadence_days", default=30, low=1, high=365),
-        question_limit=peek_int("question_limit", default=5, low=1, high=30),
-        time_check_minutes=peek_int("time_check_minutes", default=20, low=1, high=480),
-    )
+    rules = StatsRules(**peek_rules())
     figures = _read(base, lambda db: stats_queries.stats(db, since, today, now, rules), team)
     if as_json:
         import json

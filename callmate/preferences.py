@@ -137,6 +137,7 @@ class Preferences:
         """The follow-up cadence, without loading pydantic if it isn't yet."""
         if self._settings is not None:
             return self._settings.cadence_days
-        from callmate.settings_file import peek_int
+        from callmate.settings_file import RULE_NUMBERS, peek_int
 
-        return peek_int("cadence_days", default=30, low=1, high=365)
+        default, low, high = RULE_NUMBERS["cadence_days"]
+        return peek_int("cadence_days", default=default, low=low, high=high)

@@ -43,6 +43,23 @@ def peek_int(name: str, *, default: int, low: int, high: int) -> int:
     return value
 
 
+RULE_NUMBERS = {
+    "cadence_days": (30, 1, 365),
+    "question_limit": (5, 1, 30),
+    "time_check_minutes": (20, 1, 480),
+}
+"""The numbers the method runs on: (default, lowest, highest), as
+:class:`callmate.settings.Settings` declares them (a test holds the two equal)."""
+
+
+def peek_rules() -> dict[str, int]:
+    """:data:`RULE_NUMBERS` from the file (:func:`peek_int` each), by name."""
+    return {
+        name: peek_int(name, default=default, low=low, high=high)
+        for name, (default, low, high) in RULE_NUMBERS.items()
+    }
+
+
 def peek_all() -> dict[str, object]:
     """The whole file as TOML data, or ``{}`` when it can't be read (never raises).
 

@@ -223,3 +223,16 @@ async def test_settings_screen_refuses_a_bad_email_in_one_line_and_keeps_the_for
         "sam@acme.com",
         14,
     )
+
+
+def test_the_method_numbers_read_without_pydantic_match_the_settings() -> None:
+    """settings_file.RULE_NUMBERS (read by `callmate stats`, the review and the
+    cadence before pydantic loads) has the Settings' defaults and bounds."""
+    from annotated_types import Ge, Le
+
+    from callmate.settings_file import RULE_NUMBERS
+
+    for name, (default, low, high) in RULE_NUMBERS.items():
+        field = Settings.model_fields[name]
+        bounds = {type(m): m for m in field.metadata}
+        assert (field.default, bounds[Ge].ge, bounds[Le].le) == (default, low, high), name

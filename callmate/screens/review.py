@@ -164,13 +164,9 @@ class ReviewScreen(CallmateScreen[None]):
         # the file, as the cadence is read, not pydantic first (~0.2 s on the key).
         # Same defaults and bounds as callmate/settings.py; a bad value there is
         # reported once the settings are read, and its default used here as there.
-        from callmate.settings_file import peek_int
+        from callmate.settings_file import peek_rules
 
-        return StatsRules(
-            cadence_days=preferences.cadence_days,
-            question_limit=peek_int("question_limit", default=5, low=1, high=30),
-            time_check_minutes=peek_int("time_check_minutes", default=20, low=1, high=480),
-        )
+        return StatsRules(**{**peek_rules(), "cadence_days": preferences.cadence_days})
 
     def show_nothing(self, message: str) -> None:
         """Words instead of zeros (and of a division by zero)."""
