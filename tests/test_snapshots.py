@@ -274,6 +274,10 @@ async def review(pilot: Pilot[Any]) -> None:
 async def attempt(pilot: Pilot[Any]) -> None:
     """Ctrl+R on the live call, n: "no answer", the next try tomorrow."""
     await live_call(pilot)
+    # The clock drawn before the dialog opens is the one shown behind it: make
+    # it the frozen clock's time, not the last one-second timer tick's (CI once
+    # drew 02:20, the tick before the last note's 35 s).
+    await steady(pilot)
     await pilot.press("ctrl+r", "n")
 
 
