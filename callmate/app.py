@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ from callmate.keys import enable_alt_digits
 from callmate.locations import database_path
 from callmate.preferences import Preferences
 from callmate.store.service import CallStore, open_store
-from callmate.warm_up import WarmUp
+from callmate.warm_up import WarmUp, first_frame_drawn
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
     from callmate.clipboard import SystemClipboard
     from callmate.screens.host import CallmateHost
     from callmate.store.database_url import DatabaseUrl
+
+
+_hidden = partial(Binding, priority=True, show=False)
+"""An app-wide key: before any screen's (priority), never in the footer."""
 
 
 def _screen_commands() -> type[Provider]:
@@ -52,20 +57,13 @@ class CallmateApp(App[None]):
     SUB_TITLE = f"v{__version__}"
     COMMANDS = App.COMMANDS | {_screen_commands}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True, show=False, id="app.quit"),
-        Binding("f1", "help", "Help", priority=True, show=False, id="app.help"),
+        _hidden("ctrl+q", "quit", "Quit", id="app.quit"),
+        _hidden("f1", "help", "Help", id="app.help"),
         # Never while typing: Textual leaves a key a focused field would type to the field.
-        Binding("question_mark", "help", "Help", priority=True, show=False, id="app.help_key"),
+        _hidden("question_mark", "help", "Help", id="app.help_key"),
         # Priority, so focus moves before the next key is routed (see on_event).
-        Binding("tab", "focus_next", "Next field", priority=True, show=False, id="app.next_field"),
-        Binding(
-            "shift+tab",
-            "focus_previous",
-            "Previous field",
-            priority=True,
-            show=False,
-            id="app.previous_field",
-        ),
+        _hidden("tab", "focus_next", "Next field", id="app.next_field"),
+        _hidden("shift+tab", "focus_previous", "Previous field", id="app.previous_field"),
     ]
 
     def __init__(
@@ -109,14 +107,7 @@ class CallmateApp(App[None]):
         self.preferences.on_mount()
 
     def on_ready(self) -> None:
-        """The first frame is drawn: the garbage collector back on, if the start
-        turned it off (``callmate``, :func:`callmate.cli._run_app`), with the
-        start's objects frozen, so its full passes skip them from now on."""
-        import gc
-
-        if not gc.isenabled():
-            gc.freeze()
-            gc.enable()
+        first_frame_drawn()  # the garbage collector back on (callmate/warm_up.py)
 
     # -- help and the palette ----------------------------------------------------
     def action_help(self) -> None:

@@ -3,7 +3,9 @@
 SQLAlchemy, pydantic, the repository and the settings file take about 0.4 s
 of CPU to load. None of it is needed for the first frame (tests/
 test_startup_imports.py), so it is loaded on a thread of its own after the
-home screen was filled in, and nothing waits for it.
+home screen was filled in, and nothing waits for it. The garbage collector
+paused for the start is turned back on at the first frame
+(:func:`first_frame_drawn`).
 """
 
 from __future__ import annotations
@@ -104,3 +106,14 @@ class WarmUp:
         callbacks, self._after = self._after, []
         for callback in callbacks:
             callback()
+
+
+def first_frame_drawn() -> None:
+    """The first frame is drawn: the garbage collector back on, if the start
+    turned it off (``callmate``, :func:`callmate.cli._run_app`), with the
+    start's objects frozen, so its full passes skip them from now on."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
