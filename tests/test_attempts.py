@@ -8,9 +8,17 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from callmate.app import CallmateApp
-from callmate.domain.attempts import attempts_since_conversation, check_attempt, tries
+from callmate.domain.attempts import (
+    AttemptField,
+    Missing,
+    attempts_since_conversation,
+    check_attempt,
+    tries,
+)
+from callmate.domain.closing import DateProblem
 from callmate.domain.models import (
     ATTEMPT_KINDS,
     Call,
@@ -313,9 +321,57 @@ def test_check_attempt() -> None:
     assert ready.ready and ready.next_step == NextStep(what="Try again", due=TOMORROW)
     assert not check_attempt(None, "tomorrow", TODAY).ready
     past = check_attempt(Connection.VOICEMAIL, "yesterday", TODAY)
-    assert not past.ready and "in the past" in past.missing[0]
+    assert not past.ready and "in the past" in past.missing[0].text
     assert check_attempt(Connection.GATEKEEPER, "in 60 days", TODAY).cadence_warning
     assert not check_attempt(Connection.CONNECTED, "tomorrow", TODAY).ready
+
+
+# What each date problem is, whatever its words: the dialog shows, colours and
+# focuses by these, so rewording a message can't change what the dialog does.
+DATE_PROBLEMS = [
+    ("", DateProblem.EMPTY),
+    ("fe", DateProblem.UNREADABLE),  # "Can't read …"
+    ("feb 30", DateProblem.UNREADABLE),  # "There's no Feb 30."
+    ("13:75", DateProblem.UNREADABLE),  # "… isn't a time of day"
+    ("2020-01-01", DateProblem.UNREADABLE),  # "… is more than a year ago. Check the year."
+    ("yesterday", DateProblem.PAST),
+]
+
+
+@pytest.mark.parametrize(("typed", "problem"), DATE_PROBLEMS)
+def test_what_is_missing_names_its_field_and_kind(typed: str, problem: DateProblem) -> None:
+    (missing,) = check_attempt(Connection.NO_ANSWER, typed, TODAY).missing
+    assert (missing.field, missing.date_problem) == (AttemptField.DATE, problem)
+    assert missing.text and str(missing) == missing.text
+    first, *_ = check_attempt(None, typed, TODAY).missing
+    assert first == Missing(AttemptField.KIND, first.text), "the kind comes first"
+
+
+@pytest.mark.parametrize(("typed", "problem"), DATE_PROBLEMS[1:])
+async def test_while_typing_every_problem_with_the_date_shows_whatever_its_words(
+    app: CallmateApp, isolated_home: Path, typed: str, problem: DateProblem
+) -> None:
+    """The preview under the date shows the check's own line for any date that
+    can't be read or is past (it used to pick lines by the words "past" and
+    "read", and hid "There's no Feb 30."); only a past date is an error at once."""
+    (expected,) = check_attempt(Connection.NO_ANSWER, typed, TODAY).missing
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_call(pilot)
+        await pilot.press("ctrl+r", "n")
+        await type_text(pilot, typed)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AttemptScreen)
+        preview = screen.query_one("#attempt-preview", Static)
+        assert expected.text in str(preview.content).splitlines()
+        assert preview.has_class("error") is (problem is DateProblem.PAST)
+        await pilot.press("enter")  # refused: focus stays on the date, the field at fault
+        await settle(pilot)
+        assert isinstance(app.screen, AttemptScreen) and app.focused is screen.date_field
+        assert f"• {expected.text}" in str(preview.content).splitlines()
+        assert preview.has_class("error")
+    (call,) = stored(isolated_home)
+    assert call.status is CallStatus.LIVE
 
 
 def test_tries_count_the_streak() -> None:

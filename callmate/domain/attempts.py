@@ -5,6 +5,10 @@ number). The method's gate holds (rule 12: a dated next step, today or
 later) but nothing else is asked: no outcome, no reason, no recap. The date
 is read with the close's grammar and judged by the close's rules (a past day
 refused, past the cadence questioned), and the step is "Try again", on us.
+
+What is still missing is typed (:class:`Missing`: the field, and what kind of
+problem a date has), so the dialog picks what to show and where to put the
+focus by field, never by the wording of the line.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from enum import StrEnum
 
-from callmate.domain.closing import DEFAULT_CADENCE_DAYS, check_step_date
+from callmate.domain.closing import DEFAULT_CADENCE_DAYS, DateProblem, check_step_date
 from callmate.domain.models import ATTEMPT_KINDS, TRY_AGAIN, Call, Connection, NextStep, Owner
 
 SUGGESTED_DATE = "tomorrow"
@@ -22,9 +27,41 @@ MISSING_KIND = "Say what happened: " + ", ".join(f"{k.key} {k.label}" for k in A
 """``Say what happened: n no answer, v voicemail, …``: each key beside its kind."""
 
 
+class AttemptField(StrEnum):
+    """A field of the attempt dialog that something can be missing from."""
+
+    KIND = "kind"
+    """What happened: no answer, voicemail, gatekeeper, wrong number."""
+    DATE = "date"
+    """The next try's date."""
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One thing the attempt still needs: where it is, and what to do, in a line."""
+
+    field: AttemptField
+    text: str
+    date_problem: DateProblem | None = None
+    """For :attr:`AttemptField.DATE`: empty, unreadable or in the past."""
+
+    @property
+    def about_typed(self) -> bool:
+        """About the date as typed (unreadable, or past): worth saying while it is
+        typed, not only once Enter is refused."""
+        return self.date_problem in (DateProblem.UNREADABLE, DateProblem.PAST)
+
+    @property
+    def past(self) -> bool:
+        return self.date_problem is DateProblem.PAST
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass(frozen=True)
 class AttemptCheck:
-    missing: list[str] = field(default_factory=list)
+    missing: list[Missing] = field(default_factory=list)
     next_step: NextStep | None = None
     due_preview: str = ""
     cadence_warning: str | None = None
@@ -45,15 +82,15 @@ def check_attempt(
     """What is still missing before the attempt may be saved, in order.
 
     ``now`` (local time of day) refuses a time already gone today."""
-    missing: list[str] = []
+    missing: list[Missing] = []
     if connection is None or not connection.is_attempt:
-        missing.append(MISSING_KIND)
+        missing.append(Missing(AttemptField.KIND, MISSING_KIND))
     step_date = check_step_date(
         due_text, today, cadence_days=cadence_days, what="The next try's date", now=now
     )
     due, preview, warning = step_date.due, step_date.preview, step_date.cadence_warning
     if step_date.problem:
-        missing.append(step_date.problem)
+        missing.append(Missing(AttemptField.DATE, step_date.problem, step_date.why))
     step = (
         NextStep(what=TRY_AGAIN, owner=Owner.US, due=due, due_time=step_date.due_time)
         if due is not None

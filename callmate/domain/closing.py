@@ -139,6 +139,16 @@ def _clock_now(now: datetime | time | None) -> time | None:
     return now.time() if isinstance(now, datetime) else now
 
 
+class DateProblem(StrEnum):
+    """Why a next step's date as typed can't be saved."""
+
+    EMPTY = "empty"
+    UNREADABLE = "unreadable"
+    """Not a date callmate reads (the problem says why: no Feb 30, a year ago …)."""
+    PAST = "past"
+    """A day, or a time today, already gone."""
+
+
 @dataclass(frozen=True)
 class StepDate:
     """A next step's date as typed, judged by the close's rules."""
@@ -150,6 +160,8 @@ class StepDate:
     preview: str = ""
     problem: str | None = None
     """Why it can't be saved, in a line; None when it can."""
+    why: DateProblem | None = None
+    """The problem's kind (None when there is none): screens pick by this, not the wording."""
     cadence_warning: str | None = None
 
 
@@ -168,11 +180,11 @@ def check_step_date(
     """
     text = clean_line(text)
     if not text:
-        return StepDate(problem=MISSING_DATE)
+        return StepDate(problem=MISSING_DATE, why=DateProblem.EMPTY)
     clock = _clock_now(now)
     when, error = _read_date(text, today, clock)
     if when is None:
-        return StepDate(problem=error)
+        return StepDate(problem=error, why=DateProblem.UNREADABLE)
     due = when.date
     preview = describe(due, today, when.time)
     if _is_past(when, today, clock):
@@ -180,6 +192,7 @@ def check_step_date(
         return StepDate(
             preview=preview,
             problem=f"{what}, {preview}, is in the past. Pick a later {later}.",
+            why=DateProblem.PAST,
         )
     warning = next_step_cadence_warning((due - today).days, cadence_days)
     return StepDate(due=due, due_time=when.time, preview=preview, cadence_warning=warning)

@@ -30,7 +30,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from callmate.domain.agenda import short_when
-from callmate.domain.attempts import SUGGESTED_DATE, AttemptCheck, check_attempt
+from callmate.domain.attempts import SUGGESTED_DATE, AttemptCheck, AttemptField, check_attempt
 from callmate.domain.models import ATTEMPT_KINDS, Call, Connection, NextStep
 from callmate.widgets.choice_bar import Choice, ChoiceBar
 from callmate.widgets.text_field import TextField
@@ -178,11 +178,11 @@ class AttemptScreen(ModalScreen["AttemptScreen.Result | None"]):
         if result.cadence_warning:
             lines.append(f"⚠ {result.cadence_warning}")
         if refused:
-            lines += [f"• {m}" for m in result.missing]
-        else:
-            lines += [m for m in result.missing if "past" in m or "read" in m.lower()]
+            lines += [f"• {m.text}" for m in result.missing]
+        else:  # while typing: only what is wrong with the date typed so far
+            lines += [m.text for m in result.missing if m.about_typed]
         preview.update("\n".join(lines))
-        preview.set_class(refused or any("past" in m for m in result.missing), "error")
+        preview.set_class(refused or any(m.past for m in result.missing), "error")
 
     @on(Input.Submitted, "#attempt-date")
     def submitted(self, event: Input.Submitted) -> None:
@@ -196,7 +196,8 @@ class AttemptScreen(ModalScreen["AttemptScreen.Result | None"]):
         result = self.check()
         if not result.ready or result.next_step is None:
             self.show(result, refused=True)
-            self.set_focus(self.kind_bar if self.connection() is None else self.date_field)
+            first = result.missing[0].field if result.missing else AttemptField.DATE
+            self.set_focus(self.kind_bar if first is AttemptField.KIND else self.date_field)
             self.app.bell()
             return
         connection, step = self.connection(), result.next_step
