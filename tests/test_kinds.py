@@ -72,6 +72,30 @@ def test_the_table_is_whole() -> None:
     assert kind_of("from-a-newer-version") is NoteKind.NOTE
 
 
+def test_a_kind_this_version_does_not_know_is_read_back_as_a_note(isolated_home: Path) -> None:
+    """The resume's raw read (store/resume.py) and the ORM's read the same table."""
+    import sqlite3
+
+    from callmate.store.resume import call_to_resume
+
+    repo = Repository.open(database_path(isolated_home))
+    try:
+        call = repo.start_call(Call(contact=Contact(name="Dana"), goal="Demo", started_at=NOW))
+        assert call.id is not None
+        repo.save_note(call.id, Note(kind=NoteKind.PAIN, text="slow exports", created_at=NOW))
+        db = sqlite3.connect(database_path(isolated_home))
+        with db:  # as a newer callmate might have left it
+            db.execute(
+                "UPDATE notes SET kind = 'from-a-newer-version' WHERE call_id = ?", (call.id,)
+            )
+        db.close()
+        resumed = call_to_resume(repo, call.id)
+        assert [(n.kind, n.text) for n in resumed.notes] == [(NoteKind.NOTE, "slow exports")]
+        assert resumed == repo.get_call(call.id)
+    finally:
+        repo.close()
+
+
 async def test_every_kind_is_typed_by_its_prefix_and_shown_in_the_log(
     app: CallmateApp, isolated_home: Path
 ) -> None:

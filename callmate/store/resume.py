@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from callmate.domain.models import Call, Note, NoteKind
+from callmate.domain.kinds import kind_of
+from callmate.domain.models import Call, Note
 from callmate.domain.text import clean, clean_line
 from callmate.store import converters
 from callmate.store.queries import read_clock
@@ -30,13 +31,6 @@ NOTES_OF_CALL = (
     "SELECT id, kind, text, offset_seconds, created_at, due, due_time, owner, done_at, "
     "in_email, uuid FROM notes WHERE call_id = ? AND deleted_at IS NULL ORDER BY id"
 )
-
-
-def _kind(value: str) -> NoteKind:
-    try:
-        return NoteKind(value)
-    except ValueError:  # a newer version's kind, a hand edit: shown as a note
-        return NoteKind.NOTE
 
 
 def call_to_resume(repo: Repository, call_id: int) -> Call:
@@ -63,7 +57,7 @@ def call_to_resume(repo: Repository, call_id: int) -> Call:
     notes = [
         Note.model_construct(
             id=note_id,
-            kind=_kind(kind),
+            kind=kind_of(kind),  # a newer version's kind, a hand edit: a plain note
             # Not validated again, but cleaned as validation would: a row written
             # by hand or by an older version must not reach the recap raw.
             text=clean(text).strip(),
