@@ -19,6 +19,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from callmate.domain import kinds
 from callmate.domain.limits import OFFSET_MAX_SECONDS, ONE_LINE_MAX, TEXT_MAX
 from callmate.domain.text import _CONTROL, _CONTROL_ONE_LINE, clean, clean_line, fit
 
@@ -119,36 +120,23 @@ _CALLS = """
 
 
 class _Enums:
-    """The values each stored enum may hold (the domain's StrEnums), to fall back
-    from an unknown one as the converters do. Spelled out, not imported: the
-    models module loads pydantic (~0.3 s), which an export never needs.
-    tests/test_data_commands.py holds these to the models' enums."""
+    """The values each stored enum may hold, to fall back from an unknown one as
+    the converters do. Read from the tables in :mod:`callmate.domain.kinds`
+    (standard library only); the two enums of the models module are spelled
+    out, as it loads pydantic (~0.3 s), which an export never needs:
+    tests/test_data_commands.py holds them to the models' enums."""
 
     status = frozenset({"done", "live"})
-    connection = frozenset({"connected", "gatekeeper", "no_answer", "voicemail", "wrong_number"})
-    role = frozenset({"champion", "decision_maker", "influencer", "other", "user"})
-    call_type = frozenset(
-        {"closing", "customer_interview", "discovery", "follow_up", "proposal", "relationship"}
-    )
-    outcome = frozenset({"maybe", "no", "yes"})
-    reason = frozenset(
-        {
-            "budget_cycle",
-            "needs_review",
-            "no_project",
-            "other",
-            "other_supplier",
-            "timing",
-            "wrong_time",
-        }
-    )
-    goal_result = frozenset({"backup", "neither", "primary"})
-    owner = frozenset({"both", "them", "us"})
-    area = frozenset({"inside", "know", "learn", "news", "say", "website"})
+    connection = frozenset(kinds.Connection)
+    role = frozenset(kinds.ContactRole)
+    call_type = frozenset(kinds.CallType)
+    outcome = frozenset(kinds.Outcome)
+    reason = frozenset(kinds.Reason)
+    goal_result = frozenset(kinds.GoalResult)
+    owner = frozenset(kinds.Owner)
+    area = frozenset(kinds.ResearchArea)
     origin = frozenset({"bank", "carried", "own", "verify"})
-    kind = frozenset(
-        {"follow_up", "note", "objection", "ours", "pain", "private", "quote", "theirs"}
-    )
+    kind = frozenset(kinds.NoteKind)
 
 
 def _pick(value: str | None, allowed: frozenset[str], default: str) -> str:
