@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from callmate.domain.agenda import short_when
-from callmate.domain.models import ContactRole
+from callmate.domain.models import CallStatus, ContactRole, NoteKind
 from callmate.domain.text import clean_line, count
 from callmate.screens.base import CallmateScreen
 
@@ -62,7 +62,7 @@ def call_prompt(call: Call, today: date, tries: int = 0, rep: str | None = None)
         out.append(clean_line(rep) or "?", style="bold")
         out.append(f" · {ago(started.date(), today)} · ")
     out.append(f"{started:%a %d %b %Y} · {call.call_type.label}", style="bold")
-    if call.status.value == "live":
+    if call.status is CallStatus.LIVE:
         out.append(" · STILL OPEN", style="bold reverse")
     elif call.connection.is_attempt:
         from callmate.domain.agenda import describe_try
@@ -89,12 +89,12 @@ def call_prompt(call: Call, today: date, tries: int = 0, rep: str | None = None)
         out.append(f"{step.what} ({step.owner.value}, {short_when(step.due, step.due_time)}) ")
         out.append(label, style=style)
         out.append(slipped(step.moved_from), style="dim")
-    for quote in [n for n in call.notes if n.kind.value == "quote"][:3]:
+    for quote in [n for n in call.notes if n.kind is NoteKind.QUOTE][:3]:
         out.append("\n  “")
         out.append(" ".join(quote.text.split()))
         out.append("”")
     # Private notes are the user's own: shown here, never in what is sent.
-    for private in [n for n in call.notes if n.kind.value == "private"][:PRIVATE_SHOWN]:
+    for private in [n for n in call.notes if n.kind is NoteKind.PRIVATE][:PRIVATE_SHOWN]:
         text = " ".join(private.text.split())
         if len(text) > PRIVATE_CHARS:
             text = text[: PRIVATE_CHARS - 1] + "…"
