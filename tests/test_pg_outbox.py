@@ -411,3 +411,96 @@ async def test_the_plan_ticks_and_the_followed_step_are_pushed_and_the_outbox_em
     finally:
         store.close()
     assert outbox_calls() == [("Pilot", "live")], "the live call stays: it may be resumed"
+
+
+async def eventually(condition: Callable[[], bool], what: str) -> None:
+    """Wait (off any app) until ``condition()`` holds: the push is in the background."""
+    import asyncio
+
+    for _ in range(300):  # 30 s: the retry waits double up to 8 s
+        if condition():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"never happened: {what}")
+
+
+async def test_several_date_moves_made_offline_each_reach_the_slip_history(
+    isolated_home: Path, server: PostgresServer, outage_url: str
+) -> None:
+    """A next step moved three times and a promise twice while the server is down:
+    five slips in the team's history when it is back (not one each, from the first
+    date to the last), none twice, also after a push repeated as after a crash."""
+    import sqlite3
+
+    from callmate.domain.models import Call, Contact, NextStep, Note, NoteKind, Outcome
+    from callmate.store.outbox import LOCAL_IDS
+    from callmate.store.service import open_store
+    from tests.conftest import NOW
+
+    def slips() -> list[tuple[Any, ...]]:
+        return team_rows(
+            outage_url,
+            "SELECT note_id IS NOT NULL, from_date, to_date FROM date_moves ORDER BY id",
+        )
+
+    d = date
+    store = open_store(database_path(isolated_home), team=parse(outage_url))
+    assert isinstance(store, PostgresCallStore)
+    try:
+        call = await store.start_call(
+            Call(contact=Contact(name="Dana", company="Northwind"), goal="Demo", started_at=NOW)
+        )
+        assert call.id is not None
+        promise = await store.save_note(
+            call.id,
+            Note(kind=NoteKind.OURS, text="send pricing", created_at=NOW, due=d(2026, 11, 25)),
+        )
+        await store.finish_call(
+            call.id,
+            outcome=Outcome.YES,
+            next_step=NextStep(what="Contract", due=d(2026, 11, 27)),
+            ended_at=NOW,
+        )
+        assert await store.move_promise(call.id, None, d(2026, 11, 29), None)  # online
+        await eventually(lambda: len(slips()) == 1, "the online move pushed")
+        assert slips() == [(False, d(2026, 11, 27), d(2026, 11, 29))], "once, not twice"
+
+        server.halt()
+        for due in (d(2026, 11, 30), d(2026, 12, 2), d(2026, 12, 4)):
+            assert await store.move_promise(call.id, None, due, None)
+        for due in (d(2026, 11, 26), d(2026, 11, 28)):
+            assert await store.move_promise(call.id, promise.id, due, None)
+        await eventually(lambda: store.pusher.state.problem == "offline", "offline said")
+        server.resume()
+        await eventually(lambda: len(slips()) == 6, "the offline moves pushed")
+    finally:
+        store.close()
+    expected = [
+        (False, d(2026, 11, 27), d(2026, 11, 29)),
+        (False, d(2026, 11, 29), d(2026, 11, 30)),
+        (False, d(2026, 11, 30), d(2026, 12, 2)),
+        (False, d(2026, 12, 2), d(2026, 12, 4)),
+        (True, d(2026, 11, 25), d(2026, 11, 26)),
+        (True, d(2026, 11, 26), d(2026, 11, 28)),
+    ]
+    assert slips() == expected
+    assert team_rows(outage_url, "SELECT next_step_due FROM calls") == [(d(2026, 12, 4),)]
+    assert team_rows(outage_url, "SELECT due FROM notes") == [(d(2026, 11, 28),)]
+
+    # A crash after the team's commit, before the outbox cleared its flags: the
+    # next start pushes every move again, and none is written twice.
+    db = sqlite3.connect(isolated_home / OUTBOX_FILE)
+    try:
+        with db:
+            db.execute(
+                "INSERT INTO outbox_changes (tbl, row_id) SELECT 'date_moves', id FROM date_moves"
+                f" WHERE call_id > {LOCAL_IDS}"
+            )
+    finally:
+        db.close()
+    store = open_store(database_path(isolated_home), team=parse(outage_url))
+    try:
+        store.warm_up()
+    finally:
+        store.close()
+    assert slips() == expected

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
+from callmate.store.outbox import PUSHING
 from callmate.store.pg_search import NOTES_MATCHING
 from callmate.store.schema import Base
 
@@ -603,12 +604,26 @@ _PRIVATE = [
     $$
     """,
     f"REVOKE ALL ON FUNCTION {NOTES_MATCHING}(tsquery, integer) FROM PUBLIC",
+    # A push from an outbox records each date move as it was made offline; the
+    # triggers would add one more, from the date the team had to the last one.
+    *(
+        statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION").replace(
+            "    BEGIN\n",
+            "    BEGIN\n"
+            f"        IF current_setting('{PUSHING}', true) = 'on' THEN RETURN NULL; END IF;\n",
+            1,
+        )
+        for statement in _TRIGGERS
+        if "_moved() RETURNS" in statement
+    ),
 ]
 """Version 6's function, policy and search function."""
 
 
 def _add_private_notes(connection: Connection) -> None:
     """Version 6: another rep's private notes (``#``) are hidden; a manager reads them.
+    And the date-move triggers leave an outbox's push (:data:`PUSHING`) to
+    push each move itself.
 
     The notes' read policy becomes ``kind <> 'private' OR owner_role =
     CURRENT_USER OR callmate_reads_every_note(CURRENT_USER)``. A plain read
