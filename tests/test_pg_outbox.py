@@ -504,3 +504,92 @@ async def test_several_date_moves_made_offline_each_reach_the_slip_history(
     finally:
         store.close()
     assert slips() == expected
+
+
+QUIT_WHILE_UNANSWERED = textwrap.dedent(
+    """
+    import asyncio, socket, sys, threading, time
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    import callmate.store.database_url as database_url
+    from callmate.domain.models import Call, Contact, Note
+    from callmate.store.service import open_store
+
+    # The server's port now answers nothing: a listener that takes connections
+    # and never replies (a VPN gone), and no connect timeout to end the wait.
+    database_url.CONNECT_TIMEOUT_SECONDS = 3600
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", int(sys.argv[3])))
+    listener.listen(16)
+    asked, held = threading.Event(), []
+
+    def take():
+        while True:
+            held.append(listener.accept()[0])
+            asked.set()
+
+    threading.Thread(target=take, daemon=True).start()
+    NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+
+    async def main():
+        store = open_store(Path(sys.argv[1]), team=database_url.parse(sys.argv[2]))
+        call = await store.start_call(
+            Call(contact=Contact(name="Priya Raman", company="Acme"), goal="a pilot",
+                 started_at=NOW))
+        for i in range(3):
+            note = Note(text=f"unanswered note {i}", created_at=NOW, offset_seconds=i)
+            assert store.save_note_soon(call.id, note).result() is not None
+        assert asked.wait(60), "the push never tried the server"
+        began = time.perf_counter()
+        store.close()  # as the app's on_unmount does
+        print(call.uuid, f"{time.perf_counter() - began:.2f}", flush=True)
+
+    asyncio.run(main())
+    """
+)
+
+
+async def test_quitting_while_the_server_does_not_answer_is_prompt_and_loses_nothing(
+    isolated_home: Path,
+    clock: FrozenClock,
+    clipboard: FakeClipboard,
+    server: PostgresServer,
+    outage_url: str,
+) -> None:
+    """The team server stops answering (a listener that never replies, no connect
+    timeout): a push hangs in its connect, yet quitting returns and the process
+    exits (it used to wait for the connect, 10 s with the real timeout; here
+    for ever); the notes wait in the outbox and the next start pushes them, once."""
+    server.halt()
+    quitting = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            QUIT_WHILE_UNANSWERED,
+            str(database_path(isolated_home)),
+            outage_url,
+            str(server.port),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a hang fails here (TimeoutExpired), not a speed target
+        env={**os.environ, "PYTHONPATH": str(WORKTREE)},
+        check=False,
+    )
+    assert quitting.returncode == 0, quitting.stderr
+    call_uuid, took = quitting.stdout.split()
+    print(f"close() returned after {took} s with the push hanging")  # the figure, not a test
+    server.resume()
+    assert team_rows(outage_url, "SELECT count(*) FROM calls") == [(0,)]
+
+    app = make_app(isolated_home, clock=clock, clipboard=clipboard, team=parse(outage_url))
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: len(team_notes(outage_url)) == 3, "pushed at the next start")
+    finally:
+        app.store.close()
+    assert team_rows(outage_url, "SELECT uuid FROM calls") == [(call_uuid,)]
+    assert team_notes(outage_url) == [(f"unanswered note {i}", False) for i in range(3)]

@@ -629,6 +629,8 @@ class Pusher:
                 return
             with local.engine.connect() as connection:
                 idle = waiting(connection) == (0, 0)
+            if self._closed and self.state.problem == "offline":
+                return  # quitting while the server is out of reach: not tried again
             if not idle:  # else the server is not asked (it may be down: nothing waits)
                 team = self._team()
                 while push_batch(team, local.engine):
