@@ -591,6 +591,16 @@ _PRIVATE = [
     "DROP POLICY callmate_read ON notes",
     f"CREATE POLICY callmate_read ON notes FOR SELECT USING (kind <> 'private' "
     f"OR {OWNER_COLUMN} = CURRENT_USER OR (SELECT callmate_reads_every_note(CURRENT_USER)))",
+    # The writer's policy per command, not FOR ALL: a FOR ALL policy is also a
+    # read policy, OR-ed with the one above, so each private note of another rep
+    # among the rows read would ask whose call it is. A rep's own notes carry
+    # their role (version 3), so they read them by the policy above.
+    "DROP POLICY callmate_own ON notes",
+    f"CREATE POLICY callmate_own_insert ON notes FOR INSERT "
+    f"WITH CHECK (callmate_owns_call(call_id) AND {OWNER_COLUMN} = CURRENT_USER)",
+    f"CREATE POLICY callmate_own_update ON notes FOR UPDATE USING (callmate_owns_call(call_id)) "
+    f"WITH CHECK (callmate_owns_call(call_id) AND {OWNER_COLUMN} = CURRENT_USER)",
+    "CREATE POLICY callmate_own_delete ON notes FOR DELETE USING (callmate_owns_call(call_id))",
     # Search's way to the GIN index under that policy (see _add_private_notes).
     f"""
     CREATE FUNCTION {NOTES_MATCHING}(query tsquery, lim integer)
