@@ -429,7 +429,8 @@ parts. Version 6 (:data:`_PRIVATE`) makes the notes' one conditional: another
 rep's private note is hidden.
 
 Managers (``callmate_users.is_manager``, ``db add-user --manager``) read
-everything, as reps do, and write, like any rep, only their own calls: what a
+everything (from version 6 other reps' private notes too, which a rep doesn't),
+and write, like any rep, only their own calls: what a
 rep noted stays in their words; moving calls between reps is the owner's job."""
 
 
