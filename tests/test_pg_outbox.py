@@ -593,3 +593,39 @@ async def test_quitting_while_the_server_does_not_answer_is_prompt_and_loses_not
         app.store.close()
     assert team_rows(outage_url, "SELECT uuid FROM calls") == [(call_uuid,)]
     assert team_notes(outage_url) == [(f"unanswered note {i}", False) for i in range(3)]
+
+
+async def test_a_team_call_resumed_keeps_its_slip_history_once(
+    isolated_home: Path, server: PostgresServer, outage_url: str
+) -> None:
+    """A call the team database holds, its step moved once, resumed here (copied
+    into the outbox with its history): the push doesn't write that move again;
+    a move made here is one more."""
+    from callmate.domain.models import Call, Contact, NextStep, Outcome
+    from callmate.store.service import open_store
+    from tests.conftest import NOW
+
+    repo = Repository.open_url(outage_url)
+    try:
+        call = repo.start_call(Call(contact=Contact(name="Lee"), goal="Pilot", started_at=NOW))
+        assert call.id is not None
+        step = NextStep(what="Demo", due=date(2026, 11, 27))
+        repo.finish_call(call.id, outcome=Outcome.MAYBE, next_step=step, ended_at=NOW)
+        repo.reschedule_step(call.id, date(2026, 11, 30), None)
+    finally:
+        repo.close()
+    moves = "SELECT from_date, to_date FROM date_moves ORDER BY id"
+    assert team_rows(outage_url, moves) == [(date(2026, 11, 27), date(2026, 11, 30))]
+
+    store = open_store(database_path(isolated_home), team=parse(outage_url))
+    try:
+        resumed = await store.call_to_resume(call.id)
+        assert resumed.id is not None and resumed.next_step is not None
+        assert resumed.next_step.moved_from == [date(2026, 11, 27)]
+        assert await store.move_promise(resumed.id, None, date(2026, 12, 2), None)
+    finally:
+        store.close()
+    assert team_rows(outage_url, moves) == [
+        (date(2026, 11, 27), date(2026, 11, 30)),
+        (date(2026, 11, 30), date(2026, 12, 2)),
+    ]

@@ -221,6 +221,12 @@ def adopt(repo: Repository, call: Call) -> int:
         repo.import_calls([call.model_copy(update={"id": None, "follows_call_id": None})])
         local = find(repo, call.uuid)
         assert local is not None
+        with repo.engine.begin() as connection:  # its slip history is the team's already
+            connection.exec_driver_sql(
+                "DELETE FROM outbox_changes WHERE tbl = 'date_moves' AND row_id IN"
+                " (SELECT id FROM date_moves WHERE call_id = ?)",
+                (local,),
+            )
         if call.follows_call_id is not None:
             _link(repo, local, call.follows_call_id)
     return local
