@@ -186,6 +186,59 @@ def adverse(conn: Any, notes: int, runs: int) -> dict[str, float]:
     return {"pg_adverse_max": times[worst], "pg_adverse_median": middle}
 
 
+PRIVATE_EVERY = 10
+"""As a rep: one note in this many made private (another role's: hidden from the rep)."""
+
+
+def as_a_rep(server: PostgresServer, database: str, admin: Any, runs: int) -> dict[str, float]:
+    """The same queries as a rep (``db add-user``, team schema 6: another rep's private
+    notes hidden), after one note in :data:`PRIVATE_EVERY` is made the admin's private
+    note; the admin's run again beside it. Also what a conditional read policy cost
+    before version 6's search function: a rare word's GIN statement read straight
+    from ``notes`` as the rep (EXPLAIN ANALYZE), against the function."""
+    from callmate.store.team import add_user
+
+    admin.execute(text(f"UPDATE notes SET kind = 'private' WHERE id % {PRIVATE_EVERY} = 0"))
+    admin.commit()
+    raw = admin.connection.driver_connection  # VACUUM: as the seed left it (no pending GIN list)
+    raw.autocommit = True
+    try:
+        raw.execute("VACUUM ANALYZE notes")
+    finally:
+        raw.autocommit = False
+    add_user(parse(server.url(database)), "bench_rep", password="bench-rep-pw")
+    result = summary("pg_admin_again", query_times(partial(pg_search.search, admin), runs), runs)
+    rep = make_engine(parse(server.url(database, user="bench_rep", password="bench-rep-pw")))
+    try:
+        with rep.connect() as conn:
+            result.update(
+                summary("pg_rep", query_times(partial(pg_search.search, conn), runs), runs)
+            )
+            hidden = conn.execute(text("SELECT count(*) FROM notes WHERE kind = 'private'"))
+            assert hidden.scalar_one() == 0, "the rep reads the admin's private notes"
+            query = "to_tsquery('callmate_search', 'zz:*')"  # no note has it: the index's case
+            for label, statement in (
+                (
+                    "straight from notes under the policy",
+                    f"SELECT id FROM notes WHERE search_vector @@ {query} "
+                    "AND deleted_at IS NULL ORDER BY id + 0 DESC LIMIT 40",
+                ),
+                (
+                    f"through {pg_search.NOTES_MATCHING}",
+                    f"SELECT id FROM {pg_search.NOTES_MATCHING}({query}, 40)",
+                ),
+            ):
+                plan = conn.execute(text(f"EXPLAIN (ANALYZE, TIMING OFF) {statement}")).scalars()
+                lines = list(plan)
+                took = float(lines[-1].split()[2])  # "Execution Time: 1.234 ms"
+                key = "pg_rep_policy_ms" if label.startswith("straight") else "pg_rep_function_ms"
+                result[key] = took
+                print(f"as a rep, 'zz' {label}: {took:.1f} ms ({lines[0].strip()})", flush=True)
+    finally:
+        rep.dispose()
+    return result
+
+
 def _same(hits: list[Any]) -> list[tuple[Any, ...]]:
     return [hit._replace(started_at=None) for hit in hits]
 
@@ -196,6 +249,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--calls", type=int, help="default: notes / 10")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sqlite", type=Path, help="a data dir seeded alike (read-only)")
+    parser.add_argument(
+        "--as-rep", action="store_true", help="also search as a rep, private notes hidden"
+    )
     args = parser.parse_args(argv)
     reason = why_not_available()
     if reason is not None:
@@ -249,6 +305,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
                             f"of which the GIN index {size[1] / 2**20:.0f} MiB",
                             flush=True,
                         )
+                        if args.as_rep:
+                            result.update(as_a_rep(server, label, conn, args.runs))
                         result.update(adverse(conn, notes, args.runs))
             finally:
                 engine.dispose()

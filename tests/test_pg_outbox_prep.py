@@ -196,8 +196,9 @@ async def test_a_call_started_while_the_server_is_down_goes_on(
     outage_url: str,  # noqa: F811
 ) -> None:
     """The server goes away between the plan and the start: the call starts, its
-    prep can't be read and says so in one line (the panel keeps "loading…": it is
-    not read again when the server is back), notes wait, nothing crashes."""
+    prep can't be read and says so (a notification, and the panel in place of
+    "loading…"), notes wait, nothing crashes; when the server is back the prep
+    is read and filled in."""
     priyas_call(outage_url)
     app = make_app(isolated_home, clock=clock, clipboard=clipboard, team=parse(outage_url))
     try:
@@ -217,11 +218,19 @@ async def test_a_call_started_while_the_server_is_down_goes_on(
             await settle(pilot)
             shown = screen_text(pilot)
             assert "none yet" not in shown, "never a wrong 'no earlier calls'"
+            assert "loading…" not in shown and "Earlier calls  not read: the team" in shown
             assert app.screen is screen and screen.brief is None
             said = [notification.message for notification in app._notifications]
-            assert any("nothing is listening there" in line for line in said), said
+            assert any(
+                "The earlier calls could not be read" in line
+                and "nothing is listening there" in line
+                for line in said
+            ), said
             server.resume()
             await until(pilot, lambda: "offline" not in screen_text(pilot), "pushed")
+            await until(pilot, lambda: screen.brief is not None, "the prep read once back")
+            await settle(pilot)
+            check_prep(pilot, screen)
             assert app.screen is screen, "the call went on"
     finally:
         app.store.close()

@@ -29,7 +29,7 @@ from callmate.screens.home import HomeScreen
 from callmate.screens.live_call import LiveCallScreen
 from callmate.screens.precall import PreCallScreen
 from callmate.screens.recap import RecapScreen
-from callmate.store import pg_schema
+from callmate.store import pg_schema, pg_search
 from callmate.store.database_url import make_engine, parse
 from callmate.store.repository import Repository
 from callmate.store.service import PostgresCallStore
@@ -135,12 +135,12 @@ def test_a_rep_reads_the_team_but_writes_only_their_own(
             b_note = db.execute(
                 text("SELECT min(id) FROM notes WHERE call_id = :c"), {"c": b_call}
             ).scalar_one()
-            # Reads: B's call, its contact, its notes (a private note is kept out
-            # of the recap, not from the team: pg_schema._POLICIES says why).
+            # Reads: B's call, its contact, its notes but the private one
+            # (team schema 6: test_private_notes_are_their_reps_and_the_managers).
             assert db.execute(text("SELECT count(*) FROM calls")).scalar_one() == 1
             assert db.execute(text("SELECT name FROM contacts")).scalar_one() == "Dana Whitfield"
             kinds = db.execute(text("SELECT kind FROM notes ORDER BY id")).scalars().all()
-            assert kinds == ["note", "ours", "private"]
+            assert kinds == ["note", "ours"]
             owner = db.execute(text("SELECT owner_role FROM calls")).scalar_one()
             assert owner == rep_b
             # Writes to B's rows: nothing happens.
@@ -685,11 +685,121 @@ def test_a_reps_search_uses_the_index(
                         )
                     ).scalars()
                 )
+                if table == "notes":  # its policy hides private notes: search goes round it
+                    continue
                 assert "Seq Scan" not in plan and "callmate_" not in plan, plan
-                if table == "notes":
-                    assert "Bitmap Index Scan on search_notes" in plan, plan
+            # The notes: through the search function, whose statement (run as the
+            # tables' owner, whom the policies don't hold) finds them by the index.
+            (body,) = db.execute(
+                text("SELECT prosrc FROM pg_proc WHERE proname = :f"),
+                {"f": pg_search.NOTES_MATCHING},
+            ).one()
+        with make_engine(parse(team.url)).begin() as admin:
+            admin.execute(text("SET LOCAL enable_seqscan = off"))
+            statement = body.replace("query", "to_tsquery('callmate_search', 'spreadsheets')")
+            statement = statement.replace("lim", "40")
+            plan = "\n".join(admin.execute(text(f"EXPLAIN {statement}")).scalars())
+            assert "Bitmap Index Scan on search_notes" in plan, plan
+            assert "Seq Scan" not in plan, plan
     finally:
         engine.dispose()
+
+
+def test_private_notes_are_their_reps_and_the_managers(
+    team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through plain SQL and search, as each role: rep A reads none of rep B's
+    private notes (``#``), B reads theirs, a manager reads them all; A can't
+    reach them through the search function either."""
+    rep_a = team.add(capsys, monkeypatch, "--name", "Sam Rivera")
+    rep_b = team.add(capsys, monkeypatch, "--name", "Priya Shah")
+    boss = team.add(capsys, monkeypatch, "--manager", "--name", "Morgan Lee")
+    made_by(team, rep_b, private="margin floor twelve")
+    made_by(team, rep_a, private="sams own margin")
+
+    def seen(role: str) -> tuple[list[str], list[str], list[str], list[str]]:
+        engine = team.engine_of(role)
+        try:
+            with engine.connect() as db:
+                rows = db.execute(
+                    text("SELECT text FROM notes WHERE kind = 'private' ORDER BY id")
+                ).scalars()
+                plain = list(rows)
+                matching = db.execute(
+                    text(
+                        "SELECT text FROM notes WHERE search_vector @@ "
+                        "to_tsquery('callmate_search', 'margin') ORDER BY id"
+                    )
+                ).scalars()
+                searched_sql = list(matching)
+                # pg_search both ways: the newest rows first, and (a window of
+                # one row: every source short) the GIN index's function.
+                recent = [h.text for h in pg_search.search(db, "margin") if h.source == "note"]
+                older = [
+                    h.text for h in pg_search.search(db, "marg", window=1) if h.source == "note"
+                ]
+                return plain, searched_sql, sorted(recent), sorted(older)
+        finally:
+            engine.dispose()
+
+    mine = ["sams own margin"]
+    assert seen(rep_a) == (mine, mine, mine, mine)
+    priyas = ["margin floor twelve"]
+    assert seen(rep_b) == (priyas, priyas, priyas, priyas)
+    both = ["margin floor twelve", "sams own margin"]
+    assert seen(boss) == (both, both, both, both)
+    # A's way round the policy, the search function called by hand: the same rule.
+    engine = team.engine_of(rep_a)
+    try:
+        with engine.connect() as db:
+            found = db.execute(
+                text(
+                    f"SELECT text FROM {pg_search.NOTES_MATCHING}"
+                    "(to_tsquery('callmate_search', 'twelve'), 100)"
+                )
+            ).all()
+            assert found == []
+            # B's private note can't be written by A either (nor seen to be updated).
+            assert (
+                db.execute(
+                    text(
+                        "UPDATE notes SET text = 'x' WHERE kind = 'private' "
+                        "AND owner_role <> CURRENT_USER"
+                    )
+                ).rowcount
+                == 0
+            )
+    finally:
+        engine.dispose()
+    # Not a callmate user: not even the search function.
+    admin = make_engine(parse(team.url))
+    try:
+        with admin.begin() as db:
+            db.execute(text("CREATE ROLE outsider_fn LOGIN PASSWORD 'pw12345'"))
+            db.execute(text("GRANT USAGE ON SCHEMA public TO outsider_fn"))
+    finally:
+        admin.dispose()
+    outsider = make_engine(
+        parse(team.server.url(team.database, user="outsider_fn", password="pw12345"))
+    )
+    try:
+        with pytest.raises(DBAPIError) as raised, outsider.connect() as db:
+            db.execute(
+                text(
+                    f"SELECT * FROM {pg_search.NOTES_MATCHING}"
+                    "(to_tsquery('callmate_search', 'margin'), 100)"
+                )
+            )
+        assert raised.value.orig.sqlstate == "42501"  # type: ignore[union-attr]
+    finally:
+        outsider.dispose()
+        admin = make_engine(parse(team.url))
+        try:
+            with admin.begin() as db:
+                db.execute(text("DROP OWNED BY outsider_fn"))
+                db.execute(text("DROP ROLE outsider_fn"))
+        finally:
+            admin.dispose()
 
 
 def test_planning_a_call_sees_another_reps_recent_conversation(
@@ -825,3 +935,56 @@ def test_home_is_my_agenda_and_the_team_agenda_is_everyones(
         assert restorable is not None and restorable.id == set_aside.id
     finally:
         hers.close()
+
+
+def test_upgrading_from_version_5_hides_private_notes_and_grants_search(
+    pg_server: PostgresServer,
+    pg_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Reps added at version 5 (every note readable), then ``callmate db upgrade``:
+    version 6 hides their private notes from each other and grants them the
+    search function (the upgrade re-grants every callmate user)."""
+    database = f"roles_v5_{next(_numbers)}"
+    url = pg_server.create_database(database)
+    engine = make_engine(parse(url))
+    team_v5 = Team(pg_server, database, url, {})
+    try:
+        with monkeypatch.context() as version_5:  # callmate 5: its schema, add-user, reads
+            version_5.setattr(pg_schema, "LATEST", 5)
+            version_5.setattr("callmate.store.team.LATEST", 5)
+            pg_schema.upgrade(engine)
+            assert pg_schema.current_version(engine) == 5
+            rep_a = team_v5.add(capsys, monkeypatch)
+            rep_b = team_v5.add(capsys, monkeypatch)
+            made_by(team_v5, rep_b, private="margin floor twelve")
+            a_engine = team_v5.engine_of(rep_a)
+            try:
+                with a_engine.connect() as db:
+                    texts = db.execute(text("SELECT text FROM notes WHERE kind = 'private'"))
+                    assert texts.scalars().all() == ["margin floor twelve"], "version 5: read"
+            finally:
+                a_engine.dispose()
+        code = main(["db", "upgrade", "--database-url", url])
+        out, err = capsys.readouterr()
+        assert code == 0 and "from version 5 to 6" in out, out + err
+        a_engine = team_v5.engine_of(rep_a)
+        try:
+            with a_engine.connect() as db:
+                private = db.execute(text("SELECT count(*) FROM notes WHERE kind = 'private'"))
+                assert private.scalar_one() == 0
+                assert [h.source for h in pg_search.search(db, "margin", window=1)] == []
+                hits = pg_search.search(db, "spreadsheets", window=1)  # B's plain note
+                assert [h.text for h in hits] == ["they use spreadsheets"]
+        finally:
+            a_engine.dispose()
+        b_engine = team_v5.engine_of(rep_b)
+        try:
+            with b_engine.connect() as db:
+                hits = pg_search.search(db, "margin", window=1)
+                assert [h.text for h in hits] == ["margin floor twelve"]
+        finally:
+            b_engine.dispose()
+    finally:
+        engine.dispose()

@@ -41,7 +41,7 @@ from callmate.domain.models import (
     parse_tick_command,
     split_prefix,
 )
-from callmate.domain.text import clean, count
+from callmate.domain.text import clean, clean_line, count
 from callmate.screens.base import CallmateScreen
 from callmate.widgets.call_clock import CallClock
 from callmate.widgets.checklist import Checklist
@@ -210,6 +210,8 @@ class LiveCallScreen(CallmateScreen[None]):
         """The plan's "say aloud" lines, ticked after the questions (numbered on from them)."""
         self.brief: PrepBrief | None = None
         self.brief_loading = True
+        self.brief_unread = ""
+        """Why the earlier calls could not be read (read again once the team database is back)."""
         self.promises = PanelPromises()
         self.wide = False
         """The terminal is big enough (WIDE) for the prep panel beside the notes."""
@@ -295,9 +297,14 @@ class LiveCallScreen(CallmateScreen[None]):
         self.store.watch_outbox(None)
 
     def show_waiting(self, line: str) -> None:
-        """What waits to reach the team database ("offline · 12 notes waiting"), or ""."""
+        """What waits to reach the team database ("offline · 12 notes waiting"), or "".
+
+        Back in reach ("" after a line): the earlier calls the prep could not
+        read are read now."""
         if self.is_attached:
             self.query_one("#clock", CallClock).waiting = line
+            if not line and self.brief_unread:
+                self.load_prep()
 
     @property
     def note_line(self) -> NoteLine:
@@ -717,11 +724,26 @@ class LiveCallScreen(CallmateScreen[None]):
     @work(group="prep", exit_on_error=False)
     async def load_prep(self) -> None:
         """The contact's earlier calls: quotes and open promises, off the event loop."""
+        from callmate.store.service import StoreUnavailable, failure_line
+
         contact_id = self.call.contact.id
         brief = None
         if contact_id is not None:
-            brief = await self.store.prep_brief(contact_id)
-        self.brief, self.brief_loading = brief, False
+            try:
+                brief = await self.store.prep_brief(contact_id)
+            except StoreUnavailable as error:  # the team database out of reach
+                first = not self.brief_unread
+                self.brief_unread = "not read: the team database is out of reach"
+                self._draw_prep()
+                if first:
+                    self.notify(
+                        clean_line(failure_line(error, "The earlier calls could not be read"))
+                        + "; they are read when it is back.",
+                        severity="warning",
+                        markup=False,
+                    )
+                return
+        self.brief, self.brief_loading, self.brief_unread = brief, False, ""
         if brief is not None:
             today = self.callmate.clock.today()
             self.promises = PanelPromises(promise_order(brief.open_commitments, today))
@@ -736,6 +758,7 @@ class LiveCallScreen(CallmateScreen[None]):
                 self.promises,
                 self.callmate.clock.today(),
                 loading=self.brief_loading,
+                unread=self.brief_unread,
             )
         )
 

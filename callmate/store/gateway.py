@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -44,7 +44,9 @@ has long been writing without the GIL, so the row reaches the disk as soon."""
 class StoreGateway:
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callmate-db")
+        self._executor: Executor = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="callmate-db"
+        )
         self._repository: Repository | None = None
         self._reader: sqlite3.Connection | None = None
         self._last: Future[Any] | None = None

@@ -73,6 +73,9 @@ LAST_RETRY = 8.0
 """Seconds between two tries to reach the team database: doubling, up to this."""
 BATCH = 200
 """Changed rows pushed in one PostgreSQL transaction."""
+PUSHING = "callmate.outbox_push"
+"""A setting a push turns on in its team transaction: the team's date-move triggers
+(schema 6) then record nothing; the outbox's moves are pushed one by one instead."""
 
 
 def is_local(row_id: int | None) -> bool:
@@ -139,6 +142,10 @@ _SETUP = [
         )
         for event in ("INSERT", "UPDATE")
     ),
+    # Each date move is pushed as it was made (several offline moves are several
+    # slips, not one from the first date to the last): see _push_date_move.
+    f"CREATE TRIGGER IF NOT EXISTS outbox_date_moves_insert AFTER INSERT ON date_moves"
+    f" WHEN new.call_id > {LOCAL_IDS} BEGIN {_STAMP.format(tbl='date_moves', row='new.id')} END",
 ]
 
 
@@ -155,6 +162,8 @@ def waiting(connection: Connection) -> tuple[int, int]:
     for table, count in connection.exec_driver_sql(
         "SELECT tbl, count(*) FROM outbox_changes GROUP BY tbl"
     ):
+        if table == "date_moves":  # its call's or note's change is counted
+            continue
         if table == "notes":
             notes = int(count)
         else:
@@ -212,6 +221,12 @@ def adopt(repo: Repository, call: Call) -> int:
         repo.import_calls([call.model_copy(update={"id": None, "follows_call_id": None})])
         local = find(repo, call.uuid)
         assert local is not None
+        with repo.engine.begin() as connection:  # its slip history is the team's already
+            connection.exec_driver_sql(
+                "DELETE FROM outbox_changes WHERE tbl = 'date_moves' AND row_id IN"
+                " (SELECT id FROM date_moves WHERE call_id = ?)",
+                (local,),
+            )
         if call.follows_call_id is not None:
             _link(repo, local, call.follows_call_id)
     return local
@@ -245,7 +260,9 @@ def prune(engine: Engine, up_to: int, keep: set[int]) -> None:
         " OR discarded_at IS NOT NULL) AND id NOT IN"
         " (SELECT row_id FROM outbox_changes WHERE tbl = 'calls') AND id NOT IN"
         " (SELECT n.call_id FROM notes n JOIN outbox_changes c"
-        "  ON c.tbl = 'notes' AND c.row_id = n.id)"
+        "  ON c.tbl = 'notes' AND c.row_id = n.id) AND id NOT IN"
+        " (SELECT m.call_id FROM date_moves m JOIN outbox_changes c"
+        "  ON c.tbl = 'date_moves' AND c.row_id = m.id)"
     )
     with engine.begin() as connection:
         ids = [row[0] for row in connection.exec_driver_sql(done)]
@@ -275,6 +292,7 @@ def unreachable(error: BaseException) -> bool:
 def push_batch(team: Repository, local: Engine) -> bool:
     """Push up to :data:`BATCH` changed rows in one team transaction; True if
     more may wait."""
+    from sqlalchemy import text
     from sqlalchemy.orm import Session
 
     with local.connect() as connection:
@@ -284,10 +302,15 @@ def push_batch(team: Repository, local: Engine) -> bool:
     if not changes:
         return False
     with Session(local) as session, team.engine.begin() as remote:
+        # The team's date-move triggers stay quiet: the outbox's own moves are
+        # pushed instead (team schema 6's callmate_*_moved read this setting).
+        remote.execute(text(f"SET LOCAL {PUSHING} = 'on'"))
         pushed: dict[int, int] = {}  # this batch's calls: outbox id -> team id
-        for table, row_id, _stamp in changes:  # "calls" sort before "notes"
+        for table, row_id, _stamp in changes:  # "calls", "date_moves", "notes"
             if table == "calls":
                 _push_call(session, remote, row_id, pushed)
+            elif table == "date_moves":
+                _push_date_move(session, remote, row_id, pushed)
             elif table == "notes":
                 _push_note(session, remote, row_id, pushed)
     with local.begin() as connection:
@@ -439,24 +462,75 @@ def _push_call(session: Session, remote: Connection, local_id: int, pushed: dict
     return team_id
 
 
-def _push_note(session: Session, remote: Connection, local_id: int, pushed: dict[int, int]) -> None:
+def _team_call(session: Session, remote: Connection, local_id: int, pushed: dict[int, int]) -> int:
+    """The team database's id of the outbox's call ``local_id``, pushed first if not there."""
     from sqlalchemy import select
 
-    from callmate.store.schema import CallRow, NoteRow
+    from callmate.store.schema import CallRow
 
-    row = session.get(NoteRow, local_id)
-    if row is None:
-        return
-    call_id = pushed.get(row.call_id)
+    call_id = pushed.get(local_id)
     if call_id is None:
-        call_uuid = session.scalar(select(CallRow.uuid).where(CallRow.id == row.call_id))
+        call_uuid = session.scalar(select(CallRow.uuid).where(CallRow.id == local_id))
         calls = _table("calls")
         call_id = remote.scalar(select(calls.c.id).where(calls.c.uuid == call_uuid))
         if call_id is None:
-            call_id = _push_call(session, remote, row.call_id, pushed)
+            call_id = _push_call(session, remote, local_id, pushed)
+    return int(call_id)
+
+
+def _push_note(session: Session, remote: Connection, local_id: int, pushed: dict[int, int]) -> int:
+    from callmate.store.schema import NoteRow
+
+    row = session.get(NoteRow, local_id)
+    if row is None:
+        return 0
     values = _values(row, "call_id")
-    values["call_id"] = call_id
-    _upsert(remote, _table("notes"), values)
+    values["call_id"] = _team_call(session, remote, row.call_id, pushed)
+    return _upsert(remote, _table("notes"), values)
+
+
+def _push_date_move(
+    session: Session, remote: Connection, local_id: int, pushed: dict[int, int]
+) -> None:
+    """One move of a next step's or a commitment's date, as the outbox recorded it.
+
+    Its call (or note) row is pushed with the latest date, while the team's
+    triggers are quiet (:data:`PUSHING`): else three moves made offline would
+    reach the slip history as one, from the first date to the last. Exactly
+    once: a move already there (the same call, note, dates and moment; a push
+    repeated after a crash between the team's commit and the outbox's) is not
+    written again."""
+    from sqlalchemy import and_, exists, literal, select
+
+    from callmate.store.schema import NoteRow
+
+    moves = _table("date_moves")
+    row = session.execute(select(moves).where(moves.c.id == local_id)).one_or_none()
+    if row is None:
+        return
+    values = {key: row._mapping[key] for key in row._mapping if key != "id"}
+    values["call_id"] = _team_call(session, remote, row.call_id, pushed)
+    if row.note_id is not None:
+        note = session.get(NoteRow, row.note_id)
+        if note is None:
+            return
+        notes = _table("notes")
+        team_note = remote.scalar(select(notes.c.id).where(notes.c.uuid == note.uuid))
+        values["note_id"] = team_note or _push_note(session, remote, row.note_id, pushed)
+    same = and_(
+        *(
+            moves.c[key].is_(None) if value is None else moves.c[key] == value
+            for key, value in values.items()
+        )
+    )
+    remote.execute(
+        moves.insert().from_select(
+            list(values),
+            select(*(literal(value, moves.c[key].type) for key, value in values.items())).where(
+                ~exists().where(same)
+            ),
+        )
+    )
 
 
 class Pusher:
@@ -561,6 +635,8 @@ class Pusher:
                 return
             with local.engine.connect() as connection:
                 idle = waiting(connection) == (0, 0)
+            if self._closed and self.state.problem == "offline":
+                return  # quitting while the server is out of reach: not tried again
             if not idle:  # else the server is not asked (it may be down: nothing waits)
                 team = self._team()
                 while push_batch(team, local.engine):

@@ -28,6 +28,9 @@ e-mail, phone and title columns, search by them, and an index on the e-mail
 (case aside) through which a rep's save or push finds the team's contact of
 the same e-mail before one of the same name and company.
 
+Private notes (version 6, :func:`_add_private_notes`): a rep reads the team's
+notes but another rep's private ones (``#``); a manager reads everything.
+
 An upgrade runs in one transaction under a transaction-level advisory lock
 (PostgreSQL's DDL is transactional), so two reps upgrading at once is safe:
 the second waits, then finds the version the first committed and changes
@@ -40,12 +43,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
+from callmate.store.outbox import PUSHING
+from callmate.store.pg_search import NOTES_MATCHING
 from callmate.store.schema import Base
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
-LATEST = 5
+LATEST = 6
 """The team schema's version this callmate writes and reads."""
 
 VERSION_TABLE = "callmate_schema"
@@ -183,6 +188,8 @@ def upgrade(engine: Engine) -> int:
             _add_reach(connection)
         if found < 5 <= LATEST:
             _add_review_indexes(connection)
+        if found < 6 <= LATEST:
+            _add_private_notes(connection)
         if found < LATEST:  # a later version's tables (and 3's) for every rep there is
             _grant_every_user(connection)
         if found < LATEST:
@@ -417,17 +424,13 @@ the admin, and reassigning a departed rep's calls (``UPDATE calls SET
 owner_role = …`` as the owner) keep working. A rep connects as their own role
 (``callmate db add-user``), which owns no table.
 
-Every read policy is ``true``: the team reads every call and all its parts.
-A read policy with a condition would cost search its index: PostgreSQL applies
-a table's policy before any operator not marked leakproof, and full-text
-search's ``@@`` is not, so under a conditional policy on notes (private notes
-hidden from other reps) a rep's search became a scan of every note (EXPLAIN as
-a rep: ``Seq Scan on notes`` instead of the GIN index ``search_notes``). So a
-private note (``#``) is kept out of the recap email, as on SQLite, not hidden
-from the team.
+Every read policy here is ``true``: the team reads every call and all its
+parts. Version 6 (:data:`_PRIVATE`) makes the notes' one conditional: another
+rep's private note is hidden.
 
 Managers (``callmate_users.is_manager``, ``db add-user --manager``) read
-everything, as reps do, and write, like any rep, only their own calls: what a
+everything (from version 6 other reps' private notes too, which a rep doesn't),
+and write, like any rep, only their own calls: what a
 rep noted stays in their words; moving calls between reps is the owner's job."""
 
 
@@ -499,6 +502,13 @@ def grant_to(connection: Connection, role: str) -> None:
     )
     connection.execute(text(f"GRANT SELECT ON {VERSION_TABLE}, {USERS_TABLE} TO {who}"))
     connection.execute(text(f"GRANT UPDATE (display_name, email) ON {USERS_TABLE} TO {who}"))
+    there = connection.execute(
+        text("SELECT to_regprocedure(:f)"), {"f": f"{NOTES_MATCHING}(tsquery, integer)"}
+    ).scalar()
+    if there is not None:  # version 6
+        connection.execute(
+            text(f"GRANT EXECUTE ON FUNCTION {NOTES_MATCHING}(tsquery, integer) TO {who}")
+        )
     for table in REP_TABLES:
         sequence = connection.execute(
             text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table}
@@ -562,3 +572,84 @@ def _add_review_indexes(connection: Connection) -> None:
             connection.execute(
                 text(f"CREATE INDEX IF NOT EXISTS {index.name} ON notes ({columns}) WHERE {where}")
             )
+
+
+# -- private notes (version 6) --------------------------------------------------------
+
+_PRIVATE = [
+    # Who reads every note: a manager (callmate_users), and those row-level
+    # security never holds (the tables' owner, a superuser, BYPASSRLS). Asked
+    # as a subquery: once a statement, not once a row.
+    f"""
+    CREATE FUNCTION callmate_reads_every_note(who name) RETURNS boolean LANGUAGE sql STABLE
+    SET search_path FROM CURRENT AS $$
+        SELECT coalesce((SELECT is_manager FROM {USERS_TABLE} WHERE role_name = who), false)
+            OR coalesce((SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = who), false)
+            OR who = (SELECT r.rolname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner
+                      WHERE c.oid = 'notes'::regclass)
+    $$
+    """,
+    "DROP POLICY callmate_read ON notes",
+    f"CREATE POLICY callmate_read ON notes FOR SELECT USING (kind <> 'private' "
+    f"OR {OWNER_COLUMN} = CURRENT_USER OR (SELECT callmate_reads_every_note(CURRENT_USER)))",
+    # The writer's policy per command, not FOR ALL: a FOR ALL policy is also a
+    # read policy, OR-ed with the one above, so each private note of another rep
+    # among the rows read would ask whose call it is. A rep's own notes carry
+    # their role (version 3), so they read them by the policy above.
+    "DROP POLICY callmate_own ON notes",
+    f"CREATE POLICY callmate_own_insert ON notes FOR INSERT "
+    f"WITH CHECK (callmate_owns_call(call_id) AND {OWNER_COLUMN} = CURRENT_USER)",
+    f"CREATE POLICY callmate_own_update ON notes FOR UPDATE USING (callmate_owns_call(call_id)) "
+    f"WITH CHECK (callmate_owns_call(call_id) AND {OWNER_COLUMN} = CURRENT_USER)",
+    "CREATE POLICY callmate_own_delete ON notes FOR DELETE USING (callmate_owns_call(call_id))",
+    # Search's way to the GIN index under that policy (see _add_private_notes).
+    f"""
+    CREATE FUNCTION {NOTES_MATCHING}(query tsquery, lim integer)
+    RETURNS TABLE (id integer, call_id integer, text text) LANGUAGE sql STABLE
+    SECURITY DEFINER SET search_path FROM CURRENT AS $$
+        SELECT n.id, n.call_id, n.text FROM notes n
+        WHERE n.{SEARCH_COLUMN} @@ query AND n.deleted_at IS NULL
+          AND (n.kind <> 'private' OR n.{OWNER_COLUMN} = SESSION_USER
+               OR (SELECT callmate_reads_every_note(SESSION_USER)))
+        ORDER BY n.id + 0 DESC LIMIT lim
+    $$
+    """,
+    f"REVOKE ALL ON FUNCTION {NOTES_MATCHING}(tsquery, integer) FROM PUBLIC",
+    # A push from an outbox records each date move as it was made offline; the
+    # triggers would add one more, from the date the team had to the last one.
+    *(
+        statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION").replace(
+            "    BEGIN\n",
+            "    BEGIN\n"
+            f"        IF current_setting('{PUSHING}', true) = 'on' THEN RETURN NULL; END IF;\n",
+            1,
+        )
+        for statement in _TRIGGERS
+        if "_moved() RETURNS" in statement
+    ),
+]
+"""Version 6's function, policy and search function."""
+
+
+def _add_private_notes(connection: Connection) -> None:
+    """Version 6: another rep's private notes (``#``) are hidden; a manager reads them.
+    And the date-move triggers leave an outbox's push (:data:`PUSHING`) to
+    push each move itself.
+
+    The notes' read policy becomes ``kind <> 'private' OR owner_role =
+    CURRENT_USER OR callmate_reads_every_note(CURRENT_USER)``. A plain read
+    (a call's notes, by ``call_id``; home's commitments, by owner and date)
+    keeps its index: the policy is one more filter on the rows it finds. Full
+    text search would not: PostgreSQL applies a policy before any operator not
+    marked leakproof, ``@@`` is not (and only a superuser may mark one), so
+    under this policy ``search_vector @@ q`` can't be an index condition and a
+    rep's search read every note (``Seq Scan on notes``). So search reaches the
+    notes the GIN index finds through :data:`NOTES_MATCHING`, a ``SECURITY
+    DEFINER`` function of the tables' owner (whom the policies don't hold,
+    ENABLE not FORCE) that applies the same rule itself, for ``SESSION_USER``:
+    the role that connected, as every rep does (``db add-user``), where
+    ``CURRENT_USER`` would be the function's owner. Executable by callmate's
+    users only (:func:`grant_to`).
+    """
+    for statement in _PRIVATE:
+        connection.execute(text(statement))

@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from callmate.store.gateway import StoreGateway
 from callmate.store.unavailable import NotYours, StoreUnavailable
@@ -535,6 +536,79 @@ def open_store(
     return SqliteCallStore(db_path, report)
 
 
+EXIT_WAIT = 2.0
+"""At close, the longest the team database's thread is waited for (seconds): the
+pushes queued by the last writes, when the server answers. A server that doesn't
+(a VPN gone: a connect waits out its 10 s timeout) is not waited for: what waits
+stays in the outbox and the next start pushes it."""
+
+
+class _DaemonWorker(Executor):
+    """One daemon thread running jobs in the order they were submitted: the team
+    database's thread.
+
+    Not a ``ThreadPoolExecutor``, whose threads the interpreter joins at exit:
+    a push connecting to a server that doesn't answer would hold callmate's
+    exit for the connect timeout. A push cut short by the exit loses nothing:
+    its team transaction is never committed and the outbox's flags are
+    cleared only after a commit (:func:`callmate.store.outbox.push_batch`).
+    """
+
+    def __init__(self, name: str) -> None:
+        import queue
+
+        self._jobs: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._lock = threading.Lock()
+        self._shut = False
+        self._thread = threading.Thread(target=self._work, name=name, daemon=True)
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
+        with self._lock:
+            if self._shut:
+                raise RuntimeError("cannot schedule new futures after shutdown")
+            self._jobs.put((future, lambda: fn(*args, **kwargs)))
+            if not self._thread.is_alive() and self._thread.ident is None:
+                self._thread.start()
+        return future
+
+    def _work(self) -> None:
+        while True:
+            item = self._jobs.get()
+            if item is None:
+                return
+            future, job = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = job()
+            except BaseException as error:  # as concurrent.futures does: the caller's
+                future.set_exception(error)
+            else:
+                future.set_result(result)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.stop()
+        if wait:
+            self.join(None)
+
+    def stop(self) -> None:
+        """No more jobs; those queued still run."""
+        with self._lock:
+            if not self._shut:
+                self._shut = True
+                self._jobs.put(None)
+
+    def join(self, timeout: float | None) -> bool:
+        """Wait for the queued jobs, at most ``timeout`` seconds; whether they are done."""
+        if self._thread.ident is None:
+            return True
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+
 class _TeamGateway(StoreGateway):
     """:class:`StoreGateway` (one database thread, jobs in order) on the team database.
 
@@ -549,6 +623,17 @@ class _TeamGateway(StoreGateway):
     def __init__(self, url: DatabaseUrl, db_path: Path) -> None:
         super().__init__(db_path)
         self.url = url
+        self._executor = self._worker = _DaemonWorker("callmate-team")
+
+    def close_within(self, timeout: float) -> bool:
+        """Finish the queued jobs, waiting at most ``timeout`` seconds; then release
+        the database. False when the thread is still busy (a connect the server
+        doesn't answer): it is left to end on its own, or with the process."""
+        self._worker.stop()
+        if not self._worker.join(timeout):
+            return False
+        super().close()
+        return True
 
     def _guarded(self, job: Callable[[], T]) -> T:
         from callmate.store.database_url import DatabaseUnavailable, connection_problem
@@ -625,7 +710,7 @@ class PostgresCallStore(SqliteCallStore):
     def __init__(self, url: DatabaseUrl, db_path: Path, report: Report | None = None) -> None:
         from callmate.store import outbox
 
-        self.gateway = _TeamGateway(url, db_path)
+        self.gateway = self._team = _TeamGateway(url, db_path)
         self.db_path = db_path
         self.report = report
         self.url = url
@@ -684,10 +769,14 @@ class PostgresCallStore(SqliteCallStore):
         return started
 
     def close(self) -> None:
+        """Prompt, whether the team database answers or not: the outbox's last
+        writes are on disk, the pushes they queued run while the server answers
+        (at most :data:`EXIT_WAIT`; none is tried once it was found out of reach),
+        and whatever did not reach it waits in the outbox for the next start."""
         self.outbox.close()  # its last writes, each followed by a push queued
         self.pusher.close()
-        self.gateway.close()  # the queued pushes run
-        self.pusher.release()
+        if self._team.close_within(EXIT_WAIT):  # the queued pushes run
+            self.pusher.release()
 
     def _team_id(self, local_id: int, table: str) -> Future[int | None]:
         """The team database's id of the outbox's call or contact ``local_id``

@@ -65,9 +65,18 @@ def _line(text: str) -> str:
 
 
 def panel_text(
-    call: Call, brief: PrepBrief | None, promises: PanelPromises, today: date, *, loading: bool
+    call: Call,
+    brief: PrepBrief | None,
+    promises: PanelPromises,
+    today: date,
+    *,
+    loading: bool,
+    unread: str = "",
 ) -> Text:
-    """Everything prepared for this call, for a glance; user text goes in as Text, never markup."""
+    """Everything prepared for this call, for a glance; user text goes in as Text, never markup.
+
+    ``unread``: why the earlier calls could not be read (the team database out of
+    reach), said in their place instead of "loading…"."""
     out = Text()
 
     def heading(title: str, hint: str = "") -> None:
@@ -101,7 +110,7 @@ def panel_text(
             out.append(_line(line.text))
 
     if loading:
-        heading("Earlier calls", "loading…")
+        heading("Earlier calls", unread or "loading…")
         return out
     if brief is None:
         heading("Earlier calls", "none yet")
