@@ -31,7 +31,7 @@ from itertools import islice, pairwise
 from queue import Queue
 from typing import TYPE_CHECKING, Any
 
-from callmate.store import bulk
+from callmate.store import bulk, pg_schema
 from callmate.store.converters import clock_text
 from callmate.store.stable_ids import new_uuid, with_stable_ids
 
@@ -285,9 +285,15 @@ class _Import:
     def bring_up_to_date(self, chunk: list[Call], there: dict[int, int]) -> tuple[int, int]:
         """:func:`bring_up_to_date` for one batch: four queries, then the writes."""
         team_id = {id(call): there[call.id or 0] for call in chunk}
-        status = dict(
-            self._all("SELECT id, status FROM calls WHERE id = ANY(%s)", (list(team_id.values()),))
-        )
+        if self.row_security:  # a rep: another's call (its history pushed by them) is theirs
+            mine = (
+                "SELECT id, status FROM calls WHERE id = ANY(%s)"
+                f" AND {pg_schema.OWNER_COLUMN} = CURRENT_USER"
+            )
+        else:
+            mine = "SELECT id, status FROM calls WHERE id = ANY(%s)"
+        status = dict(self._all(mine, (list(team_id.values()),)))
+        chunk = [call for call in chunk if team_id[id(call)] in status]
         present: dict[str, tuple[int, int]] = {
             uuid: (note_id, call_id)
             for uuid, note_id, call_id in self._all(
