@@ -11,9 +11,15 @@ not added again, and a follow-up link to it still lands), contacts by uuid
 and then by name and company, id sequences set past the ids written. So a
 push run twice adds nothing the second time. The calls the team database
 holds are found first, in the same transaction, by their uuids alone
-(:func:`~callmate.store.pg_import.calls_there`), and left out before they are
-checked: checking a call costs more than writing it, so a push that finds
-most of the history already there is mostly reading.
+(:func:`~callmate.store.pg_import.calls_held`), and only the others are read
+in full and checked: checking a call costs more than writing it, so a push
+that finds most of the history already there is mostly two aggregates.
+
+Of the calls the team database holds, those that changed here since their
+push (:func:`_changed`: another status, other notes) are read in full too and
+brought up to date (:func:`~callmate.store.pg_import.bring_up_to_date`): the
+notes it lacks are added, by uuid, once; a call it holds open that was closed
+here arrives closed. Nothing else it holds is changed: a push only adds.
 """
 
 from __future__ import annotations
