@@ -113,7 +113,7 @@ def calls_there(connection: Connection, calls: Iterable[tuple[int, str | None]])
     return found
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Held:
     """A call the team database holds, as ``db push`` compares it with the local one."""
 

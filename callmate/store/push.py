@@ -82,10 +82,6 @@ def push(
         db = bulk.connect(local)
         try:
             db.execute("BEGIN")  # one read transaction: a call saved meanwhile is in or out
-            calls = db.execute(
-                "SELECT id, uuid, status FROM calls WHERE discarded_at IS NULL"
-                " ORDER BY started_at, id"
-            ).fetchall()
             read = total = 0
 
             def counted(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -98,10 +94,22 @@ def push(
 
             with repo.engine.begin() as connection:
                 held = pg_import.calls_held(
-                    connection, ((id_, uuid.lower() if uuid else None) for id_, uuid, _ in calls)
+                    connection,
+                    (
+                        (id_, uuid.lower() if uuid else None)
+                        for id_, uuid in db.execute(
+                            "SELECT id, uuid FROM calls WHERE discarded_at IS NULL"
+                        )
+                    ),
                 )
-                new = [id_ for id_, _, _ in calls if id_ not in held]
-                changed = _changed(db, {id_: status for id_, _, status in calls}, held)
+                new = [
+                    id_
+                    for (id_,) in db.execute(
+                        "SELECT id FROM calls WHERE discarded_at IS NULL ORDER BY started_at, id"
+                    )
+                    if id_ not in held
+                ]
+                changed = _changed(db, held)
                 total = len(new) + len(changed)
                 there = {id_: state.team_id for id_, state in held.items()}
                 added = pg_import.import_calls(
@@ -117,32 +125,39 @@ def push(
     return Pushed(added=added, held=len(held), notes_added=notes_added, closed=closed)
 
 
-def _changed(
-    db: sqlite3.Connection, status: dict[int, str], held: dict[int, pg_import.Held]
-) -> list[int]:
+def _changed(db: sqlite3.Connection, held: dict[int, pg_import.Held]) -> list[int]:
     """The calls the team database holds that may have changed here since they
     were pushed: another status, or other live notes (their number, or the sum
     of their uuids' last 40 bits, :func:`~callmate.store.pg_import.uuid_tail`,
     which the team database computes the same way). Two aggregates over the
     notes, one a side, instead of every note's uuid compared: a push that finds
     nothing changed reads no call in full. A call whose notes were deleted here
-    after its push (the team keeps them: see README) is read again each time,
-    and nothing is written for it."""
+    after it arrived closed (the team keeps them: see README) is read again
+    each time, and nothing is written for it."""
     from callmate.store.pg_import import uuid_tail
 
     db.create_function("callmate_uuid_tail", 1, uuid_tail, deterministic=True)
-    notes: dict[int, tuple[int, int]] = {
-        call_id: (count, total)
-        for call_id, count, total in db.execute(  # a scan, not the call_id index: 3x faster
-            "SELECT call_id, count(*), sum(callmate_uuid_tail(uuid)) FROM notes NOT INDEXED"
-            " WHERE deleted_at IS NULL GROUP BY call_id"
-        )
-    }
-    return [
+    changed = {
         call_id
-        for call_id, state in held.items()
-        if (status[call_id], *notes.get(call_id, (0, 0))) != (state.status, state.notes, state.tail)
-    ]
+        for call_id, live in db.execute(
+            "SELECT id, status = 'live' FROM calls WHERE discarded_at IS NULL"
+        )
+        if call_id in held and bool(live) != (held[call_id].status == "live")
+    }
+    counted: set[int] = set()
+    for call_id, count, total in db.execute(  # a scan, not the call_id index: 3x faster
+        "SELECT call_id, count(*), sum(callmate_uuid_tail(uuid)) FROM notes NOT INDEXED"
+        " WHERE deleted_at IS NULL GROUP BY call_id"
+    ):
+        state = held.get(call_id)
+        if state is not None:
+            counted.add(call_id)
+            if (count, total) != (state.notes, state.tail):
+                changed.add(call_id)
+    changed.update(  # no note left here, some there
+        call_id for call_id, state in held.items() if state.notes and call_id not in counted
+    )
+    return sorted(changed)
 
 
 def _calls(records: Iterator[dict[str, Any]]) -> Iterator[Call]:
