@@ -142,12 +142,12 @@ _UUID_TAIL = "('x' || right(n.uuid, 10))::bit(40)::bigint"
 def calls_held(connection: Connection, calls: Iterable[tuple[int, str | None]]) -> dict[int, Held]:
     """Of ``calls`` ((id, uuid) pairs), those whose uuid the team database holds:
     {id: what it holds}, with the number of the call's notes and the sum of
-    their uuid tails (counted there, from the notes' call_id index). A few
-    thousand uuids a query."""
+    their uuid tails (counted there, from the notes' call_id index). 20,000
+    uuids a query (100,000 calls: 1.7 s in 5 queries, 2.3 s in 20)."""
     db: Any = connection.connection.driver_connection
     found: dict[int, Held] = {}
     stream = iter(calls)
-    while chunk := list(islice(stream, 5000)):
+    while chunk := list(islice(stream, 20000)):
         ids = {uuid: id_ for id_, uuid in chunk if uuid is not None}
         if not ids:
             continue
