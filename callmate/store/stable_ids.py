@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # not typing's: every start imports this module (migrations), typing ~9 ms
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from datetime import datetime
+    from typing import Any
+
     from callmate.domain.models import Call
 
 _VERSION_7 = 0x7 << 76
@@ -69,6 +71,8 @@ def derived(kind: str, *parts: str) -> str:
 
 def _moment(moment: datetime) -> str:
     """A moment in one canonical form: UTC, microseconds (naive read as UTC)."""
+    from datetime import UTC
+
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.isoformat(timespec="microseconds")
