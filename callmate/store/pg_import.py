@@ -142,8 +142,12 @@ _UUID_TAIL = "('x' || right(n.uuid, 10))::bit(40)::bigint"
 def calls_held(connection: Connection, calls: Iterable[tuple[int, str | None]]) -> dict[int, Held]:
     """Of ``calls`` ((id, uuid) pairs), those whose uuid the team database holds:
     {id: what it holds}, with the number of the call's notes and the sum of
-    their uuid tails (counted there, from the notes' call_id index). 20,000
-    uuids a query (100,000 calls: 1.7 s in 5 queries, 2.3 s in 20)."""
+    their uuid tails. 20,000 uuids at a time, two queries each: the calls by
+    uuid, then one aggregate of their notes (``GROUP BY call_id``). Not one
+    query joining the two: with the statistics of a table just filled (the
+    first push, the second pushed right after it) PostgreSQL planned that join
+    as a scan of every note for each call, minutes; each of these two is at
+    worst one scan of its table."""
     db: Any = connection.connection.driver_connection
     found: dict[int, Held] = {}
     stream = iter(calls)
@@ -152,15 +156,24 @@ def calls_held(connection: Connection, calls: Iterable[tuple[int, str | None]]) 
         if not ids:
             continue
         with db.cursor() as cursor:
-            cursor.execute(
-                "SELECT k.uuid, k.id, k.status, s.notes, s.tail FROM calls k CROSS JOIN LATERAL"
-                f" (SELECT count(*), coalesce(sum({_UUID_TAIL}), 0)::bigint FROM notes n"
-                "  WHERE n.call_id = k.id AND n.deleted_at IS NULL) s (notes, tail)"
-                " WHERE k.uuid = ANY(%s)",
+            cursor.execute(  # never prepared: a generic plan can't hash the array
+                "SELECT uuid, id, status FROM calls WHERE uuid = ANY(%s)",
                 (list(ids),),
+                prepare=False,
             )
-            for uuid, team_id, status, notes, tail in cursor:
-                found.setdefault(ids[uuid], Held(team_id, status, int(notes), int(tail)))
+            calls_there = {team_id: (ids[uuid], status) for uuid, team_id, status in cursor}
+            if not calls_there:
+                continue
+            cursor.execute(
+                f"SELECT n.call_id, count(*), sum({_UUID_TAIL}) FROM notes n"
+                " WHERE n.call_id = ANY(%s) AND n.deleted_at IS NULL GROUP BY n.call_id",
+                (list(calls_there),),
+                prepare=False,
+            )
+            notes = {team_id: (count, tail) for team_id, count, tail in cursor}
+        for team_id, (id_, status) in calls_there.items():
+            count, tail = notes.get(team_id, (0, 0))
+            found.setdefault(id_, Held(team_id, status, int(count), int(tail)))
     return found
 
 
