@@ -86,7 +86,7 @@ def import_calls(
     :data:`BATCH`) at a time; the number added.
 
     ``there``: calls the caller left out because the team database holds them
-    (:func:`calls_there`), as {the file's id: the row's}, so a follow-up link to
+    (:func:`calls_held`), as {the file's id: the row's}, so a follow-up link to
     one still lands. Anything raised part way (a bad record read further on, a
     row the server refuses) leaves the transaction to be rolled back by its
     owner: nothing of the import stays.
@@ -94,23 +94,6 @@ def import_calls(
     job = _Import(connection)
     job.new_ids.update(there or {})
     return job.run(with_stable_ids(calls), batch or BATCH)
-
-
-def calls_there(connection: Connection, calls: Iterable[tuple[int, str | None]]) -> dict[int, int]:
-    """Of ``calls`` ((id, uuid) pairs), those whose uuid the team database holds:
-    {id: the team's id}. A few thousand uuids a query."""
-    db: Any = connection.connection.driver_connection
-    found: dict[int, int] = {}
-    stream = iter(calls)
-    while chunk := list(islice(stream, 5000)):
-        ids = {uuid: id_ for id_, uuid in chunk if uuid is not None}
-        if not ids:
-            continue
-        with db.cursor() as cursor:
-            cursor.execute("SELECT uuid, id FROM calls WHERE uuid = ANY(%s)", (list(ids),))
-            for uuid, team_id in cursor:
-                found.setdefault(ids[uuid], team_id)
-    return found
 
 
 @dataclass(frozen=True, slots=True)
