@@ -15,7 +15,9 @@ times three whole processes, spawned from a small launcher so their peak RSS
 * push: ``callmate db push`` into the empty team database;
 * again: the same push a second time (every call already there: nothing added);
 * export: ``callmate export`` of the same data dir to a file, the baseline: the
-  same rows read and checked, written to a local file instead of the server.
+  same rows read and checked, written to a local file instead of the server;
+* touched (``--touch N``, after the export): a note added here to each of N
+  calls already pushed, then the push again (those notes carried over, once).
 
 The rows on the server are then counted against the local file's. Figures are
 the median and p95 of the rounds, and push / export as a ratio per round.
@@ -65,6 +67,24 @@ def team_counts(url: str) -> tuple[int, int]:
     return int(calls), int(notes)
 
 
+def add_notes(home: Path, count: int) -> None:
+    """A note added here to each of the ``count`` newest calls (as the timeline adds
+    one: the uuid and search triggers fill the rest)."""
+    from callmate.locations import database_path
+
+    db = sqlite3.connect(database_path(home))
+    try:
+        with db:
+            db.execute(
+                "INSERT INTO notes (call_id, kind, text, offset_seconds, created_at)"
+                " SELECT id, 'note', 'added after the push', 0, started_at FROM calls"
+                " WHERE discarded_at IS NULL ORDER BY id DESC LIMIT ?",
+                (count,),
+            )
+    finally:
+        db.close()
+
+
 def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=10_000)
@@ -72,6 +92,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--home", type=Path, help="a data dir seeded with benchmarks.seed (copied)")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--code", help="run callmate from this checkout")
+    parser.add_argument(
+        "--touch", type=int, default=0, help="then add a note to N pushed calls, push again"
+    )
     args = parser.parse_args(argv)
     from callmate.store import bulk, pg_schema
     from callmate.store.database_url import make_engine, parse
@@ -123,6 +146,18 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
                 there = team_counts(url)
                 if there != (calls, notes):
                     raise RuntimeError(f"the team database holds {there}, not {(calls, notes)}")
+                if args.touch:
+                    add_notes(home, args.touch)
+                    calls, notes = local_counts(home)
+                    got["touched"], _peak = run(push, team)
+                    rows.setdefault("touched", []).append(got["touched"])
+                    there = team_counts(url)
+                    print(
+                        f"round {round_ + 1}: {args.touch} notes added to pushed calls, pushed in "
+                        f"{got['touched']:.1f} s; the team holds {there[1] - notes:+,} notes "
+                        "against the local history",
+                        flush=True,
+                    )
                 print(
                     f"round {round_ + 1}: push {got['push']:.1f} s, again {got['again']:.1f} s, "
                     f"export {got['export']:.1f} s, push/export x{rows['ratio'][-1]:.2f}",

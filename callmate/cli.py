@@ -474,7 +474,12 @@ def _db_push(team) -> int:  # type: ignore[no-untyped-def]
     already = f" ({pushed.held} already there)" if pushed.held else ""
     if pushed.added == 0 and pushed.held:
         already = f" (all {count(pushed.held, 'call')} already there)"
-    print(f"Pushed {count(pushed.added, 'call')} to {shown}{already}.", file=sys.stderr)
+    since = [
+        *([count(pushed.notes_added, "note") + " added"] if pushed.notes_added else []),
+        *([count(pushed.closed, "call") + " closed"] if pushed.closed else []),
+    ]
+    changed = f" Since the last push: {' and '.join(since)}." if since else ""
+    print(f"Pushed {count(pushed.added, 'call')} to {shown}{already}.{changed}", file=sys.stderr)
     return 0
 
 

@@ -17,7 +17,16 @@ from sqlalchemy import text
 
 from callmate.cli import main
 from callmate.domain.closing import CommitmentUpdate
-from callmate.domain.models import Call, Contact, NextStep, Note, NoteKind, Outcome, Owner
+from callmate.domain.models import (
+    Call,
+    Contact,
+    NextStep,
+    Note,
+    NoteKind,
+    Outcome,
+    Owner,
+    Question,
+)
 from callmate.locations import database_path
 from callmate.store.database_url import parse
 from callmate.store.repository import Repository
@@ -188,3 +197,136 @@ def test_an_unreachable_server_is_one_line_without_the_password(
     assert err.count("\n") == 1
     assert "127.0.0.1:1" in err and "nothing was pushed" in err
     assert "s3cr3t-pw" not in err
+
+
+def team_notes(team: Repository, uuid: str | None) -> list[tuple[str, str, bool]]:
+    """The team's notes of the call ``uuid``: (note uuid, text, deleted), oldest first."""
+    with team.engine.connect() as connection:
+        return [
+            (row[0], row[1], row[2])
+            for row in connection.execute(
+                text(
+                    "SELECT n.uuid, n.text, n.deleted_at IS NOT NULL FROM notes n"
+                    " JOIN calls k ON k.id = n.call_id WHERE k.uuid = :uuid ORDER BY n.id"
+                ),
+                {"uuid": uuid},
+            )
+        ]
+
+
+def test_a_call_pushed_open_then_continued_and_closed_arrives_closed_with_every_note_once(
+    team: Repository, local: Repository, pg_store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    started = NOW - timedelta(hours=2)
+    call = local.start_call(
+        Call(
+            contact=Contact(name="Dana", company="Northwind"),
+            goal="Book a demo",
+            started_at=started,
+            questions=[Question(text="budget cycle")],
+        )
+    )
+    assert call.id is not None
+    first = local.save_note(call.id, Note(kind=NoteKind.NOTE, text="before", created_at=started))
+    gone = local.save_note(call.id, Note(kind=NoteKind.NOTE, text="typo", created_at=started))
+    shown = parse(pg_store_url).shown()
+    assert push(pg_store_url, capsys) == (0, f"Pushed 1 call to {shown}.\n")
+    (live,) = team.all_calls()
+    assert live.status.value == "live" and live.next_step is None
+
+    # Continued here: a note more, one deleted, a question asked, then closed.
+    later = local.save_note(call.id, Note(kind=NoteKind.OURS, text="send it", created_at=started))
+    local.delete_note(gone.id or 0, NOW)
+    local.set_question_asked(local.get_call(call.id).questions[0].id or 0, True)
+    due = NOW.date() + timedelta(days=3)
+    closed = local.finish_call(
+        call.id,
+        outcome=Outcome.YES,
+        next_step=NextStep(what="Demo on Friday", owner=Owner.US, due=due),
+        ended_at=NOW - timedelta(hours=1),
+        commitments=[CommitmentUpdate(later.id or 0, "us", due)],
+    )
+    code, err = push(pg_store_url, capsys)
+    assert code == 0, err
+    assert err == (
+        f"Pushed 0 calls to {shown} (all 1 call already there)."
+        " Since the last push: 1 note added and 1 call closed.\n"
+    )
+    (there,) = team.all_calls()
+    assert there.uuid == closed.uuid and there.id == live.id
+    assert there.status.value == "done" and there.outcome is Outcome.YES
+    assert there.ended_at == closed.ended_at
+    step = there.next_step
+    assert step is not None and (step.what, step.due) == ("Demo on Friday", due)
+    assert [q.asked for q in there.questions] == [True]
+    assert [(n.uuid, n.text) for n in there.notes] == [
+        (first.uuid, "before"),
+        (later.uuid, "send it"),
+    ]
+    promise = there.notes[1]
+    assert (promise.due, promise.owner) == (due, "us")
+    # The note deleted here before the close is marked deleted there (kept for undo).
+    assert team_notes(team, closed.uuid) == [
+        (first.uuid, "before", False),
+        (gone.uuid, "typo", True),
+        (later.uuid, "send it", False),
+    ]
+    steps, _count = team.open_steps()  # home's agenda has the step now
+    assert [step.what for step in steps] == ["Demo on Friday"]
+
+    held = counts(team)
+    assert push(pg_store_url, capsys) == (
+        0,
+        f"Pushed 0 calls to {shown} (all 1 call already there).\n",
+    )
+    assert counts(team) == held
+
+
+def test_notes_added_to_a_pushed_call_arrive_once_and_edits_after_stay_local(
+    team: Repository, local: Repository, pg_store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's rule: a push adds what is new; it never changes or removes a note
+    of a call the team database holds closed."""
+    call = closed_call(local, "Dana", NOW - timedelta(days=4))
+    assert call.id is not None
+    assert push(pg_store_url, capsys)[0] == 0
+    before = team_notes(team, call.uuid)
+    assert len(before) == 3
+
+    added = local.save_note(
+        call.id, Note(kind=NoteKind.NOTE, text="from the timeline", created_at=NOW)
+    )
+    first = call.notes[0]
+    local.update_note(first.id or 0, NoteKind.NOTE, "edited here after the push")
+    local.delete_note(call.notes[1].id or 0, NOW)
+    code, err = push(pg_store_url, capsys)
+    assert code == 0, err
+    assert err.endswith(" Since the last push: 1 note added.\n")
+    assert team_notes(team, call.uuid) == [*before, (added.uuid, "from the timeline", False)]
+
+    for _ in range(2):  # and never again, though the call still differs (the delete)
+        code, err = push(pg_store_url, capsys)
+        assert code == 0 and "Since the last push" not in err, err
+    assert team_notes(team, call.uuid) == [*before, (added.uuid, "from the timeline", False)]
+    (there,) = team.all_calls()
+    assert there.status.value == "done" and there.notes[0].text == first.text
+
+
+def test_a_new_call_and_notes_on_a_held_one_go_in_one_push(
+    team: Repository, local: Repository, pg_store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = closed_call(local, "Dana", NOW - timedelta(days=9))
+    assert old.id is not None
+    assert push(pg_store_url, capsys)[0] == 0
+    local.save_note(old.id, Note(kind=NoteKind.NOTE, text="one", created_at=NOW))
+    local.save_note(old.id, Note(kind=NoteKind.NOTE, text="two", created_at=NOW))
+    closed_call(local, "Lee", NOW - timedelta(days=1), follows=old.id)
+    code, err = push(pg_store_url, capsys)
+    assert code == 0, err
+    assert err == (
+        f"Pushed 1 call to {parse(pg_store_url).shown()} (1 already there)."
+        " Since the last push: 2 notes added.\n"
+    )
+    assert counts(team)["notes"] == 3 + 2 + 3
+    texts = [n[1] for n in team_notes(team, old.uuid)]
+    assert texts[-2:] == ["one", "two"]

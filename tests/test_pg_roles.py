@@ -632,6 +632,68 @@ def test_a_rep_pushes_their_own_history(
         admin.dispose()
 
 
+def test_a_reps_call_pushed_open_arrives_closed_and_anothers_is_left_alone(
+    team: Team,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    isolated_home: Path,
+) -> None:
+    """Under row-level security (a rep's push, INSERTs not COPY): Sam's call pushed
+    open, then continued and closed here, arrives closed with the new note; a call
+    of his history that the admin pushed first (the admin's) gets nothing from
+    Sam's push, and his push still goes through."""
+    from callmate.locations import database_path
+
+    sam = team.add(capsys, monkeypatch)
+    local = Repository.open(database_path(isolated_home))
+    try:
+        theirs = local.start_call(a_call("Lee Chen"))
+        assert theirs.id is not None
+        assert main(["db", "push", "--database-url", team.url]) == 0  # the admin's now
+        call = local.start_call(a_call())
+        assert call.id is not None
+        local.save_note(call.id, Note(kind=NoteKind.NOTE, text="before", created_at=NOW))
+        assert main(["db", "push", "--database-url", team.url_of(sam)]) == 0
+        local.save_note(call.id, Note(kind=NoteKind.NOTE, text="after", created_at=NOW))
+        local.save_note(theirs.id, Note(kind=NoteKind.NOTE, text="not mine", created_at=NOW))
+        local.finish_call(
+            call.id,
+            outcome=Outcome.YES,
+            next_step=NextStep(what="contract", owner=StepOwner.US, due=date(2026, 12, 1)),
+            ended_at=NOW + timedelta(minutes=5),
+        )
+    finally:
+        local.close()
+    capsys.readouterr()
+    code = main(["db", "push", "--database-url", team.url_of(sam)])
+    _out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err.rstrip().endswith("Since the last push: 1 note added and 1 call closed.")
+    admin = make_engine(parse(team.url))
+    try:
+        with admin.connect() as db:
+            rows = db.execute(
+                text(
+                    "SELECT c.name, k.owner_role, k.status, k.next_step_what,"
+                    " array_agg(n.text ORDER BY n.id) FILTER (WHERE n.id IS NOT NULL)"
+                    " FROM calls k JOIN contacts c ON c.id = k.contact_id"
+                    " LEFT JOIN notes n ON n.call_id = k.id"
+                    " GROUP BY c.name, k.id ORDER BY k.id"
+                )
+            ).all()
+    finally:
+        admin.dispose()
+    assert [tuple(row) for row in rows] == [
+        ("Lee Chen", pg_schema_admin(team), "live", None, None),
+        ("Dana Whitfield", sam, "done", "contract", ["before", "after"]),
+    ]
+
+
+def pg_schema_admin(team: Team) -> str:
+    """The role the team's admin URL logs in as."""
+    return parse(team.url).user or ""
+
+
 def test_add_user_without_a_password(
     team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,7 +17,7 @@ from callmate.domain.models import Call, Contact, Note
 from callmate.locations import database_path
 from callmate.store import bulk, migrations
 from callmate.store.repository import Repository
-from callmate.store.stable_ids import UUID_PATTERN
+from callmate.store.stable_ids import UUID_PATTERN, with_stable_ids
 from tests.test_data_commands import cli, search_rows, streamed
 from tests.test_import_fuzz import a_call
 from tests.test_store import dump, seed_old_database, without_reach
@@ -208,3 +208,84 @@ def test_an_uppercase_uuid_is_read_as_the_same_id() -> None:
     call["uuid"] = "ABCDEFAB-1111-4111-8111-111111111111"
     (read,) = parse_export(json.dumps([call]))
     assert read.uuid == "abcdefab-1111-4111-8111-111111111111"
+
+
+def old_file() -> list[dict[str, object]]:
+    """An export made before stable ids (no uuid anywhere): two calls with Dana,
+    a twin of the first (same person, same minute, another goal) and a call with
+    someone else following the first."""
+    second = a_call(id=6, follows_call_id=5, started_at="2026-11-23T10:00:00+00:00")
+    other = a_call(id=8, follows_call_id=5, goal="Intro")
+    other["contact"] = {"name": "Lee Park", "company": "Contoso", "role": "user"}
+    calls = [a_call(id=5), second, a_call(id=7, goal="Twin"), other]
+    assert "uuid" not in json.dumps(calls)
+    return calls
+
+
+def held(repo: Repository) -> tuple[list[tuple[str | None, str, int]], list[str | None]]:
+    """(each call's uuid, goal and number of notes), every contact's uuid: sorted."""
+    calls = repo.all_calls()
+    return (
+        sorted((call.uuid, call.goal, len(call.notes)) for call in calls),
+        sorted({call.contact.uuid for call in calls}, key=str),
+    )
+
+
+def test_an_old_file_without_uuids_imported_twice_adds_nothing(store_repo: Repository) -> None:
+    """On SQLite and on the team database: ids derived from the file's content
+    (stable_ids.with_stable_ids), the same in every run, so the second import
+    finds every call and adds nothing; the twin stays a call of its own."""
+    content = json.dumps(old_file())
+    assert store_repo.import_calls(parse_export(content)) == 4
+    first = held(store_repo)
+    expected = list(with_stable_ids(parse_export(content)))
+    assert first[0] == sorted((call.uuid, call.goal, len(call.notes)) for call in expected)
+    assert first[1] == sorted({call.contact.uuid for call in expected}, key=str)
+    assert len(first[1]) == 2  # Dana's three calls share one contact
+    notes = sorted(note.uuid or "" for call in store_repo.all_calls() for note in call.notes)
+    assert notes == sorted(note.uuid or "" for call in expected for note in call.notes)
+
+    assert store_repo.import_calls(parse_export(content)) == 0
+    assert held(store_repo) == first
+    by_uuid = {call.uuid: call for call in store_repo.all_calls()}
+    intro = by_uuid[expected[3].uuid]
+    assert intro.goal == "Intro" and intro.follows_call_id == by_uuid[expected[0].uuid].id
+
+
+def test_derived_ids_depend_on_the_content_alone() -> None:
+    content = json.dumps(old_file())
+    once = list(with_stable_ids(parse_export(content)))
+    again = list(with_stable_ids(parse_export(content)))
+    ids = [(c.uuid, c.contact.uuid, [n.uuid for n in c.notes]) for c in once]
+    assert ids == [(c.uuid, c.contact.uuid, [n.uuid for n in c.notes]) for c in again]
+    every = [c.uuid for c in once] + [n.uuid for c in once for n in c.notes]
+    assert all(value and UUID_PATTERN.fullmatch(value) for value in every)
+    assert len(set(every)) == len(every)  # the twin too, and each of its notes
+    assert once[0].contact.uuid == once[1].contact.uuid != once[3].contact.uuid
+    # Another text for one note: only that note's id changes.
+    changed = old_file()
+    changed[0]["notes"][1]["text"] = "send the pricing sheet today"  # type: ignore[index]
+    (other, *_rest) = with_stable_ids(parse_export(json.dumps(changed)))
+    assert other.uuid == once[0].uuid
+    assert other.notes[0].uuid == once[0].notes[0].uuid
+    assert other.notes[1].uuid != once[0].notes[1].uuid
+    # A call that has its ids passes through as it is.
+    (current,) = parse_export(json.dumps([{**a_call(id=1), "uuid": str(uuid.uuid4())}]))
+    current.contact.uuid = str(uuid.uuid4())
+    for note in current.notes:
+        note.uuid = str(uuid.uuid4())
+    assert next(with_stable_ids([current])) is current
+
+
+def test_an_old_file_imported_twice_by_the_cli_adds_nothing(tmp_path: Path) -> None:
+    file = tmp_path / "old.json"
+    file.write_text(json.dumps(old_file()))
+    home = tmp_path / "home"
+    done = cli("import", str(file), home=home)
+    assert done.returncode == 0 and "Imported 4 calls" in done.stderr, done.stderr
+    before = counts(database_path(home))
+    again = cli("import", str(file), home=home)
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.strip() == f"Imported 0 calls from {file} (4 calls already there)."
+    assert counts(database_path(home)) == before
+    assert_all_stable(database_path(home))

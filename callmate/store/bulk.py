@@ -168,6 +168,17 @@ def export_calls(db: sqlite3.Connection, batch: int = BATCH) -> Iterator[dict[st
             db.execute("COMMIT")
 
 
+def export_ids(
+    db: sqlite3.Connection, ids: list[int], batch: int = BATCH
+) -> Iterator[dict[str, Any]]:
+    """The calls of ``ids``, in that order, as :func:`export_calls` gives them
+    (``db push`` reads only the calls it has to write). In the caller's read
+    transaction, if it has one."""
+    enums = _Enums()
+    for start in range(0, len(ids), batch):
+        yield from _export_batch(db, ids[start : start + batch], enums)
+
+
 def export_team_calls(engine: Any, batch: int = BATCH) -> Generator[dict[str, Any], None, None]:
     """:func:`export_calls` on the team database (PostgreSQL), ``engine`` SQLAlchemy's.
 
@@ -512,7 +523,9 @@ def _next_id(db: sqlite3.Connection, table: str) -> int:
 
 
 def _import(db: sqlite3.Connection, calls: Iterable[Call], batch: int) -> tuple[int, int]:
-    from callmate.store.stable_ids import new_uuid
+    from callmate.store.stable_ids import new_uuid, with_stable_ids
+
+    calls = with_stable_ids(calls)  # a file from before uuids: ids from its content
 
     keep_ids = db.execute("SELECT count(*) FROM (SELECT 1 FROM calls LIMIT 1)").fetchone()[0] == 0
     next_call = _next_id(db, "calls")

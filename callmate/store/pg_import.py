@@ -25,19 +25,20 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice, pairwise
 from queue import Queue
 from typing import TYPE_CHECKING, Any
 
-from callmate.store import bulk
+from callmate.store import bulk, pg_schema
 from callmate.store.converters import clock_text
-from callmate.store.stable_ids import new_uuid
+from callmate.store.stable_ids import new_uuid, with_stable_ids
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from callmate.domain.models import Call, Contact
+    from callmate.domain.models import Call, Contact, Note
 
 BATCH = 500
 """Calls a batch (~5,000 notes): a handful of queries and a COPY a table for each.
@@ -85,31 +86,104 @@ def import_calls(
     :data:`BATCH`) at a time; the number added.
 
     ``there``: calls the caller left out because the team database holds them
-    (:func:`calls_there`), as {the file's id: the row's}, so a follow-up link to
+    (:func:`calls_held`), as {the file's id: the row's}, so a follow-up link to
     one still lands. Anything raised part way (a bad record read further on, a
     row the server refuses) leaves the transaction to be rolled back by its
     owner: nothing of the import stays.
     """
     job = _Import(connection)
     job.new_ids.update(there or {})
-    return job.run(calls, batch or BATCH)
+    return job.run(with_stable_ids(calls), batch or BATCH)
 
 
-def calls_there(connection: Connection, calls: Iterable[tuple[int, str | None]]) -> dict[int, int]:
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A call the team database holds, as ``db push`` compares it with the local one."""
+
+    team_id: int
+    status: str
+    notes: int
+    """Its notes not deleted."""
+    tail: int
+    """The sum of their uuids' :func:`uuid_tail`."""
+
+
+def uuid_tail(uuid: str | None) -> int:
+    """A uuid's last 10 hex digits (40 bits; random, or a hash, in every uuid
+    callmate writes) as a number: summed over a call's notes on each side, two
+    sums that differ say the notes differ. 0 for something that is not one."""
+    try:
+        return int(uuid[-10:], 16) if uuid else 0
+    except ValueError:
+        return 0
+
+
+_UUID_TAIL = "('x' || right(n.uuid, 10))::bit(40)::bigint"
+""":func:`uuid_tail` in PostgreSQL."""
+
+
+def calls_held(connection: Connection, calls: Iterable[tuple[int, str | None]]) -> dict[int, Held]:
     """Of ``calls`` ((id, uuid) pairs), those whose uuid the team database holds:
-    {id: the team's id}. A few thousand uuids a query."""
+    {id: what it holds}, with the number of the call's notes and the sum of
+    their uuid tails. 20,000 uuids at a time, two queries each: the calls by
+    uuid, then one aggregate of their notes (``GROUP BY call_id``). Not one
+    query joining the two: with the statistics of a table just filled (the
+    first push, the second pushed right after it) PostgreSQL planned that join
+    as a scan of every note for each call, minutes; each of these two is at
+    worst one scan of its table."""
     db: Any = connection.connection.driver_connection
-    found: dict[int, int] = {}
+    found: dict[int, Held] = {}
     stream = iter(calls)
-    while chunk := list(islice(stream, 5000)):
+    while chunk := list(islice(stream, 20000)):
         ids = {uuid: id_ for id_, uuid in chunk if uuid is not None}
         if not ids:
             continue
         with db.cursor() as cursor:
-            cursor.execute("SELECT uuid, id FROM calls WHERE uuid = ANY(%s)", (list(ids),))
-            for uuid, team_id in cursor:
-                found.setdefault(ids[uuid], team_id)
+            cursor.execute(  # never prepared: a generic plan can't hash the array
+                "SELECT uuid, id, status FROM calls WHERE uuid = ANY(%s)",
+                (list(ids),),
+                prepare=False,
+            )
+            calls_there = {team_id: (ids[uuid], status) for uuid, team_id, status in cursor}
+            if not calls_there:
+                continue
+            cursor.execute(
+                f"SELECT n.call_id, count(*), sum({_UUID_TAIL}) FROM notes n"
+                " WHERE n.call_id = ANY(%s) AND n.deleted_at IS NULL GROUP BY n.call_id",
+                (list(calls_there),),
+                prepare=False,
+            )
+            notes = {team_id: (count, tail) for team_id, count, tail in cursor}
+        for team_id, (id_, status) in calls_there.items():
+            count, tail = notes.get(team_id, (0, 0))
+            found.setdefault(id_, Held(team_id, status, int(count), int(tail)))
     return found
+
+
+def bring_up_to_date(
+    connection: Connection, calls: Iterable[Call], there: dict[int, int]
+) -> tuple[int, int]:
+    """What changed locally in calls the team database already holds (``there``:
+    {the local id: the team's}), inside ``connection``'s transaction, a batch at
+    a time: (notes added, calls closed).
+
+    * A note whose uuid the team database does not hold is added to the call,
+      once (the next push finds its uuid there).
+    * A call the team holds open (pushed while it was live) and closed here
+      since arrives closed: the call as closed here (outcome, next step and its
+      earlier dates, recap, the questions asked, the research said), and its
+      notes as they are here: their text and commitments brought over, a note
+      deleted here marked deleted there.
+    * Nothing else the team database holds is changed: a note edited or deleted
+      here after its call arrived closed stays as the team has it.
+    """
+    job = _Import(connection)
+    added = closed = 0
+    for chunk in _batches(calls, BATCH):
+        more, shut = job.bring_up_to_date(chunk, there)
+        added += more
+        closed += shut
+    return added, closed
 
 
 def _as_insert(copy: str, width: int) -> str:
@@ -203,6 +277,115 @@ class _Import:
                     )
         return self.count
 
+    # -- calls already there (db push) -------------------------------------------
+    def bring_up_to_date(self, chunk: list[Call], there: dict[int, int]) -> tuple[int, int]:
+        """:func:`bring_up_to_date` for one batch: four queries, then the writes."""
+        team_id = {id(call): there[call.id or 0] for call in chunk}
+        if self.row_security:  # a rep: another's call (its history pushed by them) is theirs
+            mine = (
+                "SELECT id, status FROM calls WHERE id = ANY(%s)"
+                f" AND {pg_schema.OWNER_COLUMN} = CURRENT_USER"
+            )
+        else:
+            mine = "SELECT id, status FROM calls WHERE id = ANY(%s)"
+        status = dict(self._all(mine, (list(team_id.values()),)))
+        chunk = [call for call in chunk if team_id[id(call)] in status]
+        present: dict[str, tuple[int, int]] = {
+            uuid: (note_id, call_id)
+            for uuid, note_id, call_id in self._all(
+                "SELECT uuid, id, call_id FROM notes WHERE uuid = ANY(%s::text[])",
+                ([note.uuid for call in chunk for note in call.notes if note.uuid],),
+            )
+        }
+        closing = [
+            call
+            for call in chunk
+            if call.status.value == "done" and status.get(team_id[id(call)]) == "live"
+        ]
+        fresh = [
+            (call, note)
+            for call in chunk
+            for note in call.notes
+            if note.uuid is None or note.uuid not in present
+        ]
+        note_ids = self._ids("notes", len(fresh))
+        notes: list[tuple[Any, ...]] = []
+        moves: list[tuple[Any, ...]] = []
+        row_of: dict[int, int] = {}  # id(note) -> its row in the team database
+        closing_ids = {id(call) for call in closing}
+        for (call, note), note_id in zip(fresh, note_ids, strict=True):
+            row_of[id(note)] = note_id
+            notes.append(_note_row(note, note_id, team_id[id(call)], call))
+            if id(call) not in closing_ids:  # a closing call's history is rebuilt below
+                moves += _note_moves(note, note_id, team_id[id(call)], call)
+        with self.db.cursor() as cursor:
+            if notes:
+                cursor.executemany(_as_insert(_COPIES["notes"], len(notes[0])), notes)
+            if closing:
+                self._close(cursor, closing, team_id, present, row_of, moves)
+            if moves:
+                cursor.executemany(_as_insert(_COPIES["date_moves"], 5), moves)
+        return len(fresh), len(closing)
+
+    def _close(
+        self,
+        cursor: Any,
+        closing: list[Call],
+        team_id: dict[int, int],
+        present: dict[str, tuple[int, int]],
+        row_of: dict[int, int],
+        moves: list[tuple[Any, ...]],
+    ) -> None:
+        """Calls the team holds open, closed here since: brought over as closed here
+        (their questions, research and date history replaced by the local ones)."""
+        ids = [team_id[id(call)] for call in closing]
+        calls, edits, kept = [], [], []
+        questions: list[tuple[Any, ...]] = []
+        research: list[tuple[Any, ...]] = []
+        for call in closing:
+            row_id = team_id[id(call)]
+            calls.append((*_call_row(call, row_id, 0)[3:], row_id))
+            uuids = []
+            for note in call.notes:
+                uuids.append(note.uuid)
+                held = present.get(note.uuid or "")
+                if held is not None and held[1] == row_id:
+                    row_of[id(note)] = held[0]
+                    edits.append((*_note_row(note, held[0], row_id, call)[3:], held[0]))
+                if id(note) in row_of:
+                    moves += _note_moves(note, row_of[id(note)], row_id, call)
+            kept.append((row_id, uuids))
+            questions += [
+                (row_id, i, q.text, q.asked, q.origin.value) for i, q in enumerate(call.questions)
+            ]
+            research += [
+                (row_id, i, r.area.value, r.text, r.said) for i, r in enumerate(call.research)
+            ]
+            moves += _step_moves(call, row_id)
+        columns = _CALL_COLUMNS.split(", ")[3:]
+        cursor.executemany(
+            f"UPDATE calls SET {', '.join(f'{c} = %s' for c in columns)}"
+            " WHERE id = %s AND status = 'live'",
+            calls,
+        )
+        if edits:
+            cursor.executemany(
+                "UPDATE notes SET kind = %s, text = %s, offset_seconds = %s, created_at = %s,"
+                " due = %s, due_time = %s, owner = %s, done_at = %s, in_email = %s WHERE id = %s",
+                edits,
+            )
+        cursor.executemany(
+            "UPDATE notes SET deleted_at = now() AT TIME ZONE 'UTC'"
+            " WHERE call_id = %s AND deleted_at IS NULL AND uuid <> ALL(%s::text[])",
+            kept,
+        )
+        for table in ("questions", "research", "date_moves"):  # after the updates' triggers
+            cursor.execute(f"DELETE FROM {table} WHERE call_id = ANY(%s)", (ids,))
+        if questions:
+            cursor.executemany(_as_insert(_COPIES["questions"], 5), questions)
+        if research:
+            cursor.executemany(_as_insert(_COPIES["research"], 5), research)
+
     # -- one batch ---------------------------------------------------------------
     def _batch(self, chunk: list[Call]) -> None:
         found: dict[str, int] = {}
@@ -268,70 +451,19 @@ class _Import:
         note_ids: Iterator[int],
         rows: dict[str, list[tuple[Any, ...]]],
     ) -> None:
-        step = call.next_step
         key = (call.contact.name.lower(), call.contact.company.lower())
-        rows["calls"].append(
-            (
-                row_id,
-                call.uuid or new_uuid(),
-                self.contacts[key],
-                call.goal,
-                call.backup_goal,
-                call.status.value,
-                _naive(call.started_at),
-                _naive(call.ended_at),
-                call.outcome.value if call.outcome else None,
-                step.what if step else None,
-                step.owner.value if step else None,
-                step.due if step else None,
-                clock_text(step.due_time) if step else None,
-                call.call_type.value,
-                call.paused_seconds,
-                call.reason.value if call.reason else None,
-                call.reason_text,
-                call.goal_result.value if call.goal_result else None,
-                call.recap_subject,
-                call.recap_body,
-                _naive(call.next_step_done_at),
-                call.connection.value,
-            )
-        )
+        rows["calls"].append(_call_row(call, row_id, self.contacts[key]))
         rows["questions"] += [
             (row_id, i, q.text, q.asked, q.origin.value) for i, q in enumerate(call.questions)
         ]
         rows["research"] += [
             (row_id, i, r.area.value, r.text, r.said) for i, r in enumerate(call.research)
         ]
-        moved_at = _naive(call.ended_at or call.started_at)
-        if step is not None and step.due is not None:
-            rows["date_moves"] += [
-                (row_id, None, old, due, moved_at)
-                for old, due in pairwise([*step.moved_from, step.due])
-            ]
-        started = _naive(call.started_at)
+        rows["date_moves"] += _step_moves(call, row_id)
         for note in call.notes:
             note_id = next(note_ids)
-            rows["notes"].append(
-                (
-                    note_id,
-                    note.uuid or new_uuid(),
-                    row_id,
-                    note.kind.value,
-                    note.text,
-                    note.offset_seconds,
-                    _naive(note.created_at) or started,
-                    note.due,
-                    clock_text(note.due_time) if note.due else None,
-                    note.owner,
-                    _naive(note.done_at),
-                    note.in_email,
-                )
-            )
-            if note.due is not None and note.moved_from:
-                rows["date_moves"] += [
-                    (row_id, note_id, old, due, moved_at)
-                    for old, due in pairwise([*note.moved_from, note.due])
-                ]
+            rows["notes"].append(_note_row(note, note_id, row_id, call))
+            rows["date_moves"] += _note_moves(note, note_id, row_id, call)
 
     def _renumber_taken(self, notes: list[tuple[Any, ...]]) -> None:
         """A note whose uuid the team database holds (the same note copied into
@@ -463,3 +595,72 @@ def _update(contact: Contact, company: str | None, id_: int) -> tuple[Any, ...]:
     """An UPDATE's parameters: ``company`` None keeps the contact's (one found by
     its e-mail keeps its name and company, the key of the team's contacts)."""
     return (company, contact.role.value, contact.email, contact.phone, contact.title, id_)
+
+
+def _call_row(call: Call, row_id: int, contact_id: int) -> tuple[Any, ...]:
+    """The call's row, in :data:`_CALL_COLUMNS`' order."""
+    step = call.next_step
+    return (
+        row_id,
+        call.uuid or new_uuid(),
+        contact_id,
+        call.goal,
+        call.backup_goal,
+        call.status.value,
+        _naive(call.started_at),
+        _naive(call.ended_at),
+        call.outcome.value if call.outcome else None,
+        step.what if step else None,
+        step.owner.value if step else None,
+        step.due if step else None,
+        clock_text(step.due_time) if step else None,
+        call.call_type.value,
+        call.paused_seconds,
+        call.reason.value if call.reason else None,
+        call.reason_text,
+        call.goal_result.value if call.goal_result else None,
+        call.recap_subject,
+        call.recap_body,
+        _naive(call.next_step_done_at),
+        call.connection.value,
+    )
+
+
+def _note_row(note: Note, note_id: int, call_id: int, call: Call) -> tuple[Any, ...]:
+    """The note's row, in the notes COPY's column order."""
+    return (
+        note_id,
+        note.uuid or new_uuid(),
+        call_id,
+        note.kind.value,
+        note.text,
+        note.offset_seconds,
+        _naive(note.created_at) or _naive(call.started_at),
+        note.due,
+        clock_text(note.due_time) if note.due else None,
+        note.owner,
+        _naive(note.done_at),
+        note.in_email,
+    )
+
+
+def _step_moves(call: Call, call_id: int) -> list[tuple[Any, ...]]:
+    """The next step's earlier dates as date_moves rows."""
+    step = call.next_step
+    if step is None or step.due is None:
+        return []
+    moved_at = _naive(call.ended_at or call.started_at)
+    return [
+        (call_id, None, old, due, moved_at) for old, due in pairwise([*step.moved_from, step.due])
+    ]
+
+
+def _note_moves(note: Note, note_id: int, call_id: int, call: Call) -> list[tuple[Any, ...]]:
+    """A commitment's earlier dates as date_moves rows."""
+    if note.due is None or not note.moved_from:
+        return []
+    moved_at = _naive(call.ended_at or call.started_at)
+    return [
+        (call_id, note_id, old, due, moved_at)
+        for old, due in pairwise([*note.moved_from, note.due])
+    ]
