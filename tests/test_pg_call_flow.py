@@ -28,6 +28,7 @@ from callmate.store.service import PostgresCallStore, open_store
 from callmate.widgets.recap_editor import RecapEditor
 from tests.conftest import NOW, empty_team_database
 from tests.helpers import FakeClipboard, screen_text, settle, type_text
+from tests.pg_server import PostgresServer
 
 
 @pytest.fixture
@@ -232,3 +233,44 @@ async def test_callmate_with_a_team_url_runs_the_app_on_it(
     finally:
         app.store.close()
     assert not database_path(isolated_home).exists()
+
+
+async def test_the_app_on_an_outdated_team_schema_names_the_command_and_changes_nothing(
+    isolated_home: Path, clock: FrozenClock, clipboard: FakeClipboard, pg_server: PostgresServer
+) -> None:
+    """A team database left at schema version 1: home says, in one line, which command
+    to run; a key that would write (n, a new call) makes nothing there."""
+    from sqlalchemy import create_engine, text
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("PostgreSQL tests: psycopg is not installed (pip install 'callmate[postgres]')")
+    url = pg_server.create_database("callmate_app_old")
+    admin = create_engine(parse(url).sqlalchemy_url())
+    try:
+        with admin.begin() as connection:
+            connection.execute(text("CREATE TABLE callmate_schema (version integer NOT NULL)"))
+            connection.execute(text("INSERT INTO callmate_schema VALUES (1)"))
+        application = make_app(isolated_home, clock=clock, clipboard=clipboard, team=parse(url))
+        try:
+            async with application.run_test(size=(100, 30)) as pilot:
+                await settle(pilot)
+                shown = " ".join(screen_text(pilot).split())  # the line wraps at 100 columns
+                assert "schema version 1, older than" in shown, shown
+                assert "run `callmate db upgrade`" in shown, shown
+                assert pg_server.password not in shown
+                await pilot.press("n")
+                await settle(pilot)
+        finally:
+            application.store.close()
+        with admin.connect() as connection:
+            tables = connection.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            ).scalars()
+            assert sorted(tables) == ["callmate_schema"]
+            version = connection.execute(text("SELECT version FROM callmate_schema"))
+            assert version.scalar_one() == 1
+    finally:
+        admin.dispose()
+    assert not database_path(isolated_home).exists()  # nothing fell back to SQLite
