@@ -1030,7 +1030,7 @@ def test_upgrading_from_version_5_hides_private_notes_and_grants_search(
                 a_engine.dispose()
         code = main(["db", "upgrade", "--database-url", url])
         out, err = capsys.readouterr()
-        assert code == 0 and "from version 5 to 6" in out, out + err
+        assert code == 0 and f"from version 5 to {pg_schema.LATEST}" in out, out + err
         a_engine = team_v5.engine_of(rep_a)
         try:
             with a_engine.connect() as db:
@@ -1048,5 +1048,87 @@ def test_upgrading_from_version_5_hides_private_notes_and_grants_search(
                 assert [h.text for h in hits] == ["margin floor twelve"]
         finally:
             b_engine.dispose()
+    finally:
+        engine.dispose()
+
+
+def shadowing_gets_nothing(team: Team, rep_a: str, rep_b: str) -> None:
+    """Rep A's temporary tables named like callmate's: a ``callmate_users``
+    making A a manager, a ``calls`` making A the owner of B's call. Neither
+    reaches the policies or the search function (they look in ``pg_temp``
+    last): A reads none of B's private notes and deletes none of B's notes."""
+    hers = made_by(team, rep_b, private="margin floor twelve")
+    engine = team.engine_of(rep_a)
+    try:
+        with engine.begin() as db:
+            db.execute(
+                text("CREATE TEMP TABLE callmate_users (role_name text, is_manager boolean)")
+            )
+            db.execute(text("INSERT INTO callmate_users VALUES (CURRENT_USER, true)"))
+            db.execute(text("CREATE TEMP TABLE calls (id integer, owner_role text)"))
+            db.execute(text("INSERT INTO calls VALUES (:id, CURRENT_USER)"), {"id": hers})
+            private = db.execute(
+                text("SELECT count(*) FROM public.notes WHERE kind = 'private'")
+            ).scalar_one()
+            assert private == 0, "a temporary callmate_users made a rep a manager"
+            found = db.execute(
+                text(
+                    f"SELECT text FROM public.{pg_search.NOTES_MATCHING}"
+                    "(to_tsquery('callmate_search', 'twelve'), 100)"
+                )
+            ).all()
+            assert found == [], "the search function read a temporary callmate_users"
+            deleted = db.execute(
+                text("DELETE FROM public.notes WHERE call_id = :id"), {"id": hers}
+            ).rowcount
+            assert deleted == 0, "a temporary calls table made a rep the owner of B's call"
+            moved = db.execute(
+                text("UPDATE public.questions SET text = 'x' WHERE call_id = :id"), {"id": hers}
+            ).rowcount
+            assert moved == 0
+    finally:
+        engine.dispose()
+    admin = make_engine(parse(team.url))
+    try:
+        with admin.connect() as db:
+            kept = db.execute(
+                text("SELECT count(*) FROM notes WHERE call_id = :id"), {"id": hers}
+            ).scalar_one()
+            assert kept == 3  # the note, the promise and the private note: none gone
+    finally:
+        admin.dispose()
+
+
+def test_a_reps_temporary_tables_stand_in_for_nothing(
+    team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rep_a = team.add(capsys, monkeypatch, "--name", "Sam Rivera")
+    rep_b = team.add(capsys, monkeypatch, "--name", "Priya Shah")
+    shadowing_gets_nothing(team, rep_a, rep_b)
+
+
+def test_upgrading_from_version_6_closes_the_temporary_table_way_round(
+    pg_server: PostgresServer,
+    pg_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A database made by version 6 (functions with the search path they were
+    made with, pg_temp first), then ``callmate db upgrade``: version 7 pins them."""
+    database = f"roles_v6_{next(_numbers)}"
+    url = pg_server.create_database(database)
+    engine = make_engine(parse(url))
+    team_v6 = Team(pg_server, database, url, {})
+    try:
+        with monkeypatch.context() as version_6:
+            version_6.setattr(pg_schema, "LATEST", 6)
+            version_6.setattr("callmate.store.team.LATEST", 6)
+            pg_schema.upgrade(engine)
+            rep_a = team_v6.add(capsys, monkeypatch)
+            rep_b = team_v6.add(capsys, monkeypatch)
+        code = main(["db", "upgrade", "--database-url", url])
+        out, err = capsys.readouterr()
+        assert code == 0 and f"from version 6 to {pg_schema.LATEST}" in out, out + err
+        shadowing_gets_nothing(team_v6, rep_a, rep_b)
     finally:
         engine.dispose()

@@ -31,6 +31,10 @@ the same e-mail before one of the same name and company.
 Private notes (version 6, :func:`_add_private_notes`): a rep reads the team's
 notes but another rep's private ones (``#``); a manager reads everything.
 
+Pinned search paths (version 7, :func:`_pin_search_paths`): callmate's
+functions look in ``pg_temp`` last, so a rep's temporary table can't stand in
+for ``callmate_users`` or ``calls`` inside a policy or the search function.
+
 An upgrade runs in one transaction under a transaction-level advisory lock
 (PostgreSQL's DDL is transactional), so two reps upgrading at once is safe:
 the second waits, then finds the version the first committed and changes
@@ -50,7 +54,7 @@ from callmate.store.schema import Base
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
-LATEST = 6
+LATEST = 7
 """The team schema's version this callmate writes and reads."""
 
 VERSION_TABLE = "callmate_schema"
@@ -190,6 +194,8 @@ def upgrade(engine: Engine) -> int:
             _add_review_indexes(connection)
         if found < 6 <= LATEST:
             _add_private_notes(connection)
+        if found < LATEST:  # version 7, and any function a later version adds
+            _pin_search_paths(connection)
         if found < LATEST:  # a later version's tables (and 3's) for every rep there is
             _grant_every_user(connection)
         if found < LATEST:
@@ -629,6 +635,38 @@ _PRIVATE = [
     ),
 ]
 """Version 6's function, policy and search function."""
+
+
+def _pin_search_paths(connection: Connection) -> None:
+    """Version 7: every function of callmate's schema looks up tables in
+    ``pg_catalog``, then that schema, then ``pg_temp`` — last.
+
+    Unless ``pg_temp`` is named in a function's search path PostgreSQL looks
+    there *first* for tables, and any role may create temporary ones: a rep's
+    ``CREATE TEMP TABLE callmate_users`` naming themselves a manager made the
+    notes' read policy (and the search function, run as the tables' owner)
+    show them every other rep's private notes, and a temporary ``calls``
+    naming them the owner of another rep's call let them delete its notes.
+    The functions' bodies stay as they are; ``ALTER FUNCTION … SET
+    search_path`` replaces the ``FROM CURRENT`` they were made with.
+    Functions an extension owns (``unaccent``'s) are left to it.
+    """
+    schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+    functions = connection.execute(
+        text(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname = :schema AND p.proname LIKE 'callmate%' "
+            "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass "
+            "AND d.objid = p.oid AND d.deptype = 'e')"
+        ),
+        {"schema": schema},
+    ).scalars()
+    quoted = connection.execute(text("SELECT quote_ident(:s)"), {"s": schema}).scalar_one()
+    for function in functions.all():
+        connection.execute(
+            text(f"ALTER FUNCTION {function} SET search_path = pg_catalog, {quoted}, pg_temp")
+        )
 
 
 def _add_private_notes(connection: Connection) -> None:
