@@ -24,6 +24,8 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import Input, Label, Static
 
 from callmate.commands import key_of
@@ -70,8 +72,36 @@ WIDE = (120, 40)
 """Seconds a paste's first frame waits for its write to commit, at most."""
 
 
+class Band(Horizontal):
+    """A row of the live screen, covered by its children: drawn as its background only.
+
+    Textual renders a container line by line like any widget, then cuts each
+    line at every edge of the widgets over it, and a resize does it all again
+    for every line of every widget. ``BLANK`` draws the same blank lines (no
+    border, no padding, no content) at a fraction of the cost.
+    """
+
+    BLANK = True
+
+
+class HeaderBand(Horizontal):
+    """The header row: its padding shows either side, so it is drawn, but one line only.
+
+    Every line of it is alike (no border, no content of its own): one line
+    rendered and repeated is what Textual would draw line by line.
+    """
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if crop.height <= 1:
+            return super().render_lines(crop)
+        return super().render_lines(crop._replace(height=1)) * crop.height
+
+
 class LiveCallScreen(CallmateScreen[None]):
     """The kind label in its kind's colour, from the kinds table."""
+
+    BLANK = True
+    """Its rows are all covered (header, banner, body, hint, note row): drawn as background only."""
 
     BINDINGS = [
         Binding(
@@ -233,16 +263,16 @@ class LiveCallScreen(CallmateScreen[None]):
     def compose(self) -> ComposeResult:
         contact = self.call.contact
         who = contact.name + (f" · {contact.company}" if contact.company else "")
-        with Horizontal(id="call-header"):
+        with HeaderBand(id="call-header"):
             yield Static(self._goals_text(), id="goals")
             yield CallClock(who, id="clock")
         yield Static("", id="time-check", markup=False)
-        with Horizontal(id="call-body"):
+        with Band(id="call-body"):
             yield NotesLog(id="notes")
             yield PrepPanel(id="prep")
             yield Checklist(id="questions")
         yield Static(self._keys_text(), id="keys-hint")
-        with Horizontal(id="note-row"):
+        with Band(id="note-row"):
             yield Label("note ▸", id="kind-label")
             yield NoteLine(placeholder="type a note, Enter saves it", id="note-input")
 
