@@ -2,11 +2,13 @@
 
 benchmarks/bare_growth.py is an OptionList, an Input and a Static; the live
 call screen (callmate/screens/live_call.py) lays out and draws more: a header
-row (goals, clock), a hidden time-check banner, the notes log, a hidden prep
-panel and the questions checklist side by side, a two-line key hint and the
-note row (kind label, note line), with the same CSS (callmate/app.tcss and
-the widgets' own). Here each is its plain Textual widget (Static, OptionList,
-Label, Input) and the notes log is an OptionList of ten notes, so what a
+row (goals, clock), the time-check banner (shown: the growth benchmark's
+call started 40 minutes ago), the notes log, a hidden prep panel and the
+questions checklist (the body's full height) side by side, a two-line key
+hint and the note row (kind label, note line), with the same CSS
+(callmate/app.tcss and the widgets' own). Here each is its plain Textual
+widget (Static, OptionList, Label, Input) and the notes log is an OptionList
+of ten notes, drawn as stock Textual draws them, so what a
 resize costs here is what Textual costs for that tree without callmate's
 code. The keys are bare_growth's (``r``, Delete, Ctrl+Z, Enter, Home, End,
 Page Down), so ``python -m benchmarks.growth --bare benchmarks.bare_live``
@@ -38,7 +40,7 @@ CSS = """
 #log { width: 2fr; height: 1fr; border: round $primary 50%; border-title-align: left; }
 #prep { width: 4fr; height: 1fr; border: round $accent 50%; padding: 0 1; }
 #questions {
-    width: 1fr; min-width: 24; max-width: 40; height: auto; max-height: 12;
+    width: 1fr; min-width: 24; max-width: 40; height: 1fr; max-height: 100%;
     border: round $secondary 40%; border-title-align: left;
 }
 #keys-hint { padding: 0 1; height: 2; }
@@ -55,9 +57,10 @@ class LiveTree(Notes):
         with Horizontal(id="call-header"):
             yield Static("Goal: book the pilot\nBackup: a second call with IT", id="goals")
             yield Static("Dana Whitfield · Northwind  00:12:34", id="clock")
-        time_check = Static("", id="time-check")
-        time_check.display = False
-        yield time_check
+        # Shown, as in growth's call (started 40 minutes before the benchmark).
+        yield Static(
+            "20 minutes in. Say so, and ask if they are happy to keep going.", id="time-check"
+        )
         with Horizontal(id="call-body"):
             log = OptionList(*self.lines, id="log", markup=False)
             log.border_title = "Notes · ↑ edit · space: @ in email"
