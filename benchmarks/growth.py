@@ -26,6 +26,12 @@ alternating with callmate. ``--code DIR`` runs callmate from another checkout
 (e.g. main, for before figures); the bare app always runs from here.
 ``--bare benchmarks.bare_live`` takes as the floor the live call screen's
 widget tree in bare Textual instead (what a resize costs Textual there).
+
+``--resize-paired`` times only "resize, then back", but paired round by
+round: bare_live, then callmate from each ``--code`` (repeatable: main and
+this branch) at each number of notes, all launched once and resized in turn
+in every round, each after growth's delete, undo and edit of a note (so the
+log has changed since the last resize, as in the full run).
 """
 
 from __future__ import annotations
@@ -189,6 +195,59 @@ def session(
     return out
 
 
+def resize_paired(codes: list[Path], sizes: list[int], rounds: int) -> dict[str, float]:
+    """bare_live and callmate (each checkout, each size) resized in turn, round by round."""
+    results: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        programs: dict[str, tuple[PtyProgram, list[int]]] = {}
+        try:
+            bare = launch([sys.executable, "-m", "benchmarks.bare_live"], {"PYTHONPATH": str(HERE)})
+            programs["bare_live"] = (bare, list(range(1, 11)))
+            for size in sizes:
+                for number, code in enumerate(codes):
+                    home = Path(tmp) / f"home{size}-{number}"  # a database each
+                    ids = seeded(home, size)
+                    env = {"CALLMATE_HOME": str(home), "PYTHONPATH": str(code)}
+                    label = f"{code.resolve().name}@{size}"
+                    programs[label] = (launch([sys.executable, "-m", "callmate"], env), ids)
+            for program, ids in programs.values():
+                timed(program, "r", marker(ids[-1]))
+                for keys in ("\x1b[A", "\x1b[A\x1b[A"):  # into the log, third note from the end
+                    program.write(keys)
+                    settle(program)
+            times: dict[str, list[float]] = {label: [] for label in programs}
+            for n in range(rounds):
+                for label, (program, ids) in programs.items():
+                    target = ids[-3]
+                    timed(program, "\x1b[3~", marker(ids[-2]))  # delete, undo, edit: as growth
+                    timed(program, "\x1a", marker(target))
+                    for keys in ("\r", "\x15", f"{marker(target)} edited {n:03d}"):
+                        program.write(keys)
+                        settle(program)
+                    timed(program, "\r", f"edited {n:03d}")
+                    for keys in ("\x1b[A", "\x1b[A\x1b[A"):
+                        program.write(keys)
+                        settle(program)
+                    there = resize(program, OTHER_SIZE, r"n\d{5}")
+                    times[label].append(there + resize(program, SIZE, r"n\d{5}"))
+        finally:
+            for program, _ in programs.values():
+                program.stop()
+    floor = times["bare_live"]
+    print("\nresize and back, paired per round: median / p95 ms, and the per-round ratio")
+    print("to bare_live (median / p95)")
+    for label, values in times.items():
+        ratios = [ours / bare for ours, bare in zip(values, floor, strict=True)]
+        results[f"resize_paired_{label}"] = median(values)
+        results[f"resize_paired_{label}_p95"] = p95(values)
+        results[f"resize_paired_{label}_ratio"] = median(ratios)
+        print(
+            f"| {label} | {median(values) * 1000:.1f} / {p95(values) * 1000:.1f} ms "
+            f"| x{median(ratios):.2f} / {p95(ratios):.2f} |"
+        )
+    return results
+
+
 def seeded(home: Path, notes: int) -> list[int]:
     """An open call of ``notes`` notes, each text starting with its marker; their ids."""
     seed(home, live_notes=notes)
@@ -211,14 +270,26 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--notes", default="10,100,1000,5000")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--keys", type=int, default=40)
-    parser.add_argument("--code", type=Path, default=HERE, help="callmate checkout to run")
+    parser.add_argument(
+        "--code",
+        type=Path,
+        action="append",
+        help="callmate checkout to run (repeatable with --resize-paired; default: this one)",
+    )
     parser.add_argument(
         "--bare",
         default="benchmarks.bare_growth",
         help="the floor program (benchmarks.bare_live: the live screen's widget tree)",
     )
+    parser.add_argument(
+        "--resize-paired",
+        action="store_true",
+        help="only resize and back, bare_live and every --code paired round by round",
+    )
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.notes.split(",")]
+    if args.resize_paired:
+        return resize_paired(args.code or [HERE], sizes, args.rounds)
     bare_ids = list(range(1, 11))
     bare_env = {"PYTHONPATH": str(HERE)}
     bare_command = [sys.executable, "-m", args.bare]
@@ -228,7 +299,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         for size in sizes:
             home = Path(tmp) / f"home{size}"
             ids = seeded(home, size)
-            env = {"CALLMATE_HOME": str(home), "PYTHONPATH": str(args.code)}
+            env = {"CALLMATE_HOME": str(home), "PYTHONPATH": str((args.code or [HERE])[0])}
             command = [sys.executable, "-m", "callmate"]
             bare = session(bare_command, bare_env, bare_ids, args.rounds, args.keys)
             ours = session(command, env, ids, args.rounds, args.keys)
