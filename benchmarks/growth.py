@@ -218,6 +218,7 @@ def resize_paired(codes: list[Path], sizes: list[int], rounds: int) -> dict[str,
             times: dict[str, list[float]] = {label: [] for label in programs}
             for n in range(rounds):
                 for label, (program, ids) in programs.items():
+                    print(f"  round {n + 1}: {label}", flush=True)
                     target = ids[-3]
                     timed(program, "\x1b[3~", marker(ids[-2]))  # delete, undo, edit: as growth
                     timed(program, "\x1a", marker(target))
