@@ -629,3 +629,76 @@ async def test_a_team_call_resumed_keeps_its_slip_history_once(
         (date(2026, 11, 27), date(2026, 11, 30)),
         (date(2026, 11, 30), date(2026, 12, 2)),
     ]
+
+
+async def test_quitting_waits_for_a_recap_queued_behind_a_slow_push_and_leaves_the_backlog(
+    isolated_home: Path, server: PostgresServer, outage_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A recap saved on a team call (not in the outbox: written to the team
+    database directly, fire-and-forget) queued behind a push the server is slow
+    to take: quitting waits for the recap past EXIT_WAIT while the server answers
+    (it used to return and the recap died with the process, unsaid); the push
+    backlog stops at its batch and the next start pushes the rest, once."""
+    import threading
+
+    from sqlalchemy import text
+
+    from callmate.domain.models import Call, Contact, NextStep, Note, Outcome
+    from callmate.store import outbox, service
+    from callmate.store.service import open_store
+    from tests.conftest import NOW
+
+    monkeypatch.setattr(service, "EXIT_WAIT", 0.0)  # any wait at all is past it
+    monkeypatch.setattr(outbox, "BATCH", 2)  # a backlog of several batches
+    repo = Repository.open_url(outage_url)
+    try:
+        earlier = repo.start_call(Call(contact=Contact(name="Lee"), goal="Intro", started_at=NOW))
+        assert earlier.id is not None
+        step = NextStep(what="Demo", due=date(2026, 11, 27))
+        repo.finish_call(earlier.id, outcome=Outcome.MAYBE, next_step=step, ended_at=NOW)
+    finally:
+        repo.close()
+
+    store = open_store(database_path(isolated_home), team=parse(outage_url))
+    assert isinstance(store, PostgresCallStore)
+    slow = Repository.open_url(outage_url)  # holds the notes: the push waits on it
+    held = slow.engine.connect()
+    closing: threading.Thread | None = None
+    try:
+        call = await store.start_call(
+            Call(contact=Contact(name="Dana", company="Northwind"), goal="Demo", started_at=NOW)
+        )
+        assert call.id is not None
+        await eventually(
+            lambda: team_rows(outage_url, "SELECT count(*) FROM calls") == [(2,)], "call pushed"
+        )
+        held.execute(text("LOCK TABLE notes IN EXCLUSIVE MODE"))
+        for i in range(7):
+            await store.save_note(call.id, Note(text=f"note {i}", created_at=NOW))
+        store.save_recap(earlier.id, "Recap", "Thanks for your time")
+        closing = threading.Thread(target=store.close)
+        closing.start()
+        closing.join(1.0)
+        assert closing.is_alive(), "close went on while the recap waited behind the push"
+    finally:
+        held.rollback()  # the server takes the push again
+        held.close()
+        slow.close()
+        if closing is not None:
+            closing.join()
+        else:
+            store.close()
+    assert store.unsent == ""
+    assert team_rows(outage_url, f"SELECT recap_subject FROM calls WHERE id = {earlier.id}") == [
+        ("Recap",)
+    ]
+    assert len(team_notes(outage_url)) < 7, "the backlog stopped at its batch"
+
+    store = open_store(database_path(isolated_home), team=parse(outage_url))
+    try:
+        store.warm_up()  # the next start pushes the rest
+        await eventually(lambda: len(team_notes(outage_url)) == 7, "the rest pushed")
+    finally:
+        store.close()
+    assert sorted(team_notes(outage_url)) == [(f"note {i}", False) for i in range(7)]
+
