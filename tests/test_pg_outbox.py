@@ -702,3 +702,64 @@ async def test_quitting_waits_for_a_recap_queued_behind_a_slow_push_and_leaves_t
         store.close()
     assert sorted(team_notes(outage_url)) == [(f"note {i}", False) for i in range(7)]
 
+
+async def test_a_date_move_left_alone_in_the_outbox_is_pushed_at_the_next_start_once(
+    isolated_home: Path, server: PostgresServer, outage_url: str
+) -> None:
+    """Only a date move waits in the outbox (its call pushed in an earlier batch,
+    then a kill): the next start pushes it, once (nothing else waiting used to
+    count as idle, and the slip never reached the team's history)."""
+    import sqlite3
+
+    from callmate.domain.models import Call, Contact, NextStep, Outcome
+    from callmate.store.outbox import LOCAL_IDS
+    from callmate.store.service import open_store
+    from tests.conftest import NOW
+
+    moves = "SELECT from_date, to_date FROM date_moves ORDER BY id"
+    store = open_store(database_path(isolated_home), team=parse(outage_url))
+    try:
+        call = await store.start_call(
+            Call(contact=Contact(name="Dana", company="Northwind"), goal="Demo", started_at=NOW)
+        )
+        assert call.id is not None
+        step = NextStep(what="Contract", due=date(2026, 11, 27))
+        await store.finish_call(call.id, outcome=Outcome.YES, next_step=step, ended_at=NOW)
+        assert await store.move_promise(call.id, None, date(2026, 11, 30), None)
+        await eventually(lambda: len(team_rows(outage_url, moves)) == 1, "the move pushed")
+    finally:
+        store.close()
+    repo = Repository.open_url(outage_url)  # as if killed before the move's batch
+    try:
+        with repo.engine.begin() as connection:
+            from sqlalchemy import text
+
+            connection.execute(text("DELETE FROM date_moves"))
+    finally:
+        repo.close()
+    db = sqlite3.connect(isolated_home / OUTBOX_FILE)
+    try:
+        with db:
+            db.execute(
+                "INSERT INTO outbox_changes (tbl, row_id) SELECT 'date_moves', id FROM date_moves"
+                f" WHERE call_id > {LOCAL_IDS}"
+            )
+            assert db.execute("SELECT tbl FROM outbox_changes").fetchall() == [("date_moves",)]
+    finally:
+        db.close()
+
+    for _ in range(2):  # the next start, and one more: once
+        store = open_store(database_path(isolated_home), team=parse(outage_url))
+        assert isinstance(store, PostgresCallStore)
+        try:
+            store.warm_up()
+            await eventually(lambda: len(team_rows(outage_url, moves)) == 1, "pushed")
+            await eventually(lambda p=store.pusher: not p.state.problem, "no problem said")
+        finally:
+            store.close()
+    assert team_rows(outage_url, moves) == [(date(2026, 11, 27), date(2026, 11, 30))]
+    db = sqlite3.connect(isolated_home / OUTBOX_FILE)
+    try:
+        assert db.execute("SELECT count(*) FROM outbox_changes").fetchall() == [(0,)]
+    finally:
+        db.close()
