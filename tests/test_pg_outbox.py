@@ -763,3 +763,51 @@ async def test_a_date_move_left_alone_in_the_outbox_is_pushed_at_the_next_start_
         assert db.execute("SELECT count(*) FROM outbox_changes").fetchall() == [(0,)]
     finally:
         db.close()
+
+
+async def test_quitting_offline_with_a_recap_queued_says_it_did_not_reach_the_team(
+    isolated_home: Path, server: PostgresServer, outage_url: str
+) -> None:
+    """The server out of reach (the pusher found it so) and a recap of a team call
+    still queued on the team thread: quitting doesn't wait for it, and says so
+    (the command prints ``store.unsent`` once the app is gone), never silently."""
+    import asyncio
+    import threading
+
+    from callmate.domain.models import Call, Contact
+    from callmate.store.service import open_store
+    from tests.conftest import NOW
+
+    repo = Repository.open_url(outage_url)
+    try:
+        earlier = repo.start_call(Call(contact=Contact(name="Lee"), goal="Intro", started_at=NOW))
+        assert earlier.id is not None
+    finally:
+        repo.close()
+    store = open_store(database_path(isolated_home), team=parse(outage_url))
+    assert isinstance(store, PostgresCallStore)
+    gate = threading.Event()
+    busy: asyncio.Future[object] | None = None
+    try:
+        server.halt()
+        await store.start_call(
+            Call(contact=Contact(name="Dana", company="Northwind"), goal="Demo", started_at=NOW)
+        )
+        await eventually(lambda: store.pusher.state.problem == "offline", "offline said")
+        holding = threading.Event()
+
+        def hold() -> None:
+            holding.set()
+            gate.wait()
+
+        busy = asyncio.ensure_future(store.gateway.call(hold))  # the team thread busy
+        await eventually(holding.is_set, "the team thread held")
+        store.save_recap(earlier.id, "Recap", "Thanks")
+        store.close()
+    finally:
+        gate.set()
+        if busy is not None:
+            await busy
+    assert store.unsent == (
+        "1 change to earlier calls did not reach the team database before callmate closed"
+    )
