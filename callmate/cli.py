@@ -691,6 +691,8 @@ def _run_app(base: Path, team=None) -> int:  # type: ignore[no-untyped-def]
     gc.disable()
     app = build_app(base, team)
     app.run()
+    if app.store.unsent:  # said here: under the app it would not be seen
+        print(f"callmate: {app.store.unsent}.", file=sys.stderr)
     return app.return_code or 0
 
 

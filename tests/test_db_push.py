@@ -330,3 +330,40 @@ def test_a_new_call_and_notes_on_a_held_one_go_in_one_push(
     assert counts(team)["notes"] == 3 + 2 + 3
     texts = [n[1] for n in team_notes(team, old.uuid)]
     assert texts[-2:] == ["one", "two"]
+
+
+def test_closing_a_call_marks_deleted_only_the_notes_deleted_here(
+    team: Repository, local: Repository, pg_store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A call pushed open, then a note added to the team's copy (through the outbox,
+    say) that this file never had: closing it here and pushing marks deleted the
+    note deleted here, and leaves the team's own note as it is."""
+    started = NOW - timedelta(hours=2)
+    call = local.start_call(
+        Call(contact=Contact(name="Dana", company="Northwind"), goal="Demo", started_at=started)
+    )
+    assert call.id is not None
+    kept = local.save_note(call.id, Note(kind=NoteKind.NOTE, text="kept", created_at=started))
+    gone = local.save_note(call.id, Note(kind=NoteKind.NOTE, text="typo", created_at=started))
+    code, err = push(pg_store_url, capsys)
+    assert code == 0, err
+    (live,) = team.all_calls()
+    assert live.id is not None
+    theirs = team.save_note(live.id, Note(kind=NoteKind.NOTE, text="team's", created_at=NOW))
+
+    local.delete_note(gone.id or 0, NOW)
+    closed = local.finish_call(
+        call.id,
+        outcome=Outcome.YES,
+        next_step=NextStep(what="Demo", owner=Owner.US, due=NOW.date() + timedelta(days=3)),
+        ended_at=NOW - timedelta(hours=1),
+    )
+    code, err = push(pg_store_url, capsys)
+    assert code == 0, err
+    (there,) = team.all_calls()
+    assert there.status.value == "done"
+    assert team_notes(team, closed.uuid) == [
+        (kept.uuid, "kept", False),
+        (gone.uuid, "typo", True),
+        (theirs.uuid, "team's", False),
+    ]

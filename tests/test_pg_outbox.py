@@ -629,3 +629,185 @@ async def test_a_team_call_resumed_keeps_its_slip_history_once(
         (date(2026, 11, 27), date(2026, 11, 30)),
         (date(2026, 11, 30), date(2026, 12, 2)),
     ]
+
+
+async def test_quitting_waits_for_a_recap_queued_behind_a_slow_push_and_leaves_the_backlog(
+    isolated_home: Path, server: PostgresServer, outage_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A recap saved on a team call (not in the outbox: written to the team
+    database directly, fire-and-forget) queued behind a push the server is slow
+    to take: quitting waits for the recap past EXIT_WAIT while the server answers
+    (it used to return and the recap died with the process, unsaid); the push
+    backlog stops at its batch and the next start pushes the rest, once."""
+    import threading
+
+    from sqlalchemy import text
+
+    from callmate.domain.models import Call, Contact, NextStep, Note, Outcome
+    from callmate.store import outbox, service
+    from callmate.store.service import open_store
+    from tests.conftest import NOW
+
+    monkeypatch.setattr(service, "EXIT_WAIT", 0.0)  # any wait at all is past it
+    monkeypatch.setattr(outbox, "BATCH", 2)  # a backlog of several batches
+    repo = Repository.open_url(outage_url)
+    try:
+        earlier = repo.start_call(Call(contact=Contact(name="Lee"), goal="Intro", started_at=NOW))
+        assert earlier.id is not None
+        step = NextStep(what="Demo", due=date(2026, 11, 27))
+        repo.finish_call(earlier.id, outcome=Outcome.MAYBE, next_step=step, ended_at=NOW)
+    finally:
+        repo.close()
+
+    store = open_store(database_path(isolated_home), team=parse(outage_url))
+    assert isinstance(store, PostgresCallStore)
+    slow = Repository.open_url(outage_url)  # holds the notes: the push waits on it
+    held = slow.engine.connect()
+    closing: threading.Thread | None = None
+    try:
+        call = await store.start_call(
+            Call(contact=Contact(name="Dana", company="Northwind"), goal="Demo", started_at=NOW)
+        )
+        assert call.id is not None
+        await eventually(
+            lambda: team_rows(outage_url, "SELECT count(*) FROM calls") == [(2,)], "call pushed"
+        )
+        held.execute(text("LOCK TABLE notes IN EXCLUSIVE MODE"))
+        for i in range(7):
+            await store.save_note(call.id, Note(text=f"note {i}", created_at=NOW))
+        store.save_recap(earlier.id, "Recap", "Thanks for your time")
+        closing = threading.Thread(target=store.close)
+        closing.start()
+        closing.join(1.0)
+        assert closing.is_alive(), "close went on while the recap waited behind the push"
+    finally:
+        held.rollback()  # the server takes the push again
+        held.close()
+        slow.close()
+        if closing is not None:
+            closing.join()
+        else:
+            store.close()
+    assert store.unsent == ""
+    assert team_rows(outage_url, f"SELECT recap_subject FROM calls WHERE id = {earlier.id}") == [
+        ("Recap",)
+    ]
+    assert len(team_notes(outage_url)) < 7, "the backlog stopped at its batch"
+
+    store = open_store(database_path(isolated_home), team=parse(outage_url))
+    try:
+        store.warm_up()  # the next start pushes the rest
+        await eventually(lambda: len(team_notes(outage_url)) == 7, "the rest pushed")
+    finally:
+        store.close()
+    assert sorted(team_notes(outage_url)) == [(f"note {i}", False) for i in range(7)]
+
+
+async def test_a_date_move_left_alone_in_the_outbox_is_pushed_at_the_next_start_once(
+    isolated_home: Path, server: PostgresServer, outage_url: str
+) -> None:
+    """Only a date move waits in the outbox (its call pushed in an earlier batch,
+    then a kill): the next start pushes it, once (nothing else waiting used to
+    count as idle, and the slip never reached the team's history)."""
+    import sqlite3
+
+    from callmate.domain.models import Call, Contact, NextStep, Outcome
+    from callmate.store.outbox import LOCAL_IDS
+    from callmate.store.service import open_store
+    from tests.conftest import NOW
+
+    moves = "SELECT from_date, to_date FROM date_moves ORDER BY id"
+    store = open_store(database_path(isolated_home), team=parse(outage_url))
+    try:
+        call = await store.start_call(
+            Call(contact=Contact(name="Dana", company="Northwind"), goal="Demo", started_at=NOW)
+        )
+        assert call.id is not None
+        step = NextStep(what="Contract", due=date(2026, 11, 27))
+        await store.finish_call(call.id, outcome=Outcome.YES, next_step=step, ended_at=NOW)
+        assert await store.move_promise(call.id, None, date(2026, 11, 30), None)
+        await eventually(lambda: len(team_rows(outage_url, moves)) == 1, "the move pushed")
+    finally:
+        store.close()
+    repo = Repository.open_url(outage_url)  # as if killed before the move's batch
+    try:
+        with repo.engine.begin() as connection:
+            from sqlalchemy import text
+
+            connection.execute(text("DELETE FROM date_moves"))
+    finally:
+        repo.close()
+    db = sqlite3.connect(isolated_home / OUTBOX_FILE)
+    try:
+        with db:
+            db.execute(
+                "INSERT INTO outbox_changes (tbl, row_id) SELECT 'date_moves', id FROM date_moves"
+                f" WHERE call_id > {LOCAL_IDS}"
+            )
+            assert db.execute("SELECT tbl FROM outbox_changes").fetchall() == [("date_moves",)]
+    finally:
+        db.close()
+
+    for _ in range(2):  # the next start, and one more: once
+        store = open_store(database_path(isolated_home), team=parse(outage_url))
+        assert isinstance(store, PostgresCallStore)
+        try:
+            store.warm_up()
+            await eventually(lambda: len(team_rows(outage_url, moves)) == 1, "pushed")
+            await eventually(lambda p=store.pusher: not p.state.problem, "no problem said")
+        finally:
+            store.close()
+    assert team_rows(outage_url, moves) == [(date(2026, 11, 27), date(2026, 11, 30))]
+    db = sqlite3.connect(isolated_home / OUTBOX_FILE)
+    try:
+        assert db.execute("SELECT count(*) FROM outbox_changes").fetchall() == [(0,)]
+    finally:
+        db.close()
+
+
+async def test_quitting_offline_with_a_recap_queued_says_it_did_not_reach_the_team(
+    isolated_home: Path, server: PostgresServer, outage_url: str
+) -> None:
+    """The server out of reach (the pusher found it so) and a recap of a team call
+    still queued on the team thread: quitting doesn't wait for it, and says so
+    (the command prints ``store.unsent`` once the app is gone), never silently."""
+    import asyncio
+    import threading
+
+    from callmate.domain.models import Call, Contact
+    from callmate.store.service import open_store
+    from tests.conftest import NOW
+
+    repo = Repository.open_url(outage_url)
+    try:
+        earlier = repo.start_call(Call(contact=Contact(name="Lee"), goal="Intro", started_at=NOW))
+        assert earlier.id is not None
+    finally:
+        repo.close()
+    store = open_store(database_path(isolated_home), team=parse(outage_url))
+    assert isinstance(store, PostgresCallStore)
+    gate = threading.Event()
+    busy: asyncio.Future[object] | None = None
+    try:
+        server.halt()
+        await store.start_call(
+            Call(contact=Contact(name="Dana", company="Northwind"), goal="Demo", started_at=NOW)
+        )
+        await eventually(lambda: store.pusher.state.problem == "offline", "offline said")
+        holding = threading.Event()
+
+        def hold() -> None:
+            holding.set()
+            gate.wait()
+
+        busy = asyncio.ensure_future(store.gateway.call(hold))  # the team thread busy
+        await eventually(holding.is_set, "the team thread held")
+        store.save_recap(earlier.id, "Recap", "Thanks")
+        store.close()
+    finally:
+        gate.set()
+        if busy is not None:
+            await busy
+    assert store.unsent == (
+        "1 change to earlier calls did not reach the team database before callmate closed"
+    )

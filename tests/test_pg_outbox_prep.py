@@ -234,3 +234,36 @@ async def test_a_call_started_while_the_server_is_down_goes_on(
             assert app.screen is screen, "the call went on"
     finally:
         app.store.close()
+
+
+async def test_a_prep_not_read_while_nothing_waits_is_read_again_on_its_own(
+    isolated_home: Path,
+    clock: FrozenClock,
+    clipboard: FakeClipboard,
+    server: PostgresServer,  # noqa: F811
+    outage_url: str,  # noqa: F811
+) -> None:
+    """The prep's read lands in a moment the server is away while nothing waits in
+    the outbox (its header line "" all along, so never a change back to ""): it is
+    read again on a timer once the server is back (it used to stay "not read")."""
+    priyas_call(outage_url)
+    app = make_app(isolated_home, clock=clock, clipboard=clipboard, team=parse(outage_url))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await plan_and_start(pilot, announced=False)
+            await until(pilot, lambda: screen.brief is not None, "the prep read")
+            assert isinstance(app.store, PostgresCallStore)
+            store = app.store
+            await until(pilot, lambda: store.pusher.state.problem == "", "nothing waits")
+            server.halt()
+            screen.load_prep()  # as the mount's read, in that moment
+            await until(pilot, lambda: bool(screen.brief_unread), "the prep not read")
+            assert store.pusher.state.line == "", "nothing waits: no line to change back"
+            server.resume()
+            await until(pilot, lambda: not screen.brief_unread, "the prep read again")
+            await pilot.press("ctrl+b")
+            await settle(pilot)
+            check_prep(pilot, screen)
+            assert app.screen is screen, "the call went on"
+    finally:
+        app.store.close()

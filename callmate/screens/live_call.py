@@ -58,6 +58,7 @@ from callmate.widgets.prep_panel import (
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.timer import Timer
 
     from callmate.domain.closing import ClosingDraft
     from callmate.screens.closing import ClosingScreen
@@ -66,6 +67,10 @@ PREFIX_HINT = prefix_hint(suffix="^T cycles")
 """At most 80 characters, so it fits on one line of an 80-column terminal."""
 KIND_CYCLE = list(NoteKind)
 RETRY_SECONDS = 2.0
+PREP_RETRY_FIRST = 5.0
+PREP_RETRY_LAST = 60.0
+"""Seconds before the prep, not read (the team database out of reach), is read
+again: doubling from the first, up to the last, on a timer (never waited on)."""
 PASTE_DRAW_WAIT = 0.1
 WIDE = (120, 40)
 """From this terminal size on (columns, rows) the prep panel is beside the notes."""
@@ -242,6 +247,8 @@ class LiveCallScreen(CallmateScreen[None]):
         self.brief_loading = True
         self.brief_unread = ""
         """Why the earlier calls could not be read (read again once the team database is back)."""
+        self._prep_retry: Timer | None = None
+        self._prep_delay = PREP_RETRY_FIRST
         self.promises = PanelPromises()
         self.wide = False
         """The terminal is big enough (WIDE) for the prep panel beside the notes."""
@@ -772,12 +779,29 @@ class LiveCallScreen(CallmateScreen[None]):
                         severity="warning",
                         markup=False,
                     )
+                # Also tried again on a timer: the outbox's line going back to ""
+                # is no sign when nothing waited (the server away only for this read).
+                if self._prep_retry is None:
+                    delay, self._prep_delay = (
+                        self._prep_delay,
+                        min(self._prep_delay * 2, PREP_RETRY_LAST),
+                    )
+                    self._prep_retry = self.set_timer(delay, self._retry_prep)
                 return
         self.brief, self.brief_loading, self.brief_unread = brief, False, ""
+        self._prep_delay = PREP_RETRY_FIRST
+        if self._prep_retry is not None:
+            self._prep_retry.stop()
+            self._prep_retry = None
         if brief is not None:
             today = self.callmate.clock.today()
             self.promises = PanelPromises(promise_order(brief.open_commitments, today))
         self._draw_prep()
+
+    def _retry_prep(self) -> None:
+        self._prep_retry = None
+        if self.brief_unread:
+            self.load_prep()
 
     def _draw_prep(self) -> None:
         panel = self.query_one("#prep", PrepPanel)

@@ -633,13 +633,17 @@ class Pusher:
             local = self.outbox()
             if local is None:
                 return
-            with local.engine.connect() as connection:
-                idle = waiting(connection) == (0, 0)
+            with local.engine.connect() as connection:  # date moves too (waiting() skips them)
+                idle = not connection.exec_driver_sql(
+                    "SELECT EXISTS (SELECT 1 FROM outbox_changes)"
+                ).scalar()
             if self._closed and self.state.problem == "offline":
                 return  # quitting while the server is out of reach: not tried again
             if not idle:  # else the server is not asked (it may be down: nothing waits)
                 team = self._team()
-                while push_batch(team, local.engine):
+                # Quitting: the batch under way ends, the rest waits in the outbox
+                # for the next start (the team's own writes queued behind go first).
+                while push_batch(team, local.engine) and not self._closed:
                     pass
             if self._prune_up_to is not None:
                 prune(local.engine, self._prune_up_to, set(frozenset(self.keep)))

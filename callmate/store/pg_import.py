@@ -24,7 +24,7 @@ UPDATE), so the history imported is exactly the file's.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice, pairwise
@@ -161,7 +161,10 @@ def calls_held(connection: Connection, calls: Iterable[tuple[int, str | None]]) 
 
 
 def bring_up_to_date(
-    connection: Connection, calls: Iterable[Call], there: dict[int, int]
+    connection: Connection,
+    calls: Iterable[Call],
+    there: dict[int, int],
+    deleted: Mapping[int, list[str]] | None = None,
 ) -> tuple[int, int]:
     """What changed locally in calls the team database already holds (``there``:
     {the local id: the team's}), inside ``connection``'s transaction, a batch at
@@ -173,14 +176,16 @@ def bring_up_to_date(
       since arrives closed: the call as closed here (outcome, next step and its
       earlier dates, recap, the questions asked, the research said), and its
       notes as they are here: their text and commitments brought over, a note
-      deleted here marked deleted there.
+      deleted here (``deleted``: {the local call id: its deleted notes' uuids})
+      marked deleted there; a note the team holds that this file never had
+      (added to the team's copy meanwhile) is left as it is.
     * Nothing else the team database holds is changed: a note edited or deleted
       here after its call arrived closed stays as the team has it.
     """
     job = _Import(connection)
     added = closed = 0
     for chunk in _batches(calls, BATCH):
-        more, shut = job.bring_up_to_date(chunk, there)
+        more, shut = job.bring_up_to_date(chunk, there, deleted or {})
         added += more
         closed += shut
     return added, closed
@@ -278,7 +283,9 @@ class _Import:
         return self.count
 
     # -- calls already there (db push) -------------------------------------------
-    def bring_up_to_date(self, chunk: list[Call], there: dict[int, int]) -> tuple[int, int]:
+    def bring_up_to_date(
+        self, chunk: list[Call], there: dict[int, int], deleted: Mapping[int, list[str]]
+    ) -> tuple[int, int]:
         """:func:`bring_up_to_date` for one batch: four queries, then the writes."""
         team_id = {id(call): there[call.id or 0] for call in chunk}
         if self.row_security:  # a rep: another's call (its history pushed by them) is theirs
@@ -322,7 +329,7 @@ class _Import:
             if notes:
                 cursor.executemany(_as_insert(_COPIES["notes"], len(notes[0])), notes)
             if closing:
-                self._close(cursor, closing, team_id, present, row_of, moves)
+                self._close(cursor, closing, team_id, present, row_of, moves, deleted)
             if moves:
                 cursor.executemany(_as_insert(_COPIES["date_moves"], 5), moves)
         return len(fresh), len(closing)
@@ -335,6 +342,7 @@ class _Import:
         present: dict[str, tuple[int, int]],
         row_of: dict[int, int],
         moves: list[tuple[Any, ...]],
+        deleted: Mapping[int, list[str]],
     ) -> None:
         """Calls the team holds open, closed here since: brought over as closed here
         (their questions, research and date history replaced by the local ones)."""
@@ -345,16 +353,16 @@ class _Import:
         for call in closing:
             row_id = team_id[id(call)]
             calls.append((*_call_row(call, row_id, 0)[3:], row_id))
-            uuids = []
+            gone = deleted.get(call.id or 0)
+            if gone:
+                kept.append((row_id, gone))
             for note in call.notes:
-                uuids.append(note.uuid)
                 held = present.get(note.uuid or "")
                 if held is not None and held[1] == row_id:
                     row_of[id(note)] = held[0]
                     edits.append((*_note_row(note, held[0], row_id, call)[3:], held[0]))
                 if id(note) in row_of:
                     moves += _note_moves(note, row_of[id(note)], row_id, call)
-            kept.append((row_id, uuids))
             questions += [
                 (row_id, i, q.text, q.asked, q.origin.value) for i, q in enumerate(call.questions)
             ]
@@ -374,11 +382,12 @@ class _Import:
                 " due = %s, due_time = %s, owner = %s, done_at = %s, in_email = %s WHERE id = %s",
                 edits,
             )
-        cursor.executemany(
-            "UPDATE notes SET deleted_at = now() AT TIME ZONE 'UTC'"
-            " WHERE call_id = %s AND deleted_at IS NULL AND uuid <> ALL(%s::text[])",
-            kept,
-        )
+        if kept:  # only the notes deleted here: not those this file never had
+            cursor.executemany(
+                "UPDATE notes SET deleted_at = now() AT TIME ZONE 'UTC'"
+                " WHERE call_id = %s AND deleted_at IS NULL AND lower(uuid) = ANY(%s::text[])",
+                kept,
+            )
         for table in ("questions", "research", "date_moves"):  # after the updates' triggers
             cursor.execute(f"DELETE FROM {table} WHERE call_id = ANY(%s)", (ids,))
         if questions:

@@ -116,7 +116,10 @@ def push(
                     connection, _calls(counted(bulk.export_ids(db, new))), there=there
                 )
                 notes_added, closed = pg_import.bring_up_to_date(
-                    connection, _calls(counted(bulk.export_ids(db, changed))), there
+                    connection,
+                    _calls(counted(bulk.export_ids(db, changed))),
+                    there,
+                    _deleted_notes(db, changed),
                 )
         finally:
             db.close()
@@ -158,6 +161,21 @@ def _changed(db: sqlite3.Connection, held: dict[int, pg_import.Held]) -> list[in
         call_id for call_id, state in held.items() if state.notes and call_id not in counted
     )
     return sorted(changed)
+
+
+def _deleted_notes(db: sqlite3.Connection, calls: list[int]) -> dict[int, list[str]]:
+    """{call id: the uuids of its notes deleted here (lower case)} for ``calls``."""
+    deleted: dict[int, list[str]] = {}
+    for start in range(0, len(calls), 500):
+        chunk = calls[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for call_id, uuid in db.execute(
+            f"SELECT call_id, uuid FROM notes WHERE call_id IN ({marks})"
+            " AND deleted_at IS NOT NULL AND uuid IS NOT NULL",
+            chunk,
+        ):
+            deleted.setdefault(call_id, []).append(str(uuid).lower())
+    return deleted
 
 
 def _calls(records: Iterator[dict[str, Any]]) -> Iterator[Call]:

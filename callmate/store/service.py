@@ -107,6 +107,9 @@ class CallStore(Protocol):
 
     loosened: list[Path]
     """Files found readable by other users and made private at start (said once)."""
+    unsent: str
+    """After :meth:`close`: "" or one line saying which writes did not reach the
+    team database (the command prints it once the app is gone)."""
 
     # -- lifetime -------------------------------------------------------
     def warm_up(self) -> Pending[None]: ...
@@ -202,6 +205,7 @@ class SqliteCallStore:
         self.db_path = db_path
         self.report: Report | None = report
         """Where a background write's failure is said (the app's notification)."""
+        self.unsent = ""
 
     @property
     def loosened(self) -> list[Path]:
@@ -543,6 +547,10 @@ pushes queued by the last writes, when the server answers. A server that doesn't
 stays in the outbox and the next start pushes it."""
 
 
+CLOSE_STEP = 0.25
+"""At close, how often the team's own writes still queued are looked at (seconds)."""
+
+
 class _DaemonWorker(Executor):
     """One daemon thread running jobs in the order they were submitted: the team
     database's thread.
@@ -624,11 +632,38 @@ class _TeamGateway(StoreGateway):
         super().__init__(db_path)
         self.url = url
         self._executor = self._worker = _DaemonWorker("callmate-team")
+        self._count_lock = threading.Lock()
+        self._unfinished = 0
+        self._closing = False
+        self.failed_at_close = 0
+        """Jobs that failed once closing began: nobody is there to be told."""
+
+    def submit(self, job: Callable[[Repository], T], *, hand_off: bool = False) -> Future[T]:
+        """Also counted until done: the team's own writes (a recap, a tick on an
+        earlier call) are not in the outbox, so close waits for them."""
+        future = super().submit(job, hand_off=hand_off)
+        with self._count_lock:
+            self._unfinished += 1
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, future: Future[Any]) -> None:
+        with self._count_lock:
+            self._unfinished -= 1
+            if self._closing and (future.cancelled() or future.exception() is not None):
+                self.failed_at_close += 1
+
+    def unfinished(self) -> int:
+        """Jobs (the pushes aside) queued or running."""
+        with self._count_lock:
+            return self._unfinished
 
     def close_within(self, timeout: float) -> bool:
         """Finish the queued jobs, waiting at most ``timeout`` seconds; then release
         the database. False when the thread is still busy (a connect the server
         doesn't answer): it is left to end on its own, or with the process."""
+        with self._count_lock:
+            self._closing = True
         self._worker.stop()
         if not self._worker.join(timeout):
             return False
@@ -713,6 +748,7 @@ class PostgresCallStore(SqliteCallStore):
         self.gateway = self._team = _TeamGateway(url, db_path)
         self.db_path = db_path
         self.report = report
+        self.unsent = ""
         self.url = url
         team = self.gateway
         self.pusher = outbox.Pusher(
@@ -771,12 +807,27 @@ class PostgresCallStore(SqliteCallStore):
     def close(self) -> None:
         """Prompt, whether the team database answers or not: the outbox's last
         writes are on disk, the pushes they queued run while the server answers
-        (at most :data:`EXIT_WAIT`; none is tried once it was found out of reach),
-        and whatever did not reach it waits in the outbox for the next start."""
+        (at most :data:`EXIT_WAIT`, and a backlog only to the end of its batch;
+        none is tried once it was found out of reach), and whatever did not reach
+        it waits in the outbox for the next start.
+
+        The team's own writes queued meanwhile (a recap, a tick on an earlier
+        call: not in the outbox) are waited for, without that limit, until the
+        pusher finds the server out of reach; those it then gives up on, or that
+        fail, are counted in :attr:`unsent` (the command says so on exit)."""
         self.outbox.close()  # its last writes, each followed by a push queued
         self.pusher.close()
-        if self._team.close_within(EXIT_WAIT):  # the queued pushes run
+        done = self._team.close_within(EXIT_WAIT)  # the queued pushes run
+        while not done and self._team.unfinished() and self.pusher.state.problem != "offline":
+            done = self._team.close_within(CLOSE_STEP)
+        if done:
             self.pusher.release()
+        lost = self._team.unfinished() + self._team.failed_at_close
+        if lost:
+            self.unsent = (
+                f"{lost} change{'' if lost == 1 else 's'} to earlier calls did not"
+                " reach the team database before callmate closed"
+            )
 
     def _team_id(self, local_id: int, table: str) -> Future[int | None]:
         """The team database's id of the outbox's call or contact ``local_id``
