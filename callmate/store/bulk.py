@@ -12,7 +12,7 @@ triggers as every other write (migration 5), so imported notes are found.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from itertools import pairwise
@@ -383,6 +383,40 @@ def _call(
 
 
 # -- writing: the import ---------------------------------------------------------
+def call_fields(
+    call: Call,
+    moment: Callable[[datetime | None], Any],
+    day: Callable[[date | None], Any],
+    clock: Callable[[time | None], Any],
+) -> tuple[Any, ...]:
+    """A call's stored columns from ``goal`` to ``connection``, in the order
+    both bulk writers use (here for SQLite, :mod:`callmate.store.pg_import`
+    for the team database), each moment, day and time of day written by the
+    given function (the two stores' forms differ)."""
+    step = call.next_step
+    return (
+        call.goal,
+        call.backup_goal,
+        call.status.value,
+        moment(call.started_at),
+        moment(call.ended_at),
+        call.outcome.value if call.outcome else None,
+        step.what if step else None,
+        step.owner.value if step else None,
+        day(step.due) if step else None,
+        clock(step.due_time) if step else None,
+        call.call_type.value,
+        call.paused_seconds,
+        call.reason.value if call.reason else None,
+        call.reason_text,
+        call.goal_result.value if call.goal_result else None,
+        call.recap_subject,
+        call.recap_body,
+        moment(call.next_step_done_at),
+        call.connection.value,
+    )
+
+
 def _stamp(moment: datetime | None) -> str | None:
     """A moment as SQLAlchemy stores it (naive UTC, always with microseconds),
     so rows imported here compare and sort with rows the app wrote."""
@@ -580,25 +614,7 @@ def _import(db: sqlite3.Connection, calls: Iterable[Call], batch: int) -> tuple[
             (
                 row_id,
                 contact_id,
-                call.goal,
-                call.backup_goal,
-                call.status.value,
-                _stamp(call.started_at),
-                _stamp(call.ended_at),
-                call.outcome.value if call.outcome else None,
-                step.what if step else None,
-                step.owner.value if step else None,
-                _date(step.due) if step else None,
-                _time(step.due_time) if step else None,
-                call.call_type.value,
-                call.paused_seconds,
-                call.reason.value if call.reason else None,
-                call.reason_text,
-                call.goal_result.value if call.goal_result else None,
-                call.recap_subject,
-                call.recap_body,
-                _stamp(call.next_step_done_at),
-                call.connection.value,
+                *call_fields(call, _stamp, _date, _time),
                 call.uuid or new_uuid(),
             )
         )

@@ -26,7 +26,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import islice, pairwise
 from queue import Queue
 from typing import TYPE_CHECKING, Any
@@ -608,31 +608,13 @@ def _update(contact: Contact, company: str | None, id_: int) -> tuple[Any, ...]:
 
 def _call_row(call: Call, row_id: int, contact_id: int) -> tuple[Any, ...]:
     """The call's row, in :data:`_CALL_COLUMNS`' order."""
-    step = call.next_step
-    return (
-        row_id,
-        call.uuid or new_uuid(),
-        contact_id,
-        call.goal,
-        call.backup_goal,
-        call.status.value,
-        _naive(call.started_at),
-        _naive(call.ended_at),
-        call.outcome.value if call.outcome else None,
-        step.what if step else None,
-        step.owner.value if step else None,
-        step.due if step else None,
-        clock_text(step.due_time) if step else None,
-        call.call_type.value,
-        call.paused_seconds,
-        call.reason.value if call.reason else None,
-        call.reason_text,
-        call.goal_result.value if call.goal_result else None,
-        call.recap_subject,
-        call.recap_body,
-        _naive(call.next_step_done_at),
-        call.connection.value,
-    )
+    fields = bulk.call_fields(call, _naive, _same_day, clock_text)
+    return (row_id, call.uuid or new_uuid(), contact_id, *fields)
+
+
+def _same_day(day: date | None) -> date | None:
+    """A day as the driver takes it: as it is."""
+    return day
 
 
 def _note_row(note: Note, note_id: int, call_id: int, call: Call) -> tuple[Any, ...]:
